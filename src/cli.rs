@@ -1,0 +1,301 @@
+//! The command line: clap types, and their translation into an [`Invocation`].
+//! Nothing below this module sees clap.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, KeyType, Origin, SourceSettings};
+use crate::error::UsageError;
+use crate::output::Format;
+use crate::select::RecordFilter;
+use crate::vendors::{self, Vendor};
+
+const EXAMPLES: &str = "\
+Examples:
+  licusage show                                  every configured source, as a table
+  licusage show --source veeva --format json     Vault sources, as JSON
+  licusage show --format json | jq '.records[] | select(.status != \"ok\")'
+  licusage veeva --file licenses.json            one saved Vault payload, no config needed
+  curl -s … | licusage cpod --file -             a payload from stdin";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "licusage",
+    version,
+    about = "License usage inspector: seats used, left and expiring, per vendor",
+    long_about = "License usage inspector: reads license usage from 4D Server, Veeva Vault, ONLYOFFICE Docs, \
+Leegality and cPod (APIs, saved files or stdin), normalizes it into one record per licensed series \
+(used / limit / balance / utilization / expiry / status) and renders a table, JSON, NDJSON or CSV.",
+    after_help = EXAMPLES,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]
+    #[arg(long, global = true, env = "LICUSAGE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Output format [default: table]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    /// Same as --format json
+    #[arg(long, global = true, conflicts_with = "format")]
+    pub json: bool,
+    /// When to colour the table (NO_COLOR is honoured with auto)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// No progress, no warnings
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Log requests to stderr (secrets redacted)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Timeout per request, e.g. 30s, 2m [default: 30s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    pub timeout: Option<Duration>,
+}
+
+fn duration(text: &str) -> Result<Duration, String> {
+    config::parse_duration(text)
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Read every configured source (or those named by --source) and render the records
+    #[command(
+        after_help = "Examples:\n  licusage show\n  licusage show --source vault-prod --product 'pm_*'\n  licusage show --format csv > usage.csv"
+    )]
+    Show(SelectArgs),
+    /// List the configured sources and the supported kinds
+    #[command(after_help = "Examples:\n  licusage sources\n  licusage sources --format json")]
+    Sources,
+    /// Show the config file path, or validate the config
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print the config file path
+    #[command(after_help = "Example:\n  $EDITOR \"$(licusage config path)\"")]
+    Path,
+    /// Validate the config file: exit 0 when valid, 2 with the reason when not
+    #[command(after_help = "Example:\n  licusage --config /etc/licusage.toml config check")]
+    Check,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct SelectArgs {
+    /// A source name from the config, or a kind for every source of that kind (repeatable)
+    #[arg(long = "source", short = 's', value_name = "NAME")]
+    pub sources: Vec<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Only records whose product matches this glob (repeatable)
+    #[arg(long = "product", value_name = "GLOB")]
+    pub products: Vec<String>,
+    /// Only records whose metric matches this glob (repeatable)
+    #[arg(long = "metric", value_name = "GLOB")]
+    pub metrics: Vec<String>,
+}
+
+/// Global options, resolved.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub config: Option<(PathBuf, Origin)>,
+    pub format: Option<Format>,
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What to do, with everything clap knew turned into plain values.
+#[derive(Debug)]
+pub enum Task {
+    Show {
+        sources: Vec<String>,
+        filter: RecordFilter,
+    },
+    Sources,
+    ConfigPath,
+    ConfigCheck,
+    /// A one-off read of one vendor kind, without a config file.
+    Vendor {
+        settings: Box<SourceSettings>,
+        filter: RecordFilter,
+    },
+}
+
+#[derive(Debug)]
+pub struct Invocation {
+    pub options: Options,
+    pub task: Task,
+}
+
+/// The whole command: the derived commands plus one subcommand per vendor,
+/// generated from the registry.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    for vendor in vendors::VENDORS {
+        cmd = cmd.subcommand(vendor_command(*vendor));
+    }
+    cmd
+}
+
+/// `licusage <kind>`: the common keys and the vendor's own become flags
+/// (`token_env` → `--token-env`); inline secrets do not, to keep them out of
+/// shell history and `ps`.
+fn vendor_command(vendor: &'static dyn Vendor) -> clap::Command {
+    let example = match vendor.kind() {
+        "cpod" => "licusage cpod --file licenses.json --assignments-file assignments.json",
+        "leegality" => "licusage leegality --file usage.json --license-id bd82845c-…",
+        kind => match kind {
+            "veeva" => "licusage veeva --file licenses.json --format json",
+            "onlyoffice" => "licusage onlyoffice --file - < license.json",
+            _ => "licusage 4d --file license-usage.json",
+        },
+    };
+    let mut cmd =
+        clap::Command::new(vendor.kind()).about(format!("One-off read: {}", vendor.about())).after_help(format!("Example:\n  {example}"));
+    let keys = config::COMMON_KEYS.iter().chain(vendor.keys().iter());
+    for info in config::KEYS.iter().filter(|k| keys.clone().any(|n| *n == k.name)) {
+        let long = info.name.replace('_', "-");
+        let arg = clap::Arg::new(info.name).long(long).help(info.help);
+        let arg = match info.kind {
+            KeyType::Secret | KeyType::List => continue,
+            KeyType::Flag => arg.action(clap::ArgAction::SetTrue),
+            KeyType::Text => arg.value_name(info.name.rsplit('_').next().unwrap_or("VALUE").to_uppercase()),
+        };
+        cmd = cmd.arg(arg);
+    }
+    FilterArgs::augment_args(cmd)
+}
+
+/// Parse the command line. A clap error (usage, `--help`, `--version`) is
+/// returned for the caller to print with its own exit code.
+pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, clap::Error> {
+    let matches = command().try_get_matches_from(args)?;
+    let global = GlobalArgs::from_arg_matches(&matches)?;
+    let origin = match matches.value_source("config") {
+        Some(ValueSource::EnvVariable) => Origin::Env,
+        _ => Origin::Flag,
+    };
+    let format = if global.json {
+        Some(Format::Json)
+    } else {
+        global.format.map(|f| match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Ndjson => Format::Ndjson,
+            FormatArg::Csv => Format::Csv,
+        })
+    };
+    let options = Options {
+        config: global.config.map(|p| (p, origin)),
+        format,
+        color: match global.color {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        },
+        quiet: global.quiet,
+        verbose: global.verbose,
+        timeout: global.timeout,
+    };
+    let task = match matches.subcommand() {
+        Some((name, sub)) if vendors::find(name).is_some() => vendor_task(name, sub)?,
+        _ => match Cli::from_arg_matches(&matches)?.command {
+            Command::Show(a) => Task::Show { sources: a.sources, filter: filter(&a.filter)? },
+            Command::Sources => Task::Sources,
+            Command::Config(ConfigCommand::Path) => Task::ConfigPath,
+            Command::Config(ConfigCommand::Check) => Task::ConfigCheck,
+        },
+    };
+    Ok(Invocation { options, task })
+}
+
+fn filter(args: &FilterArgs) -> Result<RecordFilter, clap::Error> {
+    RecordFilter::new(&args.products, &args.metrics).map_err(|e| invalid(e.0))
+}
+
+fn invalid(message: String) -> clap::Error {
+    command().error(clap::error::ErrorKind::InvalidValue, message)
+}
+
+fn vendor_task(kind: &str, sub: &ArgMatches) -> Result<Task, clap::Error> {
+    let mut table = toml::Table::new();
+    table.insert("kind".into(), kind.into());
+    for info in config::KEYS {
+        match info.kind {
+            KeyType::Flag if sub.try_get_one::<bool>(info.name).ok().flatten() == Some(&true) => {
+                table.insert(info.name.into(), true.into());
+            }
+            KeyType::Text => {
+                if let Ok(Some(v)) = sub.try_get_one::<String>(info.name) {
+                    table.insert(info.name.into(), v.clone().into());
+                }
+            }
+            _ => {}
+        }
+    }
+    let settings: SourceSettings = table.try_into().map_err(|e: toml::de::Error| invalid(e.message().to_string()))?;
+    let filter = filter(&FilterArgs::from_arg_matches(sub)?)?;
+    if settings.file.is_none() && settings.url.is_none() && !matches!(kind, "leegality" | "cpod") {
+        return Err(invalid(format!("`licusage {kind}` needs --file PATH (- for stdin) or --url URL")));
+    }
+    Ok(Task::Vendor { settings: Box::new(settings), filter })
+}
+
+impl From<UsageError> for clap::Error {
+    fn from(e: UsageError) -> Self {
+        invalid(e.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        command().debug_assert();
+    }
+}

@@ -1,0 +1,281 @@
+//! The one record shape every vendor is normalized into (SPEC §2), and the
+//! threshold evaluation that sets its `status` and `reasons` (SPEC §4).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Health of one record after thresholds and expiry. Ordered by severity so
+/// that the worst of several findings is `max()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Ok,
+    Unknown,
+    Warning,
+    Critical,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Unknown => "unknown",
+            Status::Warning => "warning",
+            Status::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One licensed series: what is counted for which product, from which source.
+/// Field order is the JSON field order, which scripts depend on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub source: String,
+    pub kind: String,
+    pub product: String,
+    pub metric: String,
+    pub used: Option<u64>,
+    pub limit: Option<u64>,
+    pub balance: Option<i64>,
+    pub utilization: Option<f64>,
+    #[serde(with = "rfc3339_opt")]
+    pub expires_at: Option<DateTime<Utc>>,
+    pub status: Status,
+    pub reasons: Vec<String>,
+    pub details: Map<String, Value>,
+}
+
+impl Record {
+    /// A record with balance and utilization derived from `used` and `limit`.
+    /// `source` and `kind` are stamped by the caller that knows the source.
+    pub fn new(product: impl Into<String>, metric: impl Into<String>, used: Option<u64>, limit: Option<u64>) -> Self {
+        let balance = match (used, limit) {
+            (Some(u), Some(l)) => Some(i64::try_from(l).unwrap_or(i64::MAX).saturating_sub(i64::try_from(u).unwrap_or(i64::MAX))),
+            _ => None,
+        };
+        let utilization = match (used, limit) {
+            (Some(u), Some(l)) if l > 0 => Some(u as f64 / l as f64),
+            _ => None,
+        };
+        Record {
+            source: String::new(),
+            kind: String::new(),
+            product: product.into(),
+            metric: metric.into(),
+            used,
+            limit,
+            balance,
+            utilization,
+            expires_at: None,
+            status: Status::Ok,
+            reasons: Vec::new(),
+            details: Map::new(),
+        }
+    }
+
+    pub fn expires(mut self, at: Option<DateTime<Utc>>) -> Self {
+        self.expires_at = at;
+        self
+    }
+
+    pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
+        let value = value.into();
+        if !value.is_null() {
+            self.details.insert(key.to_string(), value);
+        }
+        self
+    }
+
+    /// Raise the status to at least `status`, recording why.
+    pub fn flag(&mut self, status: Status, reason: impl Into<String>) {
+        self.status = self.status.max(status);
+        self.reasons.push(reason.into());
+    }
+
+    /// The `source/product/metric` name of this series.
+    pub fn series(&self) -> String {
+        format!("{}/{}/{}", self.source, self.product, self.metric)
+    }
+
+    fn auto_renews(&self) -> bool {
+        self.details.get("auto_renew").and_then(Value::as_bool).unwrap_or(false)
+    }
+}
+
+/// Thresholds of SPEC §4. Percentages are of the limit; `*_free` are seats left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds {
+    pub warn: f64,
+    pub crit: f64,
+    pub warn_free: Option<i64>,
+    pub crit_free: Option<i64>,
+    pub expiry_warn_days: i64,
+    pub expiry_crit_days: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { warn: 80.0, crit: 95.0, warn_free: None, crit_free: None, expiry_warn_days: 30, expiry_crit_days: 7 }
+    }
+}
+
+/// `98.2` for 0.982, `95` for 0.95: short, never misleadingly rounded to a threshold.
+pub fn percent(value: f64) -> String {
+    let s = format!("{value:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+/// Set `status` and `reasons` from the thresholds, on top of whatever the vendor
+/// itself reported (an expired ONLYOFFICE license, an over-allocated cPod one).
+pub fn evaluate(record: &mut Record, t: &Thresholds, now: DateTime<Utc>) {
+    if let (Some(used), Some(limit)) = (record.used, record.limit) {
+        if used > limit {
+            record.flag(Status::Critical, format!("over limit by {}", used - limit));
+        } else if let Some(util) = record.utilization {
+            let pct = util * 100.0;
+            if pct >= t.crit {
+                record.flag(Status::Critical, format!("utilization {}% >= {}%", percent(pct), percent(t.crit)));
+            } else if pct >= t.warn {
+                record.flag(Status::Warning, format!("utilization {}% >= {}%", percent(pct), percent(t.warn)));
+            }
+        }
+        if limit > 0 && used <= limit {
+            if let Some(balance) = record.balance {
+                if let Some(crit) = t.crit_free.filter(|c| balance <= *c) {
+                    record.flag(Status::Critical, format!("{balance} free <= {crit}"));
+                } else if let Some(warn) = t.warn_free.filter(|w| balance <= *w) {
+                    record.flag(Status::Warning, format!("{balance} free <= {warn}"));
+                }
+            }
+        }
+    }
+    if let Some(expires) = record.expires_at {
+        // An auto-renewing license is expected to roll over: never worse than warning.
+        let cap = if record.auto_renews() { Status::Warning } else { Status::Critical };
+        let left = expires - now;
+        let days = left.num_days();
+        if left <= chrono::Duration::zero() {
+            let ago = (-left).num_days();
+            let when = match ago {
+                0 => "expired today".to_string(),
+                1 => "expired 1 day ago".to_string(),
+                n => format!("expired {n} days ago"),
+            };
+            record.flag(cap, when);
+        } else if days <= t.expiry_warn_days {
+            let status = if days <= t.expiry_crit_days { Status::Critical } else { Status::Warning };
+            let when = match days {
+                0 => "expires in less than a day".to_string(),
+                1 => "expires in 1 day".to_string(),
+                n => format!("expires in {n} days"),
+            };
+            record.flag(status.min(cap), when);
+        }
+    }
+}
+
+/// RFC 3339 in UTC with a `Z`, whole seconds unless the vendor gave fractions.
+mod rfc3339_opt {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(t) => s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        Option::<DateTime<Utc>>::deserialize(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).single().unwrap_or_default()
+    }
+
+    fn eval(mut r: Record) -> Record {
+        evaluate(&mut r, &Thresholds::default(), now());
+        r
+    }
+
+    #[test]
+    fn balance_and_utilization_follow_used_and_limit() {
+        let r = Record::new("p", "m", Some(491), Some(500));
+        assert_eq!(r.balance, Some(9));
+        assert_eq!(r.utilization, Some(0.982));
+        let over = Record::new("p", "m", Some(12), Some(10));
+        assert_eq!(over.balance, Some(-2));
+        let zero = Record::new("p", "m", Some(0), Some(0));
+        assert_eq!((zero.balance, zero.utilization), (Some(0), None));
+        let unlimited = Record::new("p", "m", Some(7), None);
+        assert_eq!((unlimited.balance, unlimited.utilization), (None, None));
+        let unreported = Record::new("p", "m", None, Some(7));
+        assert_eq!((unreported.balance, unreported.utilization), (None, None));
+    }
+
+    #[test]
+    fn utilization_thresholds() {
+        assert_eq!(eval(Record::new("p", "m", Some(79), Some(100))).status, Status::Ok);
+        let w = eval(Record::new("p", "m", Some(80), Some(100)));
+        assert_eq!((w.status, w.reasons.as_slice()), (Status::Warning, &["utilization 80% >= 80%".to_string()][..]));
+        let c = eval(Record::new("p", "m", Some(491), Some(500)));
+        assert_eq!((c.status, c.reasons.as_slice()), (Status::Critical, &["utilization 98.2% >= 95%".to_string()][..]));
+        let over = eval(Record::new("p", "m", Some(15), Some(10)));
+        assert_eq!((over.status, over.reasons.as_slice()), (Status::Critical, &["over limit by 5".to_string()][..]));
+        assert_eq!(eval(Record::new("p", "m", Some(0), Some(0))).status, Status::Ok);
+        assert_eq!(eval(Record::new("p", "m", Some(3), Some(0))).status, Status::Critical);
+    }
+
+    #[test]
+    fn free_seat_thresholds() {
+        let t = Thresholds { warn_free: Some(10), crit_free: Some(2), ..Thresholds::default() };
+        let mut r = Record::new("p", "m", Some(10), Some(20));
+        evaluate(&mut r, &t, now());
+        assert_eq!((r.status, r.reasons.clone()), (Status::Warning, vec!["10 free <= 10".to_string()]));
+        let mut r = Record::new("p", "m", Some(1000), Some(1002));
+        evaluate(&mut r, &t, now());
+        assert_eq!(r.status, Status::Critical);
+        assert!(r.reasons.contains(&"2 free <= 2".to_string()));
+    }
+
+    #[test]
+    fn expiry_thresholds() {
+        let at = |days: i64| Some(now() + chrono::Duration::days(days) + chrono::Duration::hours(1));
+        assert_eq!(eval(Record::new("p", "m", Some(1), Some(10)).expires(at(31))).status, Status::Ok);
+        let w = eval(Record::new("p", "m", Some(1), Some(10)).expires(at(30)));
+        assert_eq!((w.status, w.reasons.clone()), (Status::Warning, vec!["expires in 30 days".to_string()]));
+        let c = eval(Record::new("p", "m", Some(1), Some(10)).expires(at(3)));
+        assert_eq!((c.status, c.reasons.clone()), (Status::Critical, vec!["expires in 3 days".to_string()]));
+        let gone = eval(Record::new("p", "m", Some(1), Some(10)).expires(at(-3)));
+        assert_eq!(gone.status, Status::Critical);
+        assert_eq!(gone.reasons, vec!["expired 2 days ago".to_string()]);
+        let renews = eval(Record::new("p", "m", Some(1), Some(10)).expires(at(3)).detail("auto_renew", true));
+        assert_eq!(renews.status, Status::Warning);
+        assert_eq!(eval(Record::new("p", "m", Some(1), Some(10))).status, Status::Ok);
+    }
+
+    #[test]
+    fn json_field_order_and_dates() {
+        let r = Record::new("p", "m", Some(1), None).expires(Some(now()));
+        let json = serde_json::to_string(&r).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"source":"","kind":"","product":"p","metric":"m","used":1,"limit":null,"balance":null,"utilization":null,"expires_at":"2026-11-23T12:00:00Z","status":"ok","reasons":[],"details":{}}"#
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! Leegality: `GET /api/v1/licenses/{licenseId}/usage-statistics`.
+
+use serde::Deserialize;
+
+use super::wire::{decode, opt_count, PayloadError};
+use super::{Parsed, Payloads, Vendor};
+use crate::config::SourceSettings;
+use crate::record::Record;
+
+pub struct Leegality;
+
+#[derive(Deserialize)]
+struct Response {
+    code: Option<String>,
+    message: Option<String>,
+    data: Option<Data>,
+    #[serde(default)]
+    errors: Option<Vec<ErrorDetail>>,
+}
+
+#[derive(Deserialize)]
+struct Data {
+    users: Option<Resource>,
+    departments: Option<Resource>,
+    signatures: Option<Resource>,
+    certificates: Option<Resource>,
+}
+
+#[derive(Deserialize)]
+struct Resource {
+    #[serde(default, deserialize_with = "opt_count")]
+    current: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    limit: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    code: Option<String>,
+    message: Option<String>,
+}
+
+/// The error a Leegality error body carries: its top-level code and each
+/// `errors[]` message with its own code.
+fn describe_failure(r: &Response) -> String {
+    let mut parts: Vec<String> = r
+        .errors
+        .iter()
+        .flatten()
+        .map(|e| match (&e.message, &e.code) {
+            (Some(m), Some(c)) => format!("{m} ({c})"),
+            (Some(m), None) => m.clone(),
+            (None, Some(c)) => c.clone(),
+            (None, None) => "no details".to_string(),
+        })
+        .collect();
+    if parts.is_empty() {
+        parts.extend(r.message.clone());
+    }
+    let code = r.code.as_deref().unwrap_or("without a code");
+    if parts.is_empty() {
+        format!("Leegality error {code}")
+    } else {
+        format!("Leegality error {code}: {}", parts.join("; "))
+    }
+}
+
+impl Vendor for Leegality {
+    fn kind(&self) -> &'static str {
+        "leegality"
+    }
+
+    fn about(&self) -> &'static str {
+        "Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["license_id", "environment", "token", "token_env", "token_command"]
+    }
+
+    fn parse(&self, payloads: &Payloads, settings: &SourceSettings) -> Result<Parsed, PayloadError> {
+        let r: Response = decode(&payloads.main)?;
+        let failed = r.errors.as_ref().is_some_and(|e| !e.is_empty()) || r.code.as_deref().is_some_and(|c| c.contains("ERR"));
+        let data = match (&r.data, failed) {
+            (Some(data), false) => data,
+            (None, false) => return Err(PayloadError::at("$", "missing field `data`")),
+            (_, true) => return Err(PayloadError::Vendor(describe_failure(&r))),
+        };
+        let product = settings.license_id.as_deref().unwrap_or("license");
+        let records = [
+            ("users", &data.users),
+            ("departments", &data.departments),
+            ("signatures", &data.signatures),
+            ("certificates", &data.certificates),
+        ]
+        .into_iter()
+        .filter_map(|(metric, res)| res.as_ref().map(|res| Record::new(product, metric, res.current, res.limit)))
+        .collect();
+        Ok(Parsed { records, holders: Vec::new() })
+    }
+}

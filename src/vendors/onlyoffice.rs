@@ -1,0 +1,158 @@
+//! ONLYOFFICE Docs command service, `{"c": "license"}`.
+//!
+//! The server always answers HTTP 200; failures are only in `error`.
+
+use serde::Deserialize;
+
+use super::wire::{decode, opt_count, opt_time, PayloadError, Timestamp};
+use super::{Parsed, Payloads, Vendor};
+use crate::config::SourceSettings;
+use crate::holder::Holder;
+use crate::record::{Record, Status};
+
+pub struct OnlyOffice;
+
+#[derive(Deserialize)]
+struct Response {
+    error: i64,
+    license: Option<License>,
+    server: Option<Server>,
+    quota: Option<Quota>,
+}
+
+#[derive(Deserialize)]
+struct License {
+    #[serde(default, deserialize_with = "opt_time")]
+    end_date: Option<chrono::DateTime<chrono::Utc>>,
+    trial: Option<bool>,
+    customization: Option<bool>,
+    #[serde(default, deserialize_with = "opt_count")]
+    connections: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    connections_view: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    users_count: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    users_view_count: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    users_expire: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Server {
+    result_type: i64,
+    package_type: Option<i64>,
+    build_version: Option<String>,
+    build_number: Option<i64>,
+    build_date: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Quota {
+    #[serde(default)]
+    users: Vec<QuotaUser>,
+    #[serde(default)]
+    users_view: Vec<QuotaUser>,
+}
+
+#[derive(Deserialize)]
+struct QuotaUser {
+    userid: String,
+    expire: Option<Timestamp>,
+}
+
+/// Meaning of the command service's `error` codes.
+fn error_meaning(code: i64) -> &'static str {
+    match code {
+        1 => "document key missing or no document with that key",
+        2 => "callback url not correct (parse error)",
+        3 => "internal server error",
+        4 => "no changes were applied (not modified)",
+        5 => "command not correct (unknown command)",
+        6 => "invalid token",
+        7 => "token expired",
+        _ => "unknown error code",
+    }
+}
+
+fn package_name(code: i64) -> Option<&'static str> {
+    match code {
+        0 => Some("open source"),
+        1 => Some("enterprise"),
+        2 => Some("developer"),
+        _ => None,
+    }
+}
+
+impl Vendor for OnlyOffice {
+    fn kind(&self) -> &'static str {
+        "onlyoffice"
+    }
+
+    fn about(&self) -> &'static str {
+        "ONLYOFFICE Docs license and user quota (command service, {\"c\":\"license\"})"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["jwt_secret", "jwt_secret_env", "jwt_secret_command", "jwt_header"]
+    }
+
+    fn parse(&self, payloads: &Payloads, _: &SourceSettings) -> Result<Parsed, PayloadError> {
+        let r: Response = decode(&payloads.main)?;
+        if r.error != 0 {
+            return Err(PayloadError::Vendor(format!("ONLYOFFICE error {}: {}", r.error, error_meaning(r.error))));
+        }
+        let license = r.license.ok_or_else(|| PayloadError::at("$", "missing field `license`"))?;
+        let server = r.server.ok_or_else(|| PayloadError::at("$", "missing field `server`"))?;
+        let quota = r.quota.unwrap_or_default();
+
+        let series = [
+            ("users", Some(quota.users.len() as u64), license.users_count),
+            ("users_view", Some(quota.users_view.len() as u64), license.users_view_count),
+            ("connections", None, license.connections),
+            ("connections_view", None, license.connections_view),
+        ];
+        let mut records = Vec::new();
+        for (metric, used, limit) in series {
+            if limit.is_none() {
+                continue;
+            }
+            let mut rec = Record::new("docs", metric, used, limit)
+                .expires(license.end_date)
+                .detail("trial", license.trial)
+                .detail("customization", license.customization)
+                .detail("users_expire_days", license.users_expire)
+                .detail("package", server.package_type.and_then(package_name))
+                .detail("build_version", server.build_version.clone())
+                .detail("build_number", server.build_number)
+                .detail("build_date", server.build_date.clone());
+            match server.result_type {
+                3 => {}
+                2 | 6 => {
+                    rec = rec.detail("result_type", server.result_type);
+                    rec.flag(Status::Critical, "license expired");
+                }
+                1 => {
+                    rec = rec.detail("result_type", server.result_type);
+                    rec.flag(Status::Unknown, "license check failed on the server (resultType 1)");
+                }
+                other => rec = rec.detail("result_type", other),
+            }
+            records.push(rec);
+        }
+
+        let holders = [("users", &quota.users), ("users_view", &quota.users_view)]
+            .into_iter()
+            .flat_map(|(metric, users)| {
+                users.iter().map(move |u| {
+                    let mut h = Holder::new("docs", metric, &u.userid);
+                    h.holder_type = Some(if metric == "users" { "editor" } else { "viewer" }.to_string());
+                    h.expires_at = u.expire.map(|t| t.0);
+                    h
+                })
+            })
+            .collect();
+        Ok(Parsed { records, holders })
+    }
+}

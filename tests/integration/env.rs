@@ -1,0 +1,131 @@
+//! A clean environment per test: its own temp dir as HOME and XDG dirs, no
+//! LICUSAGE_CONFIG or NO_COLOR from the developer's machine.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        TestEnv { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Write `text` to `rel` in the temp dir, with owner-only permissions.
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.path(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        p
+    }
+
+    /// Write a config file whose `{fixtures}` placeholders point at the fixtures.
+    pub fn config(&self, text: &str) -> PathBuf {
+        let fixtures = fixture("").display().to_string();
+        self.write("config.toml", &text.replace("{fixtures}", fixtures.trim_end_matches('/')))
+    }
+
+    /// `licusage` with a clean environment, run in the temp dir.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("licusage").expect("licusage binary");
+        cmd.current_dir(self.dir.path())
+            .env_remove("LICUSAGE_CONFIG")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.path("xdg-config"))
+            .env("XDG_DATA_HOME", self.path("xdg-data"));
+        cmd
+    }
+
+    /// `licusage --config <temp>/config.toml ARGS…`
+    pub fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = self.cmd();
+        cmd.arg("--config").arg(self.path("config.toml")).args(args);
+        Output::of(cmd)
+    }
+}
+
+/// What a run printed, and how it exited.
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    pub fn of(mut cmd: Command) -> Self {
+        let out = cmd.output().expect("run licusage");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// An outside program the tests feed licusage's output to. Found on PATH; in
+/// CI (`CI=true`) a missing one fails the test, elsewhere the test is skipped.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file()));
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{name} is required in CI but is not on PATH");
+        }
+        eprintln!("skipping: {name} not on PATH");
+    }
+    found
+}
+
+/// A config naming one file source of each kind.
+pub const ALL_KINDS: &str = r#"
+[sources.fourd]
+kind = "4d"
+file = "{fixtures}/4d/license-usage.json"
+
+[sources.vault-prod]
+kind = "veeva"
+file = "{fixtures}/veeva/licenses.json"
+
+[sources.docs]
+kind = "onlyoffice"
+file = "{fixtures}/onlyoffice/user-license.json"
+
+[sources.esign]
+kind = "leegality"
+license_id = "bd82845c-897b-4022-b5f7-679905c1979b"
+file = "{fixtures}/leegality/usage-statistics.json"
+
+[sources.assets]
+kind = "cpod"
+file = "{fixtures}/cpod/licenses.json"
+assignments_file = "{fixtures}/cpod/licenses.assignments.json"
+"#;

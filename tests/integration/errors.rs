@@ -1,0 +1,93 @@
+//! Bad input: one clear line naming source, file and JSON path; exit 1; the
+//! other sources still render.
+
+use crate::env::{fixture, Output, TestEnv, ALL_KINDS};
+
+/// Every bad fixture, through the one-off subcommand: exit 1, nothing on
+/// stdout but an empty table, one `licusage: error:` line naming the source,
+/// the file and what is wrong.
+#[test]
+fn each_bad_payload_is_one_line_naming_source_and_field() {
+    let cases = [
+        ("4d", "4d/bad-negative-balance.json", "$[0].productBalance: negative count -2"),
+        ("4d", "4d/bad-truncated.json", "$[1].productName: EOF while parsing a string"),
+        ("4d", "4d/bad-date.json", "$[0].time: invalid date \"23/11/2026 07:58\""),
+        ("4d", "4d/bad-wrong-type.json", "$[0].productUsedCount: invalid type: string \"1\", expected a non-negative integer"),
+        ("4d", "4d/bad-missing-name.json", "$[0]: missing field `productName`"),
+        ("4d", "4d/bad-empty.json", "empty input"),
+        ("4d", "4d/bad-binary.json", "not JSON: input starts with byte 0x1f"),
+        ("veeva", "veeva/bad-negative.json", "$.applications[0].user_licensing.full__v.used: negative count -3"),
+        ("veeva", "veeva/bad-wrong-type.json", "$.applications[1].user_licensing.full__v.licensed: invalid type"),
+        ("veeva", "veeva/bad-missing-used.json", "$.applications[0].user_licensing.external__v: missing field `used`"),
+        ("veeva", "veeva/bad-truncated.json", "EOF while parsing"),
+        ("veeva", "veeva/bad-html.json", "not JSON"),
+        ("veeva", "veeva/failure-invalid-session.json", "Vault answered FAILURE: INVALID_SESSION_ID: Invalid or expired session ID."),
+        ("veeva", "veeva/exception.json", "Vault answered EXCEPTION: API_LIMIT_EXCEEDED"),
+        ("onlyoffice", "onlyoffice/error-invalid-token.json", "ONLYOFFICE error 6: invalid token"),
+        ("onlyoffice", "onlyoffice/bad-negative.json", "$.license.users_count: negative count -10"),
+        ("onlyoffice", "onlyoffice/bad-date.json", "$.license.end_date: invalid date \"next July\""),
+        ("leegality", "leegality/error-401.json", "Leegality error LE_ERR_SS_401: Invalid or expired token (LE_ERR_SS_303)"),
+        ("leegality", "leegality/error-403.json", "Leegality error LE_ERR_SS_403: Access denied"),
+        ("leegality", "leegality/error-400.json", "LE_ERR_SS_008"),
+        ("leegality", "leegality/error-500.json", "Leegality error LE_ERR_SS_500: Internal Server Error"),
+        ("leegality", "leegality/bad-negative.json", "$.data.signatures.current: negative count -23"),
+        ("cpod", "cpod/bad-negative.json", "$.data[1].used_seats: negative count -27"),
+        ("cpod", "cpod/bad-date.json", "$.data[0].expiry_date: invalid date \"2027-13-45\""),
+        ("cpod", "cpod/bad-missing-product.json", "$.data[1]: missing field `product_name`"),
+        ("cpod", "cpod/bad-no-list.json", "no list of items"),
+        ("cpod", "cpod/bad-truncated.json", "EOF while parsing"),
+    ];
+    let env = TestEnv::new();
+    for (kind, file, want) in cases {
+        let mut cmd = env.cmd();
+        cmd.args([kind, "--file"]).arg(fixture(file));
+        let out = Output::of(cmd);
+        assert_eq!(out.code, 1, "{file}: {out:?}");
+        assert_eq!(out.stderr.lines().count(), 1, "{file}: {}", out.stderr);
+        let prefix = format!("licusage: error: source `{kind}` ({kind}): {}: ", fixture(file).display());
+        assert!(out.stderr.starts_with(&prefix), "{file}: {}", out.stderr);
+        assert!(out.stderr.contains(want), "{file}: want {want:?} in {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        assert!(out.stdout.is_empty(), "{file}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn a_bad_source_does_not_hide_the_others() {
+    let env = TestEnv::new();
+    env.config(&format!(
+        "{ALL_KINDS}\n[sources.broken]\nkind = \"veeva\"\nfile = \"{{fixtures}}/veeva/bad-truncated.json\"\n\n[sources.gone]\nkind = \"4d\"\nfile = \"{{fixtures}}/4d/no-such-file.json\"\n"
+    ));
+    let out = env.run(&["show", "--json"]);
+    assert_eq!(out.code, 1);
+    let doc = out.json();
+    let sources: std::collections::BTreeSet<&str> =
+        doc["records"].as_array().unwrap().iter().map(|r| r["source"].as_str().unwrap()).collect();
+    assert_eq!(sources.into_iter().collect::<Vec<_>>(), ["assets", "docs", "esign", "fourd", "vault-prod"]);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2);
+    assert_eq!((errors[0]["source"].as_str(), errors[0]["kind"].as_str()), (Some("broken"), Some("veeva")));
+    assert!(errors[0]["message"].as_str().unwrap().contains("EOF while parsing"));
+    assert_eq!(errors[1]["source"], "gone");
+    assert!(errors[1]["message"].as_str().unwrap().contains("no-such-file.json: No such file"), "{}", errors[1]);
+    // The same errors on stderr, one line each.
+    assert_eq!(out.stderr.lines().filter(|l| l.starts_with("licusage: error: source `")).count(), 2, "{}", out.stderr);
+
+    // The table still shows the good sources.
+    let table = env.run(&["show"]);
+    assert_eq!(table.code, 1);
+    assert!(table.stdout.contains("vault-prod") && table.stdout.contains("Acrobat Pro"), "{}", table.stdout);
+    assert!(!table.stdout.contains("broken"));
+}
+
+#[test]
+fn api_sources_say_they_are_not_supported_yet() {
+    let env = TestEnv::new();
+    env.config(&format!(
+        "{ALL_KINDS}\n[sources.live]\nkind = \"veeva\"\nurl = \"https://myvault.veevavault.com\"\napi_version = \"v25.3\"\nsession_id_env = \"VAULT_SESSION_ID\"\n"
+    ));
+    let out = env.run(&["show", "--format", "ndjson"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("source `live` (veeva): reading from the vendor API is not supported yet"), "{}", out.stderr);
+    assert!(out.stdout.lines().count() > 20, "other sources render");
+}

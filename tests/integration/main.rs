@@ -1,0 +1,9 @@
+//! One integration-test binary: the real `licusage` against fixtures, local
+//! servers and the real programs that consume its output.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod env;
+mod errors;
+mod formats;
+mod show;
+mod usage;

@@ -1,0 +1,146 @@
+//! Configuration, usage errors, `sources`, `config path|check`, `--help`.
+
+use crate::env::{fixture, Output, TestEnv, ALL_KINDS};
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = TestEnv::new();
+    for args in
+        [&["show", "--frobnicate"][..], &["--format", "xml", "show"], &["nosuchcommand"], &["veeva"], &["show", "--timeout", "soon"]]
+    {
+        let mut cmd = env.cmd();
+        cmd.args(args);
+        let out = Output::of(cmd);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(out.stdout.is_empty());
+        assert!(!out.stderr.is_empty());
+    }
+    let mut cmd = env.cmd();
+    cmd.arg("--help");
+    let help = Output::of(cmd);
+    assert_eq!(help.code, 0);
+    for word in ["show", "sources", "config", "4d", "veeva", "onlyoffice", "leegality", "cpod", "--format", "Examples:"] {
+        assert!(help.stdout.contains(word), "--help lacks {word}");
+    }
+}
+
+#[test]
+fn vendor_subcommand_flags_come_from_its_config_keys() {
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.args(["leegality", "--help"]);
+    let help = Output::of(cmd).stdout;
+    assert!(help.contains("--license-id") && help.contains("--token-env") && help.contains("--environment"), "{help}");
+    assert!(!help.contains("--session-id-env"), "veeva keys are not leegality flags");
+    assert!(!help.contains("--token "), "inline secrets are not flags");
+    let mut cmd = env.cmd();
+    cmd.args(["veeva", "--license-id", "x", "--file"]).arg(fixture("veeva/licenses.json"));
+    assert_eq!(Output::of(cmd).code, 2);
+}
+
+#[test]
+fn config_errors_name_the_key_and_line() {
+    let env = TestEnv::new();
+    env.config("[defaults]\nwarn = 80\n\n[sources.a]\nkind = \"veeva\"\nfile = \"x.json\"\nsesion_id_env = \"X\"\n");
+    let out = env.run(&["show"]);
+    assert_eq!(out.code, 2);
+    let cfg = env.path("config.toml");
+    assert!(out.stderr.starts_with(&format!("licusage: error: {}:7: unknown field `sesion_id_env`", cfg.display())), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+
+    env.config("[sources.a]\nkind = \"sap\"\nfile = \"x.json\"\n");
+    let out = env.run(&["config", "check"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(":1: source `a`: unknown kind `sap` (supported: 4d, veeva, onlyoffice, leegality, cpod)"),
+        "{}",
+        out.stderr
+    );
+
+    env.config("[sources.a]\nkind = \"veeva\"\nfile = [1]\n");
+    let out = env.run(&["config", "check"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains(":3: invalid type"), "{}", out.stderr);
+
+    env.config("[sources.a\nkind = \"veeva\"\n");
+    assert_eq!(env.run(&["show"]).code, 2);
+}
+
+#[test]
+fn config_check_and_path() {
+    let env = TestEnv::new();
+    env.config(ALL_KINDS);
+    let out = env.run(&["config", "check"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, format!("{}: OK (5 sources, 0 rules)\n", env.path("config.toml").display()));
+    let out = env.run(&["config", "path"]);
+    assert_eq!(out.stdout.trim(), env.path("config.toml").display().to_string());
+
+    // LICUSAGE_CONFIG, then the platform config dir.
+    let mut cmd = env.cmd();
+    cmd.env("LICUSAGE_CONFIG", env.path("config.toml")).args(["config", "path", "-v"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.stdout.trim(), env.path("config.toml").display().to_string());
+    assert!(out.stderr.contains("LICUSAGE_CONFIG"), "{}", out.stderr);
+    let mut cmd = env.cmd();
+    cmd.args(["config", "path"]);
+    let default = env.path("xdg-config/licusage/config.toml");
+    assert_eq!(Output::of(cmd).stdout.trim(), default.display().to_string());
+
+    // No config at the default path: a usage error that says what to do.
+    let mut cmd = env.cmd();
+    cmd.arg("show");
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("cannot read config file") && out.stderr.contains("--config"), "{}", out.stderr);
+
+    // Put it there and it is found.
+    std::fs::create_dir_all(default.parent().unwrap()).unwrap();
+    std::fs::copy(env.path("config.toml"), &default).unwrap();
+    let mut cmd = env.cmd();
+    cmd.args(["show", "--format", "csv"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.lines().count() > 20);
+}
+
+#[test]
+fn config_check_warns_about_missing_files() {
+    let env = TestEnv::new();
+    env.config("[sources.a]\nkind = \"4d\"\nfile = \"exports/usage.json\"\n");
+    let out = env.run(&["config", "check"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.contains("source `a`") && out.stderr.contains("exports/usage.json does not exist"), "{}", out.stderr);
+    assert!(env.run(&["-q", "config", "check"]).stderr.is_empty());
+}
+
+#[test]
+fn inline_secrets_need_a_private_file() {
+    let env = TestEnv::new();
+    let cfg = env.config(&format!("{ALL_KINDS}\n[sources.live]\nkind = \"cpod\"\ntoken = \"tok-SECRET-123\"\n"));
+    assert_eq!(env.run(&["config", "check"]).code, 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = env.run(&["show"]);
+        assert_eq!(out.code, 2);
+        assert!(out.stderr.contains("readable by group or others") && out.stderr.contains("chmod 600"), "{}", out.stderr);
+        assert!(!out.stderr.contains("tok-SECRET-123"));
+    }
+}
+
+#[test]
+fn sources_lists_names_and_kinds() {
+    let env = TestEnv::new();
+    env.config(ALL_KINDS);
+    let out = env.run(&["sources"]);
+    assert_eq!(out.code, 0);
+    let first: Vec<&str> = out.stdout.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(first, ["NAME", "KIND", "READS"]);
+    assert!(out.stdout.lines().any(|l| l.starts_with("vault-prod") && l.contains("veeva")));
+    let doc = env.run(&["sources", "--json"]).json();
+    assert_eq!(doc["sources"].as_array().unwrap().len(), 5);
+    let kinds: Vec<&str> = doc["kinds"].as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["4d", "veeva", "onlyoffice", "leegality", "cpod"]);
+}
