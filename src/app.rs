@@ -11,7 +11,7 @@ use crate::cli::{self, ColorChoice, Invocation, Options, Task};
 use crate::config::{self, Config, ConfigPath, Input, Source, SourceSettings};
 use crate::error::{Exit, UsageError};
 use crate::output::{self, Format, Style};
-use crate::read::{self, Report};
+use crate::read::{self, ReadOptions, Report};
 use crate::select::{self, RecordFilter};
 use crate::vendors;
 
@@ -78,11 +78,7 @@ fn config_path(options: &Options) -> Result<ConfigPath> {
 }
 
 fn load_config(options: &Options) -> Result<Config> {
-    let mut config = Config::load(&config_path(options)?)?;
-    if let Some(t) = options.timeout {
-        config.timeout = t;
-    }
-    Ok(config)
+    Config::load(&config_path(options)?)
 }
 
 fn shown_path(config: &Config) -> String {
@@ -108,7 +104,8 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 fn show(options: &Options, config: &Config, sources: &[&Source], filter: &RecordFilter) -> Result<Exit> {
     let now = Utc::now();
-    let report: Report = runtime()?.block_on(read::read(config, sources, filter, now));
+    let read_options = ReadOptions { timeout: options.timeout, verbose: options.verbose, progress: !options.quiet, want_holders: false };
+    let report: Report = runtime()?.block_on(read::read(config, sources, filter, &read_options, now));
     let format = options.format.unwrap_or(Format::Table);
     let mut out = output::stdout();
     output::render(&mut out, format, &report.records, &report.errors, now, &style(options))?;

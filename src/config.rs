@@ -13,26 +13,9 @@ use toml::Spanned;
 
 use crate::error::UsageError;
 use crate::record::Thresholds;
+use crate::secret::{Secret, SecretSource};
 use crate::select::Glob;
 use crate::vendors::{self, Vendor};
-
-/// A secret written inline in the config file. Never printed: `Debug` and
-/// `Display` show `[redacted]`.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
 
 /// How a source key is given: on the command line of a one-off vendor
 /// subcommand it becomes `--key-name`, unless it is an inline secret.
@@ -398,6 +381,19 @@ impl Config {
 }
 
 impl SourceSettings {
+    /// Where the secret `key` (`token`, `password`, `session_id`, `jwt_secret`,
+    /// `client_secret`) comes from.
+    pub fn secret(&self, key: &'static str) -> SecretSource<'_> {
+        let (inline, env, command) = match key {
+            "token" => (&self.token, &self.token_env, &self.token_command),
+            "password" => (&self.password, &self.password_env, &self.password_command),
+            "session_id" => (&self.session_id, &self.session_id_env, &self.session_id_command),
+            "jwt_secret" => (&self.jwt_secret, &self.jwt_secret_env, &self.jwt_secret_command),
+            _ => (&self.client_secret, &self.client_secret_env, &self.client_secret_command),
+        };
+        SecretSource { key, inline: inline.as_ref(), env: env.as_deref(), command: command.as_deref() }
+    }
+
     /// The inline secret keys set in this table.
     pub fn inline_secrets(&self) -> Vec<&'static str> {
         let mut keys = Vec::new();

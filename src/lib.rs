@@ -3,10 +3,13 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod fetch;
 pub mod holder;
+pub mod http;
 pub mod output;
 pub mod read;
 pub mod record;
+pub mod secret;
 pub mod select;
 pub mod vendors;
 

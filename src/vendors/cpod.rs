@@ -4,18 +4,27 @@
 //! Field names come in snake_case and in the older camelCase; lists come bare or
 //! in an envelope (see [`Collection`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
-use super::wire::{decode, opt_time, Collection, Count, PayloadError};
+use serde::de::IgnoredAny;
+
+use super::wire::{decode, decode_pages, opt_time, Collection, Count, PayloadError};
 use super::{Parsed, Payloads, Vendor};
 use crate::config::SourceSettings;
+use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Holder;
+use crate::http::Call;
 use crate::record::{Record, Status};
+use crate::secret::Secret;
 
 pub struct Cpod;
+
+pub const DEFAULT_URL: &str = "https://api.cyberpod.app";
+/// A guard against a server whose pagination never ends.
+const MAX_PAGES: usize = 100_000;
 
 /// `Some(None)` for an explicit `null`, `None` when the field is absent.
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
@@ -134,10 +143,10 @@ impl Vendor for Cpod {
     }
 
     fn parse(&self, payloads: &Payloads, _: &SourceSettings) -> Result<Parsed, PayloadError> {
-        let licenses: Collection<License> = decode(&payloads.main)?;
+        let licenses: Vec<License> = decode_pages(&payloads.main, "")?;
         let mut records = Vec::new();
         let mut by_id: HashMap<&str, &License> = HashMap::new();
-        for lic in licenses.items.iter().filter(|l| !l.deleted()) {
+        for lic in licenses.iter().filter(|l| !l.deleted()) {
             if let Some(id) = &lic.id {
                 by_id.insert(id, lic);
             }
@@ -161,12 +170,9 @@ impl Vendor for Cpod {
         }
 
         let mut holders = Vec::new();
-        if let Some(body) = &payloads.assignments {
-            let assignments: Collection<Assignment> = decode(body).map_err(|e| match e {
-                PayloadError::Invalid { path, message } => PayloadError::at(format!("assignments {path}"), message),
-                other => PayloadError::Vendor(format!("assignments: {other}")),
-            })?;
-            for a in assignments.items.iter().filter(|a| a.active()) {
+        if let Some(pages) = &payloads.assignments {
+            let assignments: Vec<Assignment> = decode_pages(pages, "assignments")?;
+            for a in assignments.iter().filter(|a| a.active()) {
                 let license = a.license_id.as_deref().and_then(|id| by_id.get(id));
                 let (product, metric) = match license {
                     Some(l) => (l.product_name.clone(), l.metric().to_string()),
@@ -184,5 +190,135 @@ impl Vendor for Cpod {
             }
         }
         Ok(Parsed { records, holders })
+    }
+
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
+        Box::pin(async move {
+            let base = ctx.base_url(Some(DEFAULT_URL))?;
+            let token = match ctx.secret("token")? {
+                Some(t) => t,
+                None => client_credentials(ctx, &base).await?,
+            };
+            let main = pages(ctx, self, &base, ctx.endpoint(&base, "/api/v1/licenses", &[])?, &token).await?;
+            let assignments = match ctx.want_holders {
+                true => Some(pages(ctx, self, &base, ctx.endpoint(&base, "/api/v1/licenses/assignments", &[])?, &token).await?),
+                false => None,
+            };
+            Ok(Payloads { main, assignments })
+        })
+    }
+}
+
+/// The answer of `POST /api/v1/auth/token`, in the spellings seen.
+#[derive(Deserialize)]
+struct TokenAnswer {
+    #[serde(alias = "accessToken", alias = "token")]
+    access_token: Option<String>,
+    data: Option<Box<TokenAnswer>>,
+}
+
+impl TokenAnswer {
+    fn token(self) -> Option<String> {
+        self.access_token.or_else(|| self.data.and_then(|d| d.token()))
+    }
+}
+
+async fn client_credentials(ctx: &Fetch<'_>, base: &reqwest::Url) -> Result<Secret, String> {
+    let client_id = ctx
+        .settings()
+        .client_id
+        .as_deref()
+        .ok_or("no cPod credentials: give `token_env` (or `_command`), or `client_id` with `client_secret_env` (or `_command`)")?;
+    let secret = ctx
+        .secret("client_secret")?
+        .ok_or("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
+    let body = serde_json::json!({"client_id": client_id, "client_secret": secret.expose(), "grant_type": "client_credentials"});
+    let url = ctx.endpoint(base, "/api/v1/auth/token", &[])?;
+    let reply = ctx.send(Call::post_json(url, &body)).await?;
+    if !reply.is_success() {
+        return Err(format!("cPod token request for client {client_id} failed: {}", reply.status_line()));
+    }
+    let answer: TokenAnswer = decode(&reply.body).map_err(|e| format!("cPod token answer: {e}"))?;
+    answer.token().filter(|t| !t.is_empty()).map(Secret::new).ok_or_else(|| "cPod token answer has no `access_token`".to_string())
+}
+
+/// Every page of a list, following whichever pagination the server uses: a
+/// `next_cursor` sent back as `?cursor=`, a `next` URL, a `Link: rel="next"`
+/// header, or `total` with `offset`/`limit` paged by `?offset=`.
+async fn pages(ctx: &Fetch<'_>, vendor: &Cpod, base: &reqwest::Url, first: reqwest::Url, token: &Secret) -> Result<Vec<Vec<u8>>, String> {
+    let bearer = format!("Bearer {}", token.expose());
+    let mut pages = Vec::new();
+    let mut seen = HashSet::new();
+    let mut fetched = 0u64;
+    let mut next = Some(first.clone());
+    while let Some(url) = next.take() {
+        if !seen.insert(url.to_string()) {
+            return Err(format!("pagination loops: the server sent {} again after {} pages", crate::http::shown(&url), pages.len()));
+        }
+        if pages.len() >= MAX_PAGES {
+            return Err(format!("pagination did not end after {MAX_PAGES} pages"));
+        }
+        let reply = ctx.send(Call::get(url.clone()).header("accept", "application/json").secret_header("authorization", &bearer)?).await?;
+        let link = reply.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()).find_map(link_next);
+        let body = ctx.body(reply, vendor)?;
+        let page: Collection<IgnoredAny> = decode(&body).map_err(|e| format!("page {}: {e}", pages.len() + 1))?;
+        let got = page.items.len() as u64;
+        next = if let Some(cursor) = page.next_cursor.filter(|c| !c.is_empty()) {
+            let mut u = first.clone();
+            u.query_pairs_mut().append_pair("cursor", &cursor);
+            Some(u)
+        } else if let Some(href) = page.next.filter(|n| !n.is_empty()).or(link) {
+            let u = url.join(&href).map_err(|e| format!("`next` {href:?} is not a URL: {e}"))?;
+            if u.origin() != base.origin() {
+                return Err(format!(
+                    "`next` page {} is on another host: not followed, so that the token stays with {}",
+                    crate::http::shown(&u),
+                    base.origin().ascii_serialization()
+                ));
+            }
+            Some(u)
+        } else if let (Some(total), true) = (page.total, page.offset.is_some() || page.limit.is_some()) {
+            let offset = page.offset.unwrap_or(fetched) + got;
+            if got > 0 && offset < total {
+                let mut u = first.clone();
+                u.query_pairs_mut().append_pair("offset", &offset.to_string());
+                if let Some(limit) = page.limit {
+                    u.query_pairs_mut().append_pair("limit", &limit.to_string());
+                }
+                Some(u)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        fetched += got;
+        pages.push(body);
+    }
+    Ok(pages)
+}
+
+/// The target of `rel="next"` in a `Link` header.
+fn link_next(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim().to_ascii_lowercase();
+            p == "rel=\"next\"" || p == "rel=next"
+        });
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        is_next.then(|| target.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_headers() {
+        assert_eq!(link_next(r#"<https://a/x?page=2>; rel="next", <https://a/x?page=9>; rel="last""#), Some("https://a/x?page=2".into()));
+        assert_eq!(link_next(r#"<https://a/x?page=1>; rel="prev""#), None);
+        assert_eq!(link_next("</p3>; rel=next"), Some("/p3".into()));
     }
 }

@@ -3,10 +3,12 @@
 
 use serde::Deserialize;
 
-use super::wire::{decode, Collection, Count, PayloadError, Timestamp};
+use super::wire::{decode_pages, Count, PayloadError, Timestamp};
 use super::{Parsed, Payloads, Vendor};
 use crate::config::SourceSettings;
+use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Holder;
+use crate::http::Call;
 use crate::record::Record;
 
 pub struct FourD;
@@ -75,10 +77,10 @@ impl Vendor for FourD {
     }
 
     fn parse(&self, payloads: &Payloads, _: &SourceSettings) -> Result<Parsed, PayloadError> {
-        let collection: Collection<RetainedLicense> = decode(&payloads.main)?;
+        let items: Vec<RetainedLicense> = decode_pages(&payloads.main, "")?;
         // One record per product, in order of first appearance.
         let mut products: Vec<(u64, Vec<&RetainedLicense>)> = Vec::new();
-        for item in &collection.items {
+        for item in &items {
             match products.iter_mut().find(|(id, _)| *id == item.product_id.0) {
                 Some((_, items)) => items.push(item),
                 None => products.push((item.product_id.0, vec![item])),
@@ -98,8 +100,7 @@ impl Vendor for FourD {
                     .detail("global_used", newest.global_product_used_count.map(|c| c.0)),
             );
         }
-        let holders = collection
-            .items
+        let holders = items
             .iter()
             .map(|item| {
                 let s = item.session.as_ref();
@@ -120,4 +121,25 @@ impl Vendor for FourD {
             .collect();
         Ok(Parsed { records, holders })
     }
+
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
+        Box::pin(async move {
+            let url = ctx.base_url(None)?;
+            let mut call = Call::get(url).header("accept", "application/json");
+            if let Some(token) = ctx.secret("token")? {
+                call = call.secret_header("authorization", &format!("Bearer {}", token.expose()))?;
+            } else if let Some(user) = ctx.settings().username.as_deref() {
+                let password =
+                    ctx.secret("password")?.ok_or("`username` is set but no password: give `password_env` or `password_command`")?;
+                let basic = base64_encode(format!("{user}:{}", password.expose()).as_bytes());
+                call = call.secret_header("authorization", &format!("Basic {basic}"))?;
+            }
+            ctx.body(ctx.send(call).await?, self).map(Payloads::one)
+        })
+    }
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }

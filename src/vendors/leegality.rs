@@ -5,9 +5,14 @@ use serde::Deserialize;
 use super::wire::{decode, opt_count, PayloadError};
 use super::{Parsed, Payloads, Vendor};
 use crate::config::SourceSettings;
+use crate::fetch::{BoxFuture, Fetch};
+use crate::http::Call;
 use crate::record::Record;
 
 pub struct Leegality;
+
+pub const PRODUCTION: &str = "https://app1.leegality.com/api";
+pub const SANDBOX: &str = "https://sandbox.leegality.com/api";
 
 #[derive(Deserialize)]
 struct Response {
@@ -79,7 +84,7 @@ impl Vendor for Leegality {
     }
 
     fn parse(&self, payloads: &Payloads, settings: &SourceSettings) -> Result<Parsed, PayloadError> {
-        let r: Response = decode(&payloads.main)?;
+        let r: Response = decode(payloads.first())?;
         let failed = r.errors.as_ref().is_some_and(|e| !e.is_empty()) || r.code.as_deref().is_some_and(|c| c.contains("ERR"));
         let data = match (&r.data, failed) {
             (Some(data), false) => data,
@@ -97,5 +102,20 @@ impl Vendor for Leegality {
         .filter_map(|(metric, res)| res.as_ref().map(|res| Record::new(product, metric, res.current, res.limit)))
         .collect();
         Ok(Parsed { records, holders: Vec::new() })
+    }
+
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
+        Box::pin(async move {
+            let default = match ctx.settings().environment.as_deref() {
+                Some("sandbox") => SANDBOX,
+                _ => PRODUCTION,
+            };
+            let base = ctx.base_url(Some(default))?;
+            let id = ctx.settings().license_id.as_deref().ok_or("no `license_id` configured")?;
+            let url = ctx.endpoint(&base, "/api/v1/licenses", &[id, "usage-statistics"])?;
+            let token = ctx.secret("token")?.ok_or("no API token: give `token_env` or `token_command`")?;
+            let call = Call::get(url).header("accept", "application/json").secret_header("x-auth-token", token.expose())?;
+            ctx.body(ctx.send(call).await?, self).map(Payloads::one)
+        })
     }
 }

@@ -10,14 +10,27 @@ mod veeva;
 pub mod wire;
 
 use crate::config::SourceSettings;
+use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Holder;
 use crate::record::Record;
 
-/// What a source's payloads are: the main one, and for cPod the assignments.
+/// What a source's payloads are: the main document (one per page when the API
+/// pages), and for cPod the assignments.
 #[derive(Debug, Default)]
 pub struct Payloads {
-    pub main: Vec<u8>,
-    pub assignments: Option<Vec<u8>>,
+    pub main: Vec<Vec<u8>>,
+    pub assignments: Option<Vec<Vec<u8>>>,
+}
+
+impl Payloads {
+    pub fn one(body: Vec<u8>) -> Self {
+        Payloads { main: vec![body], assignments: None }
+    }
+
+    /// The document of a vendor that does not page.
+    pub fn first(&self) -> &[u8] {
+        self.main.first().map(Vec::as_slice).unwrap_or_default()
+    }
 }
 
 /// What a vendor's payload says.
@@ -37,6 +50,10 @@ pub trait Vendor: Sync {
     /// Records and holders from the payloads: a pure function of its input,
     /// shared by files, stdin and the network.
     fn parse(&self, payloads: &Payloads, settings: &SourceSettings) -> Result<Parsed, wire::PayloadError>;
+    /// The payloads from the vendor's API: which requests, with which
+    /// credentials, in which order. Retries, timeouts and limits are the HTTP
+    /// layer's.
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>>;
 }
 
 impl std::fmt::Debug for dyn Vendor {
@@ -78,7 +95,7 @@ mod tests {
                 let sibling = path.with_file_name(format!("{}.assignments.json", path.file_stem().unwrap_or_default().to_string_lossy()));
                 let assignments = std::fs::read(&sibling).ok();
                 let settings = SourceSettings { license_id: Some("bd82845c-897b-4022-b5f7-679905c1979b".into()), ..Default::default() };
-                let parsed = vendor.parse(&Payloads { main, assignments }, &settings);
+                let parsed = vendor.parse(&Payloads { main: vec![main], assignments: assignments.map(|a| vec![a]) }, &settings);
                 let name = format!("{}__{}", vendor.kind(), path.file_stem().unwrap_or_default().to_string_lossy());
                 let value = match parsed {
                     Ok(p) => serde_json::json!({"records": p.records, "holders": p.holders}),

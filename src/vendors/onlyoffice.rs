@@ -7,8 +7,11 @@ use serde::Deserialize;
 use super::wire::{decode, opt_count, opt_time, PayloadError, Timestamp};
 use super::{Parsed, Payloads, Vendor};
 use crate::config::SourceSettings;
+use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Holder;
+use crate::http::Call;
 use crate::record::{Record, Status};
+use crate::secret::Secret;
 
 pub struct OnlyOffice;
 
@@ -99,7 +102,7 @@ impl Vendor for OnlyOffice {
     }
 
     fn parse(&self, payloads: &Payloads, _: &SourceSettings) -> Result<Parsed, PayloadError> {
-        let r: Response = decode(&payloads.main)?;
+        let r: Response = decode(payloads.first())?;
         if r.error != 0 {
             return Err(PayloadError::Vendor(format!("ONLYOFFICE error {}: {}", r.error, error_meaning(r.error))));
         }
@@ -155,4 +158,43 @@ impl Vendor for OnlyOffice {
             .collect();
         Ok(Parsed { records, holders })
     }
+
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
+        Box::pin(async move {
+            let base = ctx.base_url(None)?;
+            let command = serde_json::json!({"c": "license"});
+            let mut body = command.clone();
+            let mut header = None;
+            if let Some(secret) = ctx.secret("jwt_secret")? {
+                body["token"] = sign(&command, &secret)?.into();
+                header = Some(format!("Bearer {}", sign(&serde_json::json!({"payload": command}), &secret)?));
+            }
+            let header_name = ctx.settings().jwt_header.as_deref().unwrap_or("Authorization");
+            // `/command` since 8.2; older servers only serve the CommandService.ashx path.
+            let paths = ["/command", "/coauthoring/CommandService.ashx"];
+            for (i, path) in paths.iter().enumerate() {
+                let mut call = Call::post_json(ctx.endpoint(&base, path, &[])?, &body);
+                if let Some(value) = &header {
+                    call = call.secret_header(header_name, value)?;
+                }
+                let reply = ctx.send(call).await?;
+                if reply.status.as_u16() == 404 && i + 1 < paths.len() {
+                    continue;
+                }
+                return ctx.body(reply, self).map(Payloads::one);
+            }
+            Err("no command service answered".to_string())
+        })
+    }
+}
+
+/// An HS256 JWT of `claims`, valid for five minutes.
+fn sign(claims: &serde_json::Value, secret: &Secret) -> Result<String, String> {
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = claims.clone();
+    claims["iat"] = now.into();
+    claims["exp"] = (now + 300).into();
+    let key = jsonwebtoken::EncodingKey::from_secret(secret.expose().as_bytes());
+    jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &key)
+        .map_err(|e| format!("cannot sign the ONLYOFFICE token: {e}"))
 }

@@ -9,7 +9,13 @@ use serde::Deserialize;
 use super::wire::{decode, Count, PayloadError};
 use super::{Parsed, Payloads, Vendor};
 use crate::config::SourceSettings;
+use crate::fetch::{BoxFuture, Fetch};
+use crate::http::Call;
 use crate::record::Record;
+use crate::secret::Secret;
+
+/// The API version used when the source names none.
+pub const DEFAULT_API_VERSION: &str = "v25.3";
 
 pub struct Veeva;
 
@@ -25,6 +31,26 @@ struct Response {
     warnings: Vec<VaultMessage>,
     doc_count: Option<Usage>,
     applications: Option<Vec<Application>>,
+}
+
+/// The answer to `POST /api/{version}/auth`.
+#[derive(Deserialize)]
+struct Login {
+    #[serde(rename = "responseStatus")]
+    response_status: String,
+    #[serde(rename = "sessionId")]
+    session_id: Option<String>,
+    #[serde(default)]
+    errors: Vec<VaultMessage>,
+}
+
+/// Just the status of an answer, to spot an expired session.
+#[derive(Deserialize)]
+struct Status {
+    #[serde(rename = "responseStatus")]
+    response_status: Option<String>,
+    #[serde(default)]
+    errors: Vec<VaultMessage>,
 }
 
 #[derive(Deserialize)]
@@ -78,7 +104,7 @@ impl Vendor for Veeva {
     }
 
     fn parse(&self, payloads: &Payloads, _: &SourceSettings) -> Result<Parsed, PayloadError> {
-        let r: Response = decode(&payloads.main)?;
+        let r: Response = decode(payloads.first())?;
         if r.response_status != "SUCCESS" && r.response_status != "WARNING" {
             let why: Vec<String> = r.errors.iter().map(VaultMessage::describe).chain(r.response_message.clone()).collect();
             let why = if why.is_empty() { "no errors given".to_string() } else { why.join("; ") };
@@ -103,5 +129,58 @@ impl Vendor for Veeva {
             }
         }
         Ok(Parsed { records, holders: Vec::new() })
+    }
+
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
+        Box::pin(async move {
+            let base = ctx.base_url(None)?;
+            let version = ctx.settings().api_version.as_deref().unwrap_or(DEFAULT_API_VERSION);
+            let url = ctx.endpoint(&base, &format!("/api/{version}/objects/licenses"), &[])?;
+            let (mut session, logged_in) = match ctx.secret("session_id")? {
+                Some(s) => (s, false),
+                None => (login(ctx, &base, version).await?, true),
+            };
+            let mut relogged = false;
+            loop {
+                let call = Call::get(url.clone()).header("accept", "application/json").secret_header("authorization", session.expose())?;
+                let body = ctx.body(ctx.send(call).await?, self)?;
+                // A session from our own login can expire between the two calls: log in once more.
+                if logged_in && !relogged && session_expired(&body) {
+                    session = login(ctx, &base, version).await?;
+                    relogged = true;
+                    continue;
+                }
+                return Ok(Payloads::one(body));
+            }
+        })
+    }
+}
+
+fn session_expired(body: &[u8]) -> bool {
+    decode::<Status>(body).is_ok_and(|s| {
+        s.response_status.as_deref() != Some("SUCCESS") && s.errors.iter().any(|e| e.kind.as_deref() == Some("INVALID_SESSION_ID"))
+    })
+}
+
+/// `POST /api/{version}/auth` with `username` and the password: a session id.
+async fn login(ctx: &Fetch<'_>, base: &reqwest::Url, version: &str) -> Result<Secret, String> {
+    let username = ctx
+        .settings()
+        .username
+        .as_deref()
+        .ok_or("no Vault credentials: give `session_id_env` (or `_command`), or `username` with `password_env` (or `_command`)")?;
+    let password = ctx.secret("password")?.ok_or("`username` is set but no password: give `password_env` or `password_command`")?;
+    let url = ctx.endpoint(base, &format!("/api/{version}/auth"), &[])?;
+    let call = Call::post_form(url, &[("username", username), ("password", password.expose())]).header("accept", "application/json");
+    let reply = ctx.send(call).await?;
+    let status = reply.status_line();
+    let answer: Login = decode(&reply.body).map_err(|e| format!("Vault login: {status}: unexpected answer: {e}"))?;
+    match (answer.response_status.as_str(), answer.session_id) {
+        ("SUCCESS", Some(id)) if !id.is_empty() => Ok(Secret::new(id)),
+        (status, _) => {
+            let why: Vec<String> = answer.errors.iter().map(VaultMessage::describe).collect();
+            let why = if why.is_empty() { "no session id in the answer".to_string() } else { why.join("; ") };
+            Err(format!("Vault login as {username} failed ({status}): {why}"))
+        }
     }
 }

@@ -30,6 +30,27 @@ impl PayloadError {
     }
 }
 
+/// The items of every page of a paged list, in order. Errors say which list
+/// (`label`, e.g. `assignments`) and, when there are several, which page.
+pub fn decode_pages<T: DeserializeOwned>(pages: &[Vec<u8>], label: &str) -> Result<Vec<T>, PayloadError> {
+    let mut items = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let collection: Collection<T> = decode(page).map_err(|e| {
+            let mut prefix = label.to_string();
+            if pages.len() > 1 {
+                prefix = format!("{prefix} page {}", i + 1).trim_start().to_string();
+            }
+            match e {
+                _ if prefix.is_empty() => e,
+                PayloadError::Invalid { path, message } => PayloadError::Invalid { path: format!("{prefix} {path}"), message },
+                other => PayloadError::Vendor(format!("{prefix}: {other}")),
+            }
+        })?;
+        items.extend(collection.items);
+    }
+    Ok(items)
+}
+
 /// Deserialize `bytes` as `T`, reporting where in the document it went wrong
 /// as a JSON path (`$.applications[0].user_licensing.full__v.used`).
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, PayloadError> {

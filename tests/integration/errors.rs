@@ -79,15 +79,3 @@ fn a_bad_source_does_not_hide_the_others() {
     assert!(table.stdout.contains("vault-prod") && table.stdout.contains("Acrobat Pro"), "{}", table.stdout);
     assert!(!table.stdout.contains("broken"));
 }
-
-#[test]
-fn api_sources_say_they_are_not_supported_yet() {
-    let env = TestEnv::new();
-    env.config(&format!(
-        "{ALL_KINDS}\n[sources.live]\nkind = \"veeva\"\nurl = \"https://myvault.veevavault.com\"\napi_version = \"v25.3\"\nsession_id_env = \"VAULT_SESSION_ID\"\n"
-    ));
-    let out = env.run(&["show", "--format", "ndjson"]);
-    assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("source `live` (veeva): reading from the vendor API is not supported yet"), "{}", out.stderr);
-    assert!(out.stdout.lines().count() > 20, "other sources render");
-}

@@ -5,5 +5,6 @@
 mod env;
 mod errors;
 mod formats;
+mod live;
 mod show;
 mod usage;

@@ -1,0 +1,128 @@
+//! Secrets: tokens, passwords, session ids. They come from an environment
+//! variable (`*_env`), a command's stdout (`*_command`) or, in a private config
+//! file, inline; they are never printed (`Debug` shows `[redacted]`).
+
+use std::fmt;
+use std::process::{Command, Stdio};
+
+use serde::Deserialize;
+
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The three ways one secret can be given, as the config names them.
+pub struct SecretSource<'a> {
+    /// The key's base name, e.g. `token` for `token`, `token_env`, `token_command`.
+    pub key: &'static str,
+    pub inline: Option<&'a Secret>,
+    pub env: Option<&'a str>,
+    pub command: Option<&'a str>,
+}
+
+impl SecretSource<'_> {
+    pub fn is_given(&self) -> bool {
+        self.inline.is_some() || self.env.is_some() || self.command.is_some()
+    }
+
+    /// The secret, or `None` when none of the keys is set. Errors say which key
+    /// failed and why, never the value.
+    pub fn resolve(&self) -> Result<Option<Secret>, String> {
+        let key = self.key;
+        if let Some(s) = self.inline {
+            return Ok(Some(s.clone()));
+        }
+        if let Some(var) = self.env {
+            return match std::env::var(var) {
+                Ok(v) if !v.trim().is_empty() => Ok(Some(Secret(v.trim().to_string()))),
+                Ok(_) => Err(format!("environment variable {var} ({key}_env) is empty")),
+                Err(std::env::VarError::NotPresent) => Err(format!("environment variable {var} ({key}_env) is not set")),
+                Err(std::env::VarError::NotUnicode(_)) => Err(format!("environment variable {var} ({key}_env) is not valid UTF-8")),
+            };
+        }
+        if let Some(cmdline) = self.command {
+            return run_command(key, cmdline).map(Some);
+        }
+        Ok(None)
+    }
+}
+
+/// Run `cmdline` (split like a shell would, but without a shell: no
+/// expansion, pipes or redirection) and take its stdout, trimmed.
+fn run_command(key: &str, cmdline: &str) -> Result<Secret, String> {
+    let words =
+        shlex::split(cmdline).filter(|w| !w.is_empty()).ok_or_else(|| format!("{key}_command: cannot split {cmdline:?} into words"))?;
+    let (program, args) = words.split_first().ok_or_else(|| format!("{key}_command is empty"))?;
+    let out = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("{key}_command: cannot run `{program}`: {e}"))?;
+    if !out.status.success() {
+        let why = String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("").trim().to_string();
+        let code = out.status.code().map(|c| format!("exit code {c}")).unwrap_or_else(|| "killed by a signal".into());
+        return Err(format!(
+            "{key}_command `{program}` failed ({code}){}",
+            if why.is_empty() { String::new() } else { format!(": {why}") }
+        ));
+    }
+    let value = String::from_utf8(out.stdout).map_err(|_| format!("{key}_command `{program}` printed something that is not UTF-8"))?;
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(format!("{key}_command `{program}` printed nothing"));
+    }
+    Ok(Secret(value.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source<'a>(env: Option<&'a str>, command: Option<&'a str>) -> SecretSource<'a> {
+        SecretSource { key: "token", inline: None, env, command }
+    }
+
+    #[test]
+    fn from_a_command_without_a_shell() {
+        let s = source(None, Some("printf '%s\\n' 'tok en'")).resolve();
+        assert_eq!(s.map(|s| s.map(|s| s.expose().to_string())), Ok(Some("tok en".to_string())));
+        // No shell: `$HOME` is passed literally, `;` is an argument.
+        let s = source(None, Some("echo $HOME ; x")).resolve();
+        assert_eq!(s.map(|s| s.map(|s| s.expose().to_string())), Ok(Some("$HOME ; x".to_string())));
+        let e = source(None, Some("false")).resolve().err().unwrap_or_default();
+        assert_eq!(e, "token_command `false` failed (exit code 1)");
+        let e = source(None, Some("/no/such/program")).resolve().err().unwrap_or_default();
+        assert!(e.starts_with("token_command: cannot run `/no/such/program`"), "{e}");
+        let e = source(None, Some("true")).resolve().err().unwrap_or_default();
+        assert_eq!(e, "token_command `true` printed nothing");
+    }
+
+    #[test]
+    fn from_the_environment() {
+        let e = source(Some("LICUSAGE_TEST_SURELY_UNSET"), None).resolve().err().unwrap_or_default();
+        assert_eq!(e, "environment variable LICUSAGE_TEST_SURELY_UNSET (token_env) is not set");
+        assert_eq!(source(None, None).resolve(), Ok(None));
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        assert_eq!(format!("{:?}", Secret::new("hunter2")), "[redacted]");
+    }
+}

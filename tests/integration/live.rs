@@ -1,0 +1,565 @@
+//! Live fetching against local HTTP servers that behave like the vendors.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use wiremock::matchers::{body_string_contains, header, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::env::{fixture, Output, TestEnv};
+
+/// A wiremock server on 127.0.0.1 with its own runtime, so that the test can
+/// run the real binary synchronously while the server answers.
+struct Server {
+    rt: tokio::runtime::Runtime,
+    mock: MockServer,
+}
+
+impl Server {
+    fn start() -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let mock = rt.block_on(MockServer::start());
+        Server { rt, mock }
+    }
+
+    fn url(&self) -> String {
+        self.mock.uri()
+    }
+
+    fn mount(&self, mock: Mock) {
+        self.rt.block_on(mock.mount(&self.mock));
+    }
+
+    fn requests(&self) -> Vec<Request> {
+        self.rt.block_on(self.mock.received_requests()).unwrap_or_default()
+    }
+}
+
+fn json_file(rel: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(std::fs::read(fixture(rel)).unwrap(), "application/json")
+}
+
+fn json(value: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(value)
+}
+
+/// No secret value anywhere in what the user sees.
+fn assert_no_secret(out: &Output, secrets: &[&str]) {
+    for s in secrets {
+        assert!(!out.stdout.contains(s), "secret {s} in stdout");
+        assert!(!out.stderr.contains(s), "secret {s} in stderr: {}", out.stderr);
+    }
+}
+
+fn run(env: &TestEnv, config: &str, vars: &[(&str, &str)], args: &[&str]) -> Output {
+    env.write("config.toml", config);
+    let mut cmd = env.cmd();
+    cmd.arg("--config").arg(env.path("config.toml")).args(args);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    Output::of(cmd)
+}
+
+#[test]
+fn veeva_with_a_session_id() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v25.3/objects/licenses"))
+            .and(header("authorization", "sid-VAULT-SECRET"))
+            .respond_with(json_file("veeva/licenses.json"))
+            .expect(1),
+    );
+    let env = TestEnv::new();
+    let cfg = format!("[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\nsession_id_env = \"VAULT_SID\"\n", server.url());
+    let out = run(&env, &cfg, &[("VAULT_SID", "sid-VAULT-SECRET")], &["show", "--json", "-v"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = out.json();
+    assert_eq!(doc["records"].as_array().unwrap().len(), 7);
+    assert!(out.stderr.contains("GET http://127.0.0.1:") && out.stderr.contains("/api/v25.3/objects/licenses -> 200 OK"), "{}", out.stderr);
+    assert_no_secret(&out, &["sid-VAULT-SECRET"]);
+}
+
+#[test]
+fn veeva_login_then_relogin_once_on_an_expired_session() {
+    let server = Server::start();
+    let mut logins = 0;
+    for sid in ["sid-one", "sid-two"] {
+        logins += 1;
+        server.mount(
+            Mock::given(method("POST"))
+                .and(path("/api/v26.1/auth"))
+                .and(body_string_contains("username=integration%40example.com"))
+                .and(body_string_contains("password=pa%26ss+w0rd"))
+                .respond_with(json(serde_json::json!({"responseStatus": "SUCCESS", "sessionId": sid})))
+                .up_to_n_times(1)
+                .with_priority(logins)
+                .expect(1),
+        );
+    }
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v26.1/objects/licenses"))
+            .and(header("authorization", "sid-one"))
+            .respond_with(json_file("veeva/failure-invalid-session.json"))
+            .expect(1),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v26.1/objects/licenses"))
+            .and(header("authorization", "sid-two"))
+            .respond_with(json_file("veeva/rim-warning.json"))
+            .expect(1),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\napi_version = \"v26.1\"\nusername = \"integration@example.com\"\npassword_env = \"VAULT_PW\"\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[("VAULT_PW", "pa&ss w0rd")], &["show", "--format", "csv"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("vault,veeva,ra_registrations__v,full__v,251,250,-1,"), "{}", out.stdout);
+    assert_no_secret(&out, &["pa&ss w0rd", "sid-one", "sid-two"]);
+}
+
+#[test]
+fn veeva_wrong_password_and_failure_with_http_200() {
+    let server = Server::start();
+    server.mount(Mock::given(method("POST")).and(path("/api/v25.3/auth")).respond_with(json(serde_json::json!({
+        "responseStatus": "FAILURE",
+        "errors": [{"type": "USERNAME_OR_PASSWORD_INCORRECT", "message": "Authentication failed for user: x@example.com."}]
+    }))));
+    let env = TestEnv::new();
+    let cfg =
+        format!("[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\nusername = \"x@example.com\"\npassword_env = \"PW\"\n", server.url());
+    let out = run(&env, &cfg, &[("PW", "wrong-PASSWORD")], &["show"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("source `vault` (veeva): Vault login as x@example.com failed (FAILURE): USERNAME_OR_PASSWORD_INCORRECT"),
+        "{}",
+        out.stderr
+    );
+    assert_no_secret(&out, &["wrong-PASSWORD"]);
+
+    let server = Server::start();
+    server.mount(Mock::given(method("GET")).respond_with(json_file("veeva/failure-insufficient-access.json")));
+    let cfg = format!("[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\nsession_id_env = \"SID\"\n", server.url());
+    let out = run(&env, &cfg, &[("SID", "s")], &["show"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("Vault answered FAILURE: INSUFFICIENT_ACCESS"), "{}", out.stderr);
+}
+
+/// Checks the HS256 token ONLYOFFICE expects, in the body and in a header.
+struct OnlyOfficeJwt {
+    secret: &'static str,
+    header: &'static str,
+}
+
+impl wiremock::Match for OnlyOfficeJwt {
+    fn matches(&self, request: &Request) -> bool {
+        let key = jsonwebtoken::DecodingKey::from_secret(self.secret.as_bytes());
+        let validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+        let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else { return false };
+        let Some(token) = body["token"].as_str() else { return false };
+        let Ok(claims) = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation) else { return false };
+        let Some(bearer) = request.headers.get(self.header).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) else {
+            return false;
+        };
+        let Ok(header_claims) = jsonwebtoken::decode::<serde_json::Value>(bearer, &key, &validation) else { return false };
+        body["c"] == "license" && claims.claims["c"] == "license" && header_claims.claims["payload"]["c"] == "license"
+    }
+}
+
+#[test]
+fn onlyoffice_falls_back_to_the_old_path_with_a_verified_jwt() {
+    let server = Server::start();
+    server.mount(Mock::given(method("POST")).and(path("/command")).respond_with(ResponseTemplate::new(404)).expect(1));
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/coauthoring/CommandService.ashx"))
+            .and(OnlyOfficeJwt { secret: "jwt-SECRET-onlyoffice", header: "AuthorizationJwt" })
+            .respond_with(json_file("onlyoffice/user-license.json"))
+            .expect(1),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.docs]\nkind = \"onlyoffice\"\nurl = \"{}\"\njwt_secret_env = \"OO_SECRET\"\njwt_header = \"AuthorizationJwt\"\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[("OO_SECRET", "jwt-SECRET-onlyoffice")], &["show", "--format", "ndjson", "-v"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let first: serde_json::Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!((first["metric"].as_str(), first["used"].as_u64(), first["limit"].as_u64()), (Some("users"), Some(231), Some(250)));
+    assert_no_secret(&out, &["jwt-SECRET-onlyoffice"]);
+}
+
+#[test]
+fn onlyoffice_wrong_secret_is_error_6() {
+    let server = Server::start();
+    server.mount(Mock::given(method("POST")).and(path("/command")).respond_with(json(serde_json::json!({"error": 6}))));
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.args(["onlyoffice", "--url", &server.url(), "--jwt-secret-env", "S"]).env("S", "not-the-secret");
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("source `onlyoffice` (onlyoffice): ONLYOFFICE error 6: invalid token"), "{}", out.stderr);
+}
+
+#[test]
+fn leegality_token_header_and_error_bodies() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/api/v1/licenses/bd82845c-897b/usage-statistics"))
+            .and(header("x-auth-token", "LG-TOKEN-123"))
+            .respond_with(json_file("leegality/usage-statistics.json"))
+            .expect(1),
+    );
+    server.mount(Mock::given(method("GET")).and(path("/api/api/v1/licenses/bd82845c-897b/usage-statistics")).respond_with(
+        ResponseTemplate::new(401).set_body_raw(std::fs::read(fixture("leegality/error-401.json")).unwrap(), "application/json"),
+    ));
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.esign]\nkind = \"leegality\"\nurl = \"{}/api\"\nlicense_id = \"bd82845c-897b\"\ntoken_env = \"LG\"\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[("LG", "LG-TOKEN-123")], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["records"][0]["product"], "bd82845c-897b");
+    let out = run(&env, &cfg, &[("LG", "expired-token")], &["show", "--json"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("HTTP 401 Unauthorized from http://127.0.0.1:")
+            && out.stderr.contains("Leegality error LE_ERR_SS_401: Invalid or expired token (LE_ERR_SS_303)"),
+        "{}",
+        out.stderr
+    );
+    assert_no_secret(&out, &["expired-token"]);
+}
+
+#[test]
+fn cpod_pages_by_cursor_next_link_and_offset() {
+    let server = Server::start();
+    let lic = |n: u32| serde_json::json!({"id": format!("l{n}"), "product_name": format!("P{n}"), "license_type": "named_user", "total_seats": 10, "used_seats": n});
+    // Licenses: cursor, then a `next` URL, then a Link header.
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses"))
+            .and(query_param_is_missing("cursor"))
+            .and(header("authorization", "Bearer CPOD-TOKEN"))
+            .respond_with(json(serde_json::json!({"data": [lic(1)], "next_cursor": "c2"}))),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses"))
+            .and(query_param("cursor", "c2"))
+            .respond_with(json(serde_json::json!({"items": [lic(2)], "next": "/api/v1/licenses/page3"}))),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses/page3"))
+            .respond_with(json(serde_json::json!([lic(3)])).insert_header("link", "</api/v1/licenses/page4>; rel=\"next\"")),
+    );
+    server
+        .mount(Mock::given(method("GET")).and(path("/api/v1/licenses/page4")).respond_with(json(serde_json::json!({"results": [lic(4)]}))));
+    // Assignments: offset paging with total.
+    let asg = |n: u32| serde_json::json!({"id": format!("a{n}"), "license_id": "l1", "assignee_id": format!("p{n}"), "status": "active"});
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses/assignments"))
+            .and(query_param_is_missing("offset"))
+            .respond_with(json(serde_json::json!({"result": {"items": [asg(1), asg(2)], "total": 3, "offset": 0, "limit": 2}}))),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses/assignments"))
+            .and(query_param("offset", "2"))
+            .respond_with(json(serde_json::json!({"result": {"items": [asg(3)], "total": 3, "offset": 2, "limit": 2}}))),
+    );
+    let env = TestEnv::new();
+    let cfg = format!("[sources.assets]\nkind = \"cpod\"\nurl = \"{}\"\ntoken_env = \"CPOD\"\n", server.url());
+    let out = run(&env, &cfg, &[("CPOD", "CPOD-TOKEN")], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = out.json();
+    let products: Vec<&str> = doc["records"].as_array().unwrap().iter().map(|r| r["product"].as_str().unwrap()).collect();
+    assert_eq!(products, ["P1", "P2", "P3", "P4"]);
+    // `show` needs no assignments: none were fetched.
+    assert!(server.requests().iter().all(|r| !r.url.path().contains("assignments")));
+    assert_no_secret(&out, &["CPOD-TOKEN"]);
+}
+
+#[test]
+fn cpod_client_credentials_and_a_looping_server() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/api/v1/auth/token"))
+            .and(body_string_contains("\"grant_type\":\"client_credentials\""))
+            .and(body_string_contains("\"client_secret\":\"CLIENT-SECRET\""))
+            .respond_with(json(serde_json::json!({"access_token": "minted-JWT", "token_type": "Bearer", "expires_in": 3600})))
+            .expect(1),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses"))
+            .and(header("authorization", "Bearer minted-JWT"))
+            .respond_with(json(serde_json::json!({"data": [], "next_cursor": "same"}))),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.assets]\nkind = \"cpod\"\nurl = \"{}\"\nclient_id = \"licusage\"\nclient_secret_command = \"printf CLIENT-SECRET\"\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[], &["show"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("pagination loops"), "{}", out.stderr);
+    assert_no_secret(&out, &["CLIENT-SECRET", "minted-JWT"]);
+}
+
+#[test]
+fn fourd_bearer_and_basic() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/rest/$catalog/licenseUsage"))
+            .and(header("authorization", "Bearer FOURD-T"))
+            .respond_with(json_file("4d/orda-result.json"))
+            .expect(1),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/usage"))
+            // admin:s3cret
+            .and(header("authorization", "Basic YWRtaW46czNjcmV0"))
+            .respond_with(json_file("4d/license-usage.json"))
+            .expect(1),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.a]\nkind = \"4d\"\nurl = \"{0}/rest/$catalog/licenseUsage\"\ntoken_env = \"T\"\n\n[sources.b]\nkind = \"4d\"\nurl = \"{0}/usage\"\nusername = \"admin\"\npassword_command = \"printf s3cret\"\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[("T", "FOURD-T")], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let used: Vec<(String, u64)> = out.json()["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (format!("{}/{}", r["source"].as_str().unwrap(), r["product"].as_str().unwrap()), r["used"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        used,
+        [
+            ("a/4D Client".into(), 2),
+            ("a/4D SQL Server".into(), 1),
+            ("b/4D Client".into(), 3),
+            ("b/4D REST".into(), 2),
+            ("b/4D SQL Server".into(), 1)
+        ]
+    );
+    assert_no_secret(&out, &["FOURD-T", "s3cret", "YWRtaW46czNjcmV0"]);
+}
+
+#[test]
+fn retries_503_and_429_with_retry_after() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("GET")).and(path("/a")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).expect(1),
+    );
+    server.mount(Mock::given(method("GET")).and(path("/a")).respond_with(json_file("4d/single-client.json")).expect(1));
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/b"))
+            .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .expect(1),
+    );
+    server.mount(Mock::given(method("GET")).and(path("/b")).respond_with(json_file("4d/single-client.json")).expect(1));
+    // Three 502s: the first try and two retries, then the error.
+    server.mount(Mock::given(method("GET")).and(path("/c")).respond_with(ResponseTemplate::new(502)).expect(3));
+    // A Retry-After past 60 s is not waited for.
+    server.mount(
+        Mock::given(method("GET")).and(path("/d")).respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600")).expect(1),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.a]\nkind = \"4d\"\nurl = \"{0}/a\"\n[sources.b]\nkind = \"4d\"\nurl = \"{0}/b\"\n[sources.c]\nkind = \"4d\"\nurl = \"{0}/c\"\n[sources.d]\nkind = \"4d\"\nurl = \"{0}/d\"\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[], &["show", "--json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let doc = out.json();
+    let ok: Vec<&str> = doc["records"].as_array().unwrap().iter().map(|r| r["source"].as_str().unwrap()).collect();
+    assert_eq!(ok, ["a", "b"]);
+    let errors: Vec<String> = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}: {}", e["source"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(errors.len(), 2);
+    assert!(errors[0].starts_with("c: HTTP 502 Bad Gateway from http://127.0.0.1:"), "{errors:?}");
+    assert!(errors[1].contains("HTTP 429 and Retry-After 3600 s, more than the 60 s licusage waits"), "{errors:?}");
+}
+
+#[test]
+fn slow_server_truncated_body_oversized_body() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("GET")).and(path("/slow")).respond_with(json_file("4d/single-client.json").set_delay(Duration::from_secs(10))),
+    );
+    let body = std::fs::read(fixture("veeva/licenses.json")).unwrap();
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/truncated/api/v25.3/objects/licenses"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body[..body.len() / 2].to_vec(), "application/json")),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/huge"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(vec![b' '; 65 * 1024 * 1024], "application/json")),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.slow]\nkind = \"4d\"\nurl = \"{0}/slow\"\n[sources.cut]\nkind = \"veeva\"\nurl = \"{0}/truncated\"\nsession_id_env = \"S\"\n[sources.huge]\nkind = \"4d\"\nurl = \"{0}/huge\"\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[("S", "x")], &["show", "--timeout", "1s", "--json"]);
+    assert_eq!(out.code, 1);
+    let errors = out.json()["errors"].clone();
+    let message =
+        |source: &str| errors.as_array().unwrap().iter().find(|e| e["source"] == source).unwrap()["message"].as_str().unwrap().to_string();
+    assert!(message("slow").ends_with("/slow: timed out after 1s"), "{}", message("slow"));
+    assert!(message("cut").contains("EOF while parsing"), "{}", message("cut"));
+    assert!(message("huge").contains("response body is larger than 64 MiB: refused"), "{}", message("huge"));
+}
+
+#[test]
+fn connection_refused_and_plain_http_refusal() {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.down]\nkind = \"4d\"\nurl = \"http://127.0.0.1:{port}/x\"\n\n[sources.plain]\nkind = \"cpod\"\nurl = \"http://cpod.example.com\"\ntoken_env = \"T\"\n\n[sources.ok]\nkind = \"4d\"\nfile = \"{}\"\n",
+        fixture("4d/single-client.json").display()
+    );
+    let out = run(&env, &cfg, &[("T", "PLAIN-TOKEN")], &["show", "--format", "csv"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("source `down` (4d): GET http://127.0.0.1:") && out.stderr.contains("cannot connect"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("source `plain` (cpod): refusing to send credentials over plain http:// to cpod.example.com"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("ok,4d,4D Client,licenses,1,10,9"), "the file source still renders: {}", out.stdout);
+    assert_no_secret(&out, &["PLAIN-TOKEN"]);
+}
+
+/// A server that answers no request until `n` have arrived at once: sources
+/// read one after another would time out here.
+fn barrier_server(n: usize, body: Vec<u8>) -> (u16, std::thread::JoinHandle<usize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let arrived = Arc::new((Mutex::new(0usize), Condvar::new()));
+        let mut workers = Vec::new();
+        for stream in listener.incoming().take(n) {
+            let Ok(mut stream) = stream else { continue };
+            let arrived = arrived.clone();
+            let body = body.clone();
+            workers.push(std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let (lock, cvar) = &*arrived;
+                let mut count = lock.lock().unwrap();
+                *count += 1;
+                cvar.notify_all();
+                let (count, _) = cvar.wait_timeout_while(count, Duration::from_secs(20), |c| *c < n).unwrap();
+                let together = *count;
+                drop(count);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+                together
+            }));
+        }
+        workers.into_iter().map(|w| w.join().unwrap_or(0)).min().unwrap_or(0)
+    });
+    (port, handle)
+}
+
+#[test]
+fn sources_are_read_concurrently() {
+    let (port, server) = barrier_server(5, std::fs::read(fixture("4d/single-client.json")).unwrap());
+    let env = TestEnv::new();
+    let cfg: String = (1..=5).map(|i| format!("[sources.s{i}]\nkind = \"4d\"\nurl = \"http://127.0.0.1:{port}/s{i}\"\n")).collect();
+    let out = run(&env, &cfg, &[], &["show", "--timeout", "15s", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["records"].as_array().unwrap().len(), 5);
+    assert_eq!(server.join().unwrap(), 5, "all five requests were in flight together");
+}
+
+#[test]
+fn one_off_subcommand_with_connection_flags() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses"))
+            .and(header("authorization", "Bearer ONE-OFF"))
+            .respond_with(json_file("cpod/licenses.json")),
+    );
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.args(["cpod", "--url", &server.url(), "--token-env", "TOK", "--format", "csv", "--product", "Acrobat*"]).env("TOK", "ONE-OFF");
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    assert!(out.stdout.contains("cpod,cpod,Acrobat Pro,named_user,142,150,8"), "{}", out.stdout);
+}
+
+#[test]
+fn missing_secret_is_named() {
+    let env = TestEnv::new();
+    let out =
+        run(&env, "[sources.esign]\nkind = \"leegality\"\nlicense_id = \"x\"\ntoken_env = \"LEEGALITY_TOKEN_UNSET\"\n", &[], &["show"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("source `esign` (leegality): environment variable LEEGALITY_TOKEN_UNSET (token_env) is not set"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn progress_only_on_a_terminal_and_only_when_slow() {
+    let server = Server::start();
+    server.mount(Mock::given(method("GET")).respond_with(json_file("4d/single-client.json").set_delay(Duration::from_millis(1500))));
+    let env = TestEnv::new();
+    let cfg = format!("[sources.a]\nkind = \"4d\"\nurl = \"{}/a\"\n", server.url());
+    env.write("config.toml", &cfg);
+    // In a pipe (cron, scripts): no progress.
+    let piped = env.run(&["show"]);
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert!(piped.stderr.is_empty(), "{}", piped.stderr);
+    // On a terminal, via script(1): a spinner, cleared at the end; none with -q.
+    let Some(script) = crate::env::tool("script") else { return };
+    let bin = assert_cmd::cargo::cargo_bin("licusage");
+    let on_tty = |extra: &str| {
+        let line = format!("'{}' --config '{}' show {extra}", bin.display(), env.path("config.toml").display());
+        let out = std::process::Command::new(&script)
+            .args(["-qec", &line, "/dev/null"])
+            .env("HOME", env.dir.path())
+            .env_remove("LICUSAGE_CONFIG")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(on_tty("").contains("reading sources 0/1"), "no spinner on a terminal");
+    assert!(!on_tty("-q").contains("reading sources"), "spinner despite -q");
+}
