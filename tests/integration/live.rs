@@ -563,3 +563,33 @@ fn progress_only_on_a_terminal_and_only_when_slow() {
     assert!(on_tty("").contains("reading sources 0/1"), "no spinner on a terminal");
     assert!(!on_tty("-q").contains("reading sources"), "spinner despite -q");
 }
+
+#[test]
+fn an_endless_chunked_body_is_refused_while_streaming() {
+    // No Content-Length: only counting while reading can stop it.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else { return 0usize };
+        let mut buf = [0u8; 4096];
+        let _ = stream.read(&mut buf);
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
+        let chunk = vec![b' '; 1024 * 1024];
+        let mut sent = 0;
+        // Up to 200 MiB, stopping when the client hangs up.
+        for _ in 0..200 {
+            let head = format!("{:x}\r\n", chunk.len());
+            if stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&chunk)).and_then(|_| stream.write_all(b"\r\n")).is_err() {
+                break;
+            }
+            sent += 1;
+        }
+        sent
+    });
+    let env = TestEnv::new();
+    let out = run(&env, &format!("[sources.big]\nkind = \"4d\"\nurl = \"http://127.0.0.1:{port}/\"\n"), &[], &["show"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("response body is larger than 64 MiB: refused"), "{}", out.stderr);
+    let sent = server.join().unwrap();
+    assert!(sent < 200, "the client hung up early, after {sent} MiB");
+}
