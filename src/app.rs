@@ -7,9 +7,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chrono::Utc;
 
+use crate::check::{self, State};
 use crate::cli::{self, ColorChoice, Invocation, Options, Task};
-use crate::config::{self, Config, ConfigPath, Input, Source, SourceSettings};
+use crate::config::{self, Config, ConfigPath, Input, Overrides, Source, SourceSettings};
+use crate::diff;
 use crate::error::{Exit, UsageError};
+use crate::history::{self, HistoryFilter, Store};
 use crate::output::{self, Format, Style};
 use crate::read::{self, ReadOptions, Report};
 use crate::select::{self, RecordFilter};
@@ -17,15 +20,18 @@ use crate::vendors;
 
 /// Parse `args`, run, print any error as `licusage: error: …`, and return the exit code.
 pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
-    let invocation = match cli::parse(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let invocation = match cli::parse(args.clone()) {
         Ok(i) => i,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { Exit::Usage as u8 } else { 0 });
+            // A monitoring plugin's usage error is UNKNOWN.
+            let usage = if cli::is_check(args) { State::Unknown.code() } else { Exit::Usage as u8 };
+            return ExitCode::from(if e.use_stderr() { usage } else { 0 });
         }
     };
     match run(invocation) {
-        Ok(exit) => exit.into(),
+        Ok(code) => code,
         Err(_) if output::stdout_closed() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("licusage: error: {e:#}");
@@ -35,25 +41,29 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     }
 }
 
-fn run(invocation: Invocation) -> Result<Exit> {
+fn run(invocation: Invocation) -> Result<ExitCode> {
     let Invocation { options, task } = invocation;
-    match task {
+    let exit = match task {
         Task::Show { sources, filter } => {
             let config = load_config(&options)?;
             let chosen = select::sources(&config, &sources)?;
             if chosen.is_empty() && !options.quiet {
                 eprintln!("licusage: warning: no sources configured in {}", shown_path(&config));
             }
-            show(&options, &config, &chosen, &filter)
+            show(&options, &config, &chosen, &filter)?
         }
         Task::Vendor { settings, filter } => {
             let kind = settings.kind.clone();
             let source = one_off(&kind, *settings)?;
             let config = Config::single(source);
             let chosen: Vec<&Source> = config.sources.iter().collect();
-            show(&options, &config, &chosen, &filter)
+            show(&options, &config, &chosen, &filter)?
         }
-        Task::Sources => sources(&options),
+        Task::Check { sources, filter, overrides } => return Ok(check(&options, &sources, &filter, overrides)),
+        Task::Record { sources, filter } => record(&options, &sources, &filter)?,
+        Task::History { filter, since } => history(&options, &filter, since)?,
+        Task::Diff { old, new } => diff(&options, &old, &new)?,
+        Task::Sources => sources(&options)?,
         Task::ConfigPath => {
             let path = config_path(&options)?;
             if options.verbose {
@@ -62,10 +72,11 @@ fn run(invocation: Invocation) -> Result<Exit> {
             let mut out = output::stdout();
             writeln!(out, "{}", path.path.display())?;
             out.flush()?;
-            Ok(Exit::Ok)
+            Exit::Ok
         }
-        Task::ConfigCheck => config_check(&options),
-    }
+        Task::ConfigCheck => config_check(&options)?,
+    };
+    Ok(exit.into())
 }
 
 /// A one-off source: relative paths stay relative to the working directory.
@@ -102,18 +113,135 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().context("starting the async runtime")
 }
 
-fn show(options: &Options, config: &Config, sources: &[&Source], filter: &RecordFilter) -> Result<Exit> {
-    let now = Utc::now();
+/// Read the sources, with the progress and timeout options of the command line.
+fn read_sources(
+    options: &Options,
+    config: &Config,
+    sources: &[&Source],
+    filter: &RecordFilter,
+    now: chrono::DateTime<Utc>,
+) -> Result<Report> {
     let read_options = ReadOptions { timeout: options.timeout, verbose: options.verbose, progress: !options.quiet, want_holders: false };
-    let report: Report = runtime()?.block_on(read::read(config, sources, filter, &read_options, now));
-    let format = options.format.unwrap_or(Format::Table);
-    let mut out = output::stdout();
-    output::render(&mut out, format, &report.records, &report.errors, now, &style(options))?;
-    out.flush()?;
+    Ok(runtime()?.block_on(read::read(config, sources, filter, &read_options, now)))
+}
+
+fn print_errors(report: &Report) {
     for e in &report.errors {
         eprintln!("licusage: error: {e}");
     }
+}
+
+fn show(options: &Options, config: &Config, sources: &[&Source], filter: &RecordFilter) -> Result<Exit> {
+    let now = Utc::now();
+    let report = read_sources(options, config, sources, filter, now)?;
+    let format = options.format.unwrap_or(Format::Table);
+    let mut out = output::stdout();
+    output::render(&mut out, format, &report, now, &style(options))?;
+    out.flush()?;
+    print_errors(&report);
     Ok(if report.errors.is_empty() { Exit::Ok } else { Exit::SourceFailed })
+}
+
+/// `check`: plugin output on stdout, the state as exit code; any failure
+/// before that is UNKNOWN, as the plugin guidelines want.
+fn check(options: &Options, sources: &[String], filter: &RecordFilter, overrides: Overrides) -> ExitCode {
+    let result = (|| -> Result<State> {
+        let mut config = load_config(options)?;
+        config.overrides = overrides;
+        let mut effective = config.defaults.clone();
+        config.overrides.apply(&mut effective);
+        config::check_thresholds(&effective).map_err(UsageError)?;
+        let chosen = select::sources(&config, sources)?;
+        let report = read_sources(options, &config, &chosen, filter, Utc::now())?;
+        let mut out = output::stdout();
+        let state = check::write(&mut out, &report.records, &report.errors, chosen.len(), &config)?;
+        out.flush()?;
+        Ok(state)
+    })();
+    match result {
+        Ok(state) => ExitCode::from(state.code()),
+        Err(_) if output::stdout_closed() => ExitCode::SUCCESS,
+        Err(e) => {
+            let message = format!("{e:#}").replace('\n', " ");
+            println!("LICUSAGE UNKNOWN - {message}");
+            ExitCode::from(State::Unknown.code())
+        }
+    }
+}
+
+fn history_path(config: Option<&Config>) -> Result<std::path::PathBuf> {
+    match config.and_then(|c| c.history_path.clone()) {
+        Some(p) => Ok(p),
+        None => history::default_path(),
+    }
+}
+
+/// `record`: one snapshot of what the sources answered. A failed source adds
+/// nothing (never half its records) and makes the exit code 1.
+fn record(options: &Options, sources: &[String], filter: &RecordFilter) -> Result<Exit> {
+    let config = load_config(options)?;
+    let chosen = select::sources(&config, sources)?;
+    let now = Utc::now();
+    let report = read_sources(options, &config, &chosen, filter, now)?;
+    let path = history_path(Some(&config))?;
+    let mut store = Store::open(&path)?;
+    let id =
+        store.record(now, &report.records, chosen.len(), report.errors.len()).with_context(|| format!("writing to {}", path.display()))?;
+    print_errors(&report);
+    if !options.quiet {
+        let mut out = output::stdout();
+        writeln!(
+            out,
+            "recorded snapshot {id}: {} series from {} of {} sources into {}",
+            report.records.len(),
+            chosen.len() - report.errors.len(),
+            chosen.len(),
+            path.display()
+        )?;
+        out.flush()?;
+    }
+    Ok(if report.errors.is_empty() { Exit::Ok } else { Exit::SourceFailed })
+}
+
+fn history(options: &Options, filter: &HistoryFilter, since: std::time::Duration) -> Result<Exit> {
+    // The config only says where the database is: without one, the default place.
+    let config = match load_config(options) {
+        Ok(c) => Some(c),
+        Err(_) if options.config.is_none() && !config_path(options)?.path.exists() => None,
+        Err(e) => return Err(e),
+    };
+    let path = history_path(config.as_ref())?;
+    if !path.exists() {
+        return Err(
+            UsageError(format!("no history at {} yet: run `licusage record` first (from cron, for example)", path.display())).into()
+        );
+    }
+    let store = Store::open(&path)?;
+    let now = Utc::now();
+    let since = now - chrono::Duration::from_std(since).map_err(|e| UsageError(format!("--since: {e}")))?;
+    let series = store.history(filter, since, now)?;
+    let mut out = output::stdout();
+    output::history::write(&mut out, options.format.unwrap_or(Format::Table), &series, since, now)?;
+    out.flush()?;
+    if series.is_empty() && !options.quiet {
+        eprintln!("licusage: no samples in {} since {}", path.display(), since.format("%Y-%m-%d %H:%M UTC"));
+    }
+    Ok(Exit::Ok)
+}
+
+/// `diff`: exit 0 when nothing changed, 1 when something did (like diff(1)).
+fn diff(options: &Options, old: &std::path::Path, new: &std::path::Path) -> Result<Exit> {
+    let changes = diff::compare(diff::load(old)?, diff::load(new)?);
+    let mut out = output::stdout();
+    match options.format.unwrap_or(Format::Table) {
+        Format::Json | Format::Ndjson => {
+            serde_json::to_writer_pretty(&mut out, &changes)?;
+            writeln!(out)?;
+        }
+        _ => diff::write_text(&mut out, &changes)?,
+    }
+    out.flush()?;
+    Ok(if changes.is_empty() { Exit::Ok } else { Exit::SourceFailed })
 }
 
 fn sources(options: &Options) -> Result<Exit> {
@@ -136,7 +264,7 @@ fn sources(options: &Options) -> Result<Exit> {
                 writeln!(out, "{},{},{}", csv_field(&s.name), s.kind(), csv_field(&s.origin()))?;
             }
         }
-        Format::Table => {
+        Format::Table | Format::Prometheus => {
             let name_w = config.sources.iter().map(|s| s.name.len()).max().unwrap_or(0).max(4);
             if config.sources.is_empty() {
                 writeln!(out, "No sources configured in {}.", shown_path(&config))?;

@@ -8,10 +8,10 @@ use std::time::Duration;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::config::{self, KeyType, Origin, SourceSettings};
-use crate::error::UsageError;
+use crate::config::{self, KeyType, Origin, Overrides, SourceSettings};
+use crate::history::HistoryFilter;
 use crate::output::Format;
-use crate::select::RecordFilter;
+use crate::select::{Glob, RecordFilter};
 use crate::vendors::{self, Vendor};
 
 const EXAMPLES: &str = "\
@@ -76,6 +76,7 @@ pub enum FormatArg {
     Json,
     Ndjson,
     Csv,
+    Prometheus,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +93,28 @@ pub enum Command {
         after_help = "Examples:\n  licusage show\n  licusage show --source vault-prod --product 'pm_*'\n  licusage show --format csv > usage.csv"
     )]
     Show(SelectArgs),
+    /// Evaluate thresholds and expiry: monitoring-plugin output and exit codes
+    #[command(
+        long_about = "Evaluate thresholds and expiry as a Nagios/Icinga/Checkmk plugin: one line \
+`LICUSAGE <STATE> - <summary> | <perfdata>`, then one line per series that is not ok. \
+Exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (a source failed, or a usage or config error). \
+Flags override [[rules]] and [defaults] from the config.",
+        after_help = "Examples:\n  licusage check\n  licusage check --source vault-prod --warn 85 --crit 98 --expiry-warn 60"
+    )]
+    Check(CheckArgs),
+    /// Take a snapshot of all sources and append it to the history store (for cron)
+    #[command(after_help = "Example (crontab, every 15 minutes):\n  */15 * * * * licusage -q record")]
+    Record(SelectArgs),
+    /// Usage over time per series: sparkline, trend, forecast of exhaustion
+    #[command(after_help = "Examples:\n  licusage history\n  licusage history --source vault-prod --since 90d --format csv")]
+    History(HistoryArgs),
+    /// Compare two saved JSON outputs (`show --format json`): what changed, per series
+    #[command(
+        long_about = "Compare two saved `licusage show --format json` documents per series: added, removed, \
+and used/limit/status changes with deltas. Exit 0 when nothing changed, 1 when something did, 2 on error.",
+        after_help = "Example:\n  licusage show --json > today.json && licusage diff yesterday.json today.json"
+    )]
+    Diff(DiffArgs),
     /// List the configured sources and the supported kinds
     #[command(after_help = "Examples:\n  licusage sources\n  licusage sources --format json")]
     Sources,
@@ -117,6 +140,50 @@ pub struct SelectArgs {
     pub sources: Vec<String>,
     #[command(flatten)]
     pub filter: FilterArgs,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Warning at this utilization, in percent [default: 80, or the config's]
+    #[arg(long, value_name = "PCT")]
+    pub warn: Option<f64>,
+    /// Critical at this utilization, in percent [default: 95, or the config's]
+    #[arg(long, value_name = "PCT")]
+    pub crit: Option<f64>,
+    /// Warning when this many seats or fewer are left
+    #[arg(long, value_name = "N")]
+    pub warn_free: Option<i64>,
+    /// Critical when this many seats or fewer are left
+    #[arg(long, value_name = "N")]
+    pub crit_free: Option<i64>,
+    /// Warning when the license expires within this many days [default: 30]
+    #[arg(long, value_name = "DAYS")]
+    pub expiry_warn: Option<i64>,
+    /// Critical when the license expires within this many days [default: 7]
+    #[arg(long, value_name = "DAYS")]
+    pub expiry_crit: Option<i64>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct HistoryArgs {
+    /// Only series of sources matching this glob (repeatable)
+    #[arg(long = "source", short = 's', value_name = "NAME")]
+    pub sources: Vec<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// How far back, e.g. 30d, 12h, 52w
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = duration)]
+    pub since: Duration,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DiffArgs {
+    /// The older `show --format json` output
+    pub old: PathBuf,
+    /// The newer `show --format json` output
+    pub new: PathBuf,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -153,6 +220,23 @@ pub enum Task {
     Show {
         sources: Vec<String>,
         filter: RecordFilter,
+    },
+    Check {
+        sources: Vec<String>,
+        filter: RecordFilter,
+        overrides: Overrides,
+    },
+    Record {
+        sources: Vec<String>,
+        filter: RecordFilter,
+    },
+    History {
+        filter: HistoryFilter,
+        since: Duration,
+    },
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
     },
     Sources,
     ConfigPath,
@@ -226,6 +310,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
             FormatArg::Json => Format::Json,
             FormatArg::Ndjson => Format::Ndjson,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Prometheus => Format::Prometheus,
         })
     };
     let options = Options {
@@ -244,6 +329,26 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
         Some((name, sub)) if vendors::find(name).is_some() => vendor_task(name, sub)?,
         _ => match Cli::from_arg_matches(&matches)?.command {
             Command::Show(a) => Task::Show { sources: a.sources, filter: filter(&a.filter)? },
+            Command::Check(a) => Task::Check {
+                filter: filter(&a.select.filter)?,
+                sources: a.select.sources,
+                overrides: Overrides {
+                    warn: a.warn,
+                    crit: a.crit,
+                    warn_free: a.warn_free,
+                    crit_free: a.crit_free,
+                    expiry_warn_days: a.expiry_warn,
+                    expiry_crit_days: a.expiry_crit,
+                },
+            },
+            Command::Record(a) => Task::Record { sources: a.sources, filter: filter(&a.filter)? },
+            Command::History(a) => {
+                let globs = |list: &[String]| list.iter().map(|g| Glob::new(g).map_err(invalid)).collect::<Result<Vec<_>, _>>();
+                let filter =
+                    HistoryFilter { sources: globs(&a.sources)?, products: globs(&a.filter.products)?, metrics: globs(&a.filter.metrics)? };
+                Task::History { filter, since: a.since }
+            }
+            Command::Diff(a) => Task::Diff { old: a.old, new: a.new },
             Command::Sources => Task::Sources,
             Command::Config(ConfigCommand::Path) => Task::ConfigPath,
             Command::Config(ConfigCommand::Check) => Task::ConfigCheck,
@@ -284,10 +389,9 @@ fn vendor_task(kind: &str, sub: &ArgMatches) -> Result<Task, clap::Error> {
     Ok(Task::Vendor { settings: Box::new(settings), filter })
 }
 
-impl From<UsageError> for clap::Error {
-    fn from(e: UsageError) -> Self {
-        invalid(e.0)
-    }
+/// Whether the command line names `check`, whose usage errors exit 3 (UNKNOWN).
+pub fn is_check<I: IntoIterator<Item = OsString>>(args: I) -> bool {
+    command().ignore_errors(true).try_get_matches_from(args).is_ok_and(|m| m.subcommand_name() == Some("check"))
 }
 
 #[cfg(test)]

@@ -240,18 +240,36 @@ impl Source {
     }
 }
 
+/// Threshold values that replace those beneath them: a `[[rules]]` entry's,
+/// or the `check` flags'.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    pub warn: Option<f64>,
+    pub crit: Option<f64>,
+    pub warn_free: Option<i64>,
+    pub crit_free: Option<i64>,
+    pub expiry_warn_days: Option<i64>,
+    pub expiry_crit_days: Option<i64>,
+}
+
+impl Overrides {
+    pub fn apply(&self, t: &mut Thresholds) {
+        t.warn = self.warn.unwrap_or(t.warn);
+        t.crit = self.crit.unwrap_or(t.crit);
+        t.warn_free = self.warn_free.or(t.warn_free);
+        t.crit_free = self.crit_free.or(t.crit_free);
+        t.expiry_warn_days = self.expiry_warn_days.unwrap_or(t.expiry_warn_days);
+        t.expiry_crit_days = self.expiry_crit_days.unwrap_or(t.expiry_crit_days);
+    }
+}
+
 /// Thresholds for the series a rule's globs match.
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub source: Option<Glob>,
     pub product: Option<Glob>,
     pub metric: Option<Glob>,
-    warn: Option<f64>,
-    crit: Option<f64>,
-    warn_free: Option<i64>,
-    crit_free: Option<i64>,
-    expiry_warn_days: Option<i64>,
-    expiry_crit_days: Option<i64>,
+    pub set: Overrides,
 }
 
 impl Rule {
@@ -271,6 +289,8 @@ pub struct Config {
     pub timeout: Duration,
     pub history_path: Option<PathBuf>,
     pub sources: Vec<Source>,
+    /// Thresholds from the command line (`check --warn …`), over everything else.
+    pub overrides: Overrides,
 }
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -285,6 +305,7 @@ impl Config {
             timeout: DEFAULT_TIMEOUT,
             history_path: None,
             sources: vec![source],
+            overrides: Overrides::default(),
         }
     }
 
@@ -346,12 +367,14 @@ impl Config {
                     source: glob(&r.source)?,
                     product: glob(&r.product)?,
                     metric: glob(&r.metric)?,
-                    warn: r.warn,
-                    crit: r.crit,
-                    warn_free: r.warn_free,
-                    crit_free: r.crit_free,
-                    expiry_warn_days: r.expiry_warn_days,
-                    expiry_crit_days: r.expiry_crit_days,
+                    set: Overrides {
+                        warn: r.warn,
+                        crit: r.crit,
+                        warn_free: r.warn_free,
+                        crit_free: r.crit_free,
+                        expiry_warn_days: r.expiry_warn_days,
+                        expiry_crit_days: r.expiry_crit_days,
+                    },
                 })
             })()
             .map_err(|e| UsageError(format!("{line}: [[rules]]: {e}")))?;
@@ -361,21 +384,17 @@ impl Config {
             Some(b) if p.is_relative() => b.join(p),
             _ => p,
         });
-        Ok(Config { path: Some(path.to_path_buf()), defaults, rules, timeout, history_path, sources })
+        Ok(Config { path: Some(path.to_path_buf()), defaults, rules, timeout, history_path, sources, overrides: Overrides::default() })
     }
 
     /// The thresholds for one series: `[defaults]`, then every matching
-    /// `[[rules]]` entry in order, later ones winning.
+    /// `[[rules]]` entry in order, later ones winning, then the command line.
     pub fn thresholds_for(&self, source: &str, product: &str, metric: &str) -> Thresholds {
         let mut t = self.defaults.clone();
         for rule in self.rules.iter().filter(|r| r.matches(source, product, metric)) {
-            t.warn = rule.warn.unwrap_or(t.warn);
-            t.crit = rule.crit.unwrap_or(t.crit);
-            t.warn_free = rule.warn_free.or(t.warn_free);
-            t.crit_free = rule.crit_free.or(t.crit_free);
-            t.expiry_warn_days = rule.expiry_warn_days.unwrap_or(t.expiry_warn_days);
-            t.expiry_crit_days = rule.expiry_crit_days.unwrap_or(t.expiry_crit_days);
+            rule.set.apply(&mut t);
         }
+        self.overrides.apply(&mut t);
         t
     }
 }

@@ -1,9 +1,12 @@
 //! licusage: license usage inspector. `main.rs` only calls [`main`].
 
+pub mod check;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod error;
 pub mod fetch;
+pub mod history;
 pub mod holder;
 pub mod http;
 pub mod output;

@@ -38,6 +38,8 @@ pub struct Report {
     pub records: Vec<Record>,
     pub holders: Vec<Holder>,
     pub errors: Vec<SourceError>,
+    /// Every source that was read or tried: name and kind.
+    pub sources: Vec<(String, String)>,
 }
 
 type Stdin = Option<Arc<Result<Vec<u8>, String>>>;
@@ -92,7 +94,7 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     progress.finish();
     results.sort_by_key(|(i, _)| *i);
 
-    let mut report = Report::default();
+    let mut report = Report { sources: sources.iter().map(|s| (s.name.clone(), s.kind().to_string())).collect(), ..Report::default() };
     for (index, result) in results {
         let Some(source) = sources.get(index) else { continue };
         match result {

@@ -1,9 +1,11 @@
 //! One module per output format, each from records to `impl Write`.
 
 mod csv;
+pub mod history;
 mod json;
 mod ndjson;
-mod table;
+pub mod prometheus;
+pub mod table;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,7 +14,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::record::Record;
+use crate::read::Report;
 
 pub use table::Style;
 
@@ -22,6 +24,7 @@ pub enum Format {
     Json,
     Ndjson,
     Csv,
+    Prometheus,
 }
 
 /// A source that could not be read, as it appears in the JSON `errors` list.
@@ -70,19 +73,13 @@ pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)
 }
 
-/// Render `records` (and, for JSON, `errors`) in `format`.
-pub fn render(
-    out: &mut dyn Write,
-    format: Format,
-    records: &[Record],
-    errors: &[SourceError],
-    generated_at: DateTime<Utc>,
-    style: &Style,
-) -> Result<()> {
+/// Render what was read in `format`.
+pub fn render(out: &mut dyn Write, format: Format, report: &Report, generated_at: DateTime<Utc>, style: &Style) -> Result<()> {
     match format {
-        Format::Table => table::write(out, records, style, generated_at),
-        Format::Json => json::write(out, records, errors, generated_at),
-        Format::Ndjson => ndjson::write(out, records),
-        Format::Csv => csv::write(out, records),
+        Format::Table => table::write(out, &report.records, style, generated_at),
+        Format::Json => json::write(out, &report.records, &report.errors, generated_at),
+        Format::Ndjson => ndjson::write(out, &report.records),
+        Format::Csv => csv::write(out, &report.records),
+        Format::Prometheus => prometheus::write(out, report),
     }
 }

@@ -6,5 +6,6 @@ mod env;
 mod errors;
 mod formats;
 mod live;
+mod monitoring;
 mod show;
 mod usage;

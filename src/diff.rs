@@ -1,0 +1,157 @@
+//! `licusage diff OLD.json NEW.json`: what changed between two saved
+//! `show --format json` documents, per series.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+use crate::error::UsageError;
+use crate::record::{Record, Status};
+use crate::vendors::wire::decode;
+
+#[derive(Deserialize)]
+struct Document {
+    schema_version: u32,
+    records: Vec<Record>,
+}
+
+/// Read a saved `show --format json` document.
+pub fn load(path: &Path) -> Result<Vec<Record>, UsageError> {
+    let bytes = std::fs::read(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+    let doc: Document =
+        decode(&bytes).map_err(|e| UsageError(format!("{}: not a `licusage show --format json` document: {e}", path.display())))?;
+    if doc.schema_version != 1 {
+        return Err(UsageError(format!("{}: schema_version {} is not supported (expected 1)", path.display(), doc.schema_version)));
+    }
+    Ok(doc.records)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change<T> {
+    pub old: Option<T>,
+    pub new: Option<T>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Changed {
+    pub source: String,
+    pub kind: String,
+    pub product: String,
+    pub metric: String,
+    pub used: Change<u64>,
+    pub used_delta: Option<i64>,
+    pub limit: Change<u64>,
+    pub limit_delta: Option<i64>,
+    pub status: Change<Status>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Diff {
+    pub added: Vec<Record>,
+    pub removed: Vec<Record>,
+    pub changed: Vec<Changed>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+fn delta(old: Option<u64>, new: Option<u64>) -> Option<i64> {
+    Some(i64::try_from(new?).ok()? - i64::try_from(old?).ok()?)
+}
+
+pub fn compare(old: Vec<Record>, new: Vec<Record>) -> Diff {
+    let key = |r: &Record| (r.source.clone(), r.product.clone(), r.metric.clone());
+    let mut before: BTreeMap<_, Record> = old.into_iter().map(|r| (key(&r), r)).collect();
+    let mut diff = Diff::default();
+    let mut after: Vec<Record> = new;
+    after.sort_by_key(key);
+    for n in after {
+        match before.remove(&key(&n)) {
+            None => diff.added.push(n),
+            Some(o) if o.used != n.used || o.limit != n.limit || o.status != n.status => diff.changed.push(Changed {
+                used_delta: delta(o.used, n.used),
+                limit_delta: delta(o.limit, n.limit),
+                used: Change { old: o.used, new: n.used },
+                limit: Change { old: o.limit, new: n.limit },
+                status: Change { old: Some(o.status), new: Some(n.status) },
+                source: n.source,
+                kind: n.kind,
+                product: n.product,
+                metric: n.metric,
+            }),
+            Some(_) => {}
+        }
+    }
+    diff.removed = before.into_values().collect();
+    diff
+}
+
+fn num(v: Option<u64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "—".into())
+}
+
+fn signed(d: Option<i64>) -> String {
+    match d {
+        Some(d) if d > 0 => format!(" (+{d})"),
+        Some(d) if d < 0 => format!(" ({d})"),
+        _ => String::new(),
+    }
+}
+
+/// One line per change: `+`, `-` or `~`, the series, and what moved.
+pub fn write_text(out: &mut dyn Write, diff: &Diff) -> std::io::Result<()> {
+    for r in &diff.added {
+        writeln!(out, "+ {}  used {}  limit {}  {}", r.series(), num(r.used), num(r.limit), r.status)?;
+    }
+    for r in &diff.removed {
+        writeln!(out, "- {}  used {}  limit {}  {}", r.series(), num(r.used), num(r.limit), r.status)?;
+    }
+    for c in &diff.changed {
+        let mut parts = Vec::new();
+        if c.used.old != c.used.new {
+            parts.push(format!("used {} → {}{}", num(c.used.old), num(c.used.new), signed(c.used_delta)));
+        }
+        if c.limit.old != c.limit.new {
+            parts.push(format!("limit {} → {}{}", num(c.limit.old), num(c.limit.new), signed(c.limit_delta)));
+        }
+        if c.status.old != c.status.new {
+            let s = |v: Option<Status>| v.map(|s| s.to_string()).unwrap_or_default();
+            parts.push(format!("status {} → {}", s(c.status.old), s(c.status.new)));
+        }
+        writeln!(out, "~ {}/{}/{}  {}", c.source, c.product, c.metric, parts.join("  "))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(product: &str, used: u64, limit: u64) -> Record {
+        let mut r = Record::new(product, "m", Some(used), Some(limit));
+        r.source = "s".into();
+        r
+    }
+
+    #[test]
+    fn added_removed_changed() {
+        let d = compare(vec![rec("a", 1, 10), rec("b", 5, 10), rec("c", 1, 1)], vec![rec("a", 1, 10), rec("b", 7, 12), rec("d", 0, 3)]);
+        assert_eq!(d.added.iter().map(|r| r.product.as_str()).collect::<Vec<_>>(), ["d"]);
+        assert_eq!(d.removed.iter().map(|r| r.product.as_str()).collect::<Vec<_>>(), ["c"]);
+        assert_eq!(d.changed.len(), 1);
+        assert_eq!((d.changed[0].used_delta, d.changed[0].limit_delta), (Some(2), Some(2)));
+        let mut text = Vec::new();
+        write_text(&mut text, &d).unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&text),
+            "+ s/d/m  used 0  limit 3  ok\n- s/c/m  used 1  limit 1  ok\n~ s/b/m  used 5 → 7 (+2)  limit 10 → 12 (+2)\n"
+        );
+        assert!(compare(vec![rec("a", 1, 10)], vec![rec("a", 1, 10)]).is_empty());
+    }
+}

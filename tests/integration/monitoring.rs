@@ -1,0 +1,407 @@
+//! `check` as a monitoring plugin, Prometheus metrics read by promtool, the
+//! history store read back by `history` and sqlite3, and `diff`.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::env::{fixture, tool, Output, TestEnv, ALL_KINDS};
+
+fn veeva_config(env: &TestEnv, extra: &str) {
+    env.config(&format!("{extra}\n[sources.vault]\nkind = \"veeva\"\nfile = \"{{fixtures}}/veeva/licenses.json\"\n"));
+}
+
+#[test]
+fn check_states_and_exit_codes() {
+    let env = TestEnv::new();
+    // pm_promomats__v/full__v is at 98.2%, pm_multichannel__v/full__v at 88.2%.
+    veeva_config(&env, "");
+    let crit = env.run(&["check"]);
+    assert_eq!(crit.code, 2, "{}", crit.stdout);
+    let first = crit.stdout.lines().next().unwrap();
+    assert!(first.starts_with("LICUSAGE CRITICAL - 1 critical, 1 warning of 7 series from 1 source | "), "{first}");
+    assert!(first.contains(" 'vault/pm_promomats__v/full__v'=491;400;475;0;500 "), "{first}");
+    assert!(first.contains("'vault/vault/doc_count'=2380;3200;3800;0;4000"), "{first}");
+    let rest: Vec<&str> = crit.stdout.lines().skip(1).collect();
+    assert_eq!(
+        rest,
+        [
+            "CRITICAL: vault/pm_promomats__v/full__v 491 of 500 used (98.2%): utilization 98.2% >= 95%",
+            "WARNING: vault/pm_multichannel__v/full__v 441 of 500 used (88.2%): utilization 88.2% >= 80%",
+        ]
+    );
+
+    let warn = env.run(&["check", "--crit", "99"]);
+    assert_eq!(warn.code, 1, "{}", warn.stdout);
+    assert!(warn.stdout.starts_with("LICUSAGE WARNING - 2 warning of 7 series"), "{}", warn.stdout);
+
+    let ok = env.run(&["check", "--warn", "99", "--crit", "99.5"]);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    assert!(ok.stdout.starts_with("LICUSAGE OK - 7 series from 1 source within thresholds | "), "{}", ok.stdout);
+    assert_eq!(ok.stdout.lines().count(), 1);
+
+    let free = env.run(&["check", "--warn", "99", "--crit", "99.5", "--warn-free", "60", "--crit-free", "9"]);
+    assert_eq!(free.code, 2, "{}", free.stdout);
+    assert!(free.stdout.contains("CRITICAL: vault/pm_promomats__v/full__v 491 of 500 used (98.2%): 9 free <= 9"), "{}", free.stdout);
+    assert!(free.stdout.contains("WARNING: vault/pm_multichannel__v/full__v 441 of 500 used (88.2%): 59 free <= 60"), "{}", free.stdout);
+}
+
+#[test]
+fn check_unknown_on_failed_source_and_usage_errors() {
+    let env = TestEnv::new();
+    env.config(&format!(
+        "[sources.vault]\nkind = \"veeva\"\nfile = \"{}\"\n[sources.broken]\nkind = \"onlyoffice\"\nfile = \"{}\"\n",
+        fixture("veeva/licenses.json").display(),
+        fixture("onlyoffice/error-invalid-token.json").display()
+    ));
+    let out = env.run(&["check", "--warn", "99", "--crit", "99.5"]);
+    assert_eq!(out.code, 3, "{}", out.stdout);
+    assert!(out.stdout.starts_with("LICUSAGE UNKNOWN - 1 source failed of 7 series from 1 source | "), "{}", out.stdout);
+    assert!(out.stdout.contains("\nUNKNOWN: source `broken` (onlyoffice): "), "{}", out.stdout);
+    assert!(out.stdout.contains("ONLYOFFICE error 6: invalid token"));
+
+    // A critical series outranks a failed source.
+    let out = env.run(&["check"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+
+    for args in [&["check", "--warn", "lots"][..], &["check", "--bogus"], &["check", "--warn", "96"]] {
+        let out = env.run(args);
+        assert_eq!(out.code, 3, "{args:?}: {out:?}");
+    }
+    let out = env.run(&["check", "--warn", "96"]);
+    assert_eq!(out.stdout, "LICUSAGE UNKNOWN - `warn` (96) is above `crit` (95)\n");
+    let mut cmd = env.cmd();
+    cmd.args(["--config", "/nonexistent/licusage.toml", "check"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 3);
+    assert!(out.stdout.starts_with("LICUSAGE UNKNOWN - cannot read config file /nonexistent/licusage.toml"), "{}", out.stdout);
+}
+
+#[test]
+fn check_thresholds_from_defaults_and_rules() {
+    let env = TestEnv::new();
+    veeva_config(
+        &env,
+        "[defaults]\nwarn = 60\ncrit = 90\n\n[[rules]]\nproduct = \"pm_promomats__v\"\nmetric = \"full__v\"\nwarn = 98.5\ncrit = 99\n",
+    );
+    let out = env.run(&["check"]);
+    // promomats full__v (98.2%) is ok by its rule; multichannel full__v (88.2%) warns at 60; external__v (67%) too.
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("'vault/pm_promomats__v/full__v'=491;492.5;495;0;500"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("WARNING: vault/pm_promomats__v/external__v 67 of 100 used (67%): utilization 67% >= 60%"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("WARNING: vault/pm_promomats__v/full__v"), "{}", out.stdout);
+    // Flags beat rules.
+    let out = env.run(&["check", "--warn", "50", "--crit", "98"]);
+    assert!(out.stdout.contains("CRITICAL: vault/pm_promomats__v/full__v"), "{}", out.stdout);
+}
+
+#[test]
+fn check_expiry_perpetual_and_auto_renew() {
+    let env = TestEnv::new();
+    let at = |days: i64| {
+        (chrono::Utc::now() + chrono::Duration::days(days) + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    };
+    let body = format!(
+        r#"[{{"product_name":"Soon","license_type":"named_user","total_seats":10,"used_seats":1,"expiry_date":"{}"}},
+            {{"product_name":"Renews","license_type":"named_user","total_seats":10,"used_seats":1,"expiry_date":"{}","auto_renew":true}},
+            {{"product_name":"Gone","license_type":"named_user","total_seats":10,"used_seats":1,"expiry_date":"{}"}},
+            {{"product_name":"Perpetual","license_type":"named_user","total_seats":10,"used_seats":1,"expiry_date":null}},
+            {{"product_name":"Later","license_type":"named_user","total_seats":10,"used_seats":1,"expiry_date":"{}"}}]"#,
+        at(3),
+        at(3),
+        at(-10),
+        at(45)
+    );
+    let file = env.write("lic.json", &body);
+    env.config(&format!("[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\n", file.display()));
+    let out = env.run(&["check"]);
+    assert_eq!(out.code, 2);
+    let lines: Vec<&str> = out.stdout.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        [
+            "CRITICAL: c/Gone/named_user 1 of 10 used (10%): expired 9 days ago",
+            "CRITICAL: c/Soon/named_user 1 of 10 used (10%): expires in 3 days",
+            "WARNING: c/Renews/named_user 1 of 10 used (10%): expires in 3 days",
+        ]
+    );
+    let out = env.run(&["check", "--expiry-warn", "60", "--expiry-crit", "1"]);
+    assert!(out.stdout.contains("WARNING: c/Later/named_user 1 of 10 used (10%): expires in 45 days"), "{}", out.stdout);
+    assert!(out.stdout.contains("WARNING: c/Soon/named_user"), "{}", out.stdout);
+    assert!(!out.stdout.contains("Perpetual/named_user 1"), "{}", out.stdout);
+}
+
+#[test]
+fn perfdata_labels_are_quoted_and_unknown_values_are_u() {
+    let env = TestEnv::new();
+    let file = env.write("lic.json", r#"[{"product_name":"O'Neil = Pro","license_type":"named_user","total_seats":null,"used_seats":4}]"#);
+    env.config(&format!(
+        "[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\n[sources.d]\nkind = \"onlyoffice\"\nfile = \"{}\"\n",
+        file.display(),
+        fixture("onlyoffice/connection-license.json").display()
+    ));
+    let out = env.run(&["check"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("'c/O''Neil _ Pro/named_user'=4;;;0;"), "{}", out.stdout);
+    assert!(out.stdout.contains("'d/docs/connections'=U;40;47.5;0;50"), "{}", out.stdout);
+}
+
+fn promtool_check(text: &str) -> Option<(bool, String)> {
+    let promtool = tool("promtool")?;
+    let mut child = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    Some((out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))))
+}
+
+#[test]
+fn prometheus_output_passes_promtool() {
+    let env = TestEnv::new();
+    let odd = env.write("odd.json", r#"[{"product_name":"Quote \" back\\slash\nnewline","license_type":"named_user","total_seats":5,"used_seats":1,"expiry_date":"2030-01-01T00:00:00Z"}]"#);
+    env.config(&format!(
+        "{ALL_KINDS}\n[sources.odd]\nkind = \"cpod\"\nfile = \"{}\"\n[sources.broken]\nkind = \"veeva\"\nfile = \"{}\"\n",
+        odd.display(),
+        fixture("veeva/exception.json").display()
+    ));
+    let out = env.run(&["show", "--format", "prometheus"]);
+    assert_eq!(out.code, 1);
+    let text = &out.stdout;
+    assert!(text.contains("# TYPE licusage_used gauge\n"));
+    assert!(text.contains("licusage_used{source=\"vault-prod\",kind=\"veeva\",product=\"pm_promomats__v\",metric=\"full__v\"} 491\n"));
+    assert!(text.contains(
+        "licusage_utilization_ratio{source=\"vault-prod\",kind=\"veeva\",product=\"pm_promomats__v\",metric=\"full__v\"} 0.982\n"
+    ));
+    assert!(text.contains("licusage_balance{source=\"assets\",kind=\"cpod\",product=\"AutoCAD LT\",metric=\"concurrent\"} -2\n"));
+    assert!(text.contains("licusage_expiry_timestamp_seconds{source=\"odd\",kind=\"cpod\",product=\"Quote \\\" back\\\\slash\\nnewline\",metric=\"named_user\"} 1893456000\n"), "{text}");
+    assert!(!text.contains("licusage_limit{source=\"assets\",kind=\"cpod\",product=\"Jira Software\""), "unlimited: no limit sample");
+    assert!(text.contains("licusage_source_up{source=\"broken\",kind=\"veeva\"} 0\n"));
+    assert!(text.contains("licusage_source_up{source=\"vault-prod\",kind=\"veeva\"} 1\n"));
+    let Some((ok, said)) = promtool_check(text) else { return };
+    assert!(ok, "promtool check metrics: {said}\n{text}");
+}
+
+fn history_config(env: &TestEnv, fixture_file: &str) {
+    env.config(&format!(
+        "[history]\npath = \"{}\"\n\n[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\n",
+        env.path("history.sqlite3").display(),
+        env.path(fixture_file).display()
+    ));
+}
+
+fn write_usage(env: &TestEnv, used: u64) {
+    env.write("usage.json", &format!(r#"[{{"product_name":"CAD","license_type":"concurrent","total_seats":100,"used_seats":{used}}}]"#));
+}
+
+fn sqlite(db: &std::path::Path, sql: &str) -> Option<String> {
+    let sqlite3 = tool("sqlite3")?;
+    let out = Command::new(sqlite3).arg(db).arg(sql).output().unwrap();
+    assert!(out.status.success(), "sqlite3: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn record_then_history_and_sqlite3_read_it_back() {
+    let env = TestEnv::new();
+    history_config(&env, "usage.json");
+    for used in [40, 50, 45, 60] {
+        write_usage(&env, used);
+        let out = env.run(&["record"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(out.stdout.starts_with("recorded snapshot "), "{}", out.stdout);
+    }
+    assert!(env.run(&["-q", "record"]).stdout.is_empty(), "-q: silent for cron");
+    let doc = env.run(&["history", "--json"]).json();
+    let s = &doc["series"][0];
+    assert_eq!((s["source"].as_str(), s["product"].as_str(), s["metric"].as_str()), (Some("c"), Some("CAD"), Some("concurrent")));
+    assert_eq!((s["samples"].as_u64(), s["first"]["used"].as_i64(), s["last"]["used"].as_i64()), (Some(5), Some(40), Some(60)));
+    assert_eq!((s["min"].as_i64(), s["max"].as_i64()), (Some(40), Some(60)));
+    let table = env.run(&["history"]);
+    assert!(table.stdout.lines().next().unwrap().starts_with("SOURCE"), "{}", table.stdout);
+    assert!(table.stdout.contains("CAD"));
+    let csv = env.run(&["history", "--format", "csv", "--product", "CAD"]);
+    assert!(csv.stdout.starts_with("source,kind,product,metric,samples,"), "{}", csv.stdout);
+    assert_eq!(env.run(&["history", "--json", "--product", "nothing*"]).json()["series"].as_array().unwrap().len(), 0);
+
+    let db = env.path("history.sqlite3");
+    let Some(rows) = sqlite(&db, "PRAGMA integrity_check; SELECT COUNT(*) FROM snapshots; SELECT group_concat(used) FROM (SELECT used FROM samples ORDER BY snapshot_id);") else { return };
+    assert_eq!(rows, "ok\n5\n40,50,45,60,60\n");
+    assert_eq!(sqlite(&db, "PRAGMA journal_mode; PRAGMA user_version;").unwrap(), "wal\n1\n");
+}
+
+#[test]
+fn history_trend_and_forecast_over_days() {
+    let env = TestEnv::new();
+    history_config(&env, "usage.json");
+    write_usage(&env, 1);
+    assert_eq!(env.run(&["record"]).code, 0);
+    // Samples a day apart, growing 3 a day, written as a cron job over ten days would.
+    let db = env.path("history.sqlite3");
+    let Some(_) = sqlite(&db, "SELECT 1") else { return };
+    let now = chrono::Utc::now().timestamp();
+    let mut sql = String::from("DELETE FROM samples; DELETE FROM snapshots;");
+    for day in 0..10 {
+        let at = now - (9 - day) * 86400;
+        sql.push_str(&format!(
+            "INSERT INTO snapshots (id, taken_at, sources, failed) VALUES ({}, {at}, 1, 0);
+             INSERT INTO samples (series_id, taken_at, snapshot_id, used, \"limit\", balance, expires_at, status) VALUES (1, {at}, {}, {}, 100, {}, NULL, 'ok');",
+            day + 1,
+            day + 1,
+            40 + 3 * day,
+            60 - 3 * day
+        ));
+    }
+    sqlite(&db, &sql).unwrap();
+    let doc = env.run(&["history", "--json", "--since", "30d"]).json();
+    let s = &doc["series"][0];
+    assert!((s["trend_per_day"].as_f64().unwrap() - 3.0).abs() < 1e-6, "{s}");
+    // 33 seats left at 3 a day: 11 days after the last sample.
+    let exhausted = chrono::DateTime::parse_from_rfc3339(s["exhausted_at"].as_str().unwrap()).unwrap().timestamp();
+    assert_eq!(exhausted, now + 11 * 86400);
+    let table = env.run(&["history"]);
+    assert!(table.stdout.contains("+3.00"), "{}", table.stdout);
+    let spark: String = table.stdout.lines().nth(1).unwrap().chars().filter(|c| ('▁'..='█').contains(c)).collect();
+    assert!(spark.starts_with('▁') && spark.ends_with('█'), "{spark}");
+    // --since narrows the range.
+    assert_eq!(env.run(&["history", "--json", "--since", "36h"]).json()["series"][0]["samples"].as_u64(), Some(2));
+}
+
+#[test]
+fn concurrent_records_all_land() {
+    let env = TestEnv::new();
+    history_config(&env, "usage.json");
+    write_usage(&env, 7);
+    let bin = assert_cmd::cargo::cargo_bin("licusage");
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            Command::new(&bin)
+                .args(["--config"])
+                .arg(env.path("config.toml"))
+                .args(["-q", "record"])
+                .env("HOME", env.dir.path())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let Some(rows) =
+        sqlite(&env.path("history.sqlite3"), "PRAGMA integrity_check; SELECT COUNT(*) FROM snapshots; SELECT COUNT(*) FROM samples;")
+    else {
+        return;
+    };
+    assert_eq!(rows, "ok\n6\n6\n");
+}
+
+#[test]
+fn kill_9_during_record_leaves_whole_snapshots() {
+    let env = TestEnv::new();
+    // Enough series that a snapshot takes a while to write.
+    let items: Vec<String> = (0..40_000)
+        .map(|i| format!(r#"{{"product_name":"P{i}","license_type":"named_user","total_seats":10,"used_seats":{}}}"#, i % 10))
+        .collect();
+    env.write("big.json", &format!("[{}]", items.join(",")));
+    history_config(&env, "big.json");
+    let bin = assert_cmd::cargo::cargo_bin("licusage");
+    for delay_ms in [30u64, 120, 250, 320, 400, 480, 560, 650] {
+        let mut child = Command::new(&bin)
+            .arg("--config")
+            .arg(env.path("config.toml"))
+            .args(["-q", "record"])
+            .env("HOME", env.dir.path())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert_eq!(env.run(&["-q", "record"]).code, 0, "the store still takes writes");
+    let Some(rows) = sqlite(
+        &env.path("history.sqlite3"),
+        "PRAGMA integrity_check; SELECT COUNT(*) FROM (SELECT snapshot_id, COUNT(*) AS n FROM samples GROUP BY snapshot_id HAVING n != 40000); SELECT COUNT(*) FROM snapshots WHERE id NOT IN (SELECT snapshot_id FROM samples);",
+    ) else {
+        return;
+    };
+    assert_eq!(rows, "ok\n0\n0\n", "every snapshot whole, none empty");
+}
+
+#[test]
+fn record_skips_failed_sources_and_exits_1() {
+    let env = TestEnv::new();
+    write_usage(&env, 5);
+    env.config(&format!(
+        "[history]\npath = \"{}\"\n[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\n[sources.bad]\nkind = \"cpod\"\nfile = \"{}\"\n",
+        env.path("h.sqlite3").display(),
+        env.path("usage.json").display(),
+        fixture("cpod/bad-truncated.json").display()
+    ));
+    let out = env.run(&["record"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("1 series from 1 of 2 sources"), "{}", out.stdout);
+    assert!(out.stderr.contains("source `bad` (cpod)"), "{}", out.stderr);
+    let Some(rows) = sqlite(&env.path("h.sqlite3"), "SELECT source FROM series; SELECT sources, failed FROM snapshots;") else { return };
+    assert_eq!(rows, "c\n2|1\n");
+}
+
+#[test]
+fn history_without_a_database_says_what_to_do() {
+    let env = TestEnv::new();
+    history_config(&env, "usage.json");
+    let out = env.run(&["history"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no history at") && out.stderr.contains("licusage record"), "{}", out.stderr);
+}
+
+#[test]
+fn diff_of_two_saved_outputs() {
+    let env = TestEnv::new();
+    env.config(ALL_KINDS);
+    let old = env.run(&["show", "--json"]).stdout;
+    std::fs::write(env.path("old.json"), &old).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&old).unwrap();
+    let records = doc["records"].as_array_mut().unwrap();
+    records.retain(|r| r["product"] != "Firefox ESR");
+    for r in records.iter_mut() {
+        if r["product"] == "pm_promomats__v" && r["metric"] == "full__v" {
+            r["used"] = 499.into();
+            r["limit"] = 510.into();
+        }
+    }
+    let mut added = records[0].clone();
+    added["product"] = "New Product".into();
+    records.push(added);
+    std::fs::write(env.path("new.json"), serde_json::to_string(&doc).unwrap()).unwrap();
+
+    let same = env.run(&["diff", "old.json", "old.json"]);
+    assert_eq!((same.code, same.stdout.as_str()), (0, ""));
+    let out = env.run(&["diff", "old.json", "new.json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "+ assets/New Product/named_user  used 142  limit 150  warning\n- assets/Firefox ESR/site  used 0  limit —  ok\n~ vault-prod/pm_promomats__v/full__v  used 491 → 499 (+8)  limit 500 → 510 (+10)\n"
+    );
+    let json = env.run(&["diff", "old.json", "new.json", "--json"]).json();
+    assert_eq!(json["changed"][0]["used_delta"], 8);
+    assert_eq!(json["added"].as_array().unwrap().len(), 1);
+    assert_eq!(json["removed"][0]["product"], "Firefox ESR");
+
+    std::fs::write(env.path("bad.json"), "{\"schema_version\": 1, \"records\": [{\"source\": 1}]}").unwrap();
+    let bad = env.run(&["diff", "old.json", "bad.json"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("bad.json: not a `licusage show --format json` document: $.records[0].source: invalid type"),
+        "{}",
+        bad.stderr
+    );
+}
