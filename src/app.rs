@@ -121,7 +121,7 @@ fn read_sources(
     filter: &RecordFilter,
     now: chrono::DateTime<Utc>,
 ) -> Result<Report> {
-    let read_options = ReadOptions { timeout: options.timeout, verbose: options.verbose, progress: !options.quiet, want_holders: false };
+    let read_options = ReadOptions { timeout: options.timeout, verbose: options.verbose, progress: !options.quiet, holders: None };
     Ok(runtime()?.block_on(read::read(config, sources, filter, &read_options, now)))
 }
 

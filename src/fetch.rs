@@ -92,7 +92,7 @@ impl Fetch<'_> {
             404 => " (check `url`)",
             _ => "",
         };
-        match vendor.parse(&Payloads::one(reply.body), self.settings()) {
+        match vendor.parse(&Payloads::one(reply.body), self.settings(), &mut |_| {}) {
             Err(PayloadError::Vendor(message)) => Err(format!("{status} from {url}: {message}")),
             _ => Err(format!("{status} from {url}{hint}")),
         }

@@ -20,6 +20,10 @@ pub struct Holder {
     pub last_used_at: Option<DateTime<Utc>>,
     pub expires_at: Option<DateTime<Utc>>,
     pub details: Map<String, Value>,
+    /// Whether the vendor records use at all (cPod's `last_used_at`), so that
+    /// no `last_used_at` means never used rather than unknown.
+    #[serde(skip)]
+    pub tracks_use: bool,
 }
 
 impl Holder {
@@ -35,6 +39,7 @@ impl Holder {
             last_used_at: None,
             expires_at: None,
             details: Map::new(),
+            tracks_use: false,
         }
     }
 

@@ -16,10 +16,13 @@ use crate::http::Http;
 use crate::output::SourceError;
 use crate::record::{evaluate, Record};
 use crate::select::RecordFilter;
-use crate::vendors::{Parsed, Payloads};
+use crate::vendors::{Body, Payloads};
+
+/// Where holders go as they are read.
+pub type HolderSink = Arc<dyn Fn(Holder) + Send + Sync>;
 
 /// How to read.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ReadOptions {
     /// `--timeout`, over the source's and `[defaults]`' timeout.
     pub timeout: Option<Duration>,
@@ -27,16 +30,17 @@ pub struct ReadOptions {
     pub verbose: bool,
     /// A spinner on stderr while slow sources are read (only on a terminal).
     pub progress: bool,
-    /// Fetch and parse holders too (cPod assignments).
-    pub want_holders: bool,
+    /// Read holders too (fetching cPod assignments), each handed to the sink
+    /// stamped and filtered; sources then parse one at a time, so that each
+    /// source's holders arrive together.
+    pub holders: Option<HolderSink>,
 }
 
-/// What a run read: records and holders of the sources that answered, and an
-/// error for each that did not.
+/// What a run read: records of the sources that answered, and an error for
+/// each that did not.
 #[derive(Debug, Default)]
 pub struct Report {
     pub records: Vec<Record>,
-    pub holders: Vec<Holder>,
     pub errors: Vec<SourceError>,
     /// Every source that was read or tried: name and kind.
     pub sources: Vec<(String, String)>,
@@ -60,26 +64,32 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
         false => None,
     };
     let progress = Progress::start(options.progress, sources.len());
+    let parse_lock = Arc::new(std::sync::Mutex::new(()));
     let mut tasks = tokio::task::JoinSet::new();
     for (index, source) in sources.iter().enumerate() {
         let source = (*source).clone();
         let stdin = if stdin_reader.as_deref() == Some(source.name.as_str()) { stdin.clone() } else { None };
         let http = http.clone();
         let timeout = options.timeout.or(source.timeout).unwrap_or(config.timeout);
-        let want_holders = options.want_holders;
+        let holders = options.holders.clone().map(|sink| (sink, parse_lock.clone(), filter.clone()));
         tasks.spawn(async move {
-            let result = match (&source.file, http) {
-                (Some(input), _) => read_file(&source, input, stdin, want_holders).await,
+            let want_holders = holders.is_some();
+            let payloads = match (&source.file, http) {
+                (Some(input), _) => from_files(&source, input, stdin, want_holders).await,
                 (None, Some(http)) => match http.as_ref() {
-                    Ok(http) => fetch(&source, http, timeout, want_holders).await,
+                    Ok(http) => source.vendor.fetch(&Fetch { http, source: &source, timeout, want_holders }).await,
                     Err(e) => Err(e.clone()),
                 },
                 (None, None) => Err("no `file` and no HTTP client".to_string()),
             };
+            let result = match payloads {
+                Ok(payloads) => parse(source, payloads, holders).await,
+                Err(e) => Err(e),
+            };
             (index, result)
         });
     }
-    let mut results: Vec<(usize, Result<Parsed, String>)> = Vec::with_capacity(sources.len());
+    let mut results: Vec<(usize, Result<Vec<Record>, String>)> = Vec::with_capacity(sources.len());
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok((index, result)) => {
@@ -98,8 +108,8 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     for (index, result) in results {
         let Some(source) = sources.get(index) else { continue };
         match result {
-            Ok(parsed) => {
-                for mut record in parsed.records {
+            Ok(records) => {
+                for mut record in records {
                     if !source.wants(&record.product, &record.metric) || !filter.matches(&record.product, &record.metric) {
                         continue;
                     }
@@ -108,14 +118,6 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
                     let thresholds = config.thresholds_for(&record.source, &record.product, &record.metric);
                     evaluate(&mut record, &thresholds, now);
                     report.records.push(record);
-                }
-                for mut holder in parsed.holders {
-                    if !source.wants(&holder.product, &holder.metric) || !filter.matches(&holder.product, &holder.metric) {
-                        continue;
-                    }
-                    holder.source = source.name.clone();
-                    holder.kind = source.kind().to_string();
-                    report.holders.push(holder);
                 }
             }
             Err(message) => report.errors.push(SourceError { source: source.name.clone(), kind: source.kind().to_string(), message }),
@@ -131,40 +133,60 @@ async fn read_stdin() -> Arc<Result<Vec<u8>, String>> {
     Arc::new(result)
 }
 
-async fn load(input: &Input, stdin: &Stdin) -> Result<Vec<u8>, String> {
-    match input {
-        Input::Path(path) => tokio::fs::read(path).await.map_err(|e| format!("cannot read {}: {e}", path.display())),
-        Input::Stdin => match stdin {
-            Some(data) => data.as_ref().clone(),
-            None => Err("stdin is read by another source already".to_string()),
-        },
-    }
-}
-
-async fn read_file(source: &Source, input: &Input, stdin: Stdin, want_holders: bool) -> Result<Parsed, String> {
-    let main = load(input, &stdin).await?;
-    let assignments = match &source.assignments_file {
-        Some(a) if !want_holders && *a != Input::Stdin => None,
-        Some(a) if *a == *input => return Err("`assignments_file` must differ from `file`".to_string()),
-        Some(a) => Some(vec![load(a, &stdin).await?]),
-        None => None,
+/// The payloads of a file source. Files are parsed as they are read, never
+/// loaded whole; stdin is read into memory once.
+async fn from_files(source: &Source, input: &Input, stdin: Stdin, want_holders: bool) -> Result<Payloads, String> {
+    let body = |input: &Input| -> Result<Body, String> {
+        match input {
+            Input::Path(path) => match std::fs::metadata(path) {
+                Ok(m) if m.is_dir() => Err(format!("cannot read {}: it is a directory", path.display())),
+                Ok(_) => Ok(Body::File(path.clone())),
+                Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            },
+            Input::Stdin => match &stdin {
+                Some(data) => data.as_ref().clone().map(Body::Bytes),
+                None => Err("stdin is read by another source already".to_string()),
+            },
+        }
     };
-    parse(source, Payloads { main: vec![main], assignments }).await.map_err(|e| format!("{input}: {e}"))
+    let main = body(input)?;
+    let assignments = match &source.assignments_file {
+        Some(a) if *a == *input => return Err("`assignments_file` must differ from `file`".to_string()),
+        Some(a) if want_holders => Some(vec![body(a)?]),
+        _ => None,
+    };
+    Ok(Payloads { main: vec![main], assignments })
 }
 
-async fn fetch(source: &Source, http: &Http, timeout: Duration, want_holders: bool) -> Result<Parsed, String> {
-    let ctx = Fetch { http, source, timeout, want_holders };
-    let payloads = source.vendor.fetch(&ctx).await?;
-    parse(source, payloads).await
-}
-
-/// Parse off the async workers: a large export is CPU work.
-async fn parse(source: &Source, payloads: Payloads) -> Result<Parsed, String> {
-    let vendor = source.vendor;
-    let settings = source.settings.clone();
-    let parsed =
-        tokio::task::spawn_blocking(move || vendor.parse(&payloads, &settings)).await.map_err(|e| format!("internal error: {e}"))?;
-    parsed.map_err(|e| e.to_string())
+/// Parse off the async workers (a large export is CPU work), handing holders
+/// to the sink stamped with the source and filtered like its records.
+async fn parse(
+    source: Source,
+    payloads: Payloads,
+    holders: Option<(HolderSink, Arc<std::sync::Mutex<()>>, RecordFilter)>,
+) -> Result<Vec<Record>, String> {
+    let origin = match payloads.main.first() {
+        Some(Body::File(path)) => format!("{}: ", path.display()),
+        _ if source.file == Some(Input::Stdin) => "stdin: ".to_string(),
+        _ => String::new(),
+    };
+    let parsed = tokio::task::spawn_blocking(move || {
+        let mut on_holder = |mut h: Holder| {
+            if let Some((sink, _, filter)) = &holders {
+                if source.wants(&h.product, &h.metric) && filter.matches(&h.product, &h.metric) {
+                    h.source = source.name.clone();
+                    h.kind = source.kind().to_string();
+                    sink(h);
+                }
+            }
+        };
+        // One source's holders at a time, so that they come out together.
+        let _turn = holders.as_ref().map(|(_, lock, _)| lock.lock());
+        source.vendor.parse(&payloads, &source.settings, &mut on_holder)
+    })
+    .await
+    .map_err(|e| format!("internal error: {e}"))?;
+    parsed.map_err(|e| format!("{origin}{e}"))
 }
 
 /// A spinner on stderr, only on a terminal and only once reading has taken a

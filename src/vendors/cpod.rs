@@ -2,17 +2,15 @@
 //! `LicenseAssignment`s from `/api/v1/licenses/assignments`.
 //!
 //! Field names come in snake_case and in the older camelCase; lists come bare or
-//! in an envelope (see [`Collection`]).
+//! in an envelope (see `wire::for_each`).
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
-use serde::de::IgnoredAny;
-
-use super::wire::{decode, decode_pages, opt_time, Collection, Count, PayloadError};
-use super::{Parsed, Payloads, Vendor};
+use super::wire::{decode, decode_pages, for_each, opt_time, page_info, Count, PayloadError};
+use super::{Body, Payloads, Vendor};
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Holder;
@@ -142,7 +140,7 @@ impl Vendor for Cpod {
         ]
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings) -> Result<Parsed, PayloadError> {
+    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut dyn FnMut(Holder)) -> Result<Vec<Record>, PayloadError> {
         let licenses: Vec<License> = decode_pages(&payloads.main, "")?;
         let mut records = Vec::new();
         let mut by_id: HashMap<&str, &License> = HashMap::new();
@@ -169,10 +167,11 @@ impl Vendor for Cpod {
             records.push(rec);
         }
 
-        let mut holders = Vec::new();
         if let Some(pages) = &payloads.assignments {
-            let assignments: Vec<Assignment> = decode_pages(pages, "assignments")?;
-            for a in assignments.iter().filter(|a| a.active()) {
+            for_each(pages, "assignments", &mut |a: Assignment| {
+                if !a.active() {
+                    return;
+                }
                 let license = a.license_id.as_deref().and_then(|id| by_id.get(id));
                 let (product, metric) = match license {
                     Some(l) => (l.product_name.clone(), l.metric().to_string()),
@@ -186,10 +185,11 @@ impl Vendor for Cpod {
                 h.since = a.assigned_at;
                 h.last_used_at = a.last_used_at;
                 h.expires_at = a.expires_at;
-                holders.push(h);
-            }
+                h.tracks_use = true;
+                holders(h);
+            })?;
         }
-        Ok(Parsed { records, holders })
+        Ok(records)
     }
 
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
@@ -245,7 +245,7 @@ async fn client_credentials(ctx: &Fetch<'_>, base: &reqwest::Url) -> Result<Secr
 /// Every page of a list, following whichever pagination the server uses: a
 /// `next_cursor` sent back as `?cursor=`, a `next` URL, a `Link: rel="next"`
 /// header, or `total` with `offset`/`limit` paged by `?offset=`.
-async fn pages(ctx: &Fetch<'_>, vendor: &Cpod, base: &reqwest::Url, first: reqwest::Url, token: &Secret) -> Result<Vec<Vec<u8>>, String> {
+async fn pages(ctx: &Fetch<'_>, vendor: &Cpod, base: &reqwest::Url, first: reqwest::Url, token: &Secret) -> Result<Vec<Body>, String> {
     let bearer = format!("Bearer {}", token.expose());
     let mut pages = Vec::new();
     let mut seen = HashSet::new();
@@ -261,8 +261,8 @@ async fn pages(ctx: &Fetch<'_>, vendor: &Cpod, base: &reqwest::Url, first: reqwe
         let reply = ctx.send(Call::get(url.clone()).header("accept", "application/json").secret_header("authorization", &bearer)?).await?;
         let link = reply.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()).find_map(link_next);
         let body = ctx.body(reply, vendor)?;
-        let page: Collection<IgnoredAny> = decode(&body).map_err(|e| format!("page {}: {e}", pages.len() + 1))?;
-        let got = page.items.len() as u64;
+        let page = page_info(&body).map_err(|e| format!("page {}: {e}", pages.len() + 1))?;
+        let got = page.items;
         next = if let Some(cursor) = page.next_cursor.filter(|c| !c.is_empty()) {
             let mut u = first.clone();
             u.query_pairs_mut().append_pair("cursor", &cursor);
@@ -293,7 +293,7 @@ async fn pages(ctx: &Fetch<'_>, vendor: &Cpod, base: &reqwest::Url, first: reqwe
             None
         };
         fetched += got;
-        pages.push(body);
+        pages.push(Body::Bytes(body));
     }
     Ok(pages)
 }

@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 
-use super::wire::{decode_pages, Count, PayloadError, Timestamp};
-use super::{Parsed, Payloads, Vendor};
+use super::wire::{for_each, Count, PayloadError, Timestamp};
+use super::{Payloads, Vendor};
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Holder;
@@ -63,6 +63,55 @@ impl Session {
     }
 }
 
+/// A product's retained licenses so far, and its newest element's counts.
+struct Product {
+    id: u64,
+    name: String,
+    retained: u64,
+    newest: Timestamp,
+    used_count: u64,
+    balance: u64,
+    global_used: Option<u64>,
+}
+
+impl Product {
+    fn new(item: &RetainedLicense) -> Self {
+        Product {
+            id: item.product_id.0,
+            name: item.product_name.clone(),
+            retained: 1,
+            newest: item.time,
+            used_count: item.product_used_count.0,
+            balance: item.product_balance.0,
+            global_used: item.global_product_used_count.map(|c| c.0),
+        }
+    }
+
+    fn add(&mut self, item: &RetainedLicense) {
+        self.retained += 1;
+        if item.time > self.newest {
+            *self = Product { retained: self.retained, ..Product::new(item) };
+        }
+    }
+}
+
+fn holder(item: RetainedLicense) -> Holder {
+    let s = item.session.as_ref();
+    let name = s.and_then(|s| s.user_name.clone()).unwrap_or_else(|| "(unknown)".into());
+    let mut h = Holder::new(&item.product_name, "licenses", name)
+        .detail("machine", s.and_then(|s| s.machine_name.clone()))
+        .detail("system_user", s.and_then(|s| s.system_user_name.clone()))
+        .detail("ip", s.and_then(|s| s.ip_address.clone()))
+        .detail("host_type", s.and_then(|s| s.host_type.clone()))
+        .detail("state", s.and_then(|s| s.state.clone()))
+        .detail("session_id", s.and_then(|s| s.id.clone().or_else(|| s.session_id.clone())))
+        .detail("user_agent", s.and_then(|s| s.user_agent.clone()))
+        .detail("reason", item.reason.clone());
+    h.holder_type = s.and_then(Session::kind);
+    h.since = s.and_then(|s| s.creation_date_time).map(|t| t.0).or(Some(item.time.0));
+    h
+}
+
 impl Vendor for FourD {
     fn kind(&self) -> &'static str {
         "4d"
@@ -76,50 +125,30 @@ impl Vendor for FourD {
         &["token", "token_env", "token_command", "username", "password", "password_env", "password_command"]
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings) -> Result<Parsed, PayloadError> {
-        let items: Vec<RetainedLicense> = decode_pages(&payloads.main, "")?;
-        // One record per product, in order of first appearance.
-        let mut products: Vec<(u64, Vec<&RetainedLicense>)> = Vec::new();
-        for item in &items {
-            match products.iter_mut().find(|(id, _)| *id == item.product_id.0) {
-                Some((_, items)) => items.push(item),
-                None => products.push((item.product_id.0, vec![item])),
+    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut dyn FnMut(Holder)) -> Result<Vec<Record>, PayloadError> {
+        // One record per product, in order of first appearance; each element is
+        // a holder, handed on as it is read.
+        let mut products: Vec<Product> = Vec::new();
+        for_each(&payloads.main, "", &mut |item: RetainedLicense| {
+            match products.iter_mut().find(|p| p.id == item.product_id.0) {
+                Some(p) => p.add(&item),
+                None => products.push(Product::new(&item)),
             }
-        }
+            holders(holder(item));
+        })?;
         let mut records = Vec::new();
-        for (id, items) in &products {
-            let Some(newest) = items.iter().max_by_key(|i| i.time) else { continue };
-            let limit = newest
-                .product_used_count
-                .0
-                .checked_add(newest.product_balance.0)
-                .ok_or_else(|| PayloadError::at("$", format!("product {id}: productUsedCount + productBalance overflows")))?;
+        for p in &products {
+            let limit = p
+                .used_count
+                .checked_add(p.balance)
+                .ok_or_else(|| PayloadError::at("$", format!("product {}: productUsedCount + productBalance overflows", p.id)))?;
             records.push(
-                Record::new(&newest.product_name, "licenses", Some(items.len() as u64), Some(limit))
-                    .detail("product_id", *id)
-                    .detail("global_used", newest.global_product_used_count.map(|c| c.0)),
+                Record::new(&p.name, "licenses", Some(p.retained), Some(limit))
+                    .detail("product_id", p.id)
+                    .detail("global_used", p.global_used),
             );
         }
-        let holders = items
-            .iter()
-            .map(|item| {
-                let s = item.session.as_ref();
-                let name = s.and_then(|s| s.user_name.clone()).unwrap_or_else(|| "(unknown)".into());
-                let mut h = Holder::new(&item.product_name, "licenses", name)
-                    .detail("machine", s.and_then(|s| s.machine_name.clone()))
-                    .detail("system_user", s.and_then(|s| s.system_user_name.clone()))
-                    .detail("ip", s.and_then(|s| s.ip_address.clone()))
-                    .detail("host_type", s.and_then(|s| s.host_type.clone()))
-                    .detail("state", s.and_then(|s| s.state.clone()))
-                    .detail("session_id", s.and_then(|s| s.id.clone().or_else(|| s.session_id.clone())))
-                    .detail("user_agent", s.and_then(|s| s.user_agent.clone()))
-                    .detail("reason", item.reason.clone());
-                h.holder_type = s.and_then(Session::kind);
-                h.since = s.and_then(|s| s.creation_date_time).map(|t| t.0).or(Some(item.time.0));
-                h
-            })
-            .collect();
-        Ok(Parsed { records, holders })
+        Ok(records)
     }
 
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {

@@ -2,10 +2,11 @@
 
 use serde::Deserialize;
 
-use super::wire::{decode, opt_count, PayloadError};
-use super::{Parsed, Payloads, Vendor};
+use super::wire::{decode_body, opt_count, PayloadError};
+use super::{Payloads, Vendor};
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
+use crate::holder::Holder;
 use crate::http::Call;
 use crate::record::Record;
 
@@ -83,8 +84,8 @@ impl Vendor for Leegality {
         &["license_id", "environment", "token", "token_env", "token_command"]
     }
 
-    fn parse(&self, payloads: &Payloads, settings: &SourceSettings) -> Result<Parsed, PayloadError> {
-        let r: Response = decode(payloads.first())?;
+    fn parse(&self, payloads: &Payloads, settings: &SourceSettings, holders: &mut dyn FnMut(Holder)) -> Result<Vec<Record>, PayloadError> {
+        let r: Response = decode_body(payloads.first()?)?;
         let failed = r.errors.as_ref().is_some_and(|e| !e.is_empty()) || r.code.as_deref().is_some_and(|c| c.contains("ERR"));
         let data = match (&r.data, failed) {
             (Some(data), false) => data,
@@ -101,7 +102,8 @@ impl Vendor for Leegality {
         .into_iter()
         .filter_map(|(metric, res)| res.as_ref().map(|res| Record::new(product, metric, res.current, res.limit)))
         .collect();
-        Ok(Parsed { records, holders: Vec::new() })
+        let _ = holders;
+        Ok(records)
     }
 
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {

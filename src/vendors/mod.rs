@@ -14,30 +14,25 @@ use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Holder;
 use crate::record::Record;
 
+pub use wire::Body;
+
 /// What a source's payloads are: the main document (one per page when the API
 /// pages), and for cPod the assignments.
 #[derive(Debug, Default)]
 pub struct Payloads {
-    pub main: Vec<Vec<u8>>,
-    pub assignments: Option<Vec<Vec<u8>>>,
+    pub main: Vec<Body>,
+    pub assignments: Option<Vec<Body>>,
 }
 
 impl Payloads {
     pub fn one(body: Vec<u8>) -> Self {
-        Payloads { main: vec![body], assignments: None }
+        Payloads { main: vec![Body::Bytes(body)], assignments: None }
     }
 
     /// The document of a vendor that does not page.
-    pub fn first(&self) -> &[u8] {
-        self.main.first().map(Vec::as_slice).unwrap_or_default()
+    pub fn first(&self) -> Result<&Body, wire::PayloadError> {
+        self.main.first().ok_or(wire::PayloadError::Empty)
     }
-}
-
-/// What a vendor's payload says.
-#[derive(Debug, Default)]
-pub struct Parsed {
-    pub records: Vec<Record>,
-    pub holders: Vec<Holder>,
 }
 
 pub trait Vendor: Sync {
@@ -47,9 +42,15 @@ pub trait Vendor: Sync {
     fn about(&self) -> &'static str;
     /// Config keys this kind takes beyond the common ones (see `config::KEYS`).
     fn keys(&self) -> &'static [&'static str];
-    /// Records and holders from the payloads: a pure function of its input,
-    /// shared by files, stdin and the network.
-    fn parse(&self, payloads: &Payloads, settings: &SourceSettings) -> Result<Parsed, wire::PayloadError>;
+    /// Records from the payloads, and each holder handed to `holders` as it is
+    /// read (a million cPod assignments never sit in memory at once): a pure
+    /// function of its input, shared by files, stdin and the network.
+    fn parse(
+        &self,
+        payloads: &Payloads,
+        settings: &SourceSettings,
+        holders: &mut dyn FnMut(Holder),
+    ) -> Result<Vec<Record>, wire::PayloadError>;
     /// The payloads from the vendor's API: which requests, with which
     /// credentials, in which order. Retries, timeouts and limits are the HTTP
     /// layer's.
@@ -95,10 +96,12 @@ mod tests {
                 let sibling = path.with_file_name(format!("{}.assignments.json", path.file_stem().unwrap_or_default().to_string_lossy()));
                 let assignments = std::fs::read(&sibling).ok();
                 let settings = SourceSettings { license_id: Some("bd82845c-897b-4022-b5f7-679905c1979b".into()), ..Default::default() };
-                let parsed = vendor.parse(&Payloads { main: vec![main], assignments: assignments.map(|a| vec![a]) }, &settings);
+                let payloads = Payloads { main: vec![Body::Bytes(main)], assignments: assignments.map(|a| vec![Body::Bytes(a)]) };
+                let mut holders = Vec::new();
+                let parsed = vendor.parse(&payloads, &settings, &mut |h| holders.push(h));
                 let name = format!("{}__{}", vendor.kind(), path.file_stem().unwrap_or_default().to_string_lossy());
                 let value = match parsed {
-                    Ok(p) => serde_json::json!({"records": p.records, "holders": p.holders}),
+                    Ok(records) => serde_json::json!({"records": records, "holders": holders}),
                     Err(e) => serde_json::json!({"error": e.to_string()}),
                 };
                 insta::assert_json_snapshot!(name, value);

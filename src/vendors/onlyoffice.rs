@@ -4,8 +4,8 @@
 
 use serde::Deserialize;
 
-use super::wire::{decode, opt_count, opt_time, PayloadError, Timestamp};
-use super::{Parsed, Payloads, Vendor};
+use super::wire::{decode_body, opt_count, opt_time, PayloadError, Timestamp};
+use super::{Payloads, Vendor};
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Holder;
@@ -101,8 +101,8 @@ impl Vendor for OnlyOffice {
         &["jwt_secret", "jwt_secret_env", "jwt_secret_command", "jwt_header"]
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings) -> Result<Parsed, PayloadError> {
-        let r: Response = decode(payloads.first())?;
+    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut dyn FnMut(Holder)) -> Result<Vec<Record>, PayloadError> {
+        let r: Response = decode_body(payloads.first()?)?;
         if r.error != 0 {
             return Err(PayloadError::Vendor(format!("ONLYOFFICE error {}: {}", r.error, error_meaning(r.error))));
         }
@@ -145,18 +145,15 @@ impl Vendor for OnlyOffice {
             records.push(rec);
         }
 
-        let holders = [("users", &quota.users), ("users_view", &quota.users_view)]
-            .into_iter()
-            .flat_map(|(metric, users)| {
-                users.iter().map(move |u| {
-                    let mut h = Holder::new("docs", metric, &u.userid);
-                    h.holder_type = Some(if metric == "users" { "editor" } else { "viewer" }.to_string());
-                    h.expires_at = u.expire.map(|t| t.0);
-                    h
-                })
-            })
-            .collect();
-        Ok(Parsed { records, holders })
+        for (metric, users) in [("users", &quota.users), ("users_view", &quota.users_view)] {
+            for u in users {
+                let mut h = Holder::new("docs", metric, &u.userid);
+                h.holder_type = Some(if metric == "users" { "editor" } else { "viewer" }.to_string());
+                h.expires_at = u.expire.map(|t| t.0);
+                holders(h);
+            }
+        }
+        Ok(records)
     }
 
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::wire::{decode, Count, PayloadError};
-use super::{Parsed, Payloads, Vendor};
+use super::wire::{decode, decode_body, Count, PayloadError};
+use super::{Payloads, Vendor};
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
+use crate::holder::Holder;
 use crate::http::Call;
 use crate::record::Record;
 use crate::secret::Secret;
@@ -103,8 +104,8 @@ impl Vendor for Veeva {
         &["api_version", "session_id", "session_id_env", "session_id_command", "username", "password", "password_env", "password_command"]
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings) -> Result<Parsed, PayloadError> {
-        let r: Response = decode(payloads.first())?;
+    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut dyn FnMut(Holder)) -> Result<Vec<Record>, PayloadError> {
+        let r: Response = decode_body(payloads.first()?)?;
         if r.response_status != "SUCCESS" && r.response_status != "WARNING" {
             let why: Vec<String> = r.errors.iter().map(VaultMessage::describe).chain(r.response_message.clone()).collect();
             let why = if why.is_empty() { "no errors given".to_string() } else { why.join("; ") };
@@ -128,7 +129,8 @@ impl Vendor for Veeva {
                 rec.details.insert("vault_warnings".into(), warnings.clone().into());
             }
         }
-        Ok(Parsed { records, holders: Vec::new() })
+        let _ = holders;
+        Ok(records)
     }
 
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {

@@ -3,10 +3,13 @@
 //! collections that come bare or inside an envelope.
 
 use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 /// Why a payload could not be turned into records.
@@ -22,6 +25,9 @@ pub enum PayloadError {
     /// The vendor answered, and its answer is a failure.
     #[error("{0}")]
     Vendor(String),
+    /// The payload's file could not be read.
+    #[error("{0}")]
+    Io(String),
 }
 
 impl PayloadError {
@@ -30,43 +36,124 @@ impl PayloadError {
     }
 }
 
-/// The items of every page of a paged list, in order. Errors say which list
-/// (`label`, e.g. `assignments`) and, when there are several, which page.
-pub fn decode_pages<T: DeserializeOwned>(pages: &[Vec<u8>], label: &str) -> Result<Vec<T>, PayloadError> {
-    let mut items = Vec::new();
-    for (i, page) in pages.iter().enumerate() {
-        let collection: Collection<T> = decode(page).map_err(|e| {
-            let mut prefix = label.to_string();
-            if pages.len() > 1 {
-                prefix = format!("{prefix} page {}", i + 1).trim_start().to_string();
-            }
-            match e {
-                _ if prefix.is_empty() => e,
-                PayloadError::Invalid { path, message } => PayloadError::Invalid { path: format!("{prefix} {path}"), message },
-                other => PayloadError::Vendor(format!("{prefix}: {other}")),
-            }
-        })?;
-        items.extend(collection.items);
+/// A payload: bytes from the network or stdin, or a file read as it is
+/// parsed, so that a large export never has to fit in memory.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+fn open(path: &Path) -> Result<BufReader<File>, PayloadError> {
+    File::open(path)
+        .map(|f| BufReader::with_capacity(1 << 20, f))
+        .map_err(|e| PayloadError::Io(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Refuse what is not JSON before serde sees it: empty input, binary data, an
+/// HTML error page. Leaves the reader at the BOM-less start.
+fn sniff(reader: &mut impl BufRead) -> Result<(), PayloadError> {
+    let io = |e: std::io::Error| PayloadError::Io(format!("reading: {e}"));
+    if reader.fill_buf().map_err(io)?.starts_with(BOM) {
+        reader.consume(BOM.len());
     }
-    Ok(items)
+    loop {
+        let buf = reader.fill_buf().map_err(io)?;
+        if buf.is_empty() {
+            return Err(PayloadError::Empty);
+        }
+        match buf.iter().copied().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{' | b'[') => return Ok(()),
+            Some(b) => return Err(PayloadError::NotJson(b)),
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
+/// Run `seed` over a whole JSON document, tracking the path for errors.
+fn run<'de, R: serde_json::de::Read<'de>, S: DeserializeSeed<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    seed: S,
+) -> Result<S::Value, PayloadError> {
+    let mut track = serde_path_to_error::Track::new();
+    let value = seed
+        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .map_err(|e| PayloadError::Invalid { path: json_path(&track.path().to_string()), message: e.to_string() })?;
+    de.end().map_err(|e| PayloadError::Invalid { path: "$".into(), message: e.to_string() })?;
+    Ok(value)
+}
+
+/// Run `seed` over a body, from memory or streaming from its file.
+fn run_body<S, V>(body: &Body, seed: S) -> Result<V, PayloadError>
+where
+    S: for<'de> DeserializeSeed<'de, Value = V>,
+{
+    match body {
+        Body::Bytes(bytes) => {
+            let mut slice = bytes.as_slice();
+            sniff(&mut slice)?;
+            run(serde_json::Deserializer::from_slice(slice), seed)
+        }
+        Body::File(path) => {
+            let mut reader = open(path)?;
+            sniff(&mut reader)?;
+            run(serde_json::Deserializer::from_reader(reader), seed)
+        }
+    }
+}
+
+/// A whole document as `T` (for the payloads that are one small object).
+pub fn decode_body<T: DeserializeOwned>(body: &Body) -> Result<T, PayloadError> {
+    run_body(body, PhantomData::<T>)
 }
 
 /// Deserialize `bytes` as `T`, reporting where in the document it went wrong
 /// as a JSON path (`$.applications[0].user_licensing.full__v.used`).
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, PayloadError> {
-    let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xef && *b != 0xbb && *b != 0xbf);
-    match first {
-        None => return Err(PayloadError::Empty),
-        Some(b) if !matches!(b, b'{' | b'[') => return Err(PayloadError::NotJson(b)),
-        _ => {}
+    let mut slice = bytes;
+    sniff(&mut slice)?;
+    run(serde_json::Deserializer::from_slice(slice), PhantomData::<T>)
+}
+
+/// Name the list and page in an error: `assignments page 2 $.data[3].…`.
+fn within(e: PayloadError, label: &str, page: usize, pages: usize) -> PayloadError {
+    let mut prefix = label.to_string();
+    if pages > 1 {
+        prefix = format!("{prefix} page {}", page + 1).trim_start().to_string();
     }
-    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let de = &mut serde_json::Deserializer::from_slice(text);
-    let value = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = json_path(&e.path().to_string());
-        PayloadError::Invalid { path, message: e.into_inner().to_string() }
-    })?;
-    Ok(value)
+    match e {
+        _ if prefix.is_empty() => e,
+        PayloadError::Invalid { path, message } => PayloadError::Invalid { path: format!("{prefix} {path}"), message },
+        other => PayloadError::Vendor(format!("{prefix}: {other}")),
+    }
+}
+
+/// Call `f` with each item of every page of a list, in order, one item in
+/// memory at a time. Errors say which list (`label`) and page.
+pub fn for_each<T: DeserializeOwned>(pages: &[Body], label: &str, f: &mut dyn FnMut(T)) -> Result<(), PayloadError> {
+    for (i, page) in pages.iter().enumerate() {
+        run_body(page, Items { f: &mut *f }).map_err(|e| within(e, label, i, pages.len()))?;
+    }
+    Ok(())
+}
+
+/// Every item of every page of a list.
+pub fn decode_pages<T: DeserializeOwned>(pages: &[Body], label: &str) -> Result<Vec<T>, PayloadError> {
+    let mut items = Vec::new();
+    for_each(pages, label, &mut |item| items.push(item))?;
+    Ok(items)
+}
+
+/// The pagination fields of one page, and how many items it held.
+pub fn page_info(bytes: &[u8]) -> Result<PageInfo, PayloadError> {
+    let mut slice = bytes;
+    sniff(&mut slice)?;
+    run(serde_json::Deserializer::from_slice(slice), Items::<IgnoredAny> { f: &mut |_| {} })
 }
 
 fn json_path(serde_path: &str) -> String {
@@ -149,12 +236,10 @@ pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>
     Ok(Option::<Timestamp>::deserialize(d)?.map(|t| t.0))
 }
 
-/// A list of `T` as APIs and exports return it: a bare array, or an envelope
-/// with the items under `data`, `items`, `results` or `result` (itself an array
-/// or an object with `items`), and pagination fields beside them.
-#[derive(Debug)]
-pub struct Collection<T> {
-    pub items: Vec<T>,
+/// Where a paged list goes on, as its page says.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PageInfo {
+    pub items: u64,
     pub next_cursor: Option<String>,
     pub next: Option<String>,
     pub total: Option<u64>,
@@ -162,59 +247,67 @@ pub struct Collection<T> {
     pub limit: Option<u64>,
 }
 
-impl<T> Default for Collection<T> {
-    fn default() -> Self {
-        Collection { items: Vec::new(), next_cursor: None, next: None, total: None, offset: None, limit: None }
+/// A list of `T` as APIs and exports return it: a bare array, or an envelope
+/// with the items under `data`, `items`, `results` or `result` (itself an array
+/// or an object with `items`), and pagination fields beside them. Each item
+/// goes to `f` as soon as it is read.
+struct Items<'f, T> {
+    f: &'f mut dyn FnMut(T),
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Items<'_, T> {
+    type Value = PageInfo;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<PageInfo, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Collection<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = Collection<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an array, or an object with `data`, `items`, `results` or `result`")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Items<'_, T> {
+    type Value = PageInfo;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array, or an object with `data`, `items`, `results` or `result`")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PageInfo, A::Error> {
+        let mut info = PageInfo::default();
+        while let Some(item) = seq.next_element()? {
+            (self.f)(item);
+            info.items += 1;
+        }
+        Ok(info)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageInfo, A::Error> {
+        let mut out = PageInfo::default();
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "data" | "items" | "results" | "result" => {
+                    let inner = map.next_value_seed(Items { f: &mut *self.f })?;
+                    found = true;
+                    out.items += inner.items;
+                    out.next_cursor = out.next_cursor.or(inner.next_cursor);
+                    out.next = out.next.or(inner.next);
+                    out.total = out.total.or(inner.total);
+                    out.offset = out.offset.or(inner.offset);
+                    out.limit = out.limit.or(inner.limit);
                 }
-                Ok(Collection { items, ..Collection::default() })
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = Collection::default();
-                let mut found = false;
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "data" | "items" | "results" | "result" => {
-                            let inner: Collection<T> = map.next_value()?;
-                            found = true;
-                            out.items = inner.items;
-                            out.next_cursor = out.next_cursor.or(inner.next_cursor);
-                            out.next = out.next.or(inner.next);
-                            out.total = out.total.or(inner.total);
-                            out.offset = out.offset.or(inner.offset);
-                            out.limit = out.limit.or(inner.limit);
-                        }
-                        "next_cursor" | "nextCursor" => out.next_cursor = map.next_value()?,
-                        "next" => out.next = map.next_value()?,
-                        "total" => out.total = map.next_value::<Option<Count>>()?.map(|c| c.0),
-                        "offset" => out.offset = map.next_value::<Option<Count>>()?.map(|c| c.0),
-                        "limit" => out.limit = map.next_value::<Option<Count>>()?.map(|c| c.0),
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
+                "next_cursor" | "nextCursor" => out.next_cursor = map.next_value()?,
+                "next" => out.next = map.next_value()?,
+                "total" => out.total = map.next_value::<Option<Count>>()?.map(|c| c.0),
+                "offset" => out.offset = map.next_value::<Option<Count>>()?.map(|c| c.0),
+                "limit" => out.limit = map.next_value::<Option<Count>>()?.map(|c| c.0),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
                 }
-                if !found {
-                    return Err(de::Error::custom("no list of items: expected an array, or `data`, `items`, `results` or `result`"));
-                }
-                Ok(out)
             }
         }
-        d.deserialize_any(V(PhantomData))
+        if !found {
+            return Err(de::Error::custom("no list of items: expected an array, or `data`, `items`, `results` or `result`"));
+        }
+        Ok(out)
     }
 }
 
@@ -228,21 +321,27 @@ mod tests {
         n: Count,
     }
 
+    fn seats(body: &[u8]) -> Result<Vec<Seat>, PayloadError> {
+        decode_pages(&[Body::Bytes(body.to_vec())], "")
+    }
+
     #[test]
     fn errors_name_the_json_path() {
-        let e = decode::<Collection<Seat>>(br#"{"data":[{"n":1},{"n":-4}]}"#).err();
+        let e = seats(br#"{"data":[{"n":1},{"n":-4}]}"#).err();
         assert_eq!(e.map(|e| e.to_string()), Some("$.data[1].n: negative count -4 at line 1 column 24".to_string()));
-        let e = decode::<Collection<Seat>>(br#"[{"n":"7"}]"#).err().map(|e| e.to_string()).unwrap_or_default();
+        let e = seats(br#"[{"n":"7"}]"#).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.starts_with("$[0].n: invalid type: string \"7\", expected a non-negative integer"), "{e}");
-        let e = decode::<Collection<Seat>>(br#"[{"n":1}"#).err().map(|e| e.to_string()).unwrap_or_default();
+        let e = seats(br#"[{"n":1}"#).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains("EOF while parsing"), "{e}");
     }
 
     #[test]
     fn empty_and_binary_inputs_are_named() {
-        assert_eq!(decode::<Collection<Seat>>(b"  \n").err(), Some(PayloadError::Empty));
-        assert_eq!(decode::<Collection<Seat>>(b"\x89PNG\r\n").err(), Some(PayloadError::NotJson(0x89)));
-        assert_eq!(decode::<Collection<Seat>>(b"<html>").err(), Some(PayloadError::NotJson(b'<')));
+        assert_eq!(seats(b"  \n").err(), Some(PayloadError::Empty));
+        assert_eq!(seats(b"\x89PNG\r\n").err(), Some(PayloadError::NotJson(0x89)));
+        assert_eq!(seats(b"<html>").err(), Some(PayloadError::NotJson(b'<')));
+        assert_eq!(seats(b"\xef\xbb\xbf[]").map(|v| v.len()), Ok(0));
+        assert!(matches!(seats(b"[] []"), Err(PayloadError::Invalid { .. })), "trailing data");
     }
 
     #[test]
@@ -252,11 +351,26 @@ mod tests {
             r#"{"data":[{"n":1},{"n":2}],"next_cursor":"c2"}"#,
             r#"{"result":{"items":[{"n":1},{"n":2}],"limit":2,"total":9}}"#,
         ] {
-            let c: Collection<Seat> = decode(body.as_bytes()).unwrap_or_default();
-            assert_eq!(c.items.len(), 2, "{body}");
+            assert_eq!(seats(body.as_bytes()).map(|v| v.len()), Ok(2), "{body}");
         }
-        let c: Collection<Seat> = decode(br#"{"result":{"items":[],"limit":2,"total":9},"nextCursor":"x"}"#).unwrap_or_default();
-        assert_eq!((c.total, c.limit, c.next_cursor.as_deref()), (Some(9), Some(2), Some("x")));
+        let info = page_info(br#"{"result":{"items":[{"n":1}],"limit":2,"total":9},"nextCursor":"x"}"#).unwrap_or_default();
+        assert_eq!((info.items, info.total, info.limit, info.next_cursor.as_deref()), (1, Some(9), Some(2), Some("x")));
+    }
+
+    #[test]
+    fn files_stream_with_the_same_errors() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let path = dir.path().join("p.json");
+        std::fs::write(&path, "\n  {\"items\": [{\"n\": 1}, {\"n\": -2}]}").unwrap_or_default();
+        let e = decode_pages::<Seat>(&[Body::File(path.clone())], "assignments").err().map(|e| e.to_string());
+        assert_eq!(e.as_deref(), Some("assignments $.items[1].n: negative count -2 at line 2 column 32"));
+        let mut n = 0;
+        std::fs::write(&path, "[{\"n\": 1}, {\"n\": 2}]").unwrap_or_default();
+        for_each::<Seat>(&[Body::File(path), Body::Bytes(b"[{\"n\":3}]".to_vec())], "", &mut |_| n += 1).unwrap_or_default();
+        assert_eq!(n, 3);
+        let missing =
+            decode_pages::<Seat>(&[Body::File(dir.path().join("none.json"))], "").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(missing.starts_with("cannot read "), "{missing}");
     }
 
     #[test]
