@@ -3,6 +3,7 @@
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use chrono::Utc;
@@ -14,7 +15,8 @@ use crate::diff;
 use crate::error::{Exit, UsageError};
 use crate::history::{self, HistoryFilter, Store};
 use crate::output::{self, Format, Style};
-use crate::read::{self, ReadOptions, Report};
+use crate::output::holders::HolderWriter;
+use crate::read::{self, HolderSink, ReadOptions, Report};
 use crate::select::{self, RecordFilter};
 use crate::vendors;
 
@@ -59,6 +61,7 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
             let chosen: Vec<&Source> = config.sources.iter().collect();
             show(&options, &config, &chosen, &filter)?
         }
+        Task::Holders { sources, filter, idle, redact } => holders(&options, &sources, &filter, idle, redact)?,
         Task::Check { sources, filter, overrides } => return Ok(check(&options, &sources, &filter, overrides)),
         Task::Record { sources, filter } => record(&options, &sources, &filter)?,
         Task::History { filter, since } => history(&options, &filter, since)?,
@@ -114,15 +117,60 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 /// Read the sources, with the progress and timeout options of the command line.
-fn read_sources(
+fn read_sources(options: &Options, config: &Config, sources: &[&Source], filter: &RecordFilter, now: chrono::DateTime<Utc>) -> Result<Report> {
+    read_with(options, config, sources, filter, now, None)
+}
+
+fn read_with(
     options: &Options,
     config: &Config,
     sources: &[&Source],
     filter: &RecordFilter,
     now: chrono::DateTime<Utc>,
+    holders: Option<HolderSink>,
 ) -> Result<Report> {
-    let read_options = ReadOptions { timeout: options.timeout, verbose: options.verbose, progress: !options.quiet, holders: None };
+    let read_options = ReadOptions { timeout: options.timeout, verbose: options.verbose, progress: !options.quiet, holders };
     Ok(runtime()?.block_on(read::read(config, sources, filter, &read_options, now)))
+}
+
+/// `holders`: who holds the seats, streamed to stdout as the sources are read.
+fn holders(options: &Options, sources: &[String], filter: &RecordFilter, idle: Option<i64>, redact: bool) -> Result<Exit> {
+    let config = load_config(options)?;
+    let chosen: Vec<&Source> = select::sources(&config, sources)?
+        .into_iter()
+        .filter(|s| {
+            let has = s.vendor.has_holders();
+            if !has && !sources.is_empty() && !options.quiet {
+                eprintln!("licusage: warning: source `{}` ({}) does not say who holds its seats", s.name, s.kind());
+            }
+            has
+        })
+        .collect();
+    let now = Utc::now();
+    let format = options.format.unwrap_or(Format::Table);
+    if format == Format::Prometheus {
+        return Err(UsageError("`holders` has no prometheus format: use table, json, ndjson or csv".into()).into());
+    }
+    let writer = Arc::new(Mutex::new(HolderWriter::new(format, Box::new(output::stdout()), now)?));
+    let sink_writer = writer.clone();
+    let sink: HolderSink = Arc::new(move |mut h| {
+        h.age(now);
+        if idle.is_some_and(|days| !h.idle_for(days)) {
+            return;
+        }
+        if redact {
+            h.redact();
+        }
+        if let Ok(mut w) = sink_writer.lock() {
+            w.push(h);
+        }
+    });
+    let report = read_with(options, &config, &chosen, filter, now, Some(sink))?;
+    let writer = Arc::try_unwrap(writer).map_err(|_| anyhow::anyhow!("internal error: holder output still in use"))?;
+    let writer = writer.into_inner().map_err(|_| anyhow::anyhow!("internal error: holder output poisoned"))?;
+    writer.finish(&report.errors, &style(options))?;
+    print_errors(&report);
+    Ok(if report.errors.is_empty() { Exit::Ok } else { Exit::SourceFailed })
 }
 
 fn print_errors(report: &Report) {

@@ -93,6 +93,14 @@ pub enum Command {
         after_help = "Examples:\n  licusage show\n  licusage show --source vault-prod --product 'pm_*'\n  licusage show --format csv > usage.csv"
     )]
     Show(SelectArgs),
+    /// List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)
+    #[command(
+        long_about = "List who holds the seats: 4D sessions, ONLYOFFICE quota users, cPod active assignments. \
+--idle DAYS keeps the seats unused that long (never used counts as idle): the seats to reclaim. \
+--redact replaces identities by a stable short hash for reports that leave the team.",
+        after_help = "Examples:\n  licusage holders\n  licusage holders --source assets --idle 90 --format csv > reclaim.csv\n  licusage holders --redact --json"
+    )]
+    Holders(HoldersArgs),
     /// Evaluate thresholds and expiry: monitoring-plugin output and exit codes
     #[command(
         long_about = "Evaluate thresholds and expiry as a Nagios/Icinga/Checkmk plugin: one line \
@@ -140,6 +148,18 @@ pub struct SelectArgs {
     pub sources: Vec<String>,
     #[command(flatten)]
     pub filter: FilterArgs,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct HoldersArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Only holders whose seat has not been used for DAYS or more (never used counts)
+    #[arg(long, value_name = "DAYS")]
+    pub idle: Option<u32>,
+    /// Replace holder identities by a stable short hash, dropping machine, IP and session details
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -220,6 +240,12 @@ pub enum Task {
     Show {
         sources: Vec<String>,
         filter: RecordFilter,
+    },
+    Holders {
+        sources: Vec<String>,
+        filter: RecordFilter,
+        idle: Option<i64>,
+        redact: bool,
     },
     Check {
         sources: Vec<String>,
@@ -329,6 +355,12 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
         Some((name, sub)) if vendors::find(name).is_some() => vendor_task(name, sub)?,
         _ => match Cli::from_arg_matches(&matches)?.command {
             Command::Show(a) => Task::Show { sources: a.sources, filter: filter(&a.filter)? },
+            Command::Holders(a) => Task::Holders {
+                filter: filter(&a.select.filter)?,
+                sources: a.select.sources,
+                idle: a.idle.map(i64::from),
+                redact: a.redact,
+            },
             Command::Check(a) => Task::Check {
                 filter: filter(&a.select.filter)?,
                 sources: a.select.sources,

@@ -18,6 +18,11 @@ pub struct Holder {
     pub since: Option<DateTime<Utc>>,
     /// When the seat was last used, where the vendor records it.
     pub last_used_at: Option<DateTime<Utc>>,
+    /// Days since last use (or since assignment, when never used); only where
+    /// the vendor records use.
+    pub idle_days: Option<i64>,
+    /// Whether the seat was never used; only where the vendor records use.
+    pub never_used: Option<bool>,
     pub expires_at: Option<DateTime<Utc>>,
     pub details: Map<String, Value>,
     /// Whether the vendor records use at all (cPod's `last_used_at`), so that
@@ -37,10 +42,34 @@ impl Holder {
             holder_type: None,
             since: None,
             last_used_at: None,
+            idle_days: None,
+            never_used: None,
             expires_at: None,
             details: Map::new(),
             tracks_use: false,
         }
+    }
+
+    /// Fill `idle_days` and `never_used` as of `now`.
+    pub fn age(&mut self, now: DateTime<Utc>) {
+        if self.tracks_use {
+            self.never_used = Some(self.last_used_at.is_none());
+            self.idle_days = self.last_used_at.or(self.since).map(|t| (now - t).num_days().max(0));
+        }
+    }
+
+    /// Whether the seat has gone unused for `days` (never used counts as idle).
+    pub fn idle_for(&self, days: i64) -> bool {
+        self.never_used == Some(true) || self.idle_days.is_some_and(|d| d >= days)
+    }
+
+    /// Replace the identity by a stable short hash and drop identifying details
+    /// (machine, IP, user agent, session), for reports that leave the team.
+    pub fn redact(&mut self) {
+        let digest = ring::digest::digest(&ring::digest::SHA256, format!("licusage:{}", self.holder).as_bytes());
+        let hex: String = digest.as_ref().iter().take(5).map(|b| format!("{b:02x}")).collect();
+        self.holder = format!("u-{hex}");
+        self.details.retain(|k, _| matches!(k.as_str(), "host_type" | "state" | "license_id"));
     }
 
     pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
@@ -49,5 +78,42 @@ impl Holder {
             self.details.insert(key.to_string(), value);
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn idle_and_never_used() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).single().unwrap_or_default();
+        let mut h = Holder::new("p", "m", "alice");
+        h.tracks_use = true;
+        h.since = Some(now - chrono::Duration::days(400));
+        h.age(now);
+        assert_eq!((h.idle_days, h.never_used), (Some(400), Some(true)));
+        assert!(h.idle_for(10_000), "never used is idle whatever the days");
+        h.last_used_at = Some(now - chrono::Duration::days(12));
+        h.age(now);
+        assert_eq!((h.idle_days, h.never_used), (Some(12), Some(false)));
+        assert!(h.idle_for(12) && !h.idle_for(13));
+        let mut session = Holder::new("p", "m", "bob");
+        session.age(now);
+        assert_eq!((session.idle_days, session.never_used), (None, None));
+        assert!(!session.idle_for(0), "no use recorded: not reported as idle");
+    }
+
+    #[test]
+    fn redaction_is_stable_and_drops_identifying_details() {
+        let mut a = Holder::new("p", "m", "Anna Schmidt").detail("machine", "ACC-PC-12").detail("host_type", "windows");
+        let mut b = Holder::new("q", "n", "Anna Schmidt");
+        a.redact();
+        b.redact();
+        assert_eq!(a.holder, b.holder);
+        assert!(a.holder.starts_with("u-") && a.holder.len() == 12, "{}", a.holder);
+        assert_ne!(a.holder, { let mut c = Holder::new("p", "m", "Luis Ortega"); c.redact(); c.holder });
+        assert_eq!(a.details.keys().collect::<Vec<_>>(), ["host_type"]);
     }
 }

@@ -2,6 +2,7 @@
 
 mod csv;
 pub mod history;
+pub mod holders;
 mod json;
 mod ndjson;
 pub mod prometheus;
@@ -45,7 +46,7 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// Standard output, buffered, noting when the reader went away
 /// (`licusage show | head -1`) so that the run can end quietly.
-pub fn stdout() -> impl Write {
+pub fn stdout() -> impl Write + Send + 'static {
     struct Guard<W>(W);
     impl<W: Write> Guard<W> {
         fn note<T>(r: std::io::Result<T>) -> std::io::Result<T> {
@@ -65,7 +66,7 @@ pub fn stdout() -> impl Write {
             Self::note(self.0.flush())
         }
     }
-    std::io::BufWriter::with_capacity(64 * 1024, Guard(std::io::stdout().lock()))
+    std::io::BufWriter::with_capacity(64 * 1024, Guard(std::io::stdout()))
 }
 
 /// Whether a write to [`stdout`] found the pipe closed.

@@ -127,6 +127,10 @@ impl Vendor for Cpod {
         "cPod software licenses and seat assignments (GET /api/v1/licenses)"
     }
 
+    fn has_holders(&self) -> bool {
+        true
+    }
+
     fn keys(&self) -> &'static [&'static str] {
         &[
             "token",

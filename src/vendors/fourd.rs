@@ -121,6 +121,10 @@ impl Vendor for FourD {
         "4D Server `License usage` collection (served by an exposed function, or exported)"
     }
 
+    fn has_holders(&self) -> bool {
+        true
+    }
+
     fn keys(&self) -> &'static [&'static str] {
         &["token", "token_env", "token_command", "username", "password", "password_env", "password_command"]
     }

@@ -40,6 +40,10 @@ pub trait Vendor: Sync {
     fn kind(&self) -> &'static str;
     /// One line for `--help` and `licusage sources`.
     fn about(&self) -> &'static str;
+    /// Whether the vendor says who holds the seats (`licusage holders`).
+    fn has_holders(&self) -> bool {
+        false
+    }
     /// Config keys this kind takes beyond the common ones (see `config::KEYS`).
     fn keys(&self) -> &'static [&'static str];
     /// Records from the payloads, and each holder handed to `holders` as it is

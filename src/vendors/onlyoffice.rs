@@ -97,6 +97,10 @@ impl Vendor for OnlyOffice {
         "ONLYOFFICE Docs license and user quota (command service, {\"c\":\"license\"})"
     }
 
+    fn has_holders(&self) -> bool {
+        true
+    }
+
     fn keys(&self) -> &'static [&'static str] {
         &["jwt_secret", "jwt_secret_env", "jwt_secret_command", "jwt_header"]
     }

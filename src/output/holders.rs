@@ -1,0 +1,162 @@
+//! `licusage holders` in each format. Rows are written as they arrive (a
+//! million cPod assignments stream through), except for the table, which
+//! needs every row to align its columns.
+
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::{DateTime, SecondsFormat, Utc};
+use tabled::builder::Builder;
+use tabled::settings::object::Columns;
+use tabled::settings::peaker::Priority;
+use tabled::settings::{Alignment, Modify, Padding, Style as TableStyle, Width};
+
+use super::{Format, SourceError, Style};
+use crate::holder::Holder;
+
+type Out = Box<dyn Write + Send>;
+
+const CSV_HEADER: [&str; 11] =
+    ["source", "kind", "product", "metric", "holder", "holder_type", "since", "last_used_at", "idle_days", "never_used", "expires_at"];
+
+enum Sink {
+    Table(Out, Vec<Holder>),
+    Json(Out, bool),
+    Ndjson(Out),
+    Csv(csv::Writer<Out>),
+}
+
+pub struct HolderWriter {
+    sink: Sink,
+    now: DateTime<Utc>,
+    /// The first write error; later rows are dropped (a closed pipe, say).
+    error: Option<anyhow::Error>,
+}
+
+fn time(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_default()
+}
+
+impl HolderWriter {
+    pub fn new(format: Format, mut out: Out, now: DateTime<Utc>) -> Result<Self> {
+        let sink = match format {
+            Format::Json => {
+                write!(out, "{{\n  \"schema_version\": 1,\n  \"generated_at\": \"{}\",\n  \"holders\": [", now.to_rfc3339_opts(SecondsFormat::Secs, true))?;
+                Sink::Json(out, true)
+            }
+            Format::Ndjson => Sink::Ndjson(out),
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
+                w.write_record(CSV_HEADER)?;
+                Sink::Csv(w)
+            }
+            Format::Table | Format::Prometheus => Sink::Table(out, Vec::new()),
+        };
+        Ok(HolderWriter { sink, now, error: None })
+    }
+
+    pub fn push(&mut self, h: Holder) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.write(h) {
+            self.error = Some(e);
+        }
+    }
+
+    fn write(&mut self, h: Holder) -> Result<()> {
+        match &mut self.sink {
+            Sink::Table(_, rows) => rows.push(h),
+            Sink::Json(out, first) => {
+                out.write_all(if *first { b"\n    " } else { b",\n    " })?;
+                serde_json::to_writer(&mut *out, &h)?;
+                *first = false;
+            }
+            Sink::Ndjson(out) => {
+                serde_json::to_writer(&mut *out, &h)?;
+                out.write_all(b"\n")?;
+            }
+            Sink::Csv(w) => w.write_record([
+                h.source.as_str(),
+                h.kind.as_str(),
+                h.product.as_str(),
+                h.metric.as_str(),
+                h.holder.as_str(),
+                h.holder_type.as_deref().unwrap_or(""),
+                &time(h.since),
+                &time(h.last_used_at),
+                &h.idle_days.map(|d| d.to_string()).unwrap_or_default(),
+                h.never_used.map(|n| if n { "true" } else { "false" }).unwrap_or(""),
+                &time(h.expires_at),
+            ])?,
+        }
+        Ok(())
+    }
+
+    /// Close the document (JSON lists the errors too) and flush.
+    pub fn finish(self, errors: &[SourceError], style: &Style) -> Result<()> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        match self.sink {
+            Sink::Table(mut out, mut rows) => {
+                rows.sort_by(|a, b| (&a.source, &a.product, &a.metric, &a.holder).cmp(&(&b.source, &b.product, &b.metric, &b.holder)));
+                table(&mut out, &rows, style, self.now)?;
+                out.flush()?;
+            }
+            Sink::Json(mut out, first) => {
+                out.write_all(if first { b"],\n  \"errors\": " } else { b"\n  ],\n  \"errors\": " })?;
+                serde_json::to_writer(&mut out, errors)?;
+                out.write_all(b"\n}\n")?;
+                out.flush()?;
+            }
+            Sink::Ndjson(mut out) => out.flush()?,
+            Sink::Csv(mut w) => w.flush()?,
+        }
+        Ok(())
+    }
+}
+
+fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let when = |t: Option<DateTime<Utc>>| -> String {
+        match t {
+            Some(t) if (now - t).num_hours().abs() < 48 => t.format("%Y-%m-%d %H:%M").to_string(),
+            Some(t) => t.format("%Y-%m-%d").to_string(),
+            None => "—".into(),
+        }
+    };
+    let mut b = Builder::default();
+    b.push_record(["SOURCE", "PRODUCT", "METRIC", "HOLDER", "TYPE", "SINCE", "LAST USED", "IDLE", "EXPIRES", "WHERE"]);
+    for h in rows {
+        let last = match (h.last_used_at, h.never_used) {
+            (Some(t), _) => when(Some(t)),
+            (None, Some(true)) => "never".into(),
+            _ => "—".into(),
+        };
+        let place: Vec<&str> = ["machine", "ip"].iter().filter_map(|k| h.details.get(*k).and_then(|v| v.as_str())).collect();
+        b.push_record([
+            h.source.clone(),
+            h.product.clone(),
+            h.metric.clone(),
+            h.holder.clone(),
+            h.holder_type.clone().unwrap_or_else(|| "—".into()),
+            when(h.since),
+            last,
+            h.idle_days.map(|d| format!("{d}d")).unwrap_or_else(|| "—".into()),
+            h.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into()),
+            if place.is_empty() { "—".into() } else { place.join(" ") },
+        ]);
+    }
+    let mut table = b.build();
+    table.with(TableStyle::blank()).with(Padding::new(0, 2, 0, 0)).with(Modify::new(Columns::new(7..8)).with(Alignment::right()));
+    if let Some(width) = style.width {
+        table.with(Width::truncate(width).priority(Priority::max(false)).suffix("…"));
+    }
+    for line in table.to_string().lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
