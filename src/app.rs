@@ -14,8 +14,8 @@ use crate::config::{self, Config, ConfigPath, Input, Overrides, Source, SourceSe
 use crate::diff;
 use crate::error::{Exit, UsageError};
 use crate::history::{self, HistoryFilter, Store};
-use crate::output::{self, Format, Style};
 use crate::output::holders::HolderWriter;
+use crate::output::{self, Format, Style};
 use crate::read::{self, HolderSink, ReadOptions, Report};
 use crate::select::{self, RecordFilter};
 use crate::vendors;
@@ -66,7 +66,14 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
         Task::Record { sources, filter } => record(&options, &sources, &filter)?,
         Task::History { filter, since } => history(&options, &filter, since)?,
         Task::Diff { old, new } => diff(&options, &old, &new)?,
-        Task::Sources => sources(&options)?,
+        Task::Sources { names: true } => source_names(&options)?,
+        Task::Sources { names: false } => sources(&options)?,
+        Task::Completions(shell) => {
+            let mut out = output::stdout();
+            out.write_all(crate::completions::script(shell).as_bytes())?;
+            out.flush()?;
+            Exit::Ok
+        }
         Task::ConfigPath => {
             let path = config_path(&options)?;
             if options.verbose {
@@ -117,7 +124,13 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 /// Read the sources, with the progress and timeout options of the command line.
-fn read_sources(options: &Options, config: &Config, sources: &[&Source], filter: &RecordFilter, now: chrono::DateTime<Utc>) -> Result<Report> {
+fn read_sources(
+    options: &Options,
+    config: &Config,
+    sources: &[&Source],
+    filter: &RecordFilter,
+    now: chrono::DateTime<Utc>,
+) -> Result<Report> {
     read_with(options, config, sources, filter, now, None)
 }
 
@@ -327,6 +340,22 @@ fn sources(options: &Options) -> Result<Exit> {
                 writeln!(out, "  {:10}  {}", v.kind(), v.about())?;
             }
         }
+    }
+    out.flush()?;
+    Ok(Exit::Ok)
+}
+
+/// Source names, then kinds, one per line; quiet and never failing, since
+/// completion scripts call it on every <Tab>.
+fn source_names(options: &Options) -> Result<Exit> {
+    let mut out = output::stdout();
+    if let Ok(config) = load_config(options) {
+        for s in &config.sources {
+            writeln!(out, "{}", s.name)?;
+        }
+    }
+    for kind in vendors::kinds() {
+        writeln!(out, "{kind}")?;
     }
     out.flush()?;
     Ok(Exit::Ok)

@@ -101,7 +101,7 @@ pub enum Command {
         after_help = "Examples:\n  licusage holders\n  licusage holders --source assets --idle 90 --format csv > reclaim.csv\n  licusage holders --redact --json"
     )]
     Holders(HoldersArgs),
-    /// Evaluate thresholds and expiry: monitoring-plugin output and exit codes
+    /// Evaluate thresholds and expiry; monitoring-plugin output and exit codes
     #[command(
         long_about = "Evaluate thresholds and expiry as a Nagios/Icinga/Checkmk plugin: one line \
 `LICUSAGE <STATE> - <summary> | <perfdata>`, then one line per series that is not ok. \
@@ -124,9 +124,19 @@ and used/limit/status changes with deltas. Exit 0 when nothing changed, 1 when s
     )]
     Diff(DiffArgs),
     /// List the configured sources and the supported kinds
-    #[command(after_help = "Examples:\n  licusage sources\n  licusage sources --format json")]
-    Sources,
-    /// Show the config file path, or validate the config
+    #[command(after_help = "Examples:\n  licusage sources\n  licusage sources --format json\n  licusage sources --names")]
+    Sources(SourcesArgs),
+    /// Print a completion script: bash, zsh, fish, powershell, elvish
+    #[command(
+        long_about = "Print a completion script for SHELL. Completing --source offers the source names of the \
+config that `licusage` finds from where the shell runs (LICUSAGE_CONFIG or the default path), and the kinds.",
+        after_help = "Examples:\n  licusage completions bash > ~/.local/share/bash-completion/completions/licusage\n  licusage completions zsh > ~/.zfunc/_licusage\n  licusage completions fish > ~/.config/fish/completions/licusage.fish"
+    )]
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// `config path` prints the config file path; `config check` validates it
     #[command(subcommand)]
     Config(ConfigCommand),
 }
@@ -148,6 +158,13 @@ pub struct SelectArgs {
     pub sources: Vec<String>,
     #[command(flatten)]
     pub filter: FilterArgs,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct SourcesArgs {
+    /// Only the names: each configured source, then each kind, one per line (for completion scripts)
+    #[arg(long)]
+    pub names: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -264,7 +281,10 @@ pub enum Task {
         old: PathBuf,
         new: PathBuf,
     },
-    Sources,
+    Sources {
+        names: bool,
+    },
+    Completions(clap_complete::Shell),
     ConfigPath,
     ConfigCheck,
     /// A one-off read of one vendor kind, without a config file.
@@ -381,7 +401,8 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                 Task::History { filter, since: a.since }
             }
             Command::Diff(a) => Task::Diff { old: a.old, new: a.new },
-            Command::Sources => Task::Sources,
+            Command::Sources(a) => Task::Sources { names: a.names },
+            Command::Completions { shell } => Task::Completions(shell),
             Command::Config(ConfigCommand::Path) => Task::ConfigPath,
             Command::Config(ConfigCommand::Check) => Task::ConfigCheck,
         },

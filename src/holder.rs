@@ -113,7 +113,11 @@ mod tests {
         b.redact();
         assert_eq!(a.holder, b.holder);
         assert!(a.holder.starts_with("u-") && a.holder.len() == 12, "{}", a.holder);
-        assert_ne!(a.holder, { let mut c = Holder::new("p", "m", "Luis Ortega"); c.redact(); c.holder });
+        assert_ne!(a.holder, {
+            let mut c = Holder::new("p", "m", "Luis Ortega");
+            c.redact();
+            c.holder
+        });
         assert_eq!(a.details.keys().collect::<Vec<_>>(), ["host_type"]);
     }
 }

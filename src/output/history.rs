@@ -103,10 +103,8 @@ pub fn write(out: &mut dyn Write, format: Format, series: &[SeriesHistory], sinc
                 ]);
             }
             let mut table = b.build();
-            table.with(TableStyle::blank()).with(Padding::new(0, 2, 0, 0)).with(Modify::new(Columns::new(3..9)).with(Alignment::right()));
-            for line in table.to_string().lines() {
-                writeln!(out, "{}", line.trim_end())?;
-            }
+            table.with(TableStyle::blank()).with(Padding::new(0, 1, 0, 0)).with(Modify::new(Columns::new(3..9)).with(Alignment::right()));
+            super::table::print(out, &table)?;
         }
     }
     Ok(())

@@ -8,8 +8,7 @@ use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use tabled::builder::Builder;
 use tabled::settings::object::Columns;
-use tabled::settings::peaker::Priority;
-use tabled::settings::{Alignment, Modify, Padding, Style as TableStyle, Width};
+use tabled::settings::{Alignment, Modify, Padding, Style as TableStyle};
 
 use super::{Format, SourceError, Style};
 use crate::holder::Holder;
@@ -23,7 +22,7 @@ enum Sink {
     Table(Out, Vec<Holder>),
     Json(Out, bool),
     Ndjson(Out),
-    Csv(csv::Writer<Out>),
+    Csv(Box<csv::Writer<Out>>),
 }
 
 pub struct HolderWriter {
@@ -41,14 +40,18 @@ impl HolderWriter {
     pub fn new(format: Format, mut out: Out, now: DateTime<Utc>) -> Result<Self> {
         let sink = match format {
             Format::Json => {
-                write!(out, "{{\n  \"schema_version\": 1,\n  \"generated_at\": \"{}\",\n  \"holders\": [", now.to_rfc3339_opts(SecondsFormat::Secs, true))?;
+                write!(
+                    out,
+                    "{{\n  \"schema_version\": 1,\n  \"generated_at\": \"{}\",\n  \"holders\": [",
+                    now.to_rfc3339_opts(SecondsFormat::Secs, true)
+                )?;
                 Sink::Json(out, true)
             }
             Format::Ndjson => Sink::Ndjson(out),
             Format::Csv => {
                 let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
                 w.write_record(CSV_HEADER)?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
             Format::Table | Format::Prometheus => Sink::Table(out, Vec::new()),
         };
@@ -121,42 +124,45 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
     if rows.is_empty() {
         return Ok(());
     }
-    let when = |t: Option<DateTime<Utc>>| -> String {
-        match t {
-            Some(t) if (now - t).num_hours().abs() < 48 => t.format("%Y-%m-%d %H:%M").to_string(),
-            Some(t) => t.format("%Y-%m-%d").to_string(),
-            None => "—".into(),
-        }
-    };
-    let mut b = Builder::default();
-    b.push_record(["SOURCE", "PRODUCT", "METRIC", "HOLDER", "TYPE", "SINCE", "LAST USED", "IDLE", "EXPIRES", "WHERE"]);
-    for h in rows {
-        let last = match (h.last_used_at, h.never_used) {
-            (Some(t), _) => when(Some(t)),
-            (None, Some(true)) => "never".into(),
-            _ => "—".into(),
+    let build = |times: bool| {
+        let when = |t: Option<DateTime<Utc>>| -> String {
+            match t {
+                Some(t) if times && (now - t).num_hours().abs() < 48 => t.format("%Y-%m-%d %H:%M").to_string(),
+                Some(t) => t.format("%Y-%m-%d").to_string(),
+                None => "—".into(),
+            }
         };
-        let place: Vec<&str> = ["machine", "ip"].iter().filter_map(|k| h.details.get(*k).and_then(|v| v.as_str())).collect();
-        b.push_record([
-            h.source.clone(),
-            h.product.clone(),
-            h.metric.clone(),
-            h.holder.clone(),
-            h.holder_type.clone().unwrap_or_else(|| "—".into()),
-            when(h.since),
-            last,
-            h.idle_days.map(|d| format!("{d}d")).unwrap_or_else(|| "—".into()),
-            h.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into()),
-            if place.is_empty() { "—".into() } else { place.join(" ") },
-        ]);
+        let mut b = Builder::default();
+        b.push_record(["SOURCE", "PRODUCT", "METRIC", "HOLDER", "TYPE", "SINCE", "LAST USED", "IDLE", "EXPIRES", "WHERE"]);
+        for h in rows {
+            let last = match (h.last_used_at, h.never_used) {
+                (Some(t), _) => when(Some(t)),
+                (None, Some(true)) => "never".into(),
+                _ => "—".into(),
+            };
+            let place: Vec<&str> = ["machine", "ip"].iter().filter_map(|k| h.details.get(*k).and_then(|v| v.as_str())).collect();
+            b.push_record([
+                h.source.clone(),
+                h.product.clone(),
+                h.metric.clone(),
+                h.holder.clone(),
+                h.holder_type.clone().unwrap_or_else(|| "—".into()),
+                when(h.since),
+                last,
+                h.idle_days.map(|d| format!("{d}d")).unwrap_or_else(|| "—".into()),
+                h.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into()),
+                if place.is_empty() { "—".into() } else { place.join(" ") },
+            ]);
+        }
+        let mut table = b.build();
+        table.with(TableStyle::blank()).with(Padding::new(0, 1, 0, 0)).with(Modify::new(Columns::new(7..8)).with(Alignment::right()));
+        table
+    };
+    // On a narrow terminal the times of day go first, then names shrink.
+    let mut table = build(true);
+    if style.width.is_some_and(|w| table.total_width() > w) {
+        table = build(false);
     }
-    let mut table = b.build();
-    table.with(TableStyle::blank()).with(Padding::new(0, 2, 0, 0)).with(Modify::new(Columns::new(7..8)).with(Alignment::right()));
-    if let Some(width) = style.width {
-        table.with(Width::truncate(width).priority(Priority::max(false)).suffix("…"));
-    }
-    for line in table.to_string().lines() {
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
+    super::table::fit(&mut table, style.width, &[(9, 10), (1, 10), (3, 12), (2, 8), (0, 6)]);
+    super::table::print(out, &table)
 }

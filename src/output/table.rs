@@ -3,9 +3,10 @@ use std::io::Write;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use tabled::builder::Builder;
+use tabled::grid::records::vec_records::Cell;
 use tabled::settings::object::{Columns, Rows};
-use tabled::settings::peaker::Priority;
 use tabled::settings::{Alignment, Modify, Padding, Style as TableStyle, Width};
+use tabled::Table;
 
 use crate::record::{percent, Record, Status};
 
@@ -57,13 +58,15 @@ fn paint(text: &str, status: Status, color: bool) -> String {
     format!("{style}{text}{style:#}")
 }
 
-fn expires(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+fn expires(at: Option<DateTime<Utc>>, now: DateTime<Utc>, countdown: bool) -> String {
     match at {
         None => NONE.to_string(),
         Some(t) => {
             let days = (t - now).num_days();
             let date = t.format("%Y-%m-%d");
-            if t <= now {
+            if !countdown {
+                date.to_string()
+            } else if t <= now {
                 format!("{date} (expired)")
             } else if days <= 90 {
                 format!("{date} ({days}d)")
@@ -78,35 +81,78 @@ pub fn write(out: &mut dyn Write, records: &[Record], style: &Style, now: DateTi
     if records.is_empty() {
         return Ok(());
     }
-    let mut builder = Builder::with_capacity(records.len() + 1, HEADER.len());
-    builder.push_record(HEADER);
-    for r in records {
-        builder.push_record([
-            r.source.clone(),
-            r.product.clone(),
-            r.metric.clone(),
-            r.used.map(thousands).unwrap_or_else(|| NONE.into()),
-            r.limit.map(thousands).unwrap_or_else(|| "unlimited".into()),
-            r.balance.map(thousands).unwrap_or_else(|| NONE.into()),
-            r.utilization.map(bar).unwrap_or_else(|| NONE.into()),
-            expires(r.expires_at, now),
-            paint(r.status.as_str(), r.status, style.color),
-        ]);
+    let build = |with_bar: bool, countdown: bool| {
+        let mut builder = Builder::with_capacity(records.len() + 1, HEADER.len());
+        builder.push_record(HEADER);
+        for r in records {
+            let usage = match r.utilization {
+                Some(u) if with_bar => bar(u),
+                Some(u) => format!("{}%", percent(u * 100.0)),
+                None => NONE.into(),
+            };
+            builder.push_record([
+                r.source.clone(),
+                r.product.clone(),
+                r.metric.clone(),
+                r.used.map(thousands).unwrap_or_else(|| NONE.into()),
+                r.limit.map(thousands).unwrap_or_else(|| "unlimited".into()),
+                r.balance.map(thousands).unwrap_or_else(|| NONE.into()),
+                usage,
+                expires(r.expires_at, now, countdown),
+                paint(r.status.as_str(), r.status, style.color),
+            ]);
+        }
+        let mut table = builder.build();
+        table
+            .with(TableStyle::blank())
+            .with(Padding::new(0, 1, 0, 0))
+            .with(Modify::new(Columns::new(3..7)).with(Alignment::right()))
+            .with(Modify::new(Rows::first()).with(Alignment::left()));
+        table
+    };
+    // On a narrow terminal the bar goes first, then the countdown to expiry,
+    // then the names shrink with an ellipsis, product first. Numbers never do.
+    let too_wide = |t: &Table| style.width.is_some_and(|w| t.total_width() > w);
+    let mut table = build(true, true);
+    if too_wide(&table) {
+        table = build(false, true);
     }
-    let mut table = builder.build();
-    table
-        .with(TableStyle::blank())
-        .with(Padding::new(0, 2, 0, 0))
-        .with(Modify::new(Columns::new(3..6)).with(Alignment::right()))
-        .with(Modify::new(Rows::first()).with(Alignment::left()));
-    if let Some(width) = style.width {
-        table.with(Width::truncate(width).priority(Priority::max(false)).suffix("…"));
+    if too_wide(&table) {
+        table = build(false, false);
     }
-    // Trailing padding is noise in terminals and diffs.
+    fit(&mut table, style.width, &[(1, 10), (2, 8), (0, 6)]);
+    print(out, &table)
+}
+
+/// Write a table without trailing padding (noise in terminals and diffs).
+pub fn print(out: &mut dyn Write, table: &Table) -> Result<()> {
     for line in table.to_string().lines() {
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// Narrow `table` to `width` by truncating the given columns, in order, each
+/// down to its minimum, with an ellipsis. What still does not fit wraps in
+/// the terminal as it would anyway.
+pub fn fit(table: &mut Table, width: Option<usize>, shrinkable: &[(usize, usize)]) {
+    let Some(width) = width else { return };
+    for &(column, min) in shrinkable {
+        let total = table.total_width();
+        if total <= width {
+            return;
+        }
+        let current = (0..table.count_rows())
+            .filter_map(|row| table.get_records().get(row).and_then(|r| r.get(column)))
+            .map(|c| c.text().chars().count())
+            .max()
+            .unwrap_or(0);
+        if current <= min {
+            continue;
+        }
+        let target = current.saturating_sub(total - width).max(min);
+        table.with(Modify::new(Columns::new(column..column + 1)).with(Width::truncate(target).suffix("…")));
+    }
 }
 
 #[cfg(test)]

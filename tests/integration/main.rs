@@ -2,10 +2,13 @@
 //! servers and the real programs that consume its output.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod completions;
 mod env;
 mod errors;
 mod formats;
+mod holders;
 mod live;
 mod monitoring;
 mod show;
+mod terminal;
 mod usage;

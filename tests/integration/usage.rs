@@ -144,3 +144,59 @@ fn sources_lists_names_and_kinds() {
     let kinds: Vec<&str> = doc["kinds"].as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["4d", "veeva", "onlyoffice", "leegality", "cpod"]);
 }
+
+/// The README's command list and global flags say what `--help` says.
+#[test]
+fn readme_usage_is_in_step_with_help() {
+    let readme = std::fs::read_to_string(crate::env::repo("README.md")).unwrap();
+    let block =
+        readme.split("licusage [GLOBAL FLAGS] <COMMAND>").nth(1).and_then(|rest| rest.split("```").next()).expect("usage block in README");
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.arg("--help");
+    let help = Output::of(cmd).stdout;
+    let commands = help.split("Commands:").nth(1).and_then(|c| c.split("\n\n").next()).unwrap();
+    let kinds = ["4d", "veeva", "onlyoffice", "leegality", "cpod"];
+    let mut seen = 0;
+    for line in commands.lines().filter(|l| l.starts_with("  ") && !l.starts_with("   ")) {
+        let (name, about) = line.trim().split_once(char::is_whitespace).unwrap();
+        if name == "help" || kinds.contains(&name) {
+            continue;
+        }
+        let about = about.trim().to_lowercase();
+        let documented = block.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with(name) && l[name.len()..].starts_with(' ') && l.to_lowercase().contains(about.trim_end_matches('.'))
+        });
+        assert!(documented, "README usage lacks `{name}  {about}`:\n{block}");
+        seen += 1;
+    }
+    assert!(seen >= 9, "{commands}");
+    assert!(block.contains(&kinds.join(" | ")), "README usage lacks the vendor subcommands");
+    for flag in ["--config", "--format", "--json", "--color", "--quiet", "--verbose", "--timeout"] {
+        assert!(help.contains(flag), "--help lacks {flag}");
+        let global = readme.split("Global flags:").nth(1).and_then(|g| g.split("\n\n").next()).unwrap_or("");
+        assert!(global.contains(flag), "README's global flags lack {flag}");
+    }
+    let cli = licusage::cli::command();
+    let format = cli.get_arguments().find(|a| a.get_id() == "format").unwrap();
+    let formats: Vec<String> = format.get_possible_values().iter().map(|v| v.get_name().to_string()).collect();
+    assert!(readme.contains(&formats.join("|")), "README's --format lacks one of {formats:?}");
+}
+
+#[test]
+fn every_command_has_a_purpose_and_an_example() {
+    fn walk(cmd: &clap::Command, path: &str) {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = format!("{path} {}", sub.get_name());
+            assert!(sub.get_about().is_some(), "`{name}` has no purpose line");
+            if sub.has_subcommands() {
+                walk(sub, &name);
+            } else {
+                let example = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+                assert!(example.contains("Example") && example.contains("licusage"), "`{name} --help` has no example");
+            }
+        }
+    }
+    walk(&licusage::cli::command(), "licusage");
+}

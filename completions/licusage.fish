@@ -1,0 +1,393 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_licusage_global_optspecs
+    string join \n config= format= json color= q/quiet v/verbose timeout= h/help V/version
+end
+
+function __fish_licusage_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_licusage_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_licusage_using_subcommand
+    set -l cmd (__fish_licusage_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c licusage -n "__fish_licusage_needs_command" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_needs_command" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_needs_command" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_needs_command" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_needs_command" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_needs_command" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c licusage -n "__fish_licusage_needs_command" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "sources" -d 'List the configured sources and the supported kinds'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand show" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand show" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand show" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand show" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand show" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand show" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand show" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand show" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand show" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand show" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand show" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l idle -d 'Only holders whose seat has not been used for DAYS or more (never used counts)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l redact -d 'Replace holder identities by a stable short hash, dropping machine, IP and session details'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand check" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l warn -d 'Warning at this utilization, in percent [default: 80, or the config\'s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l crit -d 'Critical at this utilization, in percent [default: 95, or the config\'s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l warn-free -d 'Warning when this many seats or fewer are left' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l crit-free -d 'Critical when this many seats or fewer are left' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l expiry-warn -d 'Warning when the license expires within this many days [default: 30]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l expiry-crit -d 'Critical when the license expires within this many days [default: 7]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand check" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand check" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c licusage -n "__fish_licusage_using_subcommand check" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand history" -s s -l source -d 'Only series of sources matching this glob (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand history" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history" -l since -d 'How far back, e.g. 30d, 12h, 52w' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand history" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand history" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand history" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand history" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand history" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand history" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand history" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -l names -d 'Only the names: each configured source, then each kind, one per line (for completion scripts)'
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -f -a "path" -d 'Print the config file path'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file path'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l url -d 'base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l timeout -d 'per-request timeout for this source, e.g. 10s' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l username -d 'user name for a login (Vault) or Basic auth (4D)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-env -d 'environment variable holding the password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-command -d 'command whose stdout is the password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-env -d 'environment variable holding the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-command -d 'command whose stdout is the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l url -d 'base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l timeout -d 'per-request timeout for this source, e.g. 10s' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l api-version -d 'Vault API version, e.g. v25.3' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-env -d 'environment variable holding the Vault session id' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-command -d 'command whose stdout is the Vault session id' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l username -d 'user name for a login (Vault) or Basic auth (4D)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-env -d 'environment variable holding the password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-command -d 'command whose stdout is the password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l url -d 'base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l timeout -d 'per-request timeout for this source, e.g. 10s' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-env -d 'environment variable holding the ONLYOFFICE JWT secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-command -d 'command whose stdout is the ONLYOFFICE JWT secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-header -d 'header that carries the ONLYOFFICE JWT (default Authorization)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l url -d 'base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l timeout -d 'per-request timeout for this source, e.g. 10s' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l license-id -d 'Leegality license id' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l environment -d 'Leegality environment: production or sandbox' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-env -d 'environment variable holding the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-command -d 'command whose stdout is the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l assignments-file -d 'read the cPod assignments payload from this file (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l url -d 'base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l timeout -d 'per-request timeout for this source, e.g. 10s' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-env -d 'environment variable holding the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-command -d 'command whose stdout is the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-id -d 'cPod client id for the client-credentials flow' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-secret-env -d 'environment variable holding the cPod client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-secret-command -d 'command whose stdout is the cPod client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "sources" -d 'List the configured sources and the supported kinds'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file path'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'

@@ -1,0 +1,140 @@
+//! Completion scripts and the man page: committed, kept in step with the CLI,
+//! and loaded by the real shells.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::env::{repo, tool, Output, TestEnv, ALL_KINDS};
+
+const SCRIPTS: [(&str, &str); 5] = [
+    ("bash", "licusage.bash"),
+    ("zsh", "_licusage"),
+    ("fish", "licusage.fish"),
+    ("powershell", "_licusage.ps1"),
+    ("elvish", "licusage.elv"),
+];
+
+/// Compare a generated file with the committed one; `UPDATE_GENERATED=1`
+/// rewrites it instead.
+fn in_step(path: &Path, generated: &str) {
+    if std::env::var_os("UPDATE_GENERATED").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{} is out of step with the CLI: run `UPDATE_GENERATED=1 cargo test --test integration completions` and commit it",
+        path.display()
+    );
+}
+
+#[test]
+fn committed_completions_match_the_cli() {
+    let env = TestEnv::new();
+    for (shell, file) in SCRIPTS {
+        let mut cmd = env.cmd();
+        cmd.args(["completions", shell]);
+        let out = Output::of(cmd);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.contains("licusage"), "{shell}");
+        in_step(&repo("completions").join(file), &out.stdout);
+    }
+}
+
+#[test]
+fn committed_man_page_matches_the_cli() {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(licusage::cli::command()).render(&mut page).unwrap();
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains(".TH licusage 1") && page.contains("holders") && page.contains("veeva"));
+    in_step(&repo("doc").join("licusage.1"), &page);
+}
+
+/// A directory holding only a `licusage` link to the binary under test, to
+/// put on PATH for the scripts' `licusage sources --names` calls.
+fn bin_dir(env: &TestEnv) -> PathBuf {
+    let dir = env.path("bin");
+    std::fs::create_dir_all(&dir).unwrap();
+    let link = dir.join("licusage");
+    if !link.exists() {
+        std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("licusage"), &link).unwrap();
+    }
+    dir
+}
+
+fn path_with(dir: &Path) -> String {
+    format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+#[test]
+fn bash_completes_commands_flags_and_source_names() {
+    let Some(bash) = tool("bash") else { return };
+    let env = TestEnv::new();
+    let cfg = env.config(&format!("{ALL_KINDS}\n[sources.vault-test]\nkind = \"veeva\"\nfile = \"x.json\"\n"));
+    let script = repo("completions/licusage.bash");
+    let complete = |words: &str, cword: usize| -> Vec<String> {
+        let last = words.split(' ').next_back().unwrap_or("");
+        let prev = words.split(' ').rev().nth(1).unwrap_or("");
+        let code = format!(
+            "source '{}'; COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{words}'; _licusage licusage '{last}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let out = Command::new(&bash)
+            .args(["--norc", "-c", &code])
+            .env("PATH", path_with(&bin_dir(&env)))
+            .env("LICUSAGE_CONFIG", &cfg)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().map(String::from).collect()
+    };
+    assert_eq!(complete("licusage ho", 1), ["holders"]);
+    assert!(complete("licusage show --fo", 2).contains(&"--format".to_string()));
+    let names = complete("licusage show --source vault", 3);
+    assert_eq!(names, ["vault-prod", "vault-test"]);
+    let names = complete("licusage check -s ve", 3);
+    assert_eq!(names, ["veeva"]);
+}
+
+#[test]
+fn zsh_loads_the_completion_function() {
+    let Some(zsh) = tool("zsh") else { return };
+    let env = TestEnv::new();
+    let dir = repo("completions");
+    let code = format!(
+        "fpath=('{}' $fpath); autoload -Uz compinit; compinit -u -d '{}/zcompdump'; autoload -Uz _licusage; whence -w _licusage; (( $+functions[_licusage] )) || exit 3; _licusage 2>/dev/null; print loaded",
+        dir.display(),
+        env.dir.path().display()
+    );
+    let out = Command::new(zsh).args(["-f", "-c", &code]).env("HOME", env.dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("_licusage: function"), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("loaded"), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn fish_completes_commands_and_source_names() {
+    let Some(fish) = tool("fish") else { return };
+    let env = TestEnv::new();
+    let cfg = env.config(ALL_KINDS);
+    let script = repo("completions/licusage.fish");
+    let complete = |line: &str| -> Vec<String> {
+        let code = format!("source '{}'; complete -C'{line}'", script.display());
+        let out = Command::new(&fish)
+            .args(["--no-config", "-c", &code])
+            .env("HOME", env.dir.path())
+            .env("PATH", path_with(&bin_dir(&env)))
+            .env("LICUSAGE_CONFIG", &cfg)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| l.split('\t').next().unwrap_or("").to_string()).collect()
+    };
+    assert!(complete("licusage hol").contains(&"holders".to_string()));
+    let names = complete("licusage show --source ");
+    for want in ["assets", "docs", "esign", "fourd", "vault-prod", "veeva", "cpod"] {
+        assert!(names.contains(&want.to_string()), "{want} not in {names:?}");
+    }
+}

@@ -1,0 +1,154 @@
+//! `licusage holders`: who holds the seats, which are idle, redacted reports.
+
+use crate::env::{fixture, Output, TestEnv, ALL_KINDS};
+
+fn holders_of(out: &Output) -> Vec<serde_json::Value> {
+    let doc = out.json();
+    assert_eq!(doc["schema_version"], 1);
+    doc["holders"].as_array().unwrap().clone()
+}
+
+#[test]
+fn each_vendor_with_holders() {
+    let env = TestEnv::new();
+    env.config(ALL_KINDS);
+    let out = env.run(&["holders", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let all = holders_of(&out);
+    let count = |source: &str| all.iter().filter(|h| h["source"] == source).count();
+    // 4D: one per retained license; ONLYOFFICE: 231 editors + 40 viewers; cPod: active, non-deleted assignments.
+    assert_eq!((count("fourd"), count("docs"), count("assets")), (6, 271, 5));
+    assert_eq!((count("vault-prod"), count("esign")), (0, 0), "Vault and Leegality do not name holders");
+
+    let anna = all.iter().find(|h| h["holder"] == "Anna Schmidt").unwrap();
+    assert_eq!((anna["product"].as_str(), anna["holder_type"].as_str()), (Some("4D Client"), Some("remote")));
+    assert_eq!((anna["details"]["machine"].as_str(), anna["details"]["ip"].as_str()), (Some("ACC-PC-12"), Some("10.10.4.12")));
+    assert_eq!(anna["since"], "2026-11-23T07:58:11Z");
+    let rest = all.iter().find(|h| h["holder"] == "portal-api").unwrap();
+    assert_eq!(rest["holder_type"], "rest");
+    let sql = all.iter().find(|h| h["holder"] == "reporting").unwrap();
+    assert_eq!(sql["holder_type"], "sql");
+
+    let viewer = all.iter().find(|h| h["holder"] == "viewer7@example.com").unwrap();
+    assert_eq!(
+        (viewer["metric"].as_str(), viewer["holder_type"].as_str(), viewer["expires_at"].as_str()),
+        (Some("users_view"), Some("viewer"), Some("2026-12-15T10:00:00Z"))
+    );
+
+    let never = all.iter().find(|h| h["holder"] == "per_01HXK3").unwrap();
+    assert_eq!(
+        (never["product"].as_str(), never["never_used"].as_bool(), never["last_used_at"].is_null()),
+        (Some("Acrobat Pro"), Some(true), true)
+    );
+    assert!(never["idle_days"].as_i64().unwrap() > 600);
+    // Revoked and soft-deleted assignments hold no seat.
+    assert!(!all.iter().any(|h| h["holder"] == "per_01HXK5" || h["holder"] == "per_01HXK6"));
+    // Veeva was not read at all.
+    assert!(!out.stderr.contains("vault-prod"));
+}
+
+#[test]
+fn idle_keeps_the_seats_to_reclaim() {
+    let env = TestEnv::new();
+    let now = chrono::Utc::now();
+    let ago = |days: i64| (now - chrono::Duration::days(days)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    env.write("lic.json", r#"[{"id":"l1","product_name":"CAD","license_type":"named_user","total_seats":10,"used_seats":4}]"#);
+    env.write(
+        "asg.json",
+        &format!(
+            r#"{{"data":[
+            {{"id":"a1","license_id":"l1","assignee_id":"recent","status":"active","assigned_at":"{}","last_used_at":"{}"}},
+            {{"id":"a2","license_id":"l1","assignee_id":"stale","status":"active","assigned_at":"{}","last_used_at":"{}"}},
+            {{"id":"a3","license_id":"l1","assignee_id":"never","status":"active","assigned_at":"{}","last_used_at":null}},
+            {{"id":"a4","license_id":"l1","assignee_id":"exactly-90","status":"active","assigned_at":"{}","last_used_at":"{}"}}
+        ]}}"#,
+            ago(400),
+            ago(3),
+            ago(400),
+            ago(120),
+            ago(5),
+            ago(200),
+            ago(90)
+        ),
+    );
+    env.config(&format!(
+        "[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\nassignments_file = \"{}\"\n\n[sources.f]\nkind = \"4d\"\nfile = \"{}\"\n",
+        env.path("lic.json").display(),
+        env.path("asg.json").display(),
+        fixture("4d/license-usage.json").display()
+    ));
+    let out = env.run(&["holders", "--idle", "90", "--format", "csv"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let who: Vec<&str> = out.stdout.lines().skip(1).map(|l| l.split(',').nth(4).unwrap()).collect();
+    // Never used counts, however recent the assignment; 4D sessions record no use and are never idle.
+    assert_eq!(who, ["stale", "never", "exactly-90"]);
+    let stale = out.stdout.lines().find(|l| l.contains(",stale,")).unwrap();
+    assert!(stale.ends_with(",120,false,"), "{stale}");
+    let never = out.stdout.lines().find(|l| l.contains(",never,")).unwrap();
+    assert!(never.ends_with(",5,true,"), "{never}");
+}
+
+#[test]
+fn redact_is_stable_and_hides_identities() {
+    let env = TestEnv::new();
+    env.config(ALL_KINDS);
+    let first = env.run(&["holders", "--redact", "--format", "ndjson", "--source", "fourd", "--source", "assets"]);
+    let second = env.run(&["holders", "--redact", "--format", "ndjson", "--source", "fourd", "--source", "assets"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(first.stdout, second.stdout, "same input, same hashes");
+    for secret in ["Anna Schmidt", "ACC-PC-12", "10.10.4.12", "per_01HXK1", "B1F3A0C2E4D54C7A9E2F6B8D0C1A2E3F", "anna.schmidt", "4D ODBC"] {
+        assert!(!first.stdout.contains(secret), "{secret} in a redacted report");
+    }
+    let rows: Vec<serde_json::Value> = first.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 11);
+    assert!(rows.iter().all(|h| h["holder"].as_str().unwrap().starts_with("u-") && h["holder"].as_str().unwrap().len() == 12));
+    let distinct: std::collections::BTreeSet<&str> = rows.iter().map(|h| h["holder"].as_str().unwrap()).collect();
+    assert_eq!(distinct.len(), 11);
+    // What is not identifying stays.
+    assert!(rows.iter().any(|h| h["details"]["host_type"] == "mac"));
+    assert!(rows.iter().any(|h| h["never_used"] == true));
+}
+
+#[test]
+fn every_format() {
+    let env = TestEnv::new();
+    env.config(ALL_KINDS);
+    let table = env.run(&["holders", "--source", "fourd"]);
+    assert_eq!(table.code, 0);
+    let header: Vec<&str> = table.stdout.lines().next().unwrap().split("  ").map(str::trim).filter(|s| !s.is_empty()).collect();
+    assert_eq!(header, ["SOURCE", "PRODUCT", "METRIC", "HOLDER", "TYPE", "SINCE", "LAST USED", "IDLE", "EXPIRES", "WHERE"]);
+    assert!(table.stdout.lines().any(|l| l.contains("Anna Schmidt") && l.contains("ACC-PC-12 10.10.4.12")), "{}", table.stdout);
+    let csv = env.run(&["holders", "--source", "fourd", "--format", "csv"]);
+    assert!(csv.stdout.starts_with("source,kind,product,metric,holder,holder_type,since,last_used_at,idle_days,never_used,expires_at\r\n"));
+    assert_eq!(csv.stdout.lines().count(), 7);
+    let ndjson = env.run(&["holders", "--source", "fourd", "--format", "ndjson"]);
+    assert_eq!(ndjson.stdout.lines().count(), 6);
+    let json = env.run(&["holders", "--source", "fourd", "--json"]);
+    assert_eq!(holders_of(&json).len(), 6);
+    assert_eq!(json.json()["errors"], serde_json::json!([]));
+    let prom = env.run(&["holders", "--format", "prometheus"]);
+    assert_eq!(prom.code, 2);
+    // No holders at all: an empty document, still valid.
+    let none = env.run(&["holders", "--json", "--product", "nothing"]);
+    assert_eq!(holders_of(&none).len(), 0);
+}
+
+#[test]
+fn a_failing_source_is_listed_and_the_others_still_stream() {
+    let env = TestEnv::new();
+    env.config(&format!(
+        "{ALL_KINDS}\n[sources.bad]\nkind = \"cpod\"\nfile = \"{}\"\nassignments_file = \"{}\"\n",
+        fixture("cpod/licenses.json").display(),
+        fixture("cpod/bad-truncated.json").display()
+    ));
+    let out = env.run(&["holders", "--json"]);
+    assert_eq!(out.code, 1);
+    let doc = out.json();
+    assert_eq!(doc["errors"][0]["source"], "bad");
+    assert!(doc["errors"][0]["message"].as_str().unwrap().contains("assignments $.data["), "{}", doc["errors"][0]);
+    assert!(doc["holders"].as_array().unwrap().len() >= 282);
+    let mut cmd = env.cmd();
+    cmd.arg("--config").arg(env.path("config.toml")).args(["holders", "--source", "vault-prod"]);
+    let vault = Output::of(cmd);
+    assert!(vault.stderr.contains("source `vault-prod` (veeva) does not say who holds its seats"), "{}", vault.stderr);
+}

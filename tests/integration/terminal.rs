@@ -1,0 +1,91 @@
+//! What a person sees at a terminal: through script(1), a real pseudo-terminal
+//! of a chosen width.
+
+use std::process::Command;
+
+use crate::env::{tool, TestEnv, ALL_KINDS};
+
+/// Run licusage on a terminal `cols` wide; what it printed, without the
+/// terminal's carriage returns.
+fn on_terminal(env: &TestEnv, cols: usize, args: &str, no_color: bool) -> Option<String> {
+    let script = tool("script")?;
+    let bin = assert_cmd::cargo::cargo_bin("licusage");
+    let line = format!("stty rows 50 cols {cols}; '{}' --config '{}' {args}", bin.display(), env.path("config.toml").display());
+    let mut cmd = Command::new(script);
+    cmd.args(["-qec", &line, "/dev/null"]).env("HOME", env.dir.path()).env_remove("LICUSAGE_CONFIG").env_remove("NO_COLOR");
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let out = cmd.output().unwrap();
+    Some(String::from_utf8_lossy(&out.stdout).replace('\r', ""))
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_table_fits_the_terminal_width() {
+    let env = TestEnv::new();
+    env.config(ALL_KINDS);
+    let Some(wide) = on_terminal(&env, 220, "show --color never", false) else { return };
+    assert!(wide.contains("█████████▉  98.2%"), "bars on a wide terminal:\n{wide}");
+    assert!(wide.contains("bd82845c-897b-4022-b5f7-679905c1979b"), "{wide}");
+    assert!(!wide.contains('…'), "{wide}");
+
+    let medium = on_terminal(&env, 100, "show --color never", false).unwrap();
+    for line in medium.lines() {
+        assert!(line.chars().count() <= 100, "{} wide: {line}", line.chars().count());
+    }
+    let esign = medium.lines().find(|l| l.starts_with("esign")).unwrap();
+    assert!(
+        esign.contains("bd82845c-") && esign.contains('…') && !esign.contains("679905c1979b"),
+        "long products end in an ellipsis:\n{medium}"
+    );
+    assert!(medium.contains("98.2%") && !medium.contains('█'), "the bar goes first:\n{medium}");
+    assert!(medium.contains(" 1,000 ") && medium.contains(" 2,380 "), "numbers are never cut:\n{medium}");
+    let header: Vec<&str> = medium.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["SOURCE", "PRODUCT", "METRIC", "USED", "LIMIT", "BALANCE", "USE%", "EXPIRES", "STATUS"]);
+
+    // Piped, nothing is cut whatever the terminal.
+    let piped = env.run(&["show"]);
+    assert!(piped.stdout.contains("bd82845c-897b-4022-b5f7-679905c1979b") && piped.stdout.contains('█'));
+}
+
+#[test]
+fn colour_on_a_terminal_unless_no_color() {
+    let env = TestEnv::new();
+    env.config(ALL_KINDS);
+    let Some(coloured) = on_terminal(&env, 200, "show", false) else { return };
+    assert!(coloured.contains("\x1b["), "colour on a terminal");
+    assert!(strip_ansi(&coloured).contains("critical"));
+    let plain = on_terminal(&env, 200, "show", true).unwrap();
+    assert!(!plain.contains("\x1b["), "NO_COLOR: {plain:?}");
+    let never = on_terminal(&env, 200, "show --color never", false).unwrap();
+    assert!(!never.contains("\x1b["));
+    assert_eq!(strip_ansi(&coloured), never, "colour changes nothing but colour");
+}
+
+#[test]
+fn holders_table_fits_too() {
+    let env = TestEnv::new();
+    env.config(ALL_KINDS);
+    let Some(out) = on_terminal(&env, 110, "holders --source assets --source fourd --color never", false) else { return };
+    for line in out.lines() {
+        assert!(line.chars().count() <= 110, "{line}");
+    }
+    assert!(out.contains("per_01HXK3") && out.contains("never"), "{out}");
+}
