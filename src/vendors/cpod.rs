@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 
 use super::wire::{decode, decode_pages, for_each, opt_time, page_info, Count, PayloadError};
@@ -103,18 +104,44 @@ struct Assignment {
     expires_at: Option<DateTime<Utc>>,
     #[serde(default, alias = "lastUsedAt", deserialize_with = "opt_time")]
     last_used_at: Option<DateTime<Utc>>,
-    status: Option<String>,
+    #[serde(default, deserialize_with = "active_status")]
+    status: Option<bool>,
     #[serde(default, alias = "isDeleted")]
     is_deleted: Option<bool>,
+    /// Only whether it is set matters.
     #[serde(default, alias = "deletedAt")]
-    deleted_at: Option<String>,
+    deleted_at: Option<IgnoredAny>,
     #[serde(default, alias = "assetId")]
     asset_id: Option<String>,
 }
 
+/// `status`: whether it says `active`, read without copying the text.
+fn active_status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Option<bool>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a status string")
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(self)
+        }
+        fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+            Ok(Some(s == "active"))
+        }
+    }
+    d.deserialize_option(V)
+}
+
 impl Assignment {
     fn active(&self) -> bool {
-        self.is_deleted != Some(true) && self.deleted_at.is_none() && self.status.as_deref().is_none_or(|s| s == "active")
+        self.is_deleted != Some(true) && self.deleted_at.is_none() && self.status != Some(false)
     }
 }
 

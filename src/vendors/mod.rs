@@ -6,6 +6,7 @@ mod cpod;
 mod fourd;
 mod leegality;
 mod onlyoffice;
+mod stream;
 mod veeva;
 pub mod wire;
 

@@ -88,8 +88,20 @@ fn run<'de, R: serde_json::de::Read<'de>, S: DeserializeSeed<'de>>(
     Ok(value)
 }
 
-/// Run `seed` over a body, from memory or streaming from its file.
-fn run_body<S, V>(body: &Body, seed: S) -> Result<V, PayloadError>
+/// Run `seed` over a whole JSON document, fast: no path tracking. `Err(None)`
+/// is a JSON error whose path [`run`] finds on a second pass.
+fn run_fast<'de, R: serde_json::de::Read<'de>, S: DeserializeSeed<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    seed: S,
+) -> Result<S::Value, Option<PayloadError>> {
+    let value = seed.deserialize(&mut de).map_err(|_| None)?;
+    de.end().map_err(|e| Some(PayloadError::Invalid { path: "$".into(), message: e.to_string() }))?;
+    Ok(value)
+}
+
+/// Run `seed` over a body, from memory or streaming from its file; with
+/// `tracked`, keeping the JSON path for errors (slower).
+fn run_body<S, V>(body: &Body, seed: S, tracked: bool) -> Result<V, Option<PayloadError>>
 where
     S: for<'de> DeserializeSeed<'de, Value = V>,
 {
@@ -97,19 +109,46 @@ where
         Body::Bytes(bytes) => {
             let mut slice = bytes.as_slice();
             sniff(&mut slice)?;
-            run(serde_json::Deserializer::from_slice(slice), seed)
+            let de = serde_json::Deserializer::from_slice(slice);
+            if tracked {
+                run(de, seed).map_err(Some)
+            } else {
+                run_fast(de, seed)
+            }
         }
         Body::File(path) => {
             let mut reader = open(path)?;
             sniff(&mut reader)?;
-            run(serde_json::Deserializer::from_reader(reader), seed)
+            let de = serde_json::Deserializer::from_reader(reader);
+            if tracked {
+                run(de, seed).map_err(Some)
+            } else {
+                run_fast(de, seed)
+            }
         }
+    }
+}
+
+/// Parse fast; on a JSON error, parse again with `inert` (a seed that
+/// delivers nothing) tracking the path, to say where it went wrong.
+fn parse<S, I, V, W>(body: &Body, seed: S, inert: I) -> Result<V, PayloadError>
+where
+    S: for<'de> DeserializeSeed<'de, Value = V>,
+    I: for<'de> DeserializeSeed<'de, Value = W>,
+{
+    match run_body(body, seed, false) {
+        Ok(v) => Ok(v),
+        Err(Some(e)) => Err(e),
+        Err(None) => match run_body(body, inert, true) {
+            Err(Some(e)) => Err(e),
+            _ => Err(PayloadError::at("$", "invalid JSON")),
+        },
     }
 }
 
 /// A whole document as `T` (for the payloads that are one small object).
 pub fn decode_body<T: DeserializeOwned>(body: &Body) -> Result<T, PayloadError> {
-    run_body(body, PhantomData::<T>)
+    parse(body, PhantomData::<T>, PhantomData::<T>)
 }
 
 /// Deserialize `bytes` as `T`, reporting where in the document it went wrong
@@ -137,7 +176,19 @@ fn within(e: PayloadError, label: &str, page: usize, pages: usize) -> PayloadErr
 /// memory at a time. Errors say which list (`label`) and page.
 pub fn for_each<T: DeserializeOwned>(pages: &[Body], label: &str, f: &mut dyn FnMut(T)) -> Result<(), PayloadError> {
     for (i, page) in pages.iter().enumerate() {
-        run_body(page, Items { f: &mut *f }).map_err(|e| within(e, label, i, pages.len()))?;
+        let result = match page {
+            // A file: item by item at `from_slice` speed, in bounded memory.
+            Body::File(path) => {
+                let mut reader = open(path)?;
+                sniff(&mut reader).map_err(|e| within(e, label, i, pages.len()))?;
+                match super::stream::for_each_item(reader, &mut *f) {
+                    Some(()) => Ok(PageInfo::default()),
+                    None => parse(page, Items::<T> { f: &mut |_| {} }, Items::<T> { f: &mut |_| {} }),
+                }
+            }
+            Body::Bytes(_) => parse(page, Items { f: &mut *f }, Items::<T> { f: &mut |_| {} }),
+        };
+        result.map_err(|e| within(e, label, i, pages.len()))?;
     }
     Ok(())
 }
@@ -226,8 +277,18 @@ impl Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Timestamp::parse(&s).ok_or_else(|| de::Error::custom(format!("invalid date {s:?}: expected RFC 3339 (2026-01-31T23:59:59Z)")))
+        // A visitor, so that the text is read where it lies, never copied.
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date-time string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(s).ok_or_else(|| E::custom(format!("invalid date {s:?}: expected RFC 3339 (2026-01-31T23:59:59Z)")))
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -251,8 +312,8 @@ pub struct PageInfo {
 /// with the items under `data`, `items`, `results` or `result` (itself an array
 /// or an object with `items`), and pagination fields beside them. Each item
 /// goes to `f` as soon as it is read.
-struct Items<'f, T> {
-    f: &'f mut dyn FnMut(T),
+pub(super) struct Items<'f, T> {
+    pub(super) f: &'f mut dyn FnMut(T),
 }
 
 impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Items<'_, T> {
