@@ -167,7 +167,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__4d)
-            opts="-q -v -h -V --file --url --timeout --allow-insecure-http --username --password-env --password-command --token-env --token-command --product --metric --config --format --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --file --url --allow-insecure-http --username --password-env --password-command --token-env --token-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,10 +178,6 @@ _licusage() {
                     return 0
                     ;;
                 --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -223,6 +219,10 @@ _licusage() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -479,7 +479,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__cpod)
-            opts="-q -v -h -V --file --assignments-file --url --timeout --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --product --metric --config --format --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --file --assignments-file --url --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,10 +494,6 @@ _licusage() {
                     return 0
                     ;;
                 --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -539,6 +535,10 @@ _licusage() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -931,7 +931,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__leegality)
-            opts="-q -v -h -V --file --url --timeout --allow-insecure-http --license-id --environment --token-env --token-command --product --metric --config --format --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --file --url --allow-insecure-http --license-id --environment --token-env --token-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,10 +942,6 @@ _licusage() {
                     return 0
                     ;;
                 --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -985,6 +981,10 @@ _licusage() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -993,7 +993,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__onlyoffice)
-            opts="-q -v -h -V --file --url --timeout --allow-insecure-http --jwt-secret-env --jwt-secret-command --jwt-header --product --metric --config --format --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --file --url --allow-insecure-http --jwt-secret-env --jwt-secret-command --jwt-header --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1004,10 +1004,6 @@ _licusage() {
                     return 0
                     ;;
                 --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1041,6 +1037,10 @@ _licusage() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1173,7 +1173,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__veeva)
-            opts="-q -v -h -V --file --url --timeout --allow-insecure-http --api-version --session-id-env --session-id-command --username --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --file --url --allow-insecure-http --api-version --session-id-env --session-id-command --username --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1184,10 +1184,6 @@ _licusage() {
                     return 0
                     ;;
                 --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1233,6 +1229,10 @@ _licusage() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -252,7 +252,6 @@ complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_see
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l timeout -d 'per-request timeout for this source, e.g. 10s' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l username -d 'user name for a login (Vault) or Basic auth (4D)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-env -d 'environment variable holding the password' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-command -d 'command whose stdout is the password' -r
@@ -269,6 +268,7 @@ prometheus\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s q -l quiet -d 'No progress, no warnings'
@@ -277,7 +277,6 @@ complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s h -l help -d 'P
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l timeout -d 'per-request timeout for this source, e.g. 10s' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l api-version -d 'Vault API version, e.g. v25.3' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-env -d 'environment variable holding the Vault session id' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-command -d 'command whose stdout is the Vault session id' -r
@@ -295,6 +294,7 @@ prometheus\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s q -l quiet -d 'No progress, no warnings'
@@ -303,7 +303,6 @@ complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s h -l help -d
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l timeout -d 'per-request timeout for this source, e.g. 10s' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-env -d 'environment variable holding the ONLYOFFICE JWT secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-command -d 'command whose stdout is the ONLYOFFICE JWT secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-header -d 'header that carries the ONLYOFFICE JWT (default Authorization)' -r
@@ -318,6 +317,7 @@ prometheus\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s q -l quiet -d 'No progress, no warnings'
@@ -326,7 +326,6 @@ complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s h -l he
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l timeout -d 'per-request timeout for this source, e.g. 10s' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l license-id -d 'Leegality license id' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l environment -d 'Leegality environment: production or sandbox' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-env -d 'environment variable holding the API token' -r
@@ -342,6 +341,7 @@ prometheus\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s q -l quiet -d 'No progress, no warnings'
@@ -351,7 +351,6 @@ complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s V -l ver
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l assignments-file -d 'read the cPod assignments payload from this file (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l timeout -d 'per-request timeout for this source, e.g. 10s' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-env -d 'environment variable holding the API token' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-command -d 'command whose stdout is the API token' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-id -d 'cPod client id for the client-credentials flow' -r
@@ -368,6 +367,7 @@ prometheus\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -s q -l quiet -d 'No progress, no warnings'

@@ -326,7 +326,9 @@ fn vendor_command(vendor: &'static dyn Vendor) -> clap::Command {
     let mut cmd =
         clap::Command::new(vendor.kind()).about(format!("One-off read: {}", vendor.about())).after_help(format!("Example:\n  {example}"));
     let keys = config::COMMON_KEYS.iter().chain(vendor.keys().iter());
-    for info in config::KEYS.iter().filter(|k| keys.clone().any(|n| *n == k.name)) {
+    // A key that is also a global flag (`timeout`) is given by the global flag.
+    let global: Vec<String> = Cli::command().get_arguments().map(|a| a.get_id().to_string()).collect();
+    for info in config::KEYS.iter().filter(|k| keys.clone().any(|n| *n == k.name) && !global.iter().any(|g| g == k.name)) {
         let long = info.name.replace('_', "-");
         let arg = clap::Arg::new(info.name).long(long).help(info.help);
         let arg = match info.kind {

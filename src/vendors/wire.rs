@@ -237,9 +237,15 @@ impl<'de> Deserialize<'de> for Count {
                 u64::try_from(v).map(Count).map_err(|_| E::custom(format!("negative count {v}")))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
+                // Past 2^53 a float no longer holds every whole number: such a
+                // count (or one past u64, which JSON parsers read as a float)
+                // would come out silently wrong.
+                const EXACT: f64 = 9_007_199_254_740_992.0;
                 if v < 0.0 {
                     Err(E::custom(format!("negative count {v}")))
-                } else if v.fract() != 0.0 || !v.is_finite() || v > u64::MAX as f64 {
+                } else if !v.is_finite() || v > EXACT {
+                    Err(E::custom(format!("count {v} is too large to be exact")))
+                } else if v.fract() != 0.0 {
                     Err(E::custom(format!("count {v} is not a whole number")))
                 } else {
                     Ok(Count(v as u64))
@@ -394,6 +400,19 @@ mod tests {
         assert!(e.starts_with("$[0].n: invalid type: string \"7\", expected a non-negative integer"), "{e}");
         let e = seats(br#"[{"n":1}"#).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains("EOF while parsing"), "{e}");
+    }
+
+    #[test]
+    fn counts_are_exact_or_refused() {
+        let count = |json: &str| serde_json::from_str::<Count>(json).map(|c| c.0).map_err(|e| e.to_string());
+        assert_eq!(count("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(count("12.0"), Ok(12));
+        assert!(count("18446744073709551616").is_err_and(|e| e.contains("too large to be exact")));
+        assert!(count("1e300").is_err_and(|e| e.contains("too large")));
+        assert!(count("9007199254740993.0").is_err_and(|e| e.contains("too large")));
+        assert!(count("2.5").is_err_and(|e| e.contains("not a whole number")));
+        assert!(count("-0.5").is_err_and(|e| e.contains("negative")));
+        assert!(count("true").is_err());
     }
 
     #[test]

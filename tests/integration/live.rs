@@ -12,32 +12,32 @@ use crate::env::{fixture, Output, TestEnv};
 
 /// A wiremock server on 127.0.0.1 with its own runtime, so that the test can
 /// run the real binary synchronously while the server answers.
-struct Server {
+pub struct Server {
     rt: tokio::runtime::Runtime,
     mock: MockServer,
 }
 
 impl Server {
-    fn start() -> Self {
+    pub fn start() -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let mock = rt.block_on(MockServer::start());
         Server { rt, mock }
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         self.mock.uri()
     }
 
-    fn mount(&self, mock: Mock) {
+    pub fn mount(&self, mock: Mock) {
         self.rt.block_on(mock.mount(&self.mock));
     }
 
-    fn requests(&self) -> Vec<Request> {
+    pub fn requests(&self) -> Vec<Request> {
         self.rt.block_on(self.mock.received_requests()).unwrap_or_default()
     }
 }
 
-fn json_file(rel: &str) -> ResponseTemplate {
+pub fn json_file(rel: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(std::fs::read(fixture(rel)).unwrap(), "application/json")
 }
 
@@ -46,14 +46,14 @@ fn json(value: serde_json::Value) -> ResponseTemplate {
 }
 
 /// No secret value anywhere in what the user sees.
-fn assert_no_secret(out: &Output, secrets: &[&str]) {
+pub fn assert_no_secret(out: &Output, secrets: &[&str]) {
     for s in secrets {
         assert!(!out.stdout.contains(s), "secret {s} in stdout");
         assert!(!out.stderr.contains(s), "secret {s} in stderr: {}", out.stderr);
     }
 }
 
-fn run(env: &TestEnv, config: &str, vars: &[(&str, &str)], args: &[&str]) -> Output {
+pub fn run(env: &TestEnv, config: &str, vars: &[(&str, &str)], args: &[&str]) -> Output {
     env.write("config.toml", config);
     let mut cmd = env.cmd();
     cmd.arg("--config").arg(env.path("config.toml")).args(args);

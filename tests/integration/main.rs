@@ -5,6 +5,7 @@
 mod completions;
 mod env;
 mod errors;
+mod faults;
 mod formats;
 mod holders;
 mod live;
