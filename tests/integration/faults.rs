@@ -11,7 +11,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::env::{tool, Output, TestEnv};
-use crate::live::{assert_no_secret, json_file, run, Server};
+use crate::live::{assert_no_secret, json_file, Server};
 
 /// A one-connection-at-a-time server that answers every request with
 /// `respond(stream)`, for faults wiremock cannot produce.
