@@ -18,5 +18,7 @@ pub mod select;
 pub mod vendors;
 
 mod app;
+#[cfg(test)]
+mod properties;
 
 pub use app::main;

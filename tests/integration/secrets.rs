@@ -1,0 +1,171 @@
+//! Every configured secret, and every token minted from one, stays out of
+//! everything licusage writes: stdout in every format, stderr, the `-v`
+//! request log, error messages and the history database.
+
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::env::{fixture, Output, TestEnv};
+use crate::live::{json_file, Server};
+
+const SECRETS: [&str; 9] = [
+    "VAULT-PASSWORD-SECRET",
+    "SID-SECRET-FROM-LOGIN",
+    "JWT-SECRET-VALUE",
+    "LEEGALITY-SECRET",
+    "CPOD-CLIENT-SECRET",
+    "CPOD-MINTED-SECRET",
+    "FOURD-PASSWORD-SECRET",
+    // admin:FOURD-PASSWORD-SECRET, as Basic auth sends it
+    "YWRtaW46Rk9VUkQtUEFTU1dPUkQtU0VDUkVU",
+    "pa55-with-$pecial",
+];
+
+fn vendor_servers() -> Server {
+    let s = Server::start();
+    s.mount(Mock::given(method("POST")).and(path("/vault/api/v25.3/auth")).respond_with(
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"responseStatus": "SUCCESS", "sessionId": "SID-SECRET-FROM-LOGIN"})),
+    ));
+    s.mount(
+        Mock::given(method("GET"))
+            .and(path("/vault/api/v25.3/objects/licenses"))
+            .and(header("authorization", "SID-SECRET-FROM-LOGIN"))
+            .respond_with(json_file("veeva/licenses.json")),
+    );
+    s.mount(Mock::given(method("POST")).and(path("/docs/command")).respond_with(json_file("onlyoffice/license.json")));
+    s.mount(
+        Mock::given(method("GET"))
+            .and(path("/lg/api/v1/licenses/L1/usage-statistics"))
+            .and(header("x-auth-token", "LEEGALITY-SECRET"))
+            .respond_with(json_file("leegality/usage-statistics.json")),
+    );
+    s.mount(Mock::given(method("GET")).and(path("/lg/api/v1/licenses/L2/usage-statistics")).respond_with(
+        ResponseTemplate::new(401).set_body_raw(std::fs::read(fixture("leegality/error-401.json")).unwrap(), "application/json"),
+    ));
+    s.mount(
+        Mock::given(method("POST"))
+            .and(path("/cpod/api/v1/auth/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"access_token": "CPOD-MINTED-SECRET"}))),
+    );
+    s.mount(Mock::given(method("GET")).and(path("/cpod/api/v1/licenses")).respond_with(json_file("cpod/licenses.json")));
+    s.mount(
+        Mock::given(method("GET")).and(path("/cpod/api/v1/licenses/assignments")).respond_with(json_file("cpod/licenses.assignments.json")),
+    );
+    s.mount(
+        Mock::given(method("GET"))
+            .and(path("/fourd"))
+            .and(header("authorization", "Basic YWRtaW46Rk9VUkQtUEFTU1dPUkQtU0VDUkVU"))
+            .respond_with(json_file("4d/license-usage.json")),
+    );
+    s
+}
+
+#[test]
+fn no_secret_in_any_output_log_error_or_history() {
+    let server = vendor_servers();
+    let env = TestEnv::new();
+    let url = server.url();
+    let cfg = env.write(
+        "config.toml",
+        &format!(
+            r#"[history]
+path = "{db}"
+
+[sources.vault]
+kind = "veeva"
+url = "{url}/vault"
+username = "integration@example.com"
+password_env = "VAULT_PW"
+
+[sources.docs]
+kind = "onlyoffice"
+url = "{url}/docs"
+jwt_secret = "JWT-SECRET-VALUE"
+
+[sources.esign]
+kind = "leegality"
+url = "{url}/lg"
+license_id = "L1"
+token_env = "LG_TOKEN"
+
+[sources.esign-bad]
+kind = "leegality"
+url = "{url}/lg"
+license_id = "L2"
+token_command = "printf pa55-with-$pecial"
+
+[sources.assets]
+kind = "cpod"
+url = "{url}/cpod"
+client_id = "licusage"
+client_secret_command = "printf CPOD-CLIENT-SECRET"
+
+[sources.fourd]
+kind = "4d"
+url = "{url}/fourd"
+username = "admin"
+password_command = "printf FOURD-PASSWORD-SECRET"
+"#,
+            db = env.path("history.sqlite3").display()
+        ),
+    );
+    let mut outputs: Vec<(String, Output)> = Vec::new();
+    for args in [
+        &["show", "-v"][..],
+        &["show", "--json", "-v"],
+        &["show", "--format", "csv"],
+        &["show", "--format", "ndjson"],
+        &["show", "--format", "prometheus"],
+        &["holders", "--json", "-v"],
+        &["holders", "--format", "csv"],
+        &["check", "-v"],
+        &["record", "-v"],
+        &["config", "check"],
+        &["sources", "--json"],
+    ] {
+        let mut cmd = env.cmd();
+        cmd.arg("--config").arg(&cfg).args(args).env("VAULT_PW", "VAULT-PASSWORD-SECRET").env("LG_TOKEN", "LEEGALITY-SECRET");
+        outputs.push((args.join(" "), Output::of(cmd)));
+    }
+    // The runs did read the vendors (and one failed on purpose).
+    let show = &outputs[1].1;
+    assert_eq!(show.code, 1, "{}", show.stderr);
+    let doc = show.json();
+    assert_eq!(doc["errors"].as_array().unwrap().len(), 1, "{}", doc["errors"]);
+    assert!(doc["errors"][0]["message"].as_str().unwrap().contains("LE_ERR_SS_401"));
+    assert!(show.stderr.contains("POST http://127.0.0.1:"), "the -v log is there: {}", show.stderr);
+    for (args, out) in &outputs {
+        for secret in SECRETS {
+            assert!(!out.stdout.contains(secret), "`licusage {args}` printed {secret} on stdout");
+            assert!(!out.stderr.contains(secret), "`licusage {args}` printed {secret} on stderr: {}", out.stderr);
+        }
+    }
+    // Nor in the history database (and its WAL).
+    let mut stored = Vec::new();
+    for entry in std::fs::read_dir(env.dir.path()).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().starts_with("history.sqlite3") {
+            stored.extend(std::fs::read(entry.path()).unwrap());
+        }
+    }
+    assert!(stored.len() > 4096, "record wrote a database");
+    let stored = String::from_utf8_lossy(&stored);
+    assert!(stored.contains("pm_promomats__v"));
+    for secret in SECRETS {
+        assert!(!stored.contains(secret), "{secret} in the history database");
+    }
+}
+
+#[test]
+fn a_failing_secret_command_is_named_without_its_output() {
+    let env = TestEnv::new();
+    let cfg = env.write(
+        "config.toml",
+        "[sources.a]\nkind = \"cpod\"\nurl = \"http://127.0.0.1:9/\"\ntoken_command = \"sh -c 'echo LEAKED-TOKEN; echo boom >&2; exit 3'\"\n",
+    );
+    let mut cmd = env.cmd();
+    cmd.arg("--config").arg(&cfg).arg("show");
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("token_command `sh` failed (exit code 3): boom"), "{}", out.stderr);
+    assert!(!out.stderr.contains("LEAKED-TOKEN") && !out.stdout.contains("LEAKED-TOKEN"));
+}
