@@ -237,13 +237,13 @@ impl<'de> Deserialize<'de> for Count {
                 u64::try_from(v).map(Count).map_err(|_| E::custom(format!("negative count {v}")))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
-                // Past 2^53 a float no longer holds every whole number: such a
+                // From 2^53 on a float no longer holds every whole number: such a
                 // count (or one past u64, which JSON parsers read as a float)
                 // would come out silently wrong.
                 const EXACT: f64 = 9_007_199_254_740_992.0;
                 if v < 0.0 {
                     Err(E::custom(format!("negative count {v}")))
-                } else if !v.is_finite() || v > EXACT {
+                } else if !v.is_finite() || v >= EXACT {
                     Err(E::custom(format!("count {v} is too large to be exact")))
                 } else if v.fract() != 0.0 {
                     Err(E::custom(format!("count {v} is not a whole number")))
