@@ -21,10 +21,14 @@ struct Document {
 /// Read a saved `show --format json` document.
 pub fn load(path: &Path) -> Result<Vec<Record>, UsageError> {
     let bytes = std::fs::read(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
-    let doc: Document =
-        decode(&bytes).map_err(|e| UsageError(format!("{}: not a `licusage show --format json` document: {e}", path.display())))?;
+    parse(&bytes).map_err(|e| UsageError(format!("{}: {e}", path.display())))
+}
+
+/// The records of a `show --format json` document.
+pub fn parse(bytes: &[u8]) -> Result<Vec<Record>, String> {
+    let doc: Document = decode(bytes).map_err(|e| format!("not a `licusage show --format json` document: {e}"))?;
     if doc.schema_version != 1 {
-        return Err(UsageError(format!("{}: schema_version {} is not supported (expected 1)", path.display(), doc.schema_version)));
+        return Err(format!("schema_version {} is not supported (expected 1)", doc.schema_version));
     }
     Ok(doc.records)
 }

@@ -235,3 +235,24 @@ fn a_5xx_storm_is_retried_a_bounded_number_of_times() {
     assert_eq!(out.stderr.matches("503 Service Unavailable, retrying in").count(), 2, "{}", out.stderr);
     assert!(out.stderr.contains("HTTP 503 Service Unavailable from"), "{}", out.stderr);
 }
+
+#[test]
+fn a_next_page_on_another_host_is_not_followed() {
+    let elsewhere = Server::start();
+    elsewhere.mount(Mock::given(method("GET")).respond_with(json_file("cpod/licenses.json")));
+    let server = Server::start();
+    let next = format!("{}/api/v1/licenses?page=2", elsewhere.url().replace("127.0.0.1", "localhost"));
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [], "next": next}))),
+    );
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.args(["cpod", "--url", &server.url(), "--token-env", "T"]).env("T", "PAGE-TOKEN");
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("is on another host: not followed"), "{}", out.stderr);
+    assert!(elsewhere.requests().is_empty());
+    assert_no_secret(&out, &["PAGE-TOKEN"]);
+}

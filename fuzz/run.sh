@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Fuzz every target for SECONDS each (default 60), seeded from fixtures/.
+#   fuzz/run.sh [SECONDS]
+# Needs cargo-fuzz (cargo install cargo-fuzz); the stable toolchain runs it with
+# RUSTC_BOOTSTRAP=1. Crashes land in fuzz/artifacts/<target>/: turn each into
+# a fixture and a test, then record the run in docs/reliability.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+secs=${1:-60}
+export RUSTC_BOOTSTRAP=1
+seed() {
+  local target=$1; shift
+  mkdir -p "corpus/$target"
+  for f in "$@"; do cp -n "$f" "corpus/$target/" 2>/dev/null || true; done
+}
+seed vendors ../fixtures/*/*.json
+seed stream_vs_slice ../fixtures/cpod/*.json ../fixtures/4d/*.json
+seed config ../config.example.toml
+(cd .. && cargo run -q --release -- --config config.example.toml show --json > fuzz/corpus-diff-seed.json) && seed diff_document corpus-diff-seed.json && rm -f corpus-diff-seed.json
+for target in vendors stream_vs_slice config diff_document; do
+  echo "== $target: ${secs}s"
+  cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$secs" -rss_limit_mb=2048 2>&1 | grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs|SUMMARY|ERROR|panicked" || true
+done
