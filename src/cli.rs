@@ -314,17 +314,9 @@ pub fn command() -> clap::Command {
 /// (`token_env` → `--token-env`); inline secrets do not, to keep them out of
 /// shell history and `ps`.
 fn vendor_command(vendor: &'static dyn Vendor) -> clap::Command {
-    let example = match vendor.kind() {
-        "cpod" => "licusage cpod --file licenses.json --assignments-file assignments.json",
-        "leegality" => "licusage leegality --file usage.json --license-id bd82845c-…",
-        kind => match kind {
-            "veeva" => "licusage veeva --file licenses.json --format json",
-            "onlyoffice" => "licusage onlyoffice --file - < license.json",
-            _ => "licusage 4d --file license-usage.json",
-        },
-    };
-    let mut cmd =
-        clap::Command::new(vendor.kind()).about(format!("One-off read: {}", vendor.about())).after_help(format!("Example:\n  {example}"));
+    let mut cmd = clap::Command::new(vendor.kind())
+        .about(format!("One-off read: {}", vendor.about()))
+        .after_help(format!("Example:\n  {}", vendor.example()));
     let keys = config::COMMON_KEYS.iter().chain(vendor.keys().iter());
     // A key that is also a global flag (`timeout`) is given by the global flag.
     let global: Vec<String> = Cli::command().get_arguments().map(|a| a.get_id().to_string()).collect();
@@ -438,7 +430,7 @@ fn vendor_task(kind: &str, sub: &ArgMatches) -> Result<Task, clap::Error> {
     }
     let settings: SourceSettings = table.try_into().map_err(|e: toml::de::Error| invalid(e.message().to_string()))?;
     let filter = filter(&FilterArgs::from_arg_matches(sub)?)?;
-    if settings.file.is_none() && settings.url.is_none() && !matches!(kind, "leegality" | "cpod") {
+    if settings.file.is_none() && settings.url.is_none() && vendors::find(kind).is_some_and(|v| v.default_url().is_none()) {
         return Err(invalid(format!("`licusage {kind}` needs --file PATH (- for stdin) or --url URL")));
     }
     Ok(Task::Vendor { settings: Box::new(settings), filter })

@@ -90,6 +90,10 @@ source_keys! {
     client_secret_command: String = Text, "command whose stdout is the cPod client secret";
 }
 
+/// The secrets a source may need; each is given inline (`token`), by an
+/// environment variable (`token_env`) or by a command (`token_command`).
+pub const SECRETS: [&str; 5] = ["token", "password", "session_id", "jwt_secret", "client_secret"];
+
 /// Keys every kind takes.
 pub const COMMON_KEYS: &[&str] = &["file", "url", "include", "exclude", "timeout", "allow_insecure_http"];
 
@@ -116,6 +120,19 @@ struct RawThresholds {
     crit_free: Option<i64>,
     expiry_warn_days: Option<i64>,
     expiry_crit_days: Option<i64>,
+}
+
+impl RawThresholds {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            warn: self.warn,
+            crit: self.crit,
+            warn_free: self.warn_free,
+            crit_free: self.crit_free,
+            expiry_warn_days: self.expiry_warn_days,
+            expiry_crit_days: self.expiry_crit_days,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -334,7 +351,8 @@ impl Config {
             UsageError(format!("{shown}{at}: {}", e.message().trim_end()))
         })?;
         let at = |span: std::ops::Range<usize>| format!("{shown}:{}", line_of(text, span.start));
-        let defaults = thresholds(&raw.defaults, Thresholds::default()).map_err(|e| UsageError(format!("{shown}: [defaults]: {e}")))?;
+        let defaults =
+            thresholds(&raw.defaults.overrides(), Thresholds::default()).map_err(|e| UsageError(format!("{shown}: [defaults]: {e}")))?;
         let timeout = match &raw.defaults.timeout {
             Some(t) => parse_duration(t).map_err(|e| UsageError(format!("{shown}: [defaults] timeout: {e}")))?,
             None => DEFAULT_TIMEOUT,
@@ -353,29 +371,16 @@ impl Config {
             let r = rule.into_inner();
             let glob = |g: &Option<String>| g.as_deref().map(Glob::new).transpose();
             let checked = (|| -> Result<Rule, String> {
-                let t = RawThresholds {
+                let set = Overrides {
                     warn: r.warn,
                     crit: r.crit,
                     warn_free: r.warn_free,
                     crit_free: r.crit_free,
                     expiry_warn_days: r.expiry_warn_days,
                     expiry_crit_days: r.expiry_crit_days,
-                    timeout: None,
                 };
-                thresholds(&t, defaults.clone())?;
-                Ok(Rule {
-                    source: glob(&r.source)?,
-                    product: glob(&r.product)?,
-                    metric: glob(&r.metric)?,
-                    set: Overrides {
-                        warn: r.warn,
-                        crit: r.crit,
-                        warn_free: r.warn_free,
-                        crit_free: r.crit_free,
-                        expiry_warn_days: r.expiry_warn_days,
-                        expiry_crit_days: r.expiry_crit_days,
-                    },
-                })
+                thresholds(&set, defaults.clone())?;
+                Ok(Rule { source: glob(&r.source)?, product: glob(&r.product)?, metric: glob(&r.metric)?, set })
             })()
             .map_err(|e| UsageError(format!("{line}: [[rules]]: {e}")))?;
             rules.push(checked);
@@ -400,8 +405,7 @@ impl Config {
 }
 
 impl SourceSettings {
-    /// Where the secret `key` (`token`, `password`, `session_id`, `jwt_secret`,
-    /// `client_secret`) comes from.
+    /// Where the secret `key` (one of [`SECRETS`]) comes from.
     pub fn secret(&self, key: &'static str) -> SecretSource<'_> {
         let (inline, env, command) = match key {
             "token" => (&self.token, &self.token_env, &self.token_command),
@@ -415,19 +419,12 @@ impl SourceSettings {
 
     /// The inline secret keys set in this table.
     pub fn inline_secrets(&self) -> Vec<&'static str> {
-        let mut keys = Vec::new();
-        for (key, set) in [
-            ("session_id", self.session_id.is_some()),
-            ("password", self.password.is_some()),
-            ("jwt_secret", self.jwt_secret.is_some()),
-            ("token", self.token.is_some()),
-            ("client_secret", self.client_secret.is_some()),
-        ] {
-            if set {
-                keys.push(key);
-            }
-        }
-        keys
+        SECRETS.into_iter().filter(|k| self.secret(k).inline.is_some()).collect()
+    }
+
+    /// Whether any secret is given, in any of its three ways.
+    pub fn has_credentials(&self) -> bool {
+        SECRETS.iter().any(|k| self.secret(k).is_given())
     }
 }
 
@@ -441,14 +438,9 @@ pub fn check_source(name: &str, settings: SourceSettings, base: Option<&Path>) -
         }
     }
     // At most one way to give each secret.
-    for group in [
-        ["token", "token_env", "token_command"],
-        ["password", "password_env", "password_command"],
-        ["session_id", "session_id_env", "session_id_command"],
-        ["jwt_secret", "jwt_secret_env", "jwt_secret_command"],
-        ["client_secret", "client_secret_env", "client_secret_command"],
-    ] {
-        let set: Vec<_> = settings.present_keys().into_iter().filter(|k| group.contains(k)).collect();
+    for secret in SECRETS {
+        let group = [secret.to_string(), format!("{secret}_env"), format!("{secret}_command")];
+        let set: Vec<_> = settings.present_keys().into_iter().filter(|k| group.iter().any(|g| g == k)).collect();
         if set.len() > 1 {
             return Err(format!("give only one of {}", set.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")));
         }
@@ -472,7 +464,7 @@ pub fn check_source(name: &str, settings: SourceSettings, base: Option<&Path>) -
             return Err(format!("`api_version` is `{v}`; expected the form v25.3"));
         }
     }
-    if settings.file.is_none() && settings.url.is_none() && matches!(vendor.kind(), "4d" | "veeva" | "onlyoffice") {
+    if settings.file.is_none() && settings.url.is_none() && vendor.default_url().is_none() {
         return Err("give `file` (a saved payload) or `url` (the vendor API)".to_string());
     }
     let globs = |list: &Option<Vec<String>>| -> Result<Vec<Glob>, String> { list.iter().flatten().map(|g| Glob::new(g)).collect() };
@@ -489,15 +481,10 @@ pub fn check_source(name: &str, settings: SourceSettings, base: Option<&Path>) -
     })
 }
 
-fn thresholds(raw: &RawThresholds, base: Thresholds) -> Result<Thresholds, String> {
-    let t = Thresholds {
-        warn: raw.warn.unwrap_or(base.warn),
-        crit: raw.crit.unwrap_or(base.crit),
-        warn_free: raw.warn_free.or(base.warn_free),
-        crit_free: raw.crit_free.or(base.crit_free),
-        expiry_warn_days: raw.expiry_warn_days.unwrap_or(base.expiry_warn_days),
-        expiry_crit_days: raw.expiry_crit_days.unwrap_or(base.expiry_crit_days),
-    };
+/// `base` with `set` applied, checked.
+fn thresholds(set: &Overrides, base: Thresholds) -> Result<Thresholds, String> {
+    let mut t = base;
+    set.apply(&mut t);
     check_thresholds(&t)?;
     Ok(t)
 }

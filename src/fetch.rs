@@ -16,9 +16,6 @@ use crate::vendors::{Payloads, Vendor};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// The secret keys a source may hold.
-const SECRET_KEYS: [&str; 5] = ["token", "password", "session_id", "jwt_secret", "client_secret"];
-
 pub struct Fetch<'a> {
     pub http: &'a Http,
     pub source: &'a Source,
@@ -64,8 +61,7 @@ impl Fetch<'_> {
     /// Send through the HTTP layer, after refusing to send a source's
     /// credentials over plain http:// to a host that is not this machine.
     pub async fn send(&self, call: Call) -> Result<Reply, String> {
-        let has_credentials = SECRET_KEYS.iter().any(|k| self.settings().secret(k).is_given());
-        if has_credentials
+        if self.settings().has_credentials()
             && call.url.scheme() == "http"
             && !http::is_loopback(&call.url)
             && self.settings().allow_insecure_http != Some(true)

@@ -158,6 +158,14 @@ impl Vendor for Cpod {
         true
     }
 
+    fn example(&self) -> &'static str {
+        "licusage cpod --file licenses.json --assignments-file assignments.json"
+    }
+
+    fn default_url(&self) -> Option<&'static str> {
+        Some(DEFAULT_URL)
+    }
+
     fn keys(&self) -> &'static [&'static str] {
         &[
             "token",
@@ -227,7 +235,7 @@ impl Vendor for Cpod {
 
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
         Box::pin(async move {
-            let base = ctx.base_url(Some(DEFAULT_URL))?;
+            let base = ctx.base_url(self.default_url())?;
             let token = match ctx.secret("token")? {
                 Some(t) => t,
                 None => client_credentials(ctx, &base).await?,

@@ -125,6 +125,10 @@ impl Vendor for FourD {
         true
     }
 
+    fn example(&self) -> &'static str {
+        "licusage 4d --file license-usage.json"
+    }
+
     fn keys(&self) -> &'static [&'static str] {
         &["token", "token_env", "token_command", "username", "password", "password_env", "password_command"]
     }

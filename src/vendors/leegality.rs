@@ -80,6 +80,14 @@ impl Vendor for Leegality {
         "Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)"
     }
 
+    fn example(&self) -> &'static str {
+        "licusage leegality --file usage.json --license-id bd82845c-…"
+    }
+
+    fn default_url(&self) -> Option<&'static str> {
+        Some(PRODUCTION)
+    }
+
     fn keys(&self) -> &'static [&'static str] {
         &["license_id", "environment", "token", "token_env", "token_command"]
     }

@@ -41,6 +41,13 @@ pub trait Vendor: Sync {
     fn kind(&self) -> &'static str;
     /// One line for `--help` and `licusage sources`.
     fn about(&self) -> &'static str;
+    /// A one-off command line for `licusage <kind> --help`.
+    fn example(&self) -> &'static str;
+    /// The API's base URL when the source names none (vendors with one public
+    /// service); the others need `url` or `file`.
+    fn default_url(&self) -> Option<&'static str> {
+        None
+    }
     /// Whether the vendor says who holds the seats (`licusage holders`).
     fn has_holders(&self) -> bool {
         false

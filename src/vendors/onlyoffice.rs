@@ -101,6 +101,10 @@ impl Vendor for OnlyOffice {
         true
     }
 
+    fn example(&self) -> &'static str {
+        "licusage onlyoffice --file - < license.json"
+    }
+
     fn keys(&self) -> &'static [&'static str] {
         &["jwt_secret", "jwt_secret_env", "jwt_secret_command", "jwt_header"]
     }

@@ -100,6 +100,10 @@ impl Vendor for Veeva {
         "Veeva Vault application licenses (GET /api/{version}/objects/licenses)"
     }
 
+    fn example(&self) -> &'static str {
+        "licusage veeva --file licenses.json --format json"
+    }
+
     fn keys(&self) -> &'static [&'static str] {
         &["api_version", "session_id", "session_id_env", "session_id_command", "username", "password", "password_env", "password_command"]
     }
