@@ -109,11 +109,12 @@ where
         Body::Bytes(bytes) => {
             let mut slice = bytes.as_slice();
             sniff(&mut slice)?;
-            let de = serde_json::Deserializer::from_slice(slice);
             if tracked {
-                run(de, seed).map_err(Some)
+                // Read the way a file is, so that an error's line and column
+                // are the same whichever way the payload came.
+                run(serde_json::Deserializer::from_reader(slice), seed).map_err(Some)
             } else {
-                run_fast(de, seed)
+                run_fast(serde_json::Deserializer::from_slice(slice), seed)
             }
         }
         Body::File(path) => {
@@ -395,7 +396,7 @@ mod tests {
     #[test]
     fn errors_name_the_json_path() {
         let e = seats(br#"{"data":[{"n":1},{"n":-4}]}"#).err();
-        assert_eq!(e.map(|e| e.to_string()), Some("$.data[1].n: negative count -4 at line 1 column 24".to_string()));
+        assert_eq!(e.map(|e| e.to_string()), Some("$.data[1].n: negative count -4 at line 1 column 25".to_string()));
         let e = seats(br#"[{"n":"7"}]"#).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.starts_with("$[0].n: invalid type: string \"7\", expected a non-negative integer"), "{e}");
         let e = seats(br#"[{"n":1}"#).err().map(|e| e.to_string()).unwrap_or_default();

@@ -79,3 +79,26 @@ fn a_bad_source_does_not_hide_the_others() {
     assert!(table.stdout.contains("vault-prod") && table.stdout.contains("Acrobat Pro"), "{}", table.stdout);
     assert!(!table.stdout.contains("broken"));
 }
+
+/// Found by fuzzing (`stream_vs_slice`): a file and the same bytes on stdin
+/// gave errors one column apart. Every fixture now reads the same both ways.
+#[test]
+fn file_and_stdin_agree_on_every_fixture() {
+    let env = TestEnv::new();
+    for kind in ["4d", "veeva", "onlyoffice", "leegality", "cpod"] {
+        let dir = fixture(kind);
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let mut cmd = env.cmd();
+            cmd.args([kind, "--format", "ndjson", "--file"]).arg(&path);
+            let from_file = Output::of(cmd);
+            let mut cmd = env.cmd();
+            cmd.args([kind, "--format", "ndjson", "--file", "-"]).stdin(std::fs::File::open(&path).unwrap());
+            let from_stdin = Output::of(cmd);
+            assert_eq!(from_file.code, from_stdin.code, "{}", path.display());
+            assert_eq!(from_file.stdout, from_stdin.stdout, "{}", path.display());
+            let shown = path.display().to_string();
+            assert_eq!(from_file.stderr.replace(&shown, "INPUT"), from_stdin.stderr.replace("stdin", "INPUT"), "{}", path.display());
+        }
+    }
+}
