@@ -213,6 +213,10 @@ fn check(options: &Options, sources: &[String], filter: &RecordFilter, overrides
         config.overrides.apply(&mut effective);
         config::check_thresholds(&effective).map_err(UsageError)?;
         let chosen = select::sources(&config, sources)?;
+        if chosen.is_empty() {
+            // Nothing checked is not OK: a plugin must not go green on an empty config.
+            return Err(UsageError(format!("no sources configured in {}", shown_path(&config))).into());
+        }
         let report = read_sources(options, &config, &chosen, filter, Utc::now())?;
         let mut out = output::stdout();
         let state = check::write(&mut out, &report.records, &report.errors, chosen.len(), &config)?;

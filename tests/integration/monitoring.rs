@@ -69,6 +69,10 @@ fn check_unknown_on_failed_source_and_usage_errors() {
     }
     let out = env.run(&["check", "--warn", "96"]);
     assert_eq!(out.stdout, "LICUSAGE UNKNOWN - `warn` (96) is above `crit` (95)\n");
+    env.config("[defaults]\nwarn = 80\n");
+    let empty = env.run(&["check"]);
+    assert_eq!(empty.code, 3);
+    assert!(empty.stdout.starts_with("LICUSAGE UNKNOWN - no sources configured in "), "{}", empty.stdout);
     let mut cmd = env.cmd();
     cmd.args(["--config", "/nonexistent/licusage.toml", "check"]);
     let out = Output::of(cmd);
