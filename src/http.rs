@@ -113,6 +113,9 @@ impl Http {
     /// Send `call`, retrying what is worth retrying, and read the body.
     pub async fn send(&self, call: &Call, timeout: Duration) -> Result<Reply, String> {
         let what = format!("{} {}", call.method, shown(&call.url));
+        // The log names the credentials sent, never their values.
+        let sent: Vec<String> = call.headers.iter().filter(|(_, v)| v.is_sensitive()).map(|(n, _)| format!("{n}: [redacted]")).collect();
+        let logged = if sent.is_empty() { what.clone() } else { format!("{what} ({})", sent.join(", ")) };
         let mut attempt = 0;
         loop {
             let started = Instant::now();
@@ -123,7 +126,7 @@ impl Http {
             match request.send().await {
                 Err(e) => {
                     let message = describe(&e, timeout);
-                    self.log(&what, &format!("failed: {message}"), started);
+                    self.log(&logged, &format!("failed: {message}"), started);
                     if e.is_connect() && attempt < RETRIES {
                         tokio::time::sleep(backoff(attempt)).await;
                         attempt += 1;
@@ -136,7 +139,7 @@ impl Http {
                     if retryable(status) && attempt < RETRIES {
                         let wait = match retry_after(response.headers()) {
                             Some(d) if d > MAX_RETRY_AFTER => {
-                                self.log(&what, &format!("{status}, Retry-After {} s", d.as_secs()), started);
+                                self.log(&logged, &format!("{status}, Retry-After {} s", d.as_secs()), started);
                                 return Err(format!(
                                     "{what}: HTTP {} and Retry-After {} s, more than the {} s licusage waits; try again later",
                                     status.as_u16(),
@@ -147,14 +150,14 @@ impl Http {
                             Some(d) => d,
                             None => backoff(attempt),
                         };
-                        self.log(&what, &format!("{status}, retrying in {} ms", wait.as_millis()), started);
+                        self.log(&logged, &format!("{status}, retrying in {} ms", wait.as_millis()), started);
                         tokio::time::sleep(wait).await;
                         attempt += 1;
                         continue;
                     }
                     if status.is_redirection() {
                         let to = response.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("?");
-                        self.log(&what, &format!("{status}, redirect not followed"), started);
+                        self.log(&logged, &format!("{status}, redirect not followed"), started);
                         return Err(format!(
                             "{what}: redirected to {to}, another host: not followed, so that credentials stay with the configured host"
                         ));
@@ -162,7 +165,7 @@ impl Http {
                     let url = response.url().clone();
                     let headers = response.headers().clone();
                     let body = read_capped(response, timeout).await.map_err(|e| format!("{what}: {e}"))?;
-                    self.log(&what, &format!("{status} ({} bytes)", body.len()), started);
+                    self.log(&logged, &format!("{status} ({} bytes)", body.len()), started);
                     return Ok(Reply { status, headers, body, url });
                 }
             }

@@ -79,7 +79,12 @@ fn veeva_with_a_session_id() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc = out.json();
     assert_eq!(doc["records"].as_array().unwrap().len(), 7);
-    assert!(out.stderr.contains("GET http://127.0.0.1:") && out.stderr.contains("/api/v25.3/objects/licenses -> 200 OK"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("GET http://127.0.0.1:")
+            && out.stderr.contains("/api/v25.3/objects/licenses (authorization: [redacted]) -> 200 OK"),
+        "{}",
+        out.stderr
+    );
     assert_no_secret(&out, &["sid-VAULT-SECRET"]);
 }
 
