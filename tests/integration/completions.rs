@@ -99,19 +99,35 @@ fn bash_completes_commands_flags_and_source_names() {
 }
 
 #[test]
-fn zsh_loads_the_completion_function() {
+fn zsh_completes_commands_and_source_names() {
     let Some(zsh) = tool("zsh") else { return };
     let env = TestEnv::new();
-    let dir = repo("completions");
-    let code = format!(
-        "fpath=('{}' $fpath); autoload -Uz compinit; compinit -u -d '{}/zcompdump'; autoload -Uz _licusage; whence -w _licusage; (( $+functions[_licusage] )) || exit 3; _licusage 2>/dev/null; print loaded",
-        dir.display(),
-        env.dir.path().display()
-    );
-    let out = Command::new(zsh).args(["-f", "-c", &code]).env("HOME", env.dir.path()).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("_licusage: function"), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("loaded"), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let cfg = env.config(&format!("{ALL_KINDS}\n[sources.vault-test]\nkind = \"veeva\"\nfile = \"x.json\"\n"));
+    let capture = repo("tests/integration/zsh_capture.zsh");
+    let complete = |line: &str| -> Vec<String> {
+        // zpty reads block: a completion that never ends must not hang the suite.
+        let out = Command::new("timeout")
+            .arg("30")
+            .arg(&zsh)
+            .arg("-f")
+            .arg(&capture)
+            .arg(repo("completions"))
+            .arg(line)
+            .env("HOME", env.dir.path())
+            .env("TMPDIR", env.dir.path())
+            .env("PATH", path_with(&bin_dir(&env)))
+            .env("LICUSAGE_CONFIG", &cfg)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+    };
+    assert_eq!(complete("licusage hol"), ["holders"]);
+    let names = complete("licusage show --source vault");
+    assert_eq!(names, ["vault-prod", "vault-test"]);
+    let all = complete("licusage check --source ");
+    for want in ["assets", "docs", "esign", "fourd", "vault-prod", "vault-test", "4d", "veeva", "onlyoffice", "leegality", "cpod"] {
+        assert!(all.contains(&want.to_string()), "{want} not in {all:?}");
+    }
 }
 
 #[test]
