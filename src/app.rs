@@ -228,7 +228,8 @@ fn check(options: &Options, sources: &[String], filter: &RecordFilter, overrides
         Err(_) if output::stdout_closed() => ExitCode::SUCCESS,
         Err(e) => {
             let message = format!("{e:#}").replace('\n', " ");
-            println!("LICUSAGE UNKNOWN - {message}");
+            let mut out = output::stdout();
+            let _ = writeln!(out, "LICUSAGE UNKNOWN - {message}").and_then(|_| out.flush());
             ExitCode::from(State::Unknown.code())
         }
     }
