@@ -325,10 +325,12 @@ fn sources(options: &Options) -> Result<Exit> {
             writeln!(out)?;
         }
         Format::Csv => {
-            writeln!(out, "name,kind,reads")?;
+            let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(&mut out);
+            w.write_record(["name", "kind", "reads"])?;
             for s in &config.sources {
-                writeln!(out, "{},{},{}", csv_field(&s.name), s.kind(), csv_field(&s.origin()))?;
+                w.write_record([s.name.as_str(), s.kind(), &s.origin()])?;
             }
+            w.flush()?;
         }
         Format::Table | Format::Prometheus => {
             let name_w = config.sources.iter().map(|s| s.name.len()).max().unwrap_or(0).max(4);
@@ -364,14 +366,6 @@ fn source_names(options: &Options) -> Result<Exit> {
     }
     out.flush()?;
     Ok(Exit::Ok)
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 fn config_check(options: &Options) -> Result<Exit> {

@@ -110,7 +110,7 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
         match result {
             Ok(records) => {
                 for mut record in records {
-                    if !source.wants(&record.product, &record.metric) || !filter.matches(&record.product, &record.metric) {
+                    if !kept(source, filter, &record.product, &record.metric) {
                         continue;
                     }
                     record.source = source.name.clone();
@@ -125,6 +125,12 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     }
     report.records.sort_by(|a, b| (&a.source, &a.product, &a.metric).cmp(&(&b.source, &b.product, &b.metric)));
     report
+}
+
+/// Whether a series passes the source's `include`/`exclude` and the command
+/// line's `--product`/`--metric`: the same rule for records and holders.
+fn kept(source: &Source, filter: &RecordFilter, product: &str, metric: &str) -> bool {
+    source.wants(product, metric) && filter.matches(product, metric)
 }
 
 async fn read_stdin() -> Arc<Result<Vec<u8>, String>> {
@@ -173,7 +179,7 @@ async fn parse(
     let parsed = tokio::task::spawn_blocking(move || {
         let mut on_holder = |mut h: Holder| {
             if let Some((sink, _, filter)) = &holders {
-                if source.wants(&h.product, &h.metric) && filter.matches(&h.product, &h.metric) {
+                if kept(&source, filter, &h.product, &h.metric) {
                     h.source = source.name.clone();
                     h.kind = source.kind().to_string();
                     sink(h);
