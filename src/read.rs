@@ -31,8 +31,9 @@ pub struct ReadOptions {
     /// A spinner on stderr while slow sources are read (only on a terminal).
     pub progress: bool,
     /// Read holders too (fetching cPod assignments), each handed to the sink
-    /// stamped and filtered; sources then parse one at a time, so that each
-    /// source's holders arrive together.
+    /// stamped and filtered; sources are still fetched concurrently but then
+    /// parsed one at a time in the order they were selected, so that each
+    /// source's holders arrive together and a report is the same on every run.
     pub holders: Option<HolderSink>,
 }
 
@@ -64,14 +65,16 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
         false => None,
     };
     let progress = Progress::start(options.progress, sources.len());
-    let parse_lock = Arc::new(std::sync::Mutex::new(()));
+    let turns = Turns::default();
     let mut tasks = tokio::task::JoinSet::new();
     for (index, source) in sources.iter().enumerate() {
         let source = (*source).clone();
         let stdin = if stdin_reader.as_deref() == Some(source.name.as_str()) { stdin.clone() } else { None };
         let http = http.clone();
         let timeout = options.timeout.or(source.timeout).unwrap_or(config.timeout);
-        let holders = options.holders.clone().map(|sink| (sink, parse_lock.clone(), filter.clone()));
+        let holders = options.holders.clone().map(|sink| (sink, filter.clone()));
+        // Taken before the task starts, so that it is given back however the task ends.
+        let ticket = turns.ticket(index);
         tasks.spawn(async move {
             let want_holders = holders.is_some();
             let payloads = match (&source.file, http) {
@@ -83,9 +86,14 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
                 (None, None) => Err("no `file` and no HTTP client".to_string()),
             };
             let result = match payloads {
+                Ok(payloads) if want_holders => {
+                    ticket.wait().await;
+                    parse(source, payloads, holders).await
+                }
                 Ok(payloads) => parse(source, payloads, holders).await,
                 Err(e) => Err(e),
             };
+            drop(ticket);
             (index, result)
         });
     }
@@ -166,11 +174,7 @@ async fn from_files(source: &Source, input: &Input, stdin: Stdin, want_holders: 
 
 /// Parse off the async workers (a large export is CPU work), handing holders
 /// to the sink stamped with the source and filtered like its records.
-async fn parse(
-    source: Source,
-    payloads: Payloads,
-    holders: Option<(HolderSink, Arc<std::sync::Mutex<()>>, RecordFilter)>,
-) -> Result<Vec<Record>, String> {
+async fn parse(source: Source, payloads: Payloads, holders: Option<(HolderSink, RecordFilter)>) -> Result<Vec<Record>, String> {
     let origin = match payloads.main.first() {
         Some(Body::File(path)) => format!("{}: ", path.display()),
         _ if source.file == Some(Input::Stdin) => "stdin: ".to_string(),
@@ -178,7 +182,7 @@ async fn parse(
     };
     let parsed = tokio::task::spawn_blocking(move || {
         let mut on_holder = |mut h: Holder| {
-            if let Some((sink, _, filter)) = &holders {
+            if let Some((sink, filter)) = &holders {
                 if kept(&source, filter, &h.product, &h.metric) {
                     h.source = source.name.clone();
                     h.kind = source.kind().to_string();
@@ -186,13 +190,57 @@ async fn parse(
                 }
             }
         };
-        // One source's holders at a time, so that they come out together.
-        let _turn = holders.as_ref().map(|(_, lock, _)| lock.lock());
         source.vendor.parse(&payloads, &source.settings, &mut on_holder)
     })
     .await
     .map_err(|e| format!("internal error: {e}"))?;
     parsed.map_err(|e| format!("{origin}{e}"))
+}
+
+/// Whose turn it is to parse when holders are streamed: sources in the order
+/// they were selected. A source that is done (parsed, failed, or its task
+/// gone) gives its turn back through its ticket's `Drop`, so a failure never
+/// leaves the sources after it waiting.
+#[derive(Clone, Default)]
+struct Turns(Arc<tokio::sync::watch::Sender<TurnState>>);
+
+#[derive(Default)]
+struct TurnState {
+    /// The first source not done yet.
+    next: usize,
+    /// Sources done out of order, waiting for `next` to reach them.
+    done: std::collections::BTreeSet<usize>,
+}
+
+struct Ticket {
+    turns: Turns,
+    index: usize,
+}
+
+impl Turns {
+    fn ticket(&self, index: usize) -> Ticket {
+        Ticket { turns: self.clone(), index }
+    }
+}
+
+impl Ticket {
+    /// Until every source before this one is done.
+    async fn wait(&self) {
+        let mut state = self.turns.0.subscribe();
+        // The sender lives in this ticket, so the channel cannot close under us.
+        let _ = state.wait_for(|s| s.next >= self.index).await;
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        self.turns.0.send_modify(|s| {
+            s.done.insert(self.index);
+            while s.done.remove(&s.next) {
+                s.next += 1;
+            }
+        });
+    }
 }
 
 /// A spinner on stderr, only on a terminal and only once reading has taken a

@@ -1,5 +1,7 @@
 //! `licusage holders`: who holds the seats, which are idle, redacted reports.
 
+use std::time::Duration;
+
 use crate::env::{fixture, Output, TestEnv, ALL_KINDS};
 
 fn holders_of(out: &Output) -> Vec<serde_json::Value> {
@@ -151,4 +153,31 @@ fn a_failing_source_is_listed_and_the_others_still_stream() {
     cmd.arg("--config").arg(env.path("config.toml")).args(["holders", "--source", "vault-prod"]);
     let vault = Output::of(cmd);
     assert!(vault.stderr.contains("source `vault-prod` (veeva) does not say who holds its seats"), "{}", vault.stderr);
+}
+
+#[test]
+fn holders_come_in_source_order_however_the_reads_race() {
+    use wiremock::matchers::method;
+    use wiremock::Mock;
+    // The first source answers slowly, the second is a file read at once:
+    // still every row of the first comes before any of the second, on every run.
+    let server = crate::live::Server::start();
+    server.mount(
+        Mock::given(method("GET")).respond_with(crate::live::json_file("4d/license-usage.json").set_delay(Duration::from_millis(800))),
+    );
+    let env = TestEnv::new();
+    env.config(&format!(
+        "[sources.a-slow]\nkind = \"4d\"\nurl = \"{}\"\n\n[sources.b-file]\nkind = \"cpod\"\nfile = \"{}\"\nassignments_file = \"{}\"\n\n[sources.c-broken]\nkind = \"cpod\"\nfile = \"{}\"\nassignments_file = \"{}\"\n",
+        server.url(),
+        fixture("cpod/licenses.json").display(),
+        fixture("cpod/licenses.assignments.json").display(),
+        fixture("cpod/licenses.json").display(),
+        fixture("cpod/bad-truncated.json").display(),
+    ));
+    let out = env.run(&["holders", "--format", "csv"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let sources: Vec<&str> = out.stdout.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert!(sources.first() == Some(&"a-slow") && sources.contains(&"b-file"), "{sources:?}");
+    assert!(sources.windows(2).all(|w| w[0] <= w[1]), "rows out of source order: {sources:?}");
+    assert!(out.stderr.contains("c-broken"), "{}", out.stderr);
 }
