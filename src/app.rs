@@ -166,18 +166,23 @@ fn holders(options: &Options, sources: &[String], filter: &RecordFilter, idle: O
     }
     let writer = Arc::new(Mutex::new(HolderWriter::new(format, Box::new(output::stdout()), now)?));
     let sink_writer = writer.clone();
-    let sink: HolderSink = Arc::new(move |mut h| {
-        h.age(now);
-        if idle.is_some_and(|days| !h.idle_for(days)) {
-            return;
-        }
-        if redact {
-            h.redact();
-        }
-        if let Ok(mut w) = sink_writer.lock() {
-            w.push(h);
-        }
-    });
+    let sink = HolderSink {
+        wanted: Arc::new(move |h| {
+            h.age(now);
+            if idle.is_some_and(|days| !h.idle_for(days)) {
+                return false;
+            }
+            if redact {
+                h.redact();
+            }
+            true
+        }),
+        write: Arc::new(move |h| {
+            if let Ok(mut w) = sink_writer.lock() {
+                w.push(h);
+            }
+        }),
+    };
     let report = read_with(options, &config, &chosen, filter, now, Some(sink))?;
     let writer = Arc::try_unwrap(writer).map_err(|_| anyhow::anyhow!("internal error: holder output still in use"))?;
     let writer = writer.into_inner().map_err(|_| anyhow::anyhow!("internal error: holder output poisoned"))?;

@@ -9,6 +9,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 use crate::config::{Source, SourceSettings};
+use crate::holder::Sink;
 use crate::http::{self, Call, Http, Reply};
 use crate::secret::Secret;
 use crate::vendors::wire::PayloadError;
@@ -88,7 +89,7 @@ impl Fetch<'_> {
             404 => " (check `url`)",
             _ => "",
         };
-        match vendor.parse(&Payloads::one(reply.body), self.settings(), &mut |_| {}) {
+        match vendor.parse(&Payloads::one(reply.body), self.settings(), &mut Sink::new(&|_| false, &mut |_| {})) {
             Err(PayloadError::Vendor(message)) => Err(format!("{status} from {url}: {message}")),
             _ => Err(format!("{status} from {url}{hint}")),
         }

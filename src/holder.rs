@@ -1,15 +1,20 @@
 //! Who holds a seat: a 4D session, an ONLYOFFICE quota user, a cPod assignment.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+/// One row of `licusage holders`. The strings every row of a series shares
+/// are reference-counted, not copied: an export has a million rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Holder {
-    pub source: String,
-    pub kind: String,
-    pub product: String,
-    pub metric: String,
+    pub source: Arc<str>,
+    pub kind: &'static str,
+    pub product: Arc<str>,
+    pub metric: Arc<str>,
     /// The identity holding the seat: user name, user id or assignee id.
     pub holder: String,
     /// Session type (4D), `user`/`viewer` (ONLYOFFICE), assignee type (cPod).
@@ -24,7 +29,7 @@ pub struct Holder {
     /// Whether the seat was never used; only where the vendor records use.
     pub never_used: Option<bool>,
     pub expires_at: Option<DateTime<Utc>>,
-    pub details: Map<String, Value>,
+    pub details: BTreeMap<&'static str, Value>,
     /// Whether the vendor records use at all (cPod's `last_used_at`), so that
     /// no `last_used_at` means never used rather than unknown.
     #[serde(skip)]
@@ -32,10 +37,10 @@ pub struct Holder {
 }
 
 impl Holder {
-    pub fn new(product: impl Into<String>, metric: impl Into<String>, holder: impl Into<String>) -> Self {
+    pub fn new(product: impl Into<Arc<str>>, metric: impl Into<Arc<str>>, holder: impl Into<String>) -> Self {
         Holder {
-            source: String::new(),
-            kind: String::new(),
+            source: Arc::from(""),
+            kind: "",
             product: product.into(),
             metric: metric.into(),
             holder: holder.into(),
@@ -45,7 +50,7 @@ impl Holder {
             idle_days: None,
             never_used: None,
             expires_at: None,
-            details: Map::new(),
+            details: BTreeMap::new(),
             tracks_use: false,
         }
     }
@@ -69,15 +74,45 @@ impl Holder {
         let digest = ring::digest::digest(&ring::digest::SHA256, format!("licusage:{}", self.holder).as_bytes());
         let hex: String = digest.as_ref().iter().take(5).map(|b| format!("{b:02x}")).collect();
         self.holder = format!("u-{hex}");
-        self.details.retain(|k, _| matches!(k.as_str(), "host_type" | "state" | "license_id"));
+        self.details.retain(|k, _| matches!(*k, "host_type" | "state" | "license_id"));
     }
 
-    pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
+    pub fn detail(mut self, key: &'static str, value: impl Into<Value>) -> Self {
         let value = value.into();
         if !value.is_null() {
-            self.details.insert(key.to_string(), value);
+            self.details.insert(key, value);
         }
         self
+    }
+}
+
+/// Finishes a holder and says whether it goes out.
+pub type Wanted<'a> = dyn Fn(&mut Holder) -> bool + Sync + 'a;
+
+/// Where a vendor hands the holders it reads. `wanted` finishes a holder
+/// (stamps, ages, redacts) and says whether it goes out; it may run on the
+/// threads that parse a large export. `emit` writes it out, in the order read.
+pub struct Sink<'a> {
+    wanted: &'a Wanted<'a>,
+    emit: &'a mut dyn FnMut(Holder),
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(wanted: &'a Wanted<'a>, emit: &'a mut dyn FnMut(Holder)) -> Self {
+        Sink { wanted, emit }
+    }
+
+    /// Hand on one holder, if it is wanted.
+    pub fn push(&mut self, mut h: Holder) {
+        if (self.wanted)(&mut h) {
+            (self.emit)(h);
+        }
+    }
+
+    /// The two halves, for a vendor that builds holders on several threads:
+    /// it calls `wanted` where it builds them and `emit` in order.
+    pub fn split(&mut self) -> (&'a Wanted<'a>, &mut dyn FnMut(Holder)) {
+        (self.wanted, &mut *self.emit)
     }
 }
 
@@ -118,6 +153,6 @@ mod tests {
             c.redact();
             c.holder
         });
-        assert_eq!(a.details.keys().collect::<Vec<_>>(), ["host_type"]);
+        assert_eq!(a.details.keys().copied().collect::<Vec<_>>(), ["host_type"]);
     }
 }

@@ -5,6 +5,7 @@
 use proptest::prelude::*;
 
 use crate::config::SourceSettings;
+use crate::holder::Sink;
 use crate::output::{self, Format, Style};
 use crate::read::Report;
 use crate::record::{evaluate, Record, Status, Thresholds};
@@ -117,7 +118,7 @@ proptest! {
     fn any_bytes_parse_or_error(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         for vendor in VENDORS {
             let payloads = Payloads { main: vec![Body::Bytes(bytes.clone())], assignments: Some(vec![Body::Bytes(bytes.clone())]) };
-            let _ = vendor.parse(&payloads, &SourceSettings::default(), &mut |_| {});
+            let _ = vendor.parse(&payloads, &SourceSettings::default(), &mut Sink::new(&|_| true, &mut |_| {}));
         }
     }
 
@@ -126,7 +127,7 @@ proptest! {
         let text = serde_json::to_vec(&value).unwrap_or_default();
         for vendor in VENDORS {
             let payloads = Payloads { main: vec![Body::Bytes(text.clone())], assignments: Some(vec![Body::Bytes(text.clone())]) };
-            let _ = vendor.parse(&payloads, &SourceSettings::default(), &mut |_| {});
+            let _ = vendor.parse(&payloads, &SourceSettings::default(), &mut Sink::new(&|_| true, &mut |_| {}));
         }
     }
 }

@@ -11,15 +11,21 @@ use tokio::io::AsyncReadExt;
 
 use crate::config::{Config, Input, Source};
 use crate::fetch::Fetch;
-use crate::holder::Holder;
+use crate::holder::{Holder, Sink};
 use crate::http::Http;
 use crate::output::SourceError;
 use crate::record::{evaluate, Record};
 use crate::select::RecordFilter;
 use crate::vendors::{Body, Payloads};
 
-/// Where holders go as they are read.
-pub type HolderSink = Arc<dyn Fn(Holder) + Send + Sync>;
+/// Where holders go as they are read: `wanted` finishes each one and says
+/// whether it goes out (it runs on the threads that parse, so a large export
+/// is filtered on every core); `write` takes the wanted ones, in order.
+#[derive(Clone)]
+pub struct HolderSink {
+    pub wanted: Arc<dyn Fn(&mut Holder) -> bool + Send + Sync>,
+    pub write: Arc<dyn Fn(Holder) + Send + Sync>,
+}
 
 /// How to read.
 #[derive(Clone, Default)]
@@ -181,16 +187,21 @@ async fn parse(source: Source, payloads: Payloads, holders: Option<(HolderSink, 
         _ => String::new(),
     };
     let parsed = tokio::task::spawn_blocking(move || {
-        let mut on_holder = |mut h: Holder| {
-            if let Some((sink, filter)) = &holders {
-                if kept(&source, filter, &h.product, &h.metric) {
-                    h.source = source.name.clone();
-                    h.kind = source.kind().to_string();
-                    sink(h);
-                }
+        let name: Arc<str> = Arc::from(source.name.as_str());
+        let wanted = |h: &mut Holder| match &holders {
+            Some((sink, filter)) if kept(&source, filter, &h.product, &h.metric) && (sink.wanted)(h) => {
+                h.source = name.clone();
+                h.kind = source.kind();
+                true
+            }
+            _ => false,
+        };
+        let mut write = |h: Holder| {
+            if let Some((sink, _)) = &holders {
+                (sink.write)(h);
             }
         };
-        source.vendor.parse(&payloads, &source.settings, &mut on_holder)
+        source.vendor.parse(&payloads, &source.settings, &mut Sink::new(&wanted, &mut write))
     })
     .await
     .map_err(|e| format!("internal error: {e}"))?;

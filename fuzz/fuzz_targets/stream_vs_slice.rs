@@ -1,15 +1,20 @@
 //! The file path (items parsed in place from 1 MiB chunks, `vendors/stream.rs`)
 //! against the in-memory path (`serde_json::from_slice` on the whole document):
-//! the same records, the same holders, the same error.
+//! the same records, the same holders, the same error; lists cut into
+//! segments of 16 bytes parsed on worker threads.
 #![no_main]
 
 use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
 use licusage::config::SourceSettings;
+use licusage::holder::Sink;
 use licusage::vendors::{find, Body, Payloads};
 
 fuzz_target!(|data: &[u8]| {
+    // Segments of a few bytes, so that small inputs go through the worker
+    // threads and their guesses at item boundaries too.
+    licusage::vendors::set_segment_size(16);
     let dir = std::env::temp_dir().join(format!("licusage-fuzz-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join("payload.json");
@@ -23,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         let run = |body: Body| {
             let mut holders = Vec::new();
             let payloads = Payloads { main: vec![body.clone()], assignments: Some(vec![body]) };
-            let records = vendor.parse(&payloads, &SourceSettings::default(), &mut |h| holders.push(h));
+            let records = vendor.parse(&payloads, &SourceSettings::default(), &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
             (records.map_err(|e| e.to_string()), holders)
         };
         let (from_file, file_holders) = run(Body::File(path.clone()));

@@ -80,10 +80,10 @@ impl HolderWriter {
                 out.write_all(b"\n")?;
             }
             Sink::Csv(w) => w.write_record([
-                h.source.as_str(),
-                h.kind.as_str(),
-                h.product.as_str(),
-                h.metric.as_str(),
+                &h.source,
+                h.kind,
+                &h.product,
+                &h.metric,
                 h.holder.as_str(),
                 h.holder_type.as_deref().unwrap_or(""),
                 &time(h.since),
@@ -142,9 +142,9 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
             };
             let place: Vec<&str> = ["machine", "ip"].iter().filter_map(|k| h.details.get(*k).and_then(|v| v.as_str())).collect();
             b.push_record([
-                h.source.clone(),
-                h.product.clone(),
-                h.metric.clone(),
+                h.source.to_string(),
+                h.product.to_string(),
+                h.metric.to_string(),
                 h.holder.clone(),
                 h.holder_type.clone().unwrap_or_else(|| "—".into()),
                 when(h.since),

@@ -5,16 +5,17 @@
 //! in an envelope (see `wire::for_each`).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 
-use super::wire::{decode, decode_pages, for_each, opt_time, page_info, Count, PayloadError};
+use super::wire::{decode, decode_pages, for_each_map, opt_time, page_info, Count, PayloadError};
 use super::{Body, Payloads, Vendor};
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
-use crate::holder::Holder;
+use crate::holder::{Holder, Sink};
 use crate::http::Call;
 use crate::record::{Record, Status};
 use crate::secret::Secret;
@@ -179,13 +180,14 @@ impl Vendor for Cpod {
         ]
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut dyn FnMut(Holder)) -> Result<Vec<Record>, PayloadError> {
+    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         let licenses: Vec<License> = decode_pages(&payloads.main, "")?;
         let mut records = Vec::new();
-        let mut by_id: HashMap<&str, &License> = HashMap::new();
+        // Each license's product and metric, shared by all its holders.
+        let mut by_id: HashMap<&str, (Arc<str>, Arc<str>)> = HashMap::new();
         for lic in licenses.iter().filter(|l| !l.deleted()) {
             if let Some(id) = &lic.id {
-                by_id.insert(id, lic);
+                by_id.insert(id, (Arc::from(lic.product_name.as_str()), Arc::from(lic.metric())));
             }
             let mut rec = Record::new(&lic.product_name, lic.metric(), Some(lic.used_seats), lic.limit()).expires(lic.expiry_date);
             if let (Some(given), Some(_)) = (lic.available_seats, rec.limit) {
@@ -207,14 +209,15 @@ impl Vendor for Cpod {
         }
 
         if let Some(pages) = &payloads.assignments {
-            for_each(pages, "assignments", &mut |a: Assignment| {
+            // Built, and kept or dropped, on the parsing threads; handed on here, in order.
+            let (wanted, emit) = holders.split();
+            let holder = |a: Assignment| -> Option<Holder> {
                 if !a.active() {
-                    return;
+                    return None;
                 }
-                let license = a.license_id.as_deref().and_then(|id| by_id.get(id));
-                let (product, metric) = match license {
-                    Some(l) => (l.product_name.clone(), l.metric().to_string()),
-                    None => (a.license_id.clone().unwrap_or_else(|| "(unknown license)".into()), "seats".into()),
+                let (product, metric) = match a.license_id.as_deref().and_then(|id| by_id.get(id)) {
+                    Some((product, metric)) => (product.clone(), metric.clone()),
+                    None => (Arc::from(a.license_id.as_deref().unwrap_or("(unknown license)")), Arc::from("seats")),
                 };
                 // Moved, not copied: a million of these go through here.
                 let Assignment { id, license_id, assignee_id, assignee_type, assigned_at, expires_at, last_used_at, asset_id, .. } = a;
@@ -227,8 +230,9 @@ impl Vendor for Cpod {
                 h.last_used_at = last_used_at;
                 h.expires_at = expires_at;
                 h.tracks_use = true;
-                holders(h);
-            })?;
+                wanted(&mut h).then_some(h)
+            };
+            for_each_map(pages, "assignments", &holder, emit)?;
         }
         Ok(records)
     }

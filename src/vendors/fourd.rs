@@ -7,7 +7,7 @@ use super::wire::{for_each, Count, PayloadError, Timestamp};
 use super::{Payloads, Vendor};
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
-use crate::holder::Holder;
+use crate::holder::{Holder, Sink};
 use crate::http::Call;
 use crate::record::Record;
 
@@ -98,7 +98,7 @@ impl Product {
 fn holder(item: RetainedLicense) -> Holder {
     let s = item.session.as_ref();
     let name = s.and_then(|s| s.user_name.clone()).unwrap_or_else(|| "(unknown)".into());
-    let mut h = Holder::new(&item.product_name, "licenses", name)
+    let mut h = Holder::new(item.product_name.as_str(), "licenses", name)
         .detail("machine", s.and_then(|s| s.machine_name.clone()))
         .detail("system_user", s.and_then(|s| s.system_user_name.clone()))
         .detail("ip", s.and_then(|s| s.ip_address.clone()))
@@ -133,7 +133,7 @@ impl Vendor for FourD {
         &["token", "token_env", "token_command", "username", "password", "password_env", "password_command"]
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut dyn FnMut(Holder)) -> Result<Vec<Record>, PayloadError> {
+    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         // One record per product, in order of first appearance; each element is
         // a holder, handed on as it is read.
         let mut products: Vec<Product> = Vec::new();
@@ -142,7 +142,7 @@ impl Vendor for FourD {
                 Some(p) => p.add(&item),
                 None => products.push(Product::new(&item)),
             }
-            holders(holder(item));
+            holders.push(holder(item));
         })?;
         let mut records = Vec::new();
         for p in &products {

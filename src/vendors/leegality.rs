@@ -6,7 +6,7 @@ use super::wire::{decode_body, opt_count, PayloadError};
 use super::{Payloads, Vendor};
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
-use crate::holder::Holder;
+use crate::holder::Sink;
 use crate::http::Call;
 use crate::record::Record;
 
@@ -92,7 +92,7 @@ impl Vendor for Leegality {
         &["license_id", "environment", "token", "token_env", "token_command"]
     }
 
-    fn parse(&self, payloads: &Payloads, settings: &SourceSettings, holders: &mut dyn FnMut(Holder)) -> Result<Vec<Record>, PayloadError> {
+    fn parse(&self, payloads: &Payloads, settings: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         let r: Response = decode_body(payloads.first()?)?;
         let failed = r.errors.as_ref().is_some_and(|e| !e.is_empty()) || r.code.as_deref().is_some_and(|c| c.contains("ERR"));
         let data = match (&r.data, failed) {

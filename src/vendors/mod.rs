@@ -12,9 +12,11 @@ pub mod wire;
 
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
-use crate::holder::Holder;
+use crate::holder::Sink;
 use crate::record::Record;
 
+#[doc(hidden)]
+pub use stream::set_segment_size;
 pub use wire::Body;
 
 /// What a source's payloads are: the main document (one per page when the API
@@ -57,12 +59,7 @@ pub trait Vendor: Sync {
     /// Records from the payloads, and each holder handed to `holders` as it is
     /// read (a million cPod assignments never sit in memory at once): a pure
     /// function of its input, shared by files, stdin and the network.
-    fn parse(
-        &self,
-        payloads: &Payloads,
-        settings: &SourceSettings,
-        holders: &mut dyn FnMut(Holder),
-    ) -> Result<Vec<Record>, wire::PayloadError>;
+    fn parse(&self, payloads: &Payloads, settings: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, wire::PayloadError>;
     /// The payloads from the vendor's API: which requests, with which
     /// credentials, in which order. Retries, timeouts and limits are the HTTP
     /// layer's.
@@ -110,7 +107,7 @@ mod tests {
                 let settings = SourceSettings { license_id: Some("bd82845c-897b-4022-b5f7-679905c1979b".into()), ..Default::default() };
                 let payloads = Payloads { main: vec![Body::Bytes(main)], assignments: assignments.map(|a| vec![Body::Bytes(a)]) };
                 let mut holders = Vec::new();
-                let parsed = vendor.parse(&payloads, &settings, &mut |h| holders.push(h));
+                let parsed = vendor.parse(&payloads, &settings, &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
                 let name = format!("{}__{}", vendor.kind(), path.file_stem().unwrap_or_default().to_string_lossy());
                 let value = match parsed {
                     Ok(records) => serde_json::json!({"records": records, "holders": holders}),

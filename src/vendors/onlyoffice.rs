@@ -8,7 +8,7 @@ use super::wire::{decode_body, opt_count, opt_time, PayloadError, Timestamp};
 use super::{Payloads, Vendor};
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
-use crate::holder::Holder;
+use crate::holder::{Holder, Sink};
 use crate::http::Call;
 use crate::record::{Record, Status};
 use crate::secret::Secret;
@@ -109,7 +109,7 @@ impl Vendor for OnlyOffice {
         &["jwt_secret", "jwt_secret_env", "jwt_secret_command", "jwt_header"]
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut dyn FnMut(Holder)) -> Result<Vec<Record>, PayloadError> {
+    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         let r: Response = decode_body(payloads.first()?)?;
         if r.error != 0 {
             return Err(PayloadError::Vendor(format!("ONLYOFFICE error {}: {}", r.error, error_meaning(r.error))));
@@ -158,7 +158,7 @@ impl Vendor for OnlyOffice {
                 let mut h = Holder::new("docs", metric, &u.userid);
                 h.holder_type = Some(if metric == "users" { "editor" } else { "viewer" }.to_string());
                 h.expires_at = u.expire.map(|t| t.0);
-                holders(h);
+                holders.push(h);
             }
         }
         Ok(records)

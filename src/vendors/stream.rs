@@ -1,5 +1,5 @@
 //! Reading the items of a large JSON list from a file in bounded memory, at
-//! the speed of `serde_json::from_slice`.
+//! the speed of `serde_json::from_slice`, on every core.
 //!
 //! `serde_json::from_reader` parses a file in constant memory but reads it
 //! byte by byte, about half the speed of `from_slice` (measured: 535 ms
@@ -10,14 +10,42 @@
 //! an object, as `wire::Items` reads it) is walked here, bracket by bracket.
 //! The envelope's bytes, with the list emptied, are parsed too, so that a
 //! malformed envelope is not taken for a good one. Anything unexpected
-//! returns `None`, and the caller parses the file again the exact way, which
+//! returns `Err`, and the caller parses the file again the exact way, which
 //! names the error and where it is.
+//!
+//! A long list of objects is cut into segments at what looks like a boundary
+//! between two items (`}` `,` `{"`), and worker threads parse and map the
+//! segments while this thread hands the results on in order. A guess is only
+//! trusted once the segment before it, parsed from a trusted start, ends
+//! exactly there; a wrong guess (the pattern inside a string) or anything odd
+//! in a segment sends the rest of the list back to the one-thread path, from
+//! the last item known good. So the items, their order and the errors are
+//! those of the one-thread path, whatever the input.
 
+use std::collections::VecDeque;
 use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 const CHUNK: usize = 1 << 20;
+/// How far past a segment's target size to look for a boundary before giving
+/// up on segments (a list of scalars or of arrays has none).
+const MAX_SEARCH: usize = 4 << 20;
+/// Read past a segment's size to find its end.
+const LOOKAHEAD: usize = 64 << 10;
+
+/// Bytes per segment handed to a worker (tests make it small).
+static SEGMENT: AtomicUsize = AtomicUsize::new(1 << 20);
+
+/// Set the segment size, so that tests and fuzzing reach the parallel path
+/// with small inputs.
+#[doc(hidden)]
+pub fn set_segment_size(bytes: usize) {
+    SEGMENT.store(bytes.max(1), Ordering::Relaxed);
+}
 /// The envelope kept for checking: far more than any real one.
 const MAX_SKELETON: usize = 1 << 20;
 
@@ -39,11 +67,44 @@ enum ListState {
 
 const LIST_KEYS: [&[u8]; 4] = [b"data", b"items", b"results", b"result"];
 
-/// Call `f` with each item of the list in `reader`. `None` when the input is
-/// not what this fast path handles cleanly (the caller then parses it the
-/// exact way, which also finds the error); items delivered before that stay
-/// delivered.
-pub fn for_each_item<T: DeserializeOwned>(mut reader: impl Read, f: &mut dyn FnMut(T)) -> Option<()> {
+/// Hand each item of the list in `reader` to `map` (on any thread), and what
+/// it returns to `emit` (on this one), in order. `Err(n)` when the input is
+/// not what this fast path handles cleanly: the first `n` items were taken,
+/// and the caller parses the file again the exact way, which finds the error
+/// (or the rest of the items).
+pub fn for_each_item<T, R>(mut reader: impl Read, map: &(dyn Fn(T) -> Option<R> + Sync), emit: &mut dyn FnMut(R)) -> Result<(), usize>
+where
+    T: DeserializeOwned,
+    R: Send,
+{
+    with_segments(&mut reader, SEGMENT.load(Ordering::Relaxed), map, emit)
+}
+
+fn with_segments<T, R>(
+    reader: &mut dyn Read,
+    segment: usize,
+    map: &(dyn Fn(T) -> Option<R> + Sync),
+    emit: &mut dyn FnMut(R),
+) -> Result<(), usize>
+where
+    T: DeserializeOwned,
+    R: Send,
+{
+    let mut taken = 0;
+    walk(reader, segment, map, emit, &mut taken).ok_or(taken)
+}
+
+fn walk<T, R>(
+    reader: &mut dyn Read,
+    segment: usize,
+    map: &(dyn Fn(T) -> Option<R> + Sync),
+    emit: &mut dyn FnMut(R),
+    taken: &mut usize,
+) -> Option<()>
+where
+    T: DeserializeOwned,
+    R: Send,
+{
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK * 2);
     let mut skeleton: Vec<u8> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -58,6 +119,7 @@ pub fn for_each_item<T: DeserializeOwned>(mut reader: impl Read, f: &mut dyn FnM
     let mut pos = 0; // next byte of `buf` to look at
     let mut kept = 0; // envelope bytes before this are in the skeleton
     let mut eof = false;
+    let mut segments = true;
     loop {
         // Drop what is done with; keep an unfinished key or item.
         let mut keep_from = kept.min(pos);
@@ -101,13 +163,29 @@ pub fn for_each_item<T: DeserializeOwned>(mut reader: impl Read, f: &mut dyn FnM
                     }
                     b',' | b']' => return None,
                     _ if list == ListState::AfterItem => return None, // a missing comma
+                    _ if segments => {
+                        // Once per list: the rest of it on every core, back
+                        // here from the last item known good.
+                        segments = false;
+                        let before = *taken;
+                        let rest = buf.split_off(pos);
+                        buf = in_segments(rest, reader, &mut eof, segment, map, emit, taken);
+                        (pos, kept, string_start) = (0, 0, 0);
+                        if *taken > before {
+                            list = ListState::AfterComma;
+                        }
+                        continue;
+                    }
                     _ => {
                         // An item: serde_json parses it where it lies.
                         let mut items = serde_json::Deserializer::from_slice(&buf[pos..]).into_iter::<T>();
                         match items.next() {
                             Some(Ok(item)) => {
                                 pos += items.byte_offset();
-                                f(item);
+                                *taken += 1;
+                                if let Some(r) = map(item) {
+                                    emit(r);
+                                }
                                 list = ListState::AfterItem;
                             }
                             Some(Err(e)) if e.is_eof() && !eof => {
@@ -203,13 +281,218 @@ pub fn for_each_item<T: DeserializeOwned>(mut reader: impl Read, f: &mut dyn FnM
     Some(())
 }
 
+/// What a worker made of one segment.
+struct Parsed<R> {
+    /// What `map` returned for the items parsed, in order.
+    out: Vec<R>,
+    /// Items parsed.
+    items: usize,
+    /// `None` when the segment held whole items each followed by a comma and
+    /// nothing else; otherwise the offset of the first item not parsed.
+    stopped_at: Option<usize>,
+}
+
+type Job<R> = (Arc<Vec<u8>>, SyncSender<Parsed<R>>);
+/// A segment cut, and where its result will come.
+type Pending<R> = (Arc<Vec<u8>>, Receiver<Parsed<R>>);
+
+/// The list from `rest` (which starts at an item) in segments on worker
+/// threads. Returns the bytes from the first item not taken, for the
+/// one-thread path to go on with: the list's last segment, or everything from
+/// a segment that did not parse cleanly.
+fn in_segments<T, R>(
+    mut rest: Vec<u8>,
+    reader: &mut dyn Read,
+    eof: &mut bool,
+    segment: usize,
+    map: &(dyn Fn(T) -> Option<R> + Sync),
+    emit: &mut dyn FnMut(R),
+    taken: &mut usize,
+) -> Vec<u8>
+where
+    T: DeserializeOwned,
+    R: Send,
+{
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if workers < 2 {
+        return rest;
+    }
+    // No threads for a list too short to cut.
+    let Some(first) = cut(&mut rest, segment, reader, eof) else { return rest };
+    let mut first = Some(first);
+    let in_flight = workers * 2;
+    let (jobs, queue) = sync_channel::<Job<R>>(in_flight);
+    let queue = Mutex::new(queue);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let queue = &queue;
+            scope.spawn(move || loop {
+                let job = match queue.lock() {
+                    Ok(q) => q.recv(),
+                    Err(_) => return,
+                };
+                let Ok((data, done)) = job else { return };
+                let _ = done.send(parse_segment(&data, map));
+            });
+        }
+        let mut pending: VecDeque<Pending<R>> = VecDeque::new();
+        let mut cutting = true;
+        loop {
+            while cutting && pending.len() < in_flight {
+                match first.take().or_else(|| cut(&mut rest, segment, reader, eof)) {
+                    Some(data) => {
+                        let data = Arc::new(data);
+                        let (done, result) = sync_channel(1);
+                        if jobs.send((data.clone(), done)).is_err() {
+                            cutting = false;
+                        }
+                        pending.push_back((data, result));
+                    }
+                    None => cutting = false,
+                }
+            }
+            let Some((data, result)) = pending.pop_front() else { break };
+            let parsed = result.recv().unwrap_or(Parsed { out: Vec::new(), items: 0, stopped_at: Some(0) });
+            *taken += parsed.items;
+            parsed.out.into_iter().for_each(&mut *emit);
+            if let Some(at) = parsed.stopped_at {
+                // From here on, one thread: this segment's rest, the segments
+                // cut after it (parsed from a wrong guess, or not needed), and
+                // what is not cut yet.
+                let mut back = Vec::with_capacity(data.len() - at + pending.iter().map(|(d, _)| d.len()).sum::<usize>() + rest.len());
+                back.extend_from_slice(&data[at..]);
+                for (d, _) in pending.drain(..) {
+                    back.extend_from_slice(&d);
+                }
+                back.extend_from_slice(&rest);
+                rest = back;
+                break;
+            }
+        }
+        drop(jobs);
+        rest
+    })
+}
+
+/// The next segment off the front of `rest`: about `segment` bytes ending
+/// just before what looks like the start of an item. `None` at the end of
+/// the input (the last segment is the one-thread path's) or when no boundary
+/// shows.
+fn cut(rest: &mut Vec<u8>, segment: usize, reader: &mut dyn Read, eof: &mut bool) -> Option<Vec<u8>> {
+    loop {
+        if rest.len() > segment {
+            if let Some(at) = boundary(rest, segment) {
+                let tail = rest.split_off(at);
+                return Some(std::mem::replace(rest, tail));
+            }
+            if rest.len() > segment.saturating_add(MAX_SEARCH) {
+                return None;
+            }
+        }
+        if *eof {
+            return None;
+        }
+        // Up to a little past the segment's size: what is read beyond the
+        // boundary is copied into the next segment, so keep it short.
+        let old = rest.len();
+        rest.resize(old + segment.saturating_add(LOOKAHEAD).saturating_sub(old).clamp(LOOKAHEAD, CHUNK), 0);
+        let n = loop {
+            match reader.read(&mut rest[old..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                // The one-thread path reads on and meets the error itself.
+                Err(_) => break 0,
+            }
+        };
+        rest.truncate(old + n);
+        *eof = n == 0;
+    }
+}
+
+/// The first offset at or after `from` that looks like the start of an item
+/// of a list of objects: `}`, `,`, `{`, then `"` or `}` (whitespace allowed
+/// between them). Only a guess: the same bytes can sit inside a string.
+fn boundary(buf: &[u8], from: usize) -> Option<usize> {
+    let ws = |b: &u8| b.is_ascii_whitespace();
+    let mut i = from;
+    while let Some(off) = buf.get(i..)?.iter().position(|&b| b == b'{') {
+        let at = i + off;
+        let before = buf[..at].iter().rposition(|b| !ws(b));
+        let comma = before.filter(|&c| buf[c] == b',');
+        let closed = comma.and_then(|c| buf[..c].iter().rposition(|b| !ws(b))).is_some_and(|c| buf[c] == b'}');
+        let next = buf.get(at + 1..)?.iter().find(|b| !ws(b))?;
+        if closed && matches!(next, b'"' | b'}') {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// Parse the items of one segment (each followed by a comma) and map them.
+fn parse_segment<T, R>(data: &[u8], map: &(dyn Fn(T) -> Option<R> + Sync)) -> Parsed<R>
+where
+    T: DeserializeOwned,
+{
+    let mut parsed = Parsed { out: Vec::new(), items: 0, stopped_at: Some(0) };
+    // Valid UTF-8 checked once for the segment, not string by string; what is
+    // not goes to the one-thread path, which names the error.
+    let Ok(text) = std::str::from_utf8(data) else { return parsed };
+    let skip_ws = |mut i: usize| {
+        while data.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut pos = 0;
+    loop {
+        let Some(rest) = text.get(pos..) else { return parsed };
+        let mut items = serde_json::Deserializer::from_str(rest).into_iter::<T>();
+        let Some(Ok(item)) = items.next() else { return parsed };
+        let after = skip_ws(pos + items.byte_offset());
+        if data.get(after) != Some(&b',') {
+            return parsed;
+        }
+        parsed.items += 1;
+        if let Some(r) = map(item) {
+            parsed.out.push(r);
+        }
+        pos = skip_ws(after + 1);
+        parsed.stopped_at = Some(pos);
+        if pos == data.len() {
+            parsed.stopped_at = None;
+            return parsed;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn items(text: &str) -> Option<Vec<serde_json::Value>> {
-        let mut out = Vec::new();
-        for_each_item(text.as_bytes(), &mut |v| out.push(v)).map(|_| out)
+    use serde_json::{json, Value};
+
+    /// Segment sizes from a few bytes (most of a list on the worker threads,
+    /// guesses at every boundary) to more than any test list (one thread).
+    const SEGMENTS: [usize; 5] = [1, 7, 40, 300, 1 << 30];
+
+    /// What the fast path takes from `text`, the same with every segment size.
+    fn read(text: &[u8]) -> (Vec<Value>, Result<(), usize>) {
+        let mut seen = None;
+        for segment in SEGMENTS {
+            let mut out = Vec::new();
+            let result = with_segments(&mut &text[..], segment, &Some, &mut |v| out.push(v));
+            match &seen {
+                None => seen = Some((out, result)),
+                Some(first) => assert_eq!(first, &(out, result), "segment {segment}: {}", String::from_utf8_lossy(text)),
+            }
+        }
+        seen.unwrap_or_else(|| unreachable!())
+    }
+
+    fn items(text: &str) -> Option<Vec<Value>> {
+        let (out, result) = read(text.as_bytes());
+        result.ok().map(|_| out)
     }
 
     #[test]
@@ -265,13 +548,87 @@ mod tests {
                 Ok(n)
             }
         }
+        let small = r#"{"data": [{"s": "a"}, {"s": "b\"c"}, {"s": "d"}], "next_cursor": "x"}"#;
+        for segment in SEGMENTS {
+            let mut got = Vec::new();
+            with_segments(&mut Slow(small.as_bytes()), segment, &Some, &mut |v: Value| got.push(v)).unwrap_or_default();
+            assert_eq!(got, vec![json!({"s": "a"}), json!({"s": "b\"c"}), json!({"s": "d"})], "segment {segment}");
+            let mut sizes = Vec::new();
+            with_segments(&mut doc.as_bytes(), segment, &Some, &mut |v: Value| sizes.push(v["s"].as_str().map(str::len).unwrap_or(0)))
+                .unwrap_or_default();
+            assert_eq!(sizes, [3 * CHUNK, 1]);
+        }
+    }
+
+    #[test]
+    fn a_wrong_guess_at_a_boundary_changes_nothing() {
+        // Strings that hold what looks like the end of one item and the start
+        // of the next: a segment cut there fails, and the list goes on, whole
+        // and in order, on one thread.
+        let tricky = [r#"x},{"y"#, r#"},{"#, r#"}, {"a": 1}, {""#, "\\},{\"", "ü},\n{\""];
+        let guess = br#"[{"s": "},{"}, {"s": 1}]"#;
+        assert_eq!(boundary(guess, 1), Some(10), "the guess inside the string is taken, and must be caught");
+        let list: Vec<Value> = (0..60).map(|i| json!({"i": i, "s": tricky[i % tricky.len()], "n": {"k": [i]}})).collect();
+        for text in
+            [serde_json::to_string(&list).unwrap_or_default(), serde_json::to_string_pretty(&json!({"data": list})).unwrap_or_default()]
+        {
+            assert_eq!(items(&text), Some(list.clone()), "{text}");
+        }
+    }
+
+    #[test]
+    fn errors_part_way_take_the_same_items_at_any_segment_size() {
+        let good: Vec<String> = (0..30).map(|i| format!(r#"{{"i": {i}, "s": "v{i}"}}"#)).collect();
+        let mut bad_item = good.clone();
+        bad_item[17] = r#"{"i": 17, "s": }"#.into();
+        let mut bad_bytes = format!("[{}]", good.join(",")).into_bytes();
+        let at = bad_bytes.len() / 2;
+        bad_bytes[at] = 0xff;
+        for (text, taken) in [
+            (format!("[{}]", bad_item.join(", ")).into_bytes(), 17),
+            (format!("[{}", good.join(",")).into_bytes(), 30),
+            (format!("[{}] trailing", good.join(",")).into_bytes(), 30),
+        ] {
+            let (out, result) = read(&text);
+            assert_eq!(result, Err(taken), "{}", String::from_utf8_lossy(&text));
+            assert_eq!(out.len(), taken);
+        }
+        // Invalid UTF-8 in a string: the one-thread path reads it as serde_json does.
+        let (out, result) = read(&bad_bytes);
+        assert!(result.is_err() || out.len() == 30);
+    }
+
+    #[test]
+    fn map_runs_on_the_workers_and_emit_keeps_the_order() {
+        let list: Vec<Value> = (0..500).map(|i| json!({"i": i, "pad": "x".repeat(i % 17)})).collect();
+        let text = serde_json::to_string(&list).unwrap_or_default();
+        let main = std::thread::current().id();
+        let odd = |v: Value| -> Option<(u64, bool)> {
+            let i = v["i"].as_u64()?;
+            (i % 2 == 1).then(|| (i, std::thread::current().id() != main))
+        };
         let mut got = Vec::new();
-        let small = r#"{"data": [{"s": "a"}, {"s": "b\"c"}], "next_cursor": "x"}"#;
-        for_each_item(Slow(small.as_bytes()), &mut |v: serde_json::Value| got.push(v)).unwrap_or_default();
-        assert_eq!(got, vec![serde_json::json!({"s": "a"}), serde_json::json!({"s": "b\"c"})]);
-        let mut sizes = Vec::new();
-        for_each_item(doc.as_bytes(), &mut |v: serde_json::Value| sizes.push(v["s"].as_str().map(str::len).unwrap_or(0)))
-            .unwrap_or_default();
-        assert_eq!(sizes, [3 * CHUNK, 1]);
+        assert_eq!(with_segments(&mut text.as_bytes(), 64, &odd, &mut |r| got.push(r)), Ok(()));
+        assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), (0..500).filter(|i| i % 2 == 1).collect::<Vec<_>>());
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
+            assert!(got.iter().any(|r| r.1), "no item was mapped on a worker thread");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        /// Any list of objects, compact or pretty, bare or in an envelope: the
+        /// same items as `serde_json` reads, whatever the segment size.
+        #[test]
+        fn same_items_as_serde_json(
+            strings in proptest::collection::vec("([a-z ,:{}\\[\\]\"\\\\]|},\\{\"|ü){0,12}", 0..40),
+            pretty: bool,
+            envelope: bool,
+        ) {
+            let list: Vec<Value> = strings.iter().enumerate().map(|(i, s)| json!({"id": i, "s": s, "o": {"s": s}})).collect();
+            let doc = if envelope { json!({"next": null, "data": list}) } else { json!(list) };
+            let text = if pretty { serde_json::to_string_pretty(&doc) } else { serde_json::to_string(&doc) }.unwrap_or_default();
+            proptest::prop_assert_eq!(items(&text), Some(list));
+        }
     }
 }

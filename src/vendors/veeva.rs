@@ -10,7 +10,7 @@ use super::wire::{decode, decode_body, Count, PayloadError};
 use super::{Payloads, Vendor};
 use crate::config::SourceSettings;
 use crate::fetch::{BoxFuture, Fetch};
-use crate::holder::Holder;
+use crate::holder::Sink;
 use crate::http::Call;
 use crate::record::Record;
 use crate::secret::Secret;
@@ -108,7 +108,7 @@ impl Vendor for Veeva {
         &["api_version", "session_id", "session_id_env", "session_id_command", "username", "password", "password_env", "password_command"]
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut dyn FnMut(Holder)) -> Result<Vec<Record>, PayloadError> {
+    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         let r: Response = decode_body(payloads.first()?)?;
         if r.response_status != "SUCCESS" && r.response_status != "WARNING" {
             let why: Vec<String> = r.errors.iter().map(VaultMessage::describe).chain(r.response_message.clone()).collect();

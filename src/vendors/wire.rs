@@ -175,19 +175,46 @@ fn within(e: PayloadError, label: &str, page: usize, pages: usize) -> PayloadErr
 
 /// Call `f` with each item of every page of a list, in order, one item in
 /// memory at a time. Errors say which list (`label`) and page.
-pub fn for_each<T: DeserializeOwned>(pages: &[Body], label: &str, f: &mut dyn FnMut(T)) -> Result<(), PayloadError> {
+pub fn for_each<T: DeserializeOwned + Send>(pages: &[Body], label: &str, f: &mut dyn FnMut(T)) -> Result<(), PayloadError> {
+    for_each_map(pages, label, &Some, f)
+}
+
+/// Each item of every page of a list through `map`, which may run on other
+/// threads (a large file is parsed on every core), and what it returns to
+/// `emit`, in the list's order. Errors say which list (`label`) and page.
+pub fn for_each_map<T, R>(
+    pages: &[Body],
+    label: &str,
+    map: &(dyn Fn(T) -> Option<R> + Sync),
+    emit: &mut dyn FnMut(R),
+) -> Result<(), PayloadError>
+where
+    T: DeserializeOwned,
+    R: Send,
+{
+    fn each<T, R>(map: &(dyn Fn(T) -> Option<R> + Sync), emit: &mut dyn FnMut(R), skip: &mut usize, item: T) {
+        if *skip > 0 {
+            *skip -= 1;
+        } else if let Some(r) = map(item) {
+            emit(r);
+        }
+    }
     for (i, page) in pages.iter().enumerate() {
         let result = match page {
             // A file: item by item at `from_slice` speed, in bounded memory.
             Body::File(path) => {
                 let mut reader = open(path)?;
                 sniff(&mut reader).map_err(|e| within(e, label, i, pages.len()))?;
-                match super::stream::for_each_item(reader, &mut *f) {
-                    Some(()) => Ok(PageInfo::default()),
-                    None => parse(page, Items::<T> { f: &mut |_| {} }, Items::<T> { f: &mut |_| {} }),
+                match super::stream::for_each_item(reader, map, &mut *emit) {
+                    Ok(()) => Ok(PageInfo::default()),
+                    // The exact way finds the error; should it find none, it
+                    // hands on the items the fast path did not.
+                    Err(mut taken) => {
+                        parse(page, Items { f: &mut |item| each(map, &mut *emit, &mut taken, item) }, Items::<T> { f: &mut |_| {} })
+                    }
                 }
             }
-            Body::Bytes(_) => parse(page, Items { f: &mut *f }, Items::<T> { f: &mut |_| {} }),
+            Body::Bytes(_) => parse(page, Items { f: &mut |item| each(map, &mut *emit, &mut 0, item) }, Items::<T> { f: &mut |_| {} }),
         };
         result.map_err(|e| within(e, label, i, pages.len()))?;
     }
@@ -195,7 +222,7 @@ pub fn for_each<T: DeserializeOwned>(pages: &[Body], label: &str, f: &mut dyn Fn
 }
 
 /// Every item of every page of a list.
-pub fn decode_pages<T: DeserializeOwned>(pages: &[Body], label: &str) -> Result<Vec<T>, PayloadError> {
+pub fn decode_pages<T: DeserializeOwned + Send>(pages: &[Body], label: &str) -> Result<Vec<T>, PayloadError> {
     let mut items = Vec::new();
     for_each(pages, label, &mut |item| items.push(item))?;
     Ok(items)
