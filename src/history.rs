@@ -81,15 +81,44 @@ pub fn default_path() -> Result<PathBuf> {
     Ok(dirs.data_dir().join("history.sqlite3"))
 }
 
+/// How long a run waits for another that holds the database.
+const BUSY: Duration = Duration::from_secs(30);
+
+/// Switch the file to WAL, once: it is a property of the file, so later runs
+/// only read it. The switch needs the file to itself and SQLite calls no busy
+/// handler for it, so runs that start together on a new database (cron) retry
+/// it within the busy timeout instead of failing with "database is locked".
+fn use_wal(conn: &Connection) -> Result<()> {
+    let deadline = std::time::Instant::now() + BUSY;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(now) if now.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(now) if std::time::Instant::now() >= deadline => anyhow::bail!("cannot switch to WAL: the journal mode stays `{now}`"),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                    && std::time::Instant::now() < deadline => {}
+            Err(e) => return Err(e.into()),
+            Ok(_) => {}
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+}
+
 impl Store {
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         let conn = Connection::open(path).with_context(|| format!("opening history database {}", path.display()))?;
-        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.busy_timeout(BUSY)?;
         let context = || format!("setting up history database {}", path.display());
-        conn.pragma_update(None, "journal_mode", "WAL").with_context(context)?;
+        use_wal(&conn).with_context(context)?;
         conn.pragma_update(None, "synchronous", "NORMAL").with_context(context)?;
         let mut store = Store { conn, path: path.to_path_buf() };
         store.migrate().with_context(context)?;

@@ -133,17 +133,7 @@ where
             string_start = string_start.saturating_sub(keep_from);
         }
         if !eof {
-            let old = buf.len();
-            buf.resize(old + CHUNK, 0);
-            let n = loop {
-                match reader.read(&mut buf[old..]) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(_) => return None,
-                }
-            };
-            buf.truncate(old + n);
-            eof = n == 0;
+            eof = read_more(&mut buf, reader, CHUNK).ok()? == 0;
         }
         let mut need_more = false;
         while pos < buf.len() {
@@ -394,19 +384,15 @@ fn cut(rest: &mut Vec<u8>, segment: usize, reader: &mut dyn Read, eof: &mut bool
         }
         // Up to a little past the segment's size: what is read beyond the
         // boundary is copied into the next segment, so keep it short.
-        let old = rest.len();
-        rest.resize(old + segment.saturating_add(LOOKAHEAD).saturating_sub(old).clamp(LOOKAHEAD, CHUNK), 0);
-        let n = loop {
-            match reader.read(&mut rest[old..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                // The one-thread path reads on and meets the error itself.
-                Err(_) => break 0,
-            }
-        };
-        rest.truncate(old + n);
-        *eof = n == 0;
+        let want = segment.saturating_add(LOOKAHEAD).saturating_sub(rest.len()).clamp(LOOKAHEAD, CHUNK);
+        // On an error the one-thread path reads on and meets it itself.
+        *eof = read_more(rest, reader, want).ok()? == 0;
     }
+}
+
+/// Append up to `n` bytes (fewer only at the end of the input); 0 at the end.
+fn read_more(buf: &mut Vec<u8>, reader: &mut dyn Read, n: usize) -> std::io::Result<usize> {
+    reader.take(n as u64).read_to_end(buf)
 }
 
 /// The first offset at or after `from` that looks like the start of an item
