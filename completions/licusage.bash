@@ -167,7 +167,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__4d)
-            opts="-q -v -h -V --file --url --allow-insecure-http --username --password-env --password-command --token-env --token-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --file --url --allow-insecure-http --token-env --token-command --username --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,6 +181,14 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --username)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -190,14 +198,6 @@ _licusage() {
                     return 0
                     ;;
                 --password-command)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token-env)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token-command)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -479,17 +479,13 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__cpod)
-            opts="-q -v -h -V --file --assignments-file --url --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --file --url --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --assignments-file --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --assignments-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -514,6 +510,10 @@ _licusage() {
                     return 0
                     ;;
                 --client-secret-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assignments-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

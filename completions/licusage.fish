@@ -252,11 +252,11 @@ complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_see
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l username -d 'user name for a login (Vault) or Basic auth (4D)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-env -d 'environment variable holding the password' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-command -d 'command whose stdout is the password' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-env -d 'environment variable holding the API token' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-command -d 'command whose stdout is the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-env -d 'environment variable holding the API token (sent as Bearer)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-command -d 'command whose stdout is the API token (sent as Bearer)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l username -d 'user name for Basic auth (with the password)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-env -d 'environment variable holding the password for Basic auth' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-command -d 'command whose stdout is the password for Basic auth' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
@@ -280,9 +280,9 @@ complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l url -d 'base
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l api-version -d 'Vault API version, e.g. v25.3' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-env -d 'environment variable holding the Vault session id' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-command -d 'command whose stdout is the Vault session id' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l username -d 'user name for a login (Vault) or Basic auth (4D)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-env -d 'environment variable holding the password' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-command -d 'command whose stdout is the password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l username -d 'user name for a Vault login (with the password)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-env -d 'environment variable holding the Vault password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-command -d 'command whose stdout is the Vault password' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
@@ -328,8 +328,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l file -d 
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l url -d 'base URL of the vendor API' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l license-id -d 'Leegality license id' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l environment -d 'Leegality environment: production or sandbox' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-env -d 'environment variable holding the API token' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-command -d 'command whose stdout is the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-env -d 'environment variable holding the Leegality API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-command -d 'command whose stdout is the Leegality API token' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
@@ -349,13 +349,13 @@ complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s v -l ver
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l assignments-file -d 'read the cPod assignments payload from this file (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-env -d 'environment variable holding the API token' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-command -d 'command whose stdout is the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-env -d 'environment variable holding the cPod API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-command -d 'command whose stdout is the cPod API token' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-id -d 'cPod client id for the client-credentials flow' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-secret-env -d 'environment variable holding the cPod client secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-secret-command -d 'command whose stdout is the cPod client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l assignments-file -d 'read the cPod assignments payload from this file (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F

@@ -1,24 +1,27 @@
-//! Running a parsed command: load the config, read, render, pick the exit code.
+//! Running a parsed command: resolve what it runs with (`resolve`), read,
+//! hand the result to its renderer (`output`), pick the exit code. Nothing
+//! here writes output itself.
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
-use chrono::Utc;
 
-use crate::check::{self, State};
-use crate::cli::{self, ColorChoice, Invocation, Options, Task};
-use crate::config::{self, Config, ConfigPath, Input, Overrides, Source, SourceSettings};
+use crate::check::State;
+use crate::cli::{self, Invocation, Options, Task};
+use crate::config::{Config, Input, Overrides, Source};
 use crate::diff;
 use crate::error::{Exit, UsageError};
 use crate::history::{self, HistoryFilter, Store};
 use crate::output::holders::HolderWriter;
-use crate::output::{self, Format, Style};
-use crate::read::{self, HolderSink, ReadOptions, Report};
+use crate::output::{self, Rendered};
+use crate::read::{self, HolderSink, ReadOptions};
+use crate::report::Report;
+use crate::resolve::{self, Run};
 use crate::select::{self, RecordFilter};
-use crate::vendors;
 
 /// Parse `args`, run, print any error as `licusage: error: …`, and return the exit code.
 pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
@@ -47,41 +50,38 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
     let Invocation { options, task } = invocation;
     let exit = match task {
         Task::Show { sources, filter } => {
-            let config = load_config(&options)?;
+            let run = Run::new(&options, "show", Rendered::Records)?;
+            let config = resolve::config(&options, None)?;
             let chosen = select::sources(&config, &sources)?;
-            if chosen.is_empty() && !options.quiet {
+            if chosen.is_empty() && !run.quiet {
                 eprintln!("licusage: warning: no sources configured in {}", shown_path(&config));
             }
-            show(&options, &config, &chosen, &filter)?
+            show(&run, &config, &chosen, &filter)?
         }
-        Task::Vendor { settings, filter } => {
-            let kind = settings.kind.clone();
-            let source = one_off(&kind, *settings)?;
-            let config = Config::single(source);
+        Task::Vendor { kind, table, filter } => {
+            let run = Run::new(&options, &kind, Rendered::Records)?;
+            let config = resolve::one_off(&options, &kind, table)?;
             let chosen: Vec<&Source> = config.sources.iter().collect();
-            show(&options, &config, &chosen, &filter)?
+            show(&run, &config, &chosen, &filter)?
         }
         Task::Holders { sources, filter, idle, redact } => holders(&options, &sources, &filter, idle, redact)?,
         Task::Check { sources, filter, overrides } => return Ok(check(&options, &sources, &filter, overrides)),
         Task::Record { sources, filter } => record(&options, &sources, &filter)?,
         Task::History { filter, since } => history(&options, &filter, since)?,
         Task::Diff { old, new } => diff(&options, &old, &new)?,
-        Task::Sources { names: true } => source_names(&options)?,
-        Task::Sources { names: false } => sources(&options)?,
+        Task::Sources { names } => sources(&options, names)?,
         Task::Completions(shell) => {
-            let mut out = output::stdout();
-            out.write_all(crate::completions::script(shell).as_bytes())?;
-            out.flush()?;
+            Run::new(&options, "completions", Rendered::Text)?;
+            print(|out| Ok(out.write_all(crate::completions::script(shell).as_bytes())?))?;
             Exit::Ok
         }
         Task::ConfigPath => {
-            let path = config_path(&options)?;
-            if options.verbose {
+            let run = Run::new(&options, "config path", Rendered::Text)?;
+            let path = resolve::config_path(&options)?;
+            if run.verbose {
                 eprintln!("licusage: config path from {}", path.origin);
             }
-            let mut out = output::stdout();
-            writeln!(out, "{}", path.path.display())?;
-            out.flush()?;
+            print(|out| output::messages::path(out, &path.path))?;
             Exit::Ok
         }
         Task::ConfigCheck => config_check(&options)?,
@@ -89,82 +89,58 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
     Ok(exit.into())
 }
 
-/// A one-off source: relative paths stay relative to the working directory.
-fn one_off(kind: &str, settings: SourceSettings) -> Result<Source> {
-    Ok(config::check_source(kind, settings, None).map_err(|e| UsageError(format!("`licusage {kind}`: {e}")))?)
-}
-
-fn config_path(options: &Options) -> Result<ConfigPath> {
-    ConfigPath::resolve(options.config.clone()).map_err(|e| UsageError(format!("{e:#}")).into())
-}
-
-fn load_config(options: &Options) -> Result<Config> {
-    Config::load(&config_path(options)?)
+/// Render to stdout (buffered) and flush.
+fn print(render: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut out = output::stdout();
+    render(&mut out)?;
+    out.flush()?;
+    Ok(())
 }
 
 fn shown_path(config: &Config) -> String {
     config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
 }
 
-/// Table style for stdout: colour per `--color`/`NO_COLOR`, width of the terminal.
-fn style(options: &Options) -> Style {
-    let tty = std::io::stdout().is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color = match options.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => tty && !no_color,
-    };
-    let width = if tty { terminal_size::terminal_size().map(|(w, _)| w.0 as usize) } else { None };
-    Style { color, width }
-}
-
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().context("starting the async runtime")
 }
 
-/// Read the sources, with the progress and timeout options of the command line.
-fn read_sources(
-    options: &Options,
-    config: &Config,
-    sources: &[&Source],
-    filter: &RecordFilter,
-    now: chrono::DateTime<Utc>,
-) -> Result<Report> {
-    read_with(options, config, sources, filter, now, None)
+/// Read the sources, with the progress and logging options of the run.
+fn read_sources(run: &Run, config: &Config, sources: &[&Source], filter: &RecordFilter, holders: Option<HolderSink>) -> Result<Report> {
+    let read_options = ReadOptions { verbose: run.verbose, progress: !run.quiet, holders };
+    Ok(runtime()?.block_on(read::read(config, sources, filter, &read_options, run.now)))
 }
 
-fn read_with(
-    options: &Options,
-    config: &Config,
-    sources: &[&Source],
-    filter: &RecordFilter,
-    now: chrono::DateTime<Utc>,
-    holders: Option<HolderSink>,
-) -> Result<Report> {
-    let read_options = ReadOptions { timeout: options.timeout, verbose: options.verbose, progress: !options.quiet, holders };
-    Ok(runtime()?.block_on(read::read(config, sources, filter, &read_options, now)))
+fn print_errors(report: &Report) {
+    for e in &report.errors {
+        eprintln!("licusage: error: {e}");
+    }
+}
+
+fn exit_of(report: &Report) -> Exit {
+    if report.errors.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::SourceFailed
+    }
 }
 
 /// `holders`: who holds the seats, streamed to stdout as the sources are read.
 fn holders(options: &Options, sources: &[String], filter: &RecordFilter, idle: Option<i64>, redact: bool) -> Result<Exit> {
-    let config = load_config(options)?;
+    let run = Run::new(options, "holders", Rendered::Holders)?;
+    let config = resolve::config(options, None)?;
     let chosen: Vec<&Source> = select::sources(&config, sources)?
         .into_iter()
         .filter(|s| {
             let has = s.vendor.has_holders();
-            if !has && !sources.is_empty() && !options.quiet {
+            if !has && !sources.is_empty() && !run.quiet {
                 eprintln!("licusage: warning: source `{}` ({}) does not say who holds its seats", s.name, s.kind());
             }
             has
         })
         .collect();
-    let now = Utc::now();
-    let format = options.format.unwrap_or(Format::Table);
-    if format == Format::Prometheus {
-        return Err(UsageError("`holders` has no prometheus format: use table, json, ndjson or csv".into()).into());
-    }
-    let writer = Arc::new(Mutex::new(HolderWriter::new(format, Box::new(output::stdout()), now)?));
+    let now = run.now;
+    let writer = Arc::new(Mutex::new(HolderWriter::new(run.format, Box::new(output::stdout()), now)?));
     let sink_writer = writer.clone();
     let sink = HolderSink {
         wanted: Arc::new(move |h| {
@@ -183,48 +159,35 @@ fn holders(options: &Options, sources: &[String], filter: &RecordFilter, idle: O
             }
         }),
     };
-    let report = read_with(options, &config, &chosen, filter, now, Some(sink))?;
+    let report = read_sources(&run, &config, &chosen, filter, Some(sink))?;
     let writer = Arc::try_unwrap(writer).map_err(|_| anyhow::anyhow!("internal error: holder output still in use"))?;
     let writer = writer.into_inner().map_err(|_| anyhow::anyhow!("internal error: holder output poisoned"))?;
-    writer.finish(&report.errors, &style(options))?;
+    writer.finish(&report.errors, &run.style)?;
     print_errors(&report);
-    Ok(if report.errors.is_empty() { Exit::Ok } else { Exit::SourceFailed })
+    Ok(exit_of(&report))
 }
 
-fn print_errors(report: &Report) {
-    for e in &report.errors {
-        eprintln!("licusage: error: {e}");
-    }
-}
-
-fn show(options: &Options, config: &Config, sources: &[&Source], filter: &RecordFilter) -> Result<Exit> {
-    let now = Utc::now();
-    let report = read_sources(options, config, sources, filter, now)?;
-    let format = options.format.unwrap_or(Format::Table);
-    let mut out = output::stdout();
-    output::render(&mut out, format, &report, now, &style(options))?;
-    out.flush()?;
+fn show(run: &Run, config: &Config, sources: &[&Source], filter: &RecordFilter) -> Result<Exit> {
+    let report = read_sources(run, config, sources, filter, None)?;
+    print(|out| output::render(out, run.format, &report, run.now, &run.style))?;
     print_errors(&report);
-    Ok(if report.errors.is_empty() { Exit::Ok } else { Exit::SourceFailed })
+    Ok(exit_of(&report))
 }
 
 /// `check`: plugin output on stdout, the state as exit code; any failure
 /// before that is UNKNOWN, as the plugin guidelines want.
 fn check(options: &Options, sources: &[String], filter: &RecordFilter, overrides: Overrides) -> ExitCode {
     let result = (|| -> Result<State> {
-        let mut config = load_config(options)?;
-        config.overrides = overrides;
-        let mut effective = config.defaults.clone();
-        config.overrides.apply(&mut effective);
-        config::check_thresholds(&effective).map_err(UsageError)?;
+        let run = Run::new(options, "check", Rendered::Check)?;
+        let config = resolve::config(options, Some(overrides))?;
         let chosen = select::sources(&config, sources)?;
         if chosen.is_empty() {
             // Nothing checked is not OK: a plugin must not go green on an empty config.
             return Err(UsageError(format!("no sources configured in {}", shown_path(&config))).into());
         }
-        let report = read_sources(options, &config, &chosen, filter, Utc::now())?;
+        let report = read_sources(&run, &config, &chosen, filter, None)?;
         let mut out = output::stdout();
-        let state = check::write(&mut out, &report.records, &report.errors, chosen.len(), &config)?;
+        let state = output::check::write(&mut out, &report.records, &report.errors, chosen.len(), &config)?;
         out.flush()?;
         Ok(state)
     })();
@@ -250,35 +213,29 @@ fn history_path(config: Option<&Config>) -> Result<std::path::PathBuf> {
 /// `record`: one snapshot of what the sources answered. A failed source adds
 /// nothing (never half its records) and makes the exit code 1.
 fn record(options: &Options, sources: &[String], filter: &RecordFilter) -> Result<Exit> {
-    let config = load_config(options)?;
+    let run = Run::new(options, "record", Rendered::Text)?;
+    let config = resolve::config(options, None)?;
     let chosen = select::sources(&config, sources)?;
-    let now = Utc::now();
-    let report = read_sources(options, &config, &chosen, filter, now)?;
+    let report = read_sources(&run, &config, &chosen, filter, None)?;
     let path = history_path(Some(&config))?;
     let mut store = Store::open(&path)?;
-    let id =
-        store.record(now, &report.records, chosen.len(), report.errors.len()).with_context(|| format!("writing to {}", path.display()))?;
+    let id = store
+        .record(run.now, &report.records, chosen.len(), report.errors.len())
+        .with_context(|| format!("writing to {}", path.display()))?;
     print_errors(&report);
-    if !options.quiet {
-        let mut out = output::stdout();
-        writeln!(
-            out,
-            "recorded snapshot {id}: {} series from {} of {} sources into {}",
-            report.records.len(),
-            chosen.len() - report.errors.len(),
-            chosen.len(),
-            path.display()
-        )?;
-        out.flush()?;
+    if !run.quiet {
+        let read = chosen.len() - report.errors.len();
+        print(|out| output::messages::recorded(out, id, report.records.len(), read, chosen.len(), &path))?;
     }
-    Ok(if report.errors.is_empty() { Exit::Ok } else { Exit::SourceFailed })
+    Ok(exit_of(&report))
 }
 
 fn history(options: &Options, filter: &HistoryFilter, since: std::time::Duration) -> Result<Exit> {
+    let run = Run::new(options, "history", Rendered::History)?;
     // The config only says where the database is: without one, the default place.
-    let config = match load_config(options) {
+    let config = match resolve::config(options, None) {
         Ok(c) => Some(c),
-        Err(_) if options.config.is_none() && !config_path(options)?.path.exists() => None,
+        Err(_) if options.config.is_none() && !resolve::config_path(options)?.path.exists() => None,
         Err(e) => return Err(e),
     };
     let path = history_path(config.as_ref())?;
@@ -288,96 +245,43 @@ fn history(options: &Options, filter: &HistoryFilter, since: std::time::Duration
         );
     }
     let store = Store::open(&path)?;
-    let now = Utc::now();
-    let since = now - chrono::Duration::from_std(since).map_err(|e| UsageError(format!("--since: {e}")))?;
-    let series = store.history(filter, since, now)?;
-    let mut out = output::stdout();
-    output::history::write(&mut out, options.format.unwrap_or(Format::Table), &series, since, now)?;
-    out.flush()?;
-    if series.is_empty() && !options.quiet {
+    let since = run.now - chrono::Duration::from_std(since).map_err(|e| UsageError(format!("--since: {e}")))?;
+    let series = store.history(filter, since, run.now)?;
+    print(|out| output::history::write(out, run.format, &series, since, run.now))?;
+    if series.is_empty() && !run.quiet {
         eprintln!("licusage: no samples in {} since {}", path.display(), since.format("%Y-%m-%d %H:%M UTC"));
     }
     Ok(Exit::Ok)
 }
 
 /// `diff`: exit 0 when nothing changed, 1 when something did (like diff(1)).
-fn diff(options: &Options, old: &std::path::Path, new: &std::path::Path) -> Result<Exit> {
+fn diff(options: &Options, old: &Path, new: &Path) -> Result<Exit> {
+    let run = Run::new(options, "diff", Rendered::Diff)?;
     let changes = diff::compare(diff::load(old)?, diff::load(new)?);
-    let mut out = output::stdout();
-    match options.format.unwrap_or(Format::Table) {
-        Format::Json | Format::Ndjson => {
-            serde_json::to_writer_pretty(&mut out, &changes)?;
-            writeln!(out)?;
-        }
-        _ => diff::write_text(&mut out, &changes)?,
-    }
-    out.flush()?;
+    print(|out| output::diff::write(out, run.format, &changes))?;
     Ok(if changes.is_empty() { Exit::Ok } else { Exit::SourceFailed })
 }
 
-fn sources(options: &Options) -> Result<Exit> {
-    let config = load_config(options)?;
-    let mut out = output::stdout();
-    match options.format.unwrap_or(Format::Table) {
-        Format::Json | Format::Ndjson => {
-            let doc = serde_json::json!({
-                "sources": config.sources.iter().map(|s| serde_json::json!({
-                    "name": s.name, "kind": s.kind(), "reads": s.origin(),
-                })).collect::<Vec<_>>(),
-                "kinds": vendors::VENDORS.iter().map(|v| serde_json::json!({"kind": v.kind(), "about": v.about()})).collect::<Vec<_>>(),
-            });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-            writeln!(out)?;
-        }
-        Format::Csv => {
-            let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(&mut out);
-            w.write_record(["name", "kind", "reads"])?;
-            for s in &config.sources {
-                w.write_record([s.name.as_str(), s.kind(), &s.origin()])?;
-            }
-            w.flush()?;
-        }
-        Format::Table | Format::Prometheus => {
-            let name_w = config.sources.iter().map(|s| s.name.len()).max().unwrap_or(0).max(4);
-            if config.sources.is_empty() {
-                writeln!(out, "No sources configured in {}.", shown_path(&config))?;
-            } else {
-                writeln!(out, "{:name_w$}  {:10}  READS", "NAME", "KIND")?;
-                for s in &config.sources {
-                    writeln!(out, "{:name_w$}  {:10}  {}", s.name, s.kind(), s.origin())?;
-                }
-            }
-            writeln!(out, "\nSupported kinds:")?;
-            for v in vendors::VENDORS {
-                writeln!(out, "  {:10}  {}", v.kind(), v.about())?;
-            }
-        }
+/// `sources`; with `--names`, source names then kinds, one per line, quiet
+/// and never failing, since completion scripts call it on every <Tab>.
+fn sources(options: &Options, names: bool) -> Result<Exit> {
+    if names {
+        let config = resolve::config(options, None).ok();
+        print(|out| output::sources::names(out, config.as_ref()))?;
+        return Ok(Exit::Ok);
     }
-    out.flush()?;
-    Ok(Exit::Ok)
-}
-
-/// Source names, then kinds, one per line; quiet and never failing, since
-/// completion scripts call it on every <Tab>.
-fn source_names(options: &Options) -> Result<Exit> {
-    let mut out = output::stdout();
-    if let Ok(config) = load_config(options) {
-        for s in &config.sources {
-            writeln!(out, "{}", s.name)?;
-        }
-    }
-    for kind in vendors::kinds() {
-        writeln!(out, "{kind}")?;
-    }
-    out.flush()?;
+    let run = Run::new(options, "sources", Rendered::Sources)?;
+    let config = resolve::config(options, None)?;
+    print(|out| output::sources::write(out, run.format, &config))?;
     Ok(Exit::Ok)
 }
 
 fn config_check(options: &Options) -> Result<Exit> {
-    let config = load_config(options)?;
-    if !options.quiet {
+    let run = Run::new(options, "config check", Rendered::Text)?;
+    let config = resolve::config(options, None)?;
+    if !run.quiet {
         for s in &config.sources {
-            for input in [&s.file, &s.assignments_file].into_iter().flatten() {
+            for input in s.files() {
                 if let Input::Path(p) = input {
                     if !p.exists() {
                         eprintln!("licusage: warning: source `{}`: {} does not exist (yet)", s.name, p.display());
@@ -386,16 +290,6 @@ fn config_check(options: &Options) -> Result<Exit> {
             }
         }
     }
-    let n = config.sources.len();
-    let mut out = output::stdout();
-    writeln!(
-        out,
-        "{}: OK ({n} source{}, {} rule{})",
-        shown_path(&config),
-        if n == 1 { "" } else { "s" },
-        config.rules.len(),
-        if config.rules.len() == 1 { "" } else { "s" }
-    )?;
-    out.flush()?;
+    print(|out| output::messages::config_ok(out, &config))?;
     Ok(Exit::Ok)
 }

@@ -8,11 +8,11 @@ use std::time::Duration;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::config::{self, KeyType, Origin, Overrides, SourceSettings};
+use crate::config::{self, Origin, Overrides, COMMON_KEYS};
 use crate::history::HistoryFilter;
 use crate::output::Format;
 use crate::select::{Glob, RecordFilter};
-use crate::vendors::{self, Vendor};
+use crate::vendors::{self, Key, KeyType, Vendor};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -27,9 +27,6 @@ Examples:
     name = "licusage",
     version,
     about = "License usage inspector: seats used, left and expiring, per vendor",
-    long_about = "License usage inspector: reads license usage from 4D Server, Veeva Vault, ONLYOFFICE Docs, \
-Leegality and cPod (APIs, saved files or stdin), normalizes it into one record per licensed series \
-(used / limit / balance / utilization / expiry / status) and renders a table, JSON, NDJSON or CSV.",
     after_help = EXAMPLES,
     propagate_version = true,
     max_term_width = 100
@@ -287,9 +284,11 @@ pub enum Task {
     Completions(clap_complete::Shell),
     ConfigPath,
     ConfigCheck,
-    /// A one-off read of one vendor kind, without a config file.
+    /// A one-off read of one kind, without a config file: the source's keys
+    /// as the flags gave them.
     Vendor {
-        settings: Box<SourceSettings>,
+        kind: String,
+        table: toml::Table,
         filter: RecordFilter,
     },
 }
@@ -303,30 +302,49 @@ pub struct Invocation {
 /// The whole command: the derived commands plus one subcommand per vendor,
 /// generated from the registry.
 pub fn command() -> clap::Command {
-    let mut cmd = Cli::command();
+    let kinds: Vec<&str> = vendors::kinds().collect();
+    let mut cmd = Cli::command().long_about(format!(
+        "License usage inspector: reads license usage from license servers and vendor APIs \
+(kinds: {}), saved files or stdin, normalizes it into one record per licensed series \
+(used / limit / balance / utilization / expiry / status) and renders a table, JSON, NDJSON, CSV or \
+Prometheus metrics.",
+        kinds.join(", ")
+    ));
     for vendor in vendors::VENDORS {
         cmd = cmd.subcommand(vendor_command(*vendor));
     }
     cmd
 }
 
-/// `licusage <kind>`: the common keys and the vendor's own become flags
-/// (`token_env` → `--token-env`); inline secrets do not, to keep them out of
-/// shell history and `ps`.
+/// The flags of `licusage <kind>` for one key: `token_env` → `--token-env`.
+/// A secret gives its `_env` and `_command` flags, never the inline value
+/// (shell history, `ps`); lists are config only.
+fn key_flags(key: &Key) -> Vec<(String, String, KeyType)> {
+    match key.ty {
+        KeyType::Secret => vec![
+            (format!("{}_env", key.name), format!("environment variable holding {}", key.help), KeyType::Text),
+            (format!("{}_command", key.name), format!("command whose stdout is {}", key.help), KeyType::Text),
+        ],
+        KeyType::List => Vec::new(),
+        ty => vec![(key.name.to_string(), key.help.to_string(), ty)],
+    }
+}
+
+/// `licusage <kind>`: the common keys and the kind's own, as flags.
 fn vendor_command(vendor: &'static dyn Vendor) -> clap::Command {
     let mut cmd = clap::Command::new(vendor.kind())
         .about(format!("One-off read: {}", vendor.about()))
         .after_help(format!("Example:\n  {}", vendor.example()));
-    let keys = config::COMMON_KEYS.iter().chain(vendor.keys().iter());
     // A key that is also a global flag (`timeout`) is given by the global flag.
     let global: Vec<String> = Cli::command().get_arguments().map(|a| a.get_id().to_string()).collect();
-    for info in config::KEYS.iter().filter(|k| keys.clone().any(|n| *n == k.name) && !global.iter().any(|g| g == k.name)) {
-        let long = info.name.replace('_', "-");
-        let arg = clap::Arg::new(info.name).long(long).help(info.help);
-        let arg = match info.kind {
-            KeyType::Secret | KeyType::List => continue,
+    for (name, help, ty) in COMMON_KEYS.iter().chain(vendor.keys()).flat_map(key_flags) {
+        if global.contains(&name) {
+            continue;
+        }
+        let arg = clap::Arg::new(name.clone()).long(name.replace('_', "-")).help(help);
+        let arg = match ty {
             KeyType::Flag => arg.action(clap::ArgAction::SetTrue),
-            KeyType::Text => arg.value_name(info.name.rsplit('_').next().unwrap_or("VALUE").to_uppercase()),
+            _ => arg.value_name(name.rsplit('_').next().unwrap_or("VALUE").to_uppercase()),
         };
         cmd = cmd.arg(arg);
     }
@@ -413,27 +431,28 @@ fn invalid(message: String) -> clap::Error {
 }
 
 fn vendor_task(kind: &str, sub: &ArgMatches) -> Result<Task, clap::Error> {
+    let Some(vendor) = vendors::find(kind) else { return Err(invalid(format!("unknown kind `{kind}`"))) };
     let mut table = toml::Table::new();
     table.insert("kind".into(), kind.into());
-    for info in config::KEYS {
-        match info.kind {
-            KeyType::Flag if sub.try_get_one::<bool>(info.name).ok().flatten() == Some(&true) => {
-                table.insert(info.name.into(), true.into());
+    for (name, _, ty) in COMMON_KEYS.iter().chain(vendor.keys()).flat_map(key_flags) {
+        match ty {
+            KeyType::Flag if sub.try_get_one::<bool>(&name).ok().flatten() == Some(&true) => {
+                table.insert(name, true.into());
             }
-            KeyType::Text => {
-                if let Ok(Some(v)) = sub.try_get_one::<String>(info.name) {
-                    table.insert(info.name.into(), v.clone().into());
+            KeyType::Flag => {}
+            _ => {
+                if let Ok(Some(v)) = sub.try_get_one::<String>(&name) {
+                    let value = v.clone();
+                    table.insert(name, value.into());
                 }
             }
-            _ => {}
         }
     }
-    let settings: SourceSettings = table.try_into().map_err(|e: toml::de::Error| invalid(e.message().to_string()))?;
     let filter = filter(&FilterArgs::from_arg_matches(sub)?)?;
-    if settings.file.is_none() && settings.url.is_none() && vendors::find(kind).is_some_and(|v| v.default_url().is_none()) {
+    if !table.contains_key("file") && !table.contains_key("url") && vendor.default_url().is_none() {
         return Err(invalid(format!("`licusage {kind}` needs --file PATH (- for stdin) or --url URL")));
     }
-    Ok(Task::Vendor { settings: Box::new(settings), filter })
+    Ok(Task::Vendor { kind: kind.to_string(), table, filter })
 }
 
 /// Whether the command line names `check`, whose usage errors exit 3 (UNKNOWN).

@@ -2,7 +2,6 @@
 //! `show --format json` documents, per series.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
@@ -10,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::UsageError;
 use crate::record::{Record, Status};
+use crate::report::SCHEMA_VERSION;
 use crate::vendors::wire::decode;
 
 #[derive(Deserialize)]
@@ -27,8 +27,8 @@ pub fn load(path: &Path) -> Result<Vec<Record>, UsageError> {
 /// The records of a `show --format json` document.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Record>, String> {
     let doc: Document = decode(bytes).map_err(|e| format!("not a `licusage show --format json` document: {e}"))?;
-    if doc.schema_version != 1 {
-        return Err(format!("schema_version {} is not supported (expected 1)", doc.schema_version));
+    if doc.schema_version != SCHEMA_VERSION {
+        return Err(format!("schema_version {} is not supported (expected {SCHEMA_VERSION})", doc.schema_version));
     }
     Ok(doc.records)
 }
@@ -96,43 +96,6 @@ pub fn compare(old: Vec<Record>, new: Vec<Record>) -> Diff {
     diff
 }
 
-fn num(v: Option<u64>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_else(|| "—".into())
-}
-
-fn signed(d: Option<i64>) -> String {
-    match d {
-        Some(d) if d > 0 => format!(" (+{d})"),
-        Some(d) if d < 0 => format!(" ({d})"),
-        _ => String::new(),
-    }
-}
-
-/// One line per change: `+`, `-` or `~`, the series, and what moved.
-pub fn write_text(out: &mut dyn Write, diff: &Diff) -> std::io::Result<()> {
-    for r in &diff.added {
-        writeln!(out, "+ {}  used {}  limit {}  {}", r.series(), num(r.used), num(r.limit), r.status)?;
-    }
-    for r in &diff.removed {
-        writeln!(out, "- {}  used {}  limit {}  {}", r.series(), num(r.used), num(r.limit), r.status)?;
-    }
-    for c in &diff.changed {
-        let mut parts = Vec::new();
-        if c.used.old != c.used.new {
-            parts.push(format!("used {} → {}{}", num(c.used.old), num(c.used.new), signed(c.used_delta)));
-        }
-        if c.limit.old != c.limit.new {
-            parts.push(format!("limit {} → {}{}", num(c.limit.old), num(c.limit.new), signed(c.limit_delta)));
-        }
-        if c.status.old != c.status.new {
-            let s = |v: Option<Status>| v.map(|s| s.to_string()).unwrap_or_default();
-            parts.push(format!("status {} → {}", s(c.status.old), s(c.status.new)));
-        }
-        writeln!(out, "~ {}/{}/{}  {}", c.source, c.product, c.metric, parts.join("  "))?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,7 +114,7 @@ mod tests {
         assert_eq!(d.changed.len(), 1);
         assert_eq!((d.changed[0].used_delta, d.changed[0].limit_delta), (Some(2), Some(2)));
         let mut text = Vec::new();
-        write_text(&mut text, &d).unwrap_or_default();
+        crate::output::diff::write(&mut text, crate::output::Format::Table, &d).unwrap_or_default();
         assert_eq!(
             String::from_utf8_lossy(&text),
             "+ s/d/m  used 0  limit 3  ok\n- s/c/m  used 1  limit 1  ok\n~ s/b/m  used 5 → 7 (+2)  limit 10 → 12 (+2)\n"

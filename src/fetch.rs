@@ -1,19 +1,20 @@
-//! What a vendor's `fetch` gets to work with: its source's settings, its
-//! secrets, and the HTTP layer, with the checks every vendor shares (plain-http
-//! refusal, HTTP error statuses turned into the vendor's own error message).
+//! What a kind's `fetch` gets to work with: its source, its secrets, and the
+//! HTTP layer, with the checks every kind shares (plain-http refusal, HTTP
+//! error statuses turned into the vendor's own error message).
 
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use anyhow::{anyhow, bail, Context, Result};
 use reqwest::Url;
 
-use crate::config::{Source, SourceSettings};
+use crate::config::Source;
 use crate::holder::Sink;
 use crate::http::{self, Call, Http, Reply};
 use crate::secret::Secret;
 use crate::vendors::wire::PayloadError;
-use crate::vendors::{Payloads, Vendor};
+use crate::vendors::Payloads;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -21,32 +22,23 @@ pub struct Fetch<'a> {
     pub http: &'a Http,
     pub source: &'a Source,
     pub timeout: Duration,
-    /// Whether holders are wanted (cPod fetches its assignments only then).
+    /// Whether holders are wanted (a kind may fetch them only then).
     pub want_holders: bool,
 }
 
 impl Fetch<'_> {
-    pub fn settings(&self) -> &SourceSettings {
-        &self.source.settings
-    }
-
-    /// The source's `url`, else the vendor's default base URL.
-    pub fn base_url(&self, default: Option<&str>) -> Result<Url, String> {
-        let text = self
-            .settings()
-            .url
-            .as_deref()
-            .or(default)
-            .ok_or_else(|| "no `url` configured (and no `file`): give the vendor API's base URL".to_string())?;
-        Url::parse(text).map_err(|e| format!("`url` {text:?} is not a URL: {e}"))
+    /// The source's `url`, else the kind's default base URL.
+    pub fn base_url(&self, default: Option<&str>) -> Result<Url> {
+        let text = self.source.url.as_deref().or(default).context("no `url` configured (and no `file`): give the vendor API's base URL")?;
+        Url::parse(text).with_context(|| format!("`url` {text:?} is not a URL"))
     }
 
     /// `path` appended to the base URL's own path: `https://x/api` + `/api/v1/…`
     /// is `https://x/api/api/v1/…`. Path segments in `segments` are escaped.
-    pub fn endpoint(&self, base: &Url, path: &str, segments: &[&str]) -> Result<Url, String> {
+    pub fn endpoint(&self, base: &Url, path: &str, segments: &[&str]) -> Result<Url> {
         let mut url = base.clone();
         {
-            let mut parts = url.path_segments_mut().map_err(|_| format!("`url` {base} cannot be a base URL"))?;
+            let mut parts = url.path_segments_mut().map_err(|_| anyhow!("`url` {base} cannot be a base URL"))?;
             parts.pop_if_empty();
             parts.extend(path.split('/').filter(|s| !s.is_empty()));
             parts.extend(segments);
@@ -54,30 +46,30 @@ impl Fetch<'_> {
         Ok(url)
     }
 
-    /// The secret `key`, or `None` when the source gives none.
-    pub fn secret(&self, key: &'static str) -> Result<Option<Secret>, String> {
-        self.settings().secret(key).resolve()
+    /// The secret `key` (one the kind declared), or `None` when the source gives none.
+    pub fn secret(&self, key: &str) -> Result<Option<Secret>> {
+        self.source.secrets.resolve(key).map_err(|e| anyhow!(e))
     }
 
     /// Send through the HTTP layer, after refusing to send a source's
     /// credentials over plain http:// to a host that is not this machine.
-    pub async fn send(&self, call: Call) -> Result<Reply, String> {
-        if self.settings().has_credentials()
+    pub async fn send(&self, call: Call) -> Result<Reply> {
+        if self.source.secrets.any_given()
             && call.url.scheme() == "http"
             && !http::is_loopback(&call.url)
-            && self.settings().allow_insecure_http != Some(true)
+            && !self.source.allow_insecure_http
         {
-            return Err(format!(
+            bail!(
                 "refusing to send credentials over plain http:// to {}: use https://, or set `allow_insecure_http = true` for this source",
                 call.url.host_str().unwrap_or("?")
-            ));
+            );
         }
-        self.http.send(&call, self.timeout).await
+        Ok(self.http.send(&call, self.timeout).await?)
     }
 
     /// The body of a successful reply. For an HTTP error, the vendor's own
     /// error message when the body carries one, else the status line.
-    pub fn body(&self, reply: Reply, vendor: &dyn Vendor) -> Result<Vec<u8>, String> {
+    pub fn body(&self, reply: Reply) -> Result<Vec<u8>> {
         if reply.is_success() {
             return Ok(reply.body);
         }
@@ -89,9 +81,10 @@ impl Fetch<'_> {
             404 => " (check `url`)",
             _ => "",
         };
-        match vendor.parse(&Payloads::one(reply.body), self.settings(), &mut Sink::new(&|_| false, &mut |_| {})) {
-            Err(PayloadError::Vendor(message)) => Err(format!("{status} from {url}: {message}")),
-            _ => Err(format!("{status} from {url}{hint}")),
+        let vendor = self.source.vendor;
+        match vendor.parse(&Payloads::one(reply.body), self.source.settings.as_ref(), &mut Sink::new(&|_| false, &mut |_| {})) {
+            Err(PayloadError::Vendor(message)) => bail!("{status} from {url}: {message}"),
+            _ => bail!("{status} from {url}{hint}"),
         }
     }
 }

@@ -30,6 +30,13 @@ pub struct Holder {
     pub never_used: Option<bool>,
     pub expires_at: Option<DateTime<Utc>>,
     pub details: BTreeMap<&'static str, Value>,
+    /// Where the seat is held from (host, IP), for the table; identifying.
+    #[serde(skip)]
+    pub location: Option<String>,
+    /// The keys of `details` that identify a person or a machine: `--redact`
+    /// drops them. Shared by every holder of a kind, never copied.
+    #[serde(skip)]
+    pub identifying: &'static [&'static str],
     /// Whether the vendor records use at all (cPod's `last_used_at`), so that
     /// no `last_used_at` means never used rather than unknown.
     #[serde(skip)]
@@ -51,6 +58,8 @@ impl Holder {
             never_used: None,
             expires_at: None,
             details: BTreeMap::new(),
+            location: None,
+            identifying: &[],
             tracks_use: false,
         }
     }
@@ -68,13 +77,15 @@ impl Holder {
         self.never_used == Some(true) || self.idle_days.is_some_and(|d| d >= days)
     }
 
-    /// Replace the identity by a stable short hash and drop identifying details
-    /// (machine, IP, user agent, session), for reports that leave the team.
+    /// Replace the identity by a stable short hash and drop the location and
+    /// the details the kind marked identifying, for reports that leave the team.
     pub fn redact(&mut self) {
         let digest = ring::digest::digest(&ring::digest::SHA256, format!("licusage:{}", self.holder).as_bytes());
         let hex: String = digest.as_ref().iter().take(5).map(|b| format!("{b:02x}")).collect();
         self.holder = format!("u-{hex}");
-        self.details.retain(|k, _| matches!(*k, "host_type" | "state" | "license_id"));
+        self.location = None;
+        let identifying = self.identifying;
+        self.details.retain(|k, _| !identifying.contains(k));
     }
 
     pub fn detail(mut self, key: &'static str, value: impl Into<Value>) -> Self {
@@ -143,6 +154,8 @@ mod tests {
     #[test]
     fn redaction_is_stable_and_drops_identifying_details() {
         let mut a = Holder::new("p", "m", "Anna Schmidt").detail("machine", "ACC-PC-12").detail("host_type", "windows");
+        a.identifying = &["machine"];
+        a.location = Some("ACC-PC-12".into());
         let mut b = Holder::new("q", "n", "Anna Schmidt");
         a.redact();
         b.redact();
@@ -154,5 +167,6 @@ mod tests {
             c.holder
         });
         assert_eq!(a.details.keys().copied().collect::<Vec<_>>(), ["host_type"]);
+        assert_eq!(a.location, None);
     }
 }

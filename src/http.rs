@@ -44,10 +44,10 @@ impl Call {
     }
 
     /// Add a header whose value is a credential: marked sensitive, never logged.
-    pub fn secret_header(mut self, name: &str, value: &str) -> Result<Self, String> {
-        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
-        let mut value =
-            HeaderValue::from_str(value).map_err(|_| format!("the value for header {name} contains characters a header cannot carry"))?;
+    pub fn secret_header(mut self, name: &str, value: &str) -> anyhow::Result<Self> {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| anyhow::anyhow!("`{name}` is not a valid header name"))?;
+        let mut value = HeaderValue::from_str(value)
+            .map_err(|_| anyhow::anyhow!("the value for header {name} contains characters a header cannot carry"))?;
         value.set_sensitive(true);
         self.headers.insert(name, value);
         Ok(self)
@@ -76,6 +76,47 @@ impl Reply {
     /// `HTTP 503 Service Unavailable`.
     pub fn status_line(&self) -> String {
         format!("HTTP {} {}", self.status.as_u16(), self.status.canonical_reason().unwrap_or("")).trim_end().to_string()
+    }
+}
+
+/// What went wrong with a request, in a user's words (the request and the
+/// root cause), with the transport error kept for whoever needs to look in.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct HttpError {
+    pub kind: HttpErrorKind,
+    message: String,
+    #[source]
+    source: Option<reqwest::Error>,
+}
+
+/// The kinds of [`HttpError`] that call for different hints or handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpErrorKind {
+    Timeout,
+    /// The TLS handshake failed (a certificate that does not verify, say).
+    Tls,
+    Connect,
+    /// The connection broke while the body was read.
+    Body,
+    /// A redirect not followed, or a redirect loop.
+    Redirect,
+    /// The body passed [`MAX_BODY`].
+    TooLarge,
+    /// The server asked to come back later than licusage waits.
+    RetryLater,
+    Other,
+}
+
+impl HttpError {
+    fn new(kind: HttpErrorKind, message: String, source: Option<reqwest::Error>) -> Self {
+        HttpError { kind, message, source }
+    }
+
+    /// `what: …` from a transport error, its kind found by looking inside it.
+    fn transport(what: &str, e: reqwest::Error, timeout: Duration) -> Self {
+        let (kind, message) = describe(&e, timeout);
+        HttpError::new(kind, format!("{what}: {message}"), Some(e))
     }
 }
 
@@ -111,7 +152,7 @@ impl Http {
     }
 
     /// Send `call`, retrying what is worth retrying, and read the body.
-    pub async fn send(&self, call: &Call, timeout: Duration) -> Result<Reply, String> {
+    pub async fn send(&self, call: &Call, timeout: Duration) -> Result<Reply, HttpError> {
         let what = format!("{} {}", call.method, shown(&call.url));
         // The log names the credentials sent, never their values.
         let sent: Vec<String> = call.headers.iter().filter(|(_, v)| v.is_sensitive()).map(|(n, _)| format!("{n}: [redacted]")).collect();
@@ -125,14 +166,14 @@ impl Http {
             }
             match request.send().await {
                 Err(e) => {
-                    let message = describe(&e, timeout);
+                    let (_, message) = describe(&e, timeout);
                     self.log(&logged, &format!("failed: {message}"), started);
                     if e.is_connect() && attempt < RETRIES {
                         tokio::time::sleep(backoff(attempt)).await;
                         attempt += 1;
                         continue;
                     }
-                    return Err(format!("{what}: {message}"));
+                    return Err(HttpError::transport(&what, e, timeout));
                 }
                 Ok(response) => {
                     let status = response.status();
@@ -140,11 +181,15 @@ impl Http {
                         let wait = match retry_after(response.headers()) {
                             Some(d) if d > MAX_RETRY_AFTER => {
                                 self.log(&logged, &format!("{status}, Retry-After {} s", d.as_secs()), started);
-                                return Err(format!(
-                                    "{what}: HTTP {} and Retry-After {} s, more than the {} s licusage waits; try again later",
-                                    status.as_u16(),
-                                    d.as_secs(),
-                                    MAX_RETRY_AFTER.as_secs()
+                                return Err(HttpError::new(
+                                    HttpErrorKind::RetryLater,
+                                    format!(
+                                        "{what}: HTTP {} and Retry-After {} s, more than the {} s licusage waits; try again later",
+                                        status.as_u16(),
+                                        d.as_secs(),
+                                        MAX_RETRY_AFTER.as_secs()
+                                    ),
+                                    None,
                                 ));
                             }
                             Some(d) => d,
@@ -158,13 +203,17 @@ impl Http {
                     if status.is_redirection() {
                         let to = response.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("?");
                         self.log(&logged, &format!("{status}, redirect not followed"), started);
-                        return Err(format!(
-                            "{what}: redirected to {to}, another host: not followed, so that credentials stay with the configured host"
+                        return Err(HttpError::new(
+                            HttpErrorKind::Redirect,
+                            format!(
+                                "{what}: redirected to {to}, another host: not followed, so that credentials stay with the configured host"
+                            ),
+                            None,
                         ));
                     }
                     let url = response.url().clone();
                     let headers = response.headers().clone();
-                    let body = read_capped(response, timeout).await.map_err(|e| format!("{what}: {e}"))?;
+                    let body = read_capped(response, &what, timeout).await?;
                     self.log(&logged, &format!("{status} ({} bytes)", body.len()), started);
                     return Ok(Reply { status, headers, body, url });
                 }
@@ -204,8 +253,11 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Read the body in chunks, refusing it as soon as it passes [`MAX_BODY`].
-async fn read_capped(mut response: reqwest::Response, timeout: Duration) -> Result<Vec<u8>, String> {
-    let too_big = || format!("response body is larger than {} MiB: refused", MAX_BODY / (1024 * 1024));
+async fn read_capped(mut response: reqwest::Response, what: &str, timeout: Duration) -> Result<Vec<u8>, HttpError> {
+    let too_big = || {
+        let message = format!("{what}: response body is larger than {} MiB: refused", MAX_BODY / (1024 * 1024));
+        HttpError::new(HttpErrorKind::TooLarge, message, None)
+    };
     if response.content_length().is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_big());
     }
@@ -219,7 +271,10 @@ async fn read_capped(mut response: reqwest::Response, timeout: Duration) -> Resu
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => return Ok(body),
-            Err(e) => return Err(format!("reading the response body: {}", describe(&e, timeout))),
+            Err(e) => {
+                let (kind, message) = describe(&e, timeout);
+                return Err(HttpError::new(kind, format!("{what}: reading the response body: {message}"), Some(e)));
+            }
         }
     }
 }
@@ -234,30 +289,47 @@ pub fn shown(url: &Url) -> String {
     u.to_string()
 }
 
-/// What went wrong, in a user's words, with the root cause.
-fn describe(e: &reqwest::Error, timeout: Duration) -> String {
+/// What went wrong, in a user's words, with the root cause; its kind found
+/// by looking inside the error, not at its text.
+fn describe(e: &reqwest::Error, timeout: Duration) -> (HttpErrorKind, String) {
     if e.is_timeout() {
-        return format!("timed out after {}", humantime::format_duration(timeout));
+        return (HttpErrorKind::Timeout, format!("timed out after {}", humantime::format_duration(timeout)));
+    }
+    if let Some(tls) = tls_cause(e) {
+        return (HttpErrorKind::Tls, format!("TLS error: {tls} (certificates are always verified)"));
     }
     let mut root: &dyn std::error::Error = e;
     while let Some(next) = root.source() {
         root = next;
     }
     let cause = root.to_string();
-    let lower = cause.to_lowercase();
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        return format!("TLS error: {cause} (certificates are always verified)");
-    }
     if e.is_connect() {
-        return format!("cannot connect: {cause}");
+        return (HttpErrorKind::Connect, format!("cannot connect: {cause}"));
     }
     if e.is_body() || e.is_decode() {
-        return format!("connection broken while reading the response: {cause}");
+        return (HttpErrorKind::Body, format!("connection broken while reading the response: {cause}"));
     }
     if e.is_redirect() {
-        return format!("redirect error: {cause}");
+        return (HttpErrorKind::Redirect, format!("redirect error: {cause}"));
     }
-    cause
+    (HttpErrorKind::Other, cause)
+}
+
+/// The TLS error under a transport error: rustls' own, which an I/O error
+/// that carries it keeps out of `source()` (only `get_ref` reaches it, and
+/// I/O errors may nest).
+fn tls_cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut pending: Vec<&'a (dyn std::error::Error + 'static)> = vec![e];
+    while let Some(err) = pending.pop() {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        if let Some(inner) = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            pending.push(inner);
+        }
+        pending.extend(err.source());
+    }
+    None
 }
 
 /// Whether a URL's host is on this machine (credentials may go there over http://).

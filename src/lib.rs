@@ -13,6 +13,8 @@ pub mod http;
 pub mod output;
 pub mod read;
 pub mod record;
+pub mod report;
+pub mod resolve;
 pub mod secret;
 pub mod select;
 pub mod vendors;

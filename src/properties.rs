@@ -4,12 +4,11 @@
 
 use proptest::prelude::*;
 
-use crate::config::SourceSettings;
 use crate::holder::Sink;
 use crate::output::{self, Format, Style};
-use crate::read::Report;
 use crate::record::{evaluate, Record, Status, Thresholds};
-use crate::vendors::{Body, Payloads, VENDORS};
+use crate::report::Report;
+use crate::vendors::{Body, KeyType, Payloads, Vendor, VENDORS};
 
 fn record() -> impl Strategy<Value = Record> {
     (
@@ -117,8 +116,7 @@ proptest! {
     #[test]
     fn any_bytes_parse_or_error(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         for vendor in VENDORS {
-            let payloads = Payloads { main: vec![Body::Bytes(bytes.clone())], assignments: Some(vec![Body::Bytes(bytes.clone())]) };
-            let _ = vendor.parse(&payloads, &SourceSettings::default(), &mut Sink::new(&|_| true, &mut |_| {}));
+            let _ = vendor.parse(&every_payload(*vendor, &bytes), vendor.default_settings().as_ref(), &mut Sink::new(&|_| true, &mut |_| {}));
         }
     }
 
@@ -126,10 +124,20 @@ proptest! {
     fn any_json_parse_or_error(value in json(4)) {
         let text = serde_json::to_vec(&value).unwrap_or_default();
         for vendor in VENDORS {
-            let payloads = Payloads { main: vec![Body::Bytes(text.clone())], assignments: Some(vec![Body::Bytes(text.clone())]) };
-            let _ = vendor.parse(&payloads, &SourceSettings::default(), &mut Sink::new(&|_| true, &mut |_| {}));
+            let _ = vendor.parse(&every_payload(*vendor, &text), vendor.default_settings().as_ref(), &mut Sink::new(&|_| true, &mut |_| {}));
         }
     }
+}
+
+/// `bytes` as the main payload and as every extra payload the kind declares.
+fn every_payload(vendor: &dyn Vendor, bytes: &[u8]) -> Payloads {
+    let mut payloads = Payloads { main: vec![Body::Bytes(bytes.to_vec())], ..Payloads::default() };
+    for key in vendor.keys() {
+        if let KeyType::Input { payload, .. } = key.ty {
+            payloads.extra.insert(payload, vec![Body::Bytes(bytes.to_vec())]);
+        }
+    }
+    payloads
 }
 
 /// JSON built from the vendors' own field names, so that the generated

@@ -13,8 +13,8 @@ use crate::config::{Config, Input, Source};
 use crate::fetch::Fetch;
 use crate::holder::{Holder, Sink};
 use crate::http::Http;
-use crate::output::SourceError;
 use crate::record::{evaluate, Record};
+use crate::report::{self, Report, SourceError};
 use crate::select::RecordFilter;
 use crate::vendors::{Body, Payloads};
 
@@ -30,8 +30,6 @@ pub struct HolderSink {
 /// How to read.
 #[derive(Clone, Default)]
 pub struct ReadOptions {
-    /// `--timeout`, over the source's and `[defaults]`' timeout.
-    pub timeout: Option<Duration>,
     /// Log requests to stderr.
     pub verbose: bool,
     /// A spinner on stderr while slow sources are read (only on a terminal).
@@ -43,24 +41,13 @@ pub struct ReadOptions {
     pub holders: Option<HolderSink>,
 }
 
-/// What a run read: records of the sources that answered, and an error for
-/// each that did not.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub records: Vec<Record>,
-    pub errors: Vec<SourceError>,
-    /// Every source that was read or tried: name and kind.
-    pub sources: Vec<(String, String)>,
-}
-
 type Stdin = Option<Arc<Result<Vec<u8>, String>>>;
 
 /// Read `sources` concurrently, stamp, filter and evaluate their records, and
 /// sort them by source, product and metric.
 pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, options: &ReadOptions, now: DateTime<Utc>) -> Report {
     // Standard input can be read once: by the first source that asks for it.
-    let stdin_reader =
-        sources.iter().find(|s| [&s.file, &s.assignments_file].into_iter().flatten().any(|i| *i == Input::Stdin)).map(|s| s.name.clone());
+    let stdin_reader = sources.iter().find(|s| s.files().any(|i| *i == Input::Stdin)).map(|s| s.name.clone());
     let stdin = match stdin_reader {
         Some(_) => Some(read_stdin().await),
         None => None,
@@ -77,7 +64,7 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
         let source = (*source).clone();
         let stdin = if stdin_reader.as_deref() == Some(source.name.as_str()) { stdin.clone() } else { None };
         let http = http.clone();
-        let timeout = options.timeout.or(source.timeout).unwrap_or(config.timeout);
+        let timeout = config.timeout_of(&source);
         let holders = options.holders.clone().map(|sink| (sink, filter.clone()));
         // Taken before the task starts, so that it is given back however the task ends.
         let ticket = turns.ticket(index);
@@ -86,7 +73,9 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
             let payloads = match (&source.file, http) {
                 (Some(input), _) => from_files(&source, input, stdin, want_holders).await,
                 (None, Some(http)) => match http.as_ref() {
-                    Ok(http) => source.vendor.fetch(&Fetch { http, source: &source, timeout, want_holders }).await,
+                    Ok(http) => {
+                        source.vendor.fetch(&Fetch { http, source: &source, timeout, want_holders }).await.map_err(|e| report::message(&e))
+                    }
                     Err(e) => Err(e.clone()),
                 },
                 (None, None) => Err("no `file` and no HTTP client".to_string()),
@@ -153,8 +142,9 @@ async fn read_stdin() -> Arc<Result<Vec<u8>, String>> {
     Arc::new(result)
 }
 
-/// The payloads of a file source. Files are parsed as they are read, never
-/// loaded whole; stdin is read into memory once.
+/// The payloads of a file source: `file` and the inputs its kind declared.
+/// Files are parsed as they are read, never loaded whole; stdin is read into
+/// memory once.
 async fn from_files(source: &Source, input: &Input, stdin: Stdin, want_holders: bool) -> Result<Payloads, String> {
     let body = |input: &Input| -> Result<Body, String> {
         match input {
@@ -169,13 +159,16 @@ async fn from_files(source: &Source, input: &Input, stdin: Stdin, want_holders: 
             },
         }
     };
-    let main = body(input)?;
-    let assignments = match &source.assignments_file {
-        Some(a) if *a == *input => return Err("`assignments_file` must differ from `file`".to_string()),
-        Some(a) if want_holders => Some(vec![body(a)?]),
-        _ => None,
-    };
-    Ok(Payloads { main: vec![main], assignments })
+    let mut payloads = Payloads { main: vec![body(input)?], ..Payloads::default() };
+    for extra in &source.inputs {
+        if extra.input == *input {
+            return Err(format!("`{}` must differ from `file`", extra.key));
+        }
+        if want_holders || !extra.holders_only {
+            payloads.extra.insert(extra.payload, vec![body(&extra.input)?]);
+        }
+    }
+    Ok(payloads)
 }
 
 /// Parse off the async workers (a large export is CPU work), handing holders
@@ -201,7 +194,7 @@ async fn parse(source: Source, payloads: Payloads, holders: Option<(HolderSink, 
                 (sink.write)(h);
             }
         };
-        source.vendor.parse(&payloads, &source.settings, &mut Sink::new(&wanted, &mut write))
+        source.vendor.parse(&payloads, source.settings.as_ref(), &mut Sink::new(&wanted, &mut write))
     })
     .await
     .map_err(|e| format!("internal error: {e}"))?;

@@ -51,6 +51,10 @@ pub struct Record {
     pub status: Status,
     pub reasons: Vec<String>,
     pub details: Map<String, Value>,
+    /// Whether the license renews by itself: an expiry then is at most a
+    /// warning. Set by the kind; not part of the JSON (its details say why).
+    #[serde(skip)]
+    pub renews: bool,
 }
 
 impl Record {
@@ -78,6 +82,7 @@ impl Record {
             status: Status::Ok,
             reasons: Vec::new(),
             details: Map::new(),
+            renews: false,
         }
     }
 
@@ -103,10 +108,6 @@ impl Record {
     /// The `source/product/metric` name of this series.
     pub fn series(&self) -> String {
         format!("{}/{}/{}", self.source, self.product, self.metric)
-    }
-
-    fn auto_renews(&self) -> bool {
-        self.details.get("auto_renew").and_then(Value::as_bool).unwrap_or(false)
     }
 }
 
@@ -159,7 +160,7 @@ pub fn evaluate(record: &mut Record, t: &Thresholds, now: DateTime<Utc>) {
     }
     if let Some(expires) = record.expires_at {
         // An auto-renewing license is expected to roll over: never worse than warning.
-        let cap = if record.auto_renews() { Status::Warning } else { Status::Critical };
+        let cap = if record.renews { Status::Warning } else { Status::Critical };
         let left = expires - now;
         let days = left.num_days();
         if left <= chrono::Duration::zero() {
@@ -264,7 +265,7 @@ mod tests {
         let gone = eval(Record::new("p", "m", Some(1), Some(10)).expires(at(-3)));
         assert_eq!(gone.status, Status::Critical);
         assert_eq!(gone.reasons, vec!["expired 2 days ago".to_string()]);
-        let renews = eval(Record::new("p", "m", Some(1), Some(10)).expires(at(3)).detail("auto_renew", true));
+        let renews = eval(Record { renews: true, ..Record::new("p", "m", Some(1), Some(10)).expires(at(3)) });
         assert_eq!(renews.status, Status::Warning);
         assert_eq!(eval(Record::new("p", "m", Some(1), Some(10))).status, Status::Ok);
     }

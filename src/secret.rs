@@ -28,15 +28,16 @@ impl fmt::Debug for Secret {
 }
 
 /// The three ways one secret can be given, as the config names them.
-pub struct SecretSource<'a> {
+#[derive(Debug, Clone, Default)]
+pub struct SecretSource {
     /// The key's base name, e.g. `token` for `token`, `token_env`, `token_command`.
     pub key: &'static str,
-    pub inline: Option<&'a Secret>,
-    pub env: Option<&'a str>,
-    pub command: Option<&'a str>,
+    pub inline: Option<Secret>,
+    pub env: Option<String>,
+    pub command: Option<String>,
 }
 
-impl SecretSource<'_> {
+impl SecretSource {
     pub fn is_given(&self) -> bool {
         self.inline.is_some() || self.env.is_some() || self.command.is_some()
     }
@@ -45,10 +46,10 @@ impl SecretSource<'_> {
     /// failed and why, never the value.
     pub fn resolve(&self) -> Result<Option<Secret>, String> {
         let key = self.key;
-        if let Some(s) = self.inline {
+        if let Some(s) = &self.inline {
             return Ok(Some(s.clone()));
         }
-        if let Some(var) = self.env {
+        if let Some(var) = &self.env {
             return match std::env::var(var) {
                 Ok(v) if !v.trim().is_empty() => Ok(Some(Secret(v.trim().to_string()))),
                 Ok(_) => Err(format!("environment variable {var} ({key}_env) is empty")),
@@ -56,10 +57,39 @@ impl SecretSource<'_> {
                 Err(std::env::VarError::NotUnicode(_)) => Err(format!("environment variable {var} ({key}_env) is not valid UTF-8")),
             };
         }
-        if let Some(cmdline) = self.command {
+        if let Some(cmdline) = &self.command {
             return run_command(key, cmdline).map(Some);
         }
         Ok(None)
+    }
+}
+
+/// The secrets a source's kind declared, each as the source gives it (or not).
+#[derive(Debug, Clone, Default)]
+pub struct Secrets(Vec<SecretSource>);
+
+impl Secrets {
+    pub fn new(secrets: Vec<SecretSource>) -> Self {
+        Secrets(secrets)
+    }
+
+    /// The secret `key`, or `None` when the source gives none. A key its kind
+    /// did not declare is an error, never another secret.
+    pub fn resolve(&self, key: &str) -> Result<Option<Secret>, String> {
+        match self.0.iter().find(|s| s.key == key) {
+            Some(s) => s.resolve(),
+            None => Err(format!("internal error: secret `{key}` is not declared by this kind")),
+        }
+    }
+
+    /// Whether any secret is given, in any of its three ways.
+    pub fn any_given(&self) -> bool {
+        self.0.iter().any(SecretSource::is_given)
+    }
+
+    /// The secrets given inline.
+    pub fn inline(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().filter(|s| s.inline.is_some()).map(|s| s.key)
     }
 }
 
@@ -95,8 +125,8 @@ fn run_command(key: &str, cmdline: &str) -> Result<Secret, String> {
 mod tests {
     use super::*;
 
-    fn source<'a>(env: Option<&'a str>, command: Option<&'a str>) -> SecretSource<'a> {
-        SecretSource { key: "token", inline: None, env, command }
+    fn source(env: Option<&str>, command: Option<&str>) -> SecretSource {
+        SecretSource { key: "token", inline: None, env: env.map(String::from), command: command.map(String::from) }
     }
 
     #[test]
@@ -119,6 +149,13 @@ mod tests {
         let e = source(Some("LICUSAGE_TEST_SURELY_UNSET"), None).resolve().err().unwrap_or_default();
         assert_eq!(e, "environment variable LICUSAGE_TEST_SURELY_UNSET (token_env) is not set");
         assert_eq!(source(None, None).resolve(), Ok(None));
+    }
+
+    #[test]
+    fn undeclared_secrets_are_an_error() {
+        let secrets = Secrets::new(vec![SecretSource { key: "token", inline: Some(Secret::new("t")), ..SecretSource::default() }]);
+        assert_eq!(secrets.resolve("token").map(|s| s.map(|s| s.expose().to_string())), Ok(Some("t".to_string())));
+        assert!(secrets.resolve("client_secret").is_err_and(|e| e.contains("not declared")));
     }
 
     #[test]

@@ -7,9 +7,8 @@
 use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
-use licusage::config::SourceSettings;
 use licusage::holder::Sink;
-use licusage::vendors::{find, Body, Payloads};
+use licusage::vendors::{find, Body, KeyType, Payloads};
 
 fuzz_target!(|data: &[u8]| {
     // Segments of a few bytes, so that small inputs go through the worker
@@ -27,8 +26,14 @@ fuzz_target!(|data: &[u8]| {
         let Some(vendor) = find(kind) else { return };
         let run = |body: Body| {
             let mut holders = Vec::new();
-            let payloads = Payloads { main: vec![body.clone()], assignments: Some(vec![body]) };
-            let records = vendor.parse(&payloads, &SourceSettings::default(), &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
+            let mut payloads = Payloads { main: vec![body.clone()], ..Payloads::default() };
+            for key in vendor.keys() {
+                if let KeyType::Input { payload, .. } = key.ty {
+                    payloads.extra.insert(payload, vec![body.clone()]);
+                }
+            }
+            let settings = vendor.default_settings();
+            let records = vendor.parse(&payloads, settings.as_ref(), &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
             (records.map_err(|e| e.to_string()), holders)
         };
         let (from_file, file_holders) = run(Body::File(path.clone()));

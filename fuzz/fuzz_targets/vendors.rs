@@ -3,15 +3,20 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use licusage::config::SourceSettings;
 use licusage::holder::Sink;
-use licusage::vendors::{Body, Payloads, VENDORS};
+use licusage::vendors::{Body, KeyType, Payloads, VENDORS};
 
 fuzz_target!(|data: &[u8]| {
     for vendor in VENDORS {
-        let payloads = Payloads { main: vec![Body::Bytes(data.to_vec())], assignments: Some(vec![Body::Bytes(data.to_vec())]) };
+        let mut payloads = Payloads { main: vec![Body::Bytes(data.to_vec())], ..Payloads::default() };
+        for key in vendor.keys() {
+            if let KeyType::Input { payload, .. } = key.ty {
+                payloads.extra.insert(payload, vec![Body::Bytes(data.to_vec())]);
+            }
+        }
         let mut holders = 0usize;
-        if let Ok(records) = vendor.parse(&payloads, &SourceSettings::default(), &mut Sink::new(&|_| true, &mut |_| holders += 1)) {
+        let settings = vendor.default_settings();
+        if let Ok(records) = vendor.parse(&payloads, settings.as_ref(), &mut Sink::new(&|_| true, &mut |_| holders += 1)) {
             for r in records {
                 // The record arithmetic holds for whatever the vendor said.
                 if let (Some(u), Some(l)) = (r.used, r.limit) {

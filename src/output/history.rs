@@ -28,7 +28,7 @@ pub fn write(out: &mut dyn Write, format: Format, series: &[SeriesHistory], sinc
     match format {
         Format::Json => {
             let doc = serde_json::json!({
-                "schema_version": 1,
+                "schema_version": crate::report::SCHEMA_VERSION,
                 "generated_at": now.to_rfc3339_opts(SecondsFormat::Secs, true),
                 "since": since.to_rfc3339_opts(SecondsFormat::Secs, true),
                 "series": series,

@@ -10,8 +10,9 @@ use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Modify, Padding, Style as TableStyle};
 
-use super::{Format, SourceError, Style};
+use super::{Format, Style};
 use crate::holder::Holder;
+use crate::report::{SourceError, SCHEMA_VERSION};
 
 type Out = Box<dyn Write + Send>;
 
@@ -42,7 +43,7 @@ impl HolderWriter {
             Format::Json => {
                 write!(
                     out,
-                    "{{\n  \"schema_version\": 1,\n  \"generated_at\": \"{}\",\n  \"holders\": [",
+                    "{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"generated_at\": \"{}\",\n  \"holders\": [",
                     now.to_rfc3339_opts(SecondsFormat::Secs, true)
                 )?;
                 Sink::Json(out, true)
@@ -140,7 +141,6 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
                 (None, Some(true)) => "never".into(),
                 _ => "—".into(),
             };
-            let place: Vec<&str> = ["machine", "ip"].iter().filter_map(|k| h.details.get(*k).and_then(|v| v.as_str())).collect();
             b.push_record([
                 h.source.to_string(),
                 h.product.to_string(),
@@ -151,7 +151,7 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
                 last,
                 h.idle_days.map(|d| format!("{d}d")).unwrap_or_else(|| "—".into()),
                 h.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into()),
-                if place.is_empty() { "—".into() } else { place.join(" ") },
+                h.location.clone().unwrap_or_else(|| "—".into()),
             ]);
         }
         let mut table = b.build();

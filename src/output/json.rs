@@ -4,10 +4,8 @@ use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::SourceError;
 use crate::record::Record;
-
-pub const SCHEMA_VERSION: u32 = 1;
+use crate::report::{SourceError, SCHEMA_VERSION};
 
 #[derive(Serialize)]
 struct Document<'a> {

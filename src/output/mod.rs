@@ -1,11 +1,19 @@
-//! One module per output format, each from records to `impl Write`.
+//! Everything licusage prints on stdout: one module per format for records
+//! (`table`, `json`, `ndjson`, `csv`, `prometheus`), one per command with
+//! its own shape (`holders`, `history`, `check`, `diff`, `sources`,
+//! `messages`), and which formats each command supports, declared once in
+//! [`Rendered::formats`].
 
+pub mod check;
 mod csv;
+pub mod diff;
 pub mod history;
 pub mod holders;
 mod json;
+pub mod messages;
 mod ndjson;
 pub mod prometheus;
+pub mod sources;
 pub mod table;
 
 use std::io::Write;
@@ -13,9 +21,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
-use crate::read::Report;
+use crate::error::UsageError;
+use crate::report::Report;
 
 pub use table::Style;
 
@@ -28,17 +36,65 @@ pub enum Format {
     Prometheus,
 }
 
-/// A source that could not be read, as it appears in the JSON `errors` list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SourceError {
-    pub source: String,
-    pub kind: String,
-    pub message: String,
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Csv => "csv",
+            Format::Prometheus => "prometheus",
+        }
+    }
 }
 
-impl std::fmt::Display for SourceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "source `{}` ({}): {}", self.source, self.kind, self.message)
+/// What a command prints, which decides the formats it supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendered {
+    /// `show` and the one-off kind subcommands.
+    Records,
+    Holders,
+    /// The monitoring-plugin output of `check`, in no other format.
+    Check,
+    History,
+    Diff,
+    Sources,
+    /// A line of text for a person (`record`, `config`, `completions`).
+    Text,
+}
+
+impl Rendered {
+    /// The formats this output comes in; the first is the default.
+    pub fn formats(self) -> &'static [Format] {
+        use Format::*;
+        match self {
+            Rendered::Records => &[Table, Json, Ndjson, Csv, Prometheus],
+            Rendered::Holders | Rendered::History => &[Table, Json, Ndjson, Csv],
+            Rendered::Diff => &[Table, Json],
+            Rendered::Sources => &[Table, Json, Csv],
+            Rendered::Check => &[],
+            Rendered::Text => &[Table],
+        }
+    }
+
+    /// The format to render in: the one asked for, if this output has it.
+    pub fn format(self, command: &str, asked: Option<Format>) -> Result<Format, UsageError> {
+        let formats = self.formats();
+        match asked {
+            None => Ok(formats.first().copied().unwrap_or(Format::Table)),
+            Some(f) if formats.contains(&f) => Ok(f),
+            Some(f) if formats.is_empty() => {
+                Err(UsageError(format!("`{command}` has no {} format: it prints the monitoring-plugin format only", f.name())))
+            }
+            Some(f) => {
+                let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
+                let list = match names.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                    _ => names.join(""),
+                };
+                Err(UsageError(format!("`{command}` has no {} format: use {list}", f.name())))
+            }
+        }
     }
 }
 
@@ -74,7 +130,7 @@ pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)
 }
 
-/// Render what was read in `format`.
+/// Render the records of a read in `format`.
 pub fn render(out: &mut dyn Write, format: Format, report: &Report, generated_at: DateTime<Utc>, style: &Style) -> Result<()> {
     match format {
         Format::Table => table::write(out, &report.records, style, generated_at),
@@ -82,5 +138,24 @@ pub fn render(out: &mut dyn Write, format: Format, report: &Report, generated_at
         Format::Ndjson => ndjson::write(out, &report.records),
         Format::Csv => csv::write(out, &report.records),
         Format::Prometheus => prometheus::write(out, report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsupported_formats_name_the_supported_ones() {
+        assert_eq!(Rendered::Records.format("show", None), Ok(Format::Table));
+        assert_eq!(Rendered::Holders.format("holders", Some(Format::Csv)), Ok(Format::Csv));
+        let e = Rendered::Holders.format("holders", Some(Format::Prometheus)).err().map(|e| e.0);
+        assert_eq!(e.as_deref(), Some("`holders` has no prometheus format: use table, json, ndjson or csv"));
+        let e = Rendered::Diff.format("diff", Some(Format::Ndjson)).err().map(|e| e.0);
+        assert_eq!(e.as_deref(), Some("`diff` has no ndjson format: use table or json"));
+        let e = Rendered::Text.format("record", Some(Format::Json)).err().map(|e| e.0);
+        assert_eq!(e.as_deref(), Some("`record` has no json format: use table"));
+        assert!(Rendered::Check.format("check", Some(Format::Json)).is_err());
+        assert_eq!(Rendered::Check.format("check", None), Ok(Format::Table));
     }
 }

@@ -5,8 +5,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::read::Report;
 use crate::record::Record;
+use crate::report::Report;
 
 type Value = fn(&Record) -> Option<f64>;
 

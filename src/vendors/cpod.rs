@@ -11,9 +11,10 @@ use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 
+use anyhow::{bail, Context};
+
 use super::wire::{decode, decode_pages, for_each_map, opt_time, page_info, Count, PayloadError};
-use super::{Body, Payloads, Vendor};
-use crate::config::SourceSettings;
+use super::{Body, Key, Kind, Payloads};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
@@ -21,6 +22,16 @@ use crate::record::{Record, Status};
 use crate::secret::Secret;
 
 pub struct Cpod;
+
+/// cPod's own keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    client_id: Option<String>,
+}
+
+/// The payload name of the assignments, beside the licenses.
+const ASSIGNMENTS: &str = "assignments";
 
 pub const DEFAULT_URL: &str = "https://api.cyberpod.app";
 /// A guard against a server whose pagination never ends.
@@ -146,7 +157,9 @@ impl Assignment {
     }
 }
 
-impl Vendor for Cpod {
+impl Kind for Cpod {
+    type Settings = Settings;
+
     fn kind(&self) -> &'static str {
         "cpod"
     }
@@ -167,20 +180,17 @@ impl Vendor for Cpod {
         Some(DEFAULT_URL)
     }
 
-    fn keys(&self) -> &'static [&'static str] {
-        &[
-            "token",
-            "token_env",
-            "token_command",
-            "client_id",
-            "client_secret",
-            "client_secret_env",
-            "client_secret_command",
-            "assignments_file",
-        ]
+    fn keys(&self) -> &'static [Key] {
+        const KEYS: &[Key] = &[
+            Key::secret("token", "the cPod API token"),
+            Key::text("client_id", "cPod client id for the client-credentials flow"),
+            Key::secret("client_secret", "the cPod client secret"),
+            Key::input("assignments_file", ASSIGNMENTS, true, "read the cPod assignments payload from this file (- for stdin)"),
+        ];
+        KEYS
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
+    fn parse(&self, payloads: &Payloads, _: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         let licenses: Vec<License> = decode_pages(&payloads.main, "")?;
         let mut records = Vec::new();
         // Each license's product and metric, shared by all its holders.
@@ -190,6 +200,7 @@ impl Vendor for Cpod {
                 by_id.insert(id, (Arc::from(lic.product_name.as_str()), Arc::from(lic.metric())));
             }
             let mut rec = Record::new(&lic.product_name, lic.metric(), Some(lic.used_seats), lic.limit()).expires(lic.expiry_date);
+            rec.renews = lic.auto_renew == Some(true);
             if let (Some(given), Some(_)) = (lic.available_seats, rec.limit) {
                 rec.balance = Some(given);
             }
@@ -208,7 +219,7 @@ impl Vendor for Cpod {
             records.push(rec);
         }
 
-        if let Some(pages) = &payloads.assignments {
+        if let Some(pages) = payloads.extra(ASSIGNMENTS) {
             // Built, and kept or dropped, on the parsing threads; handed on here, in order.
             let (wanted, emit) = holders.split();
             let holder = |a: Assignment| -> Option<Holder> {
@@ -225,6 +236,7 @@ impl Vendor for Cpod {
                     .detail("assignment_id", id)
                     .detail("license_id", license_id)
                     .detail("asset_id", asset_id);
+                h.identifying = &["assignment_id", "asset_id"];
                 h.holder_type = assignee_type;
                 h.since = assigned_at;
                 h.last_used_at = last_used_at;
@@ -232,24 +244,25 @@ impl Vendor for Cpod {
                 h.tracks_use = true;
                 wanted(&mut h).then_some(h)
             };
-            for_each_map(pages, "assignments", &holder, emit)?;
+            for_each_map(pages, ASSIGNMENTS, &holder, emit)?;
         }
         Ok(records)
     }
 
-    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
         Box::pin(async move {
-            let base = ctx.base_url(self.default_url())?;
+            let base = ctx.base_url(Some(DEFAULT_URL))?;
             let token = match ctx.secret("token")? {
                 Some(t) => t,
-                None => client_credentials(ctx, &base).await?,
+                None => client_credentials(ctx, settings, &base).await?,
             };
-            let main = pages(ctx, self, &base, ctx.endpoint(&base, "/api/v1/licenses", &[])?, &token).await?;
-            let assignments = match ctx.want_holders {
-                true => Some(pages(ctx, self, &base, ctx.endpoint(&base, "/api/v1/licenses/assignments", &[])?, &token).await?),
-                false => None,
-            };
-            Ok(Payloads { main, assignments })
+            let main = pages(ctx, &base, ctx.endpoint(&base, "/api/v1/licenses", &[])?, &token).await?;
+            let mut payloads = Payloads { main, ..Payloads::default() };
+            if ctx.want_holders {
+                let assignments = pages(ctx, &base, ctx.endpoint(&base, "/api/v1/licenses/assignments", &[])?, &token).await?;
+                payloads.extra.insert(ASSIGNMENTS, assignments);
+            }
+            Ok(payloads)
         })
     }
 }
@@ -268,29 +281,28 @@ impl TokenAnswer {
     }
 }
 
-async fn client_credentials(ctx: &Fetch<'_>, base: &reqwest::Url) -> Result<Secret, String> {
-    let client_id = ctx
-        .settings()
+async fn client_credentials(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url) -> anyhow::Result<Secret> {
+    let client_id = settings
         .client_id
         .as_deref()
-        .ok_or("no cPod credentials: give `token_env` (or `_command`), or `client_id` with `client_secret_env` (or `_command`)")?;
+        .context("no cPod credentials: give `token_env` (or `_command`), or `client_id` with `client_secret_env` (or `_command`)")?;
     let secret = ctx
         .secret("client_secret")?
-        .ok_or("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
+        .context("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
     let body = serde_json::json!({"client_id": client_id, "client_secret": secret.expose(), "grant_type": "client_credentials"});
     let url = ctx.endpoint(base, "/api/v1/auth/token", &[])?;
     let reply = ctx.send(Call::post_json(url, &body)).await?;
     if !reply.is_success() {
-        return Err(format!("cPod token request for client {client_id} failed: {}", reply.status_line()));
+        bail!("cPod token request for client {client_id} failed: {}", reply.status_line());
     }
-    let answer: TokenAnswer = decode(&reply.body).map_err(|e| format!("cPod token answer: {e}"))?;
-    answer.token().filter(|t| !t.is_empty()).map(Secret::new).ok_or_else(|| "cPod token answer has no `access_token`".to_string())
+    let answer: TokenAnswer = decode(&reply.body).context("cPod token answer")?;
+    answer.token().filter(|t| !t.is_empty()).map(Secret::new).context("cPod token answer has no `access_token`")
 }
 
 /// Every page of a list, following whichever pagination the server uses: a
 /// `next_cursor` sent back as `?cursor=`, a `next` URL, a `Link: rel="next"`
 /// header, or `total` with `offset`/`limit` paged by `?offset=`.
-async fn pages(ctx: &Fetch<'_>, vendor: &Cpod, base: &reqwest::Url, first: reqwest::Url, token: &Secret) -> Result<Vec<Body>, String> {
+async fn pages(ctx: &Fetch<'_>, base: &reqwest::Url, first: reqwest::Url, token: &Secret) -> anyhow::Result<Vec<Body>> {
     let bearer = format!("Bearer {}", token.expose());
     let mut pages = Vec::new();
     let mut seen = HashSet::new();
@@ -298,28 +310,28 @@ async fn pages(ctx: &Fetch<'_>, vendor: &Cpod, base: &reqwest::Url, first: reqwe
     let mut next = Some(first.clone());
     while let Some(url) = next.take() {
         if !seen.insert(url.to_string()) {
-            return Err(format!("pagination loops: the server sent {} again after {} pages", crate::http::shown(&url), pages.len()));
+            bail!("pagination loops: the server sent {} again after {} pages", crate::http::shown(&url), pages.len());
         }
         if pages.len() >= MAX_PAGES {
-            return Err(format!("pagination did not end after {MAX_PAGES} pages"));
+            bail!("pagination did not end after {MAX_PAGES} pages");
         }
         let reply = ctx.send(Call::get(url.clone()).header("accept", "application/json").secret_header("authorization", &bearer)?).await?;
         let link = reply.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()).find_map(link_next);
-        let body = ctx.body(reply, vendor)?;
-        let page = page_info(&body).map_err(|e| format!("page {}: {e}", pages.len() + 1))?;
+        let body = ctx.body(reply)?;
+        let page = page_info(&body).with_context(|| format!("page {}", pages.len() + 1))?;
         let got = page.items;
         next = if let Some(cursor) = page.next_cursor.filter(|c| !c.is_empty()) {
             let mut u = first.clone();
             u.query_pairs_mut().append_pair("cursor", &cursor);
             Some(u)
         } else if let Some(href) = page.next.filter(|n| !n.is_empty()).or(link) {
-            let u = url.join(&href).map_err(|e| format!("`next` {href:?} is not a URL: {e}"))?;
+            let u = url.join(&href).with_context(|| format!("`next` {href:?} is not a URL"))?;
             if u.origin() != base.origin() {
-                return Err(format!(
+                bail!(
                     "`next` page {} is on another host: not followed, so that the token stays with {}",
                     crate::http::shown(&u),
                     base.origin().ascii_serialization()
-                ));
+                );
             }
             Some(u)
         } else if let (Some(total), true) = (page.total, page.offset.is_some() || page.limit.is_some()) {

@@ -1,17 +1,27 @@
 //! 4D Server's `License usage` collection, as JSON (`JSON Stringify(License usage)`),
 //! bare or as an ORDA exposed function's `{"result": [...]}`.
 
+use anyhow::Context;
 use serde::Deserialize;
 
 use super::wire::{for_each, Count, PayloadError, Timestamp};
-use super::{Payloads, Vendor};
-use crate::config::SourceSettings;
+use super::{Key, Kind, Payloads};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
 use crate::record::Record;
 
 pub struct FourD;
+
+/// 4D's own keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    username: Option<String>,
+}
+
+/// Session details that identify a person or a machine (dropped by `--redact`).
+const IDENTIFYING: &[&str] = &["machine", "system_user", "ip", "session_id", "user_agent"];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -107,12 +117,17 @@ fn holder(item: RetainedLicense) -> Holder {
         .detail("session_id", s.and_then(|s| s.id.clone().or_else(|| s.session_id.clone())))
         .detail("user_agent", s.and_then(|s| s.user_agent.clone()))
         .detail("reason", item.reason.clone());
+    h.identifying = IDENTIFYING;
+    let place: Vec<&str> = s.iter().flat_map(|s| [s.machine_name.as_deref(), s.ip_address.as_deref()]).flatten().collect();
+    h.location = (!place.is_empty()).then(|| place.join(" "));
     h.holder_type = s.and_then(Session::kind);
     h.since = s.and_then(|s| s.creation_date_time).map(|t| t.0).or(Some(item.time.0));
     h
 }
 
-impl Vendor for FourD {
+impl Kind for FourD {
+    type Settings = Settings;
+
     fn kind(&self) -> &'static str {
         "4d"
     }
@@ -129,11 +144,16 @@ impl Vendor for FourD {
         "licusage 4d --file license-usage.json"
     }
 
-    fn keys(&self) -> &'static [&'static str] {
-        &["token", "token_env", "token_command", "username", "password", "password_env", "password_command"]
+    fn keys(&self) -> &'static [Key] {
+        const KEYS: &[Key] = &[
+            Key::secret("token", "the API token (sent as Bearer)"),
+            Key::text("username", "user name for Basic auth (with the password)"),
+            Key::secret("password", "the password for Basic auth"),
+        ];
+        KEYS
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
+    fn parse(&self, payloads: &Payloads, _: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         // One record per product, in order of first appearance; each element is
         // a holder, handed on as it is read.
         let mut products: Vec<Product> = Vec::new();
@@ -159,19 +179,19 @@ impl Vendor for FourD {
         Ok(records)
     }
 
-    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
         Box::pin(async move {
             let url = ctx.base_url(None)?;
             let mut call = Call::get(url).header("accept", "application/json");
             if let Some(token) = ctx.secret("token")? {
                 call = call.secret_header("authorization", &format!("Bearer {}", token.expose()))?;
-            } else if let Some(user) = ctx.settings().username.as_deref() {
+            } else if let Some(user) = settings.username.as_deref() {
                 let password =
-                    ctx.secret("password")?.ok_or("`username` is set but no password: give `password_env` or `password_command`")?;
+                    ctx.secret("password")?.context("`username` is set but no password: give `password_env` or `password_command`")?;
                 let basic = base64_encode(format!("{user}:{}", password.expose()).as_bytes());
                 call = call.secret_header("authorization", &format!("Basic {basic}"))?;
             }
-            ctx.body(ctx.send(call).await?, self).map(Payloads::one)
+            ctx.body(ctx.send(call).await?).map(Payloads::one)
         })
     }
 }

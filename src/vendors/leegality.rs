@@ -1,10 +1,10 @@
 //! Leegality: `GET /api/v1/licenses/{licenseId}/usage-statistics`.
 
+use anyhow::Context;
 use serde::Deserialize;
 
 use super::wire::{decode_body, opt_count, PayloadError};
-use super::{Payloads, Vendor};
-use crate::config::SourceSettings;
+use super::{Key, Kind, Payloads};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;
 use crate::http::Call;
@@ -14,6 +14,14 @@ pub struct Leegality;
 
 pub const PRODUCTION: &str = "https://app1.leegality.com/api";
 pub const SANDBOX: &str = "https://sandbox.leegality.com/api";
+
+/// Leegality's own keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    license_id: Option<String>,
+    environment: Option<String>,
+}
 
 #[derive(Deserialize)]
 struct Response {
@@ -71,7 +79,9 @@ fn describe_failure(r: &Response) -> String {
     }
 }
 
-impl Vendor for Leegality {
+impl Kind for Leegality {
+    type Settings = Settings;
+
     fn kind(&self) -> &'static str {
         "leegality"
     }
@@ -88,11 +98,23 @@ impl Vendor for Leegality {
         Some(PRODUCTION)
     }
 
-    fn keys(&self) -> &'static [&'static str] {
-        &["license_id", "environment", "token", "token_env", "token_command"]
+    fn keys(&self) -> &'static [Key] {
+        const KEYS: &[Key] = &[
+            Key::text("license_id", "Leegality license id"),
+            Key::text("environment", "Leegality environment: production or sandbox"),
+            Key::secret("token", "the Leegality API token"),
+        ];
+        KEYS
     }
 
-    fn parse(&self, payloads: &Payloads, settings: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
+        match settings.environment.as_deref() {
+            None | Some("production" | "sandbox") => Ok(()),
+            Some(env) => Err(format!("`environment` is `{env}`; expected `production` or `sandbox`")),
+        }
+    }
+
+    fn parse(&self, payloads: &Payloads, settings: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         let r: Response = decode_body(payloads.first()?)?;
         let failed = r.errors.as_ref().is_some_and(|e| !e.is_empty()) || r.code.as_deref().is_some_and(|c| c.contains("ERR"));
         let data = match (&r.data, failed) {
@@ -114,18 +136,18 @@ impl Vendor for Leegality {
         Ok(records)
     }
 
-    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
         Box::pin(async move {
-            let default = match ctx.settings().environment.as_deref() {
+            let default = match settings.environment.as_deref() {
                 Some("sandbox") => SANDBOX,
                 _ => PRODUCTION,
             };
             let base = ctx.base_url(Some(default))?;
-            let id = ctx.settings().license_id.as_deref().ok_or("no `license_id` configured")?;
+            let id = settings.license_id.as_deref().context("no `license_id` configured")?;
             let url = ctx.endpoint(&base, "/api/v1/licenses", &[id, "usage-statistics"])?;
-            let token = ctx.secret("token")?.ok_or("no API token: give `token_env` or `token_command`")?;
+            let token = ctx.secret("token")?.context("no API token: give `token_env` or `token_command`")?;
             let call = Call::get(url).header("accept", "application/json").secret_header("x-auth-token", token.expose())?;
-            ctx.body(ctx.send(call).await?, self).map(Payloads::one)
+            ctx.body(ctx.send(call).await?).map(Payloads::one)
         })
     }
 }

@@ -1,6 +1,9 @@
-//! One module per vendor behind the [`Vendor`] trait. Adding a vendor is one new
-//! file and one line in [`VENDORS`]: the config keys, the one-off subcommand and
-//! `licusage sources` all come from this registry.
+//! One module per source kind. A kind implements [`Kind`] in its own file and
+//! is listed once in [`VENDORS`]: its settings (keys, types, help, secrets,
+//! extra inputs), its requests, its parse, its holders. The config keys, the
+//! one-off subcommand and its flags, `licusage sources`, the completions and
+//! the per-kind tests all come from this registry; shared code sees a kind
+//! only through [`Vendor`].
 
 mod cpod;
 mod fourd;
@@ -10,7 +13,13 @@ mod stream;
 mod veeva;
 pub mod wire;
 
-use crate::config::SourceSettings;
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;
 use crate::record::Record;
@@ -19,26 +28,115 @@ use crate::record::Record;
 pub use stream::set_segment_size;
 pub use wire::Body;
 
-/// What a source's payloads are: the main document (one per page when the API
-/// pages), and for cPod the assignments.
+/// The registered kinds, in the order `--help` and `licusage sources` list them.
+pub static VENDORS: &[&dyn Vendor] = &[&fourd::FourD, &veeva::Veeva, &onlyoffice::OnlyOffice, &leegality::Leegality, &cpod::Cpod];
+
+pub fn find(kind: &str) -> Option<&'static dyn Vendor> {
+    VENDORS.iter().copied().find(|v| v.kind() == kind)
+}
+
+pub fn kinds() -> impl Iterator<Item = &'static str> {
+    VENDORS.iter().map(|v| v.kind())
+}
+
+/// How a key of a `[sources.NAME]` table is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    /// A string (`--key-name VALUE` on the one-off subcommand).
+    Text,
+    /// A boolean (`--key-name`).
+    Flag,
+    /// A list of strings (config only).
+    List,
+    /// A credential, given as `NAME` (inline, config only), `NAME_env` or
+    /// `NAME_command`: read by shared code, never a field of the kind's settings.
+    Secret,
+    /// A payload file besides `file` (`- ` for stdin), read by shared code and
+    /// handed to the kind's parse under `payload`; with `holders_only`, only
+    /// when holders are wanted.
+    Input { payload: &'static str, holders_only: bool },
+}
+
+/// One key a kind takes: its name in the config, its type, its help line.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub name: &'static str,
+    pub ty: KeyType,
+    pub help: &'static str,
+}
+
+impl Key {
+    pub const fn text(name: &'static str, help: &'static str) -> Key {
+        Key { name, ty: KeyType::Text, help }
+    }
+
+    pub const fn flag(name: &'static str, help: &'static str) -> Key {
+        Key { name, ty: KeyType::Flag, help }
+    }
+
+    pub const fn list(name: &'static str, help: &'static str) -> Key {
+        Key { name, ty: KeyType::List, help }
+    }
+
+    /// A secret; `help` names it (`the API token`).
+    pub const fn secret(name: &'static str, help: &'static str) -> Key {
+        Key { name, ty: KeyType::Secret, help }
+    }
+
+    pub const fn input(name: &'static str, payload: &'static str, holders_only: bool, help: &'static str) -> Key {
+        Key { name, ty: KeyType::Input { payload, holders_only }, help }
+    }
+
+    /// The config keys this key stands for: a secret is three.
+    pub fn names(&self) -> Vec<String> {
+        match self.ty {
+            KeyType::Secret => vec![self.name.to_string(), format!("{}_env", self.name), format!("{}_command", self.name)],
+            _ => vec![self.name.to_string()],
+        }
+    }
+}
+
+/// What a source's payloads are: the main document (one per page when the
+/// API pages), and the further payloads its kind declared (by payload name).
 #[derive(Debug, Default)]
 pub struct Payloads {
     pub main: Vec<Body>,
-    pub assignments: Option<Vec<Body>>,
+    pub extra: BTreeMap<&'static str, Vec<Body>>,
 }
 
 impl Payloads {
     pub fn one(body: Vec<u8>) -> Self {
-        Payloads { main: vec![Body::Bytes(body)], assignments: None }
+        Payloads { main: vec![Body::Bytes(body)], extra: BTreeMap::new() }
     }
 
-    /// The document of a vendor that does not page.
+    /// The document of a kind that does not page.
     pub fn first(&self) -> Result<&Body, wire::PayloadError> {
         self.main.first().ok_or(wire::PayloadError::Empty)
     }
+
+    /// The pages of a declared extra payload, when it was read.
+    pub fn extra(&self, payload: &str) -> Option<&[Body]> {
+        self.extra.get(payload).map(Vec::as_slice)
+    }
 }
 
-pub trait Vendor: Sync {
+/// A kind's own settings, checked, as shared code carries them (opaque).
+pub trait KindSettings: Any + Debug + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any + Debug + Send + Sync> KindSettings for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// What a source kind implements, in its own file.
+pub trait Kind: Send + Sync + 'static {
+    /// The kind's own keys (those of [`Kind::keys`] that are text, flags or
+    /// lists), as a serde struct that denies unknown fields.
+    type Settings: DeserializeOwned + Default + Debug + Send + Sync + 'static;
+
     /// The `kind` in the config and the name of the one-off subcommand.
     fn kind(&self) -> &'static str;
     /// One line for `--help` and `licusage sources`.
@@ -50,20 +148,148 @@ pub trait Vendor: Sync {
     fn default_url(&self) -> Option<&'static str> {
         None
     }
-    /// Whether the vendor says who holds the seats (`licusage holders`).
+    /// Whether the kind says who holds the seats (`licusage holders`).
     fn has_holders(&self) -> bool {
         false
     }
-    /// Config keys this kind takes beyond the common ones (see `config::KEYS`).
-    fn keys(&self) -> &'static [&'static str];
+    /// The keys this kind takes beyond the common ones.
+    fn keys(&self) -> &'static [Key];
+    /// Check values the types alone do not (an enumeration, a version's form).
+    fn check(&self, settings: &Self::Settings) -> Result<(), String> {
+        let _ = settings;
+        Ok(())
+    }
     /// Records from the payloads, and each holder handed to `holders` as it is
-    /// read (a million cPod assignments never sit in memory at once): a pure
-    /// function of its input, shared by files, stdin and the network.
-    fn parse(&self, payloads: &Payloads, settings: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, wire::PayloadError>;
+    /// read (a million holders never sit in memory at once): a pure function
+    /// of its input, shared by files, stdin and the network.
+    fn parse(&self, payloads: &Payloads, settings: &Self::Settings, holders: &mut Sink) -> Result<Vec<Record>, wire::PayloadError>;
     /// The payloads from the vendor's API: which requests, with which
     /// credentials, in which order. Retries, timeouts and limits are the HTTP
     /// layer's.
-    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>>;
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Self::Settings) -> BoxFuture<'a, anyhow::Result<Payloads>>;
+}
+
+/// A kind as shared code sees it: [`Kind`] with its settings type erased.
+pub trait Vendor: Sync {
+    fn kind(&self) -> &'static str;
+    fn about(&self) -> &'static str;
+    fn example(&self) -> &'static str;
+    fn default_url(&self) -> Option<&'static str>;
+    fn has_holders(&self) -> bool;
+    fn keys(&self) -> &'static [Key];
+    /// The kind's settings from the keys of its table that are its own (the
+    /// common keys, secrets and inputs taken out): typed and checked. An
+    /// error names the key.
+    fn settings(&self, table: toml::Table) -> Result<Arc<dyn KindSettings>, KeyError>;
+    /// The settings of a table that sets none of the kind's keys.
+    fn default_settings(&self) -> Arc<dyn KindSettings>;
+    fn parse(&self, payloads: &Payloads, settings: &dyn KindSettings, holders: &mut Sink) -> Result<Vec<Record>, wire::PayloadError>;
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, anyhow::Result<Payloads>>;
+    /// The keys the settings struct reads, to check them against [`Vendor::keys`].
+    fn settings_fields(&self) -> Vec<&'static str>;
+}
+
+/// A bad value for a kind's key: which key (when known), and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyError {
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl<K: Kind> Vendor for K {
+    fn kind(&self) -> &'static str {
+        Kind::kind(self)
+    }
+
+    fn about(&self) -> &'static str {
+        Kind::about(self)
+    }
+
+    fn example(&self) -> &'static str {
+        Kind::example(self)
+    }
+
+    fn default_url(&self) -> Option<&'static str> {
+        Kind::default_url(self)
+    }
+
+    fn has_holders(&self) -> bool {
+        Kind::has_holders(self)
+    }
+
+    fn keys(&self) -> &'static [Key] {
+        Kind::keys(self)
+    }
+
+    fn settings(&self, table: toml::Table) -> Result<Arc<dyn KindSettings>, KeyError> {
+        let settings: K::Settings = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let key = e.path().iter().next().map(|s| s.to_string()).filter(|k| k != "?");
+            // The first line: toml adds `in \`key\`` on a second.
+            KeyError { key, message: e.into_inner().to_string().lines().next().unwrap_or_default().to_string() }
+        })?;
+        Kind::check(self, &settings).map_err(|message| KeyError { key: None, message })?;
+        Ok(Arc::new(settings))
+    }
+
+    fn default_settings(&self) -> Arc<dyn KindSettings> {
+        Arc::new(K::Settings::default())
+    }
+
+    fn parse(&self, payloads: &Payloads, settings: &dyn KindSettings, holders: &mut Sink) -> Result<Vec<Record>, wire::PayloadError> {
+        match settings.as_any().downcast_ref::<K::Settings>() {
+            Some(s) => Kind::parse(self, payloads, s, holders),
+            None => Kind::parse(self, payloads, &K::Settings::default(), holders),
+        }
+    }
+
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, anyhow::Result<Payloads>> {
+        match ctx.source.settings.as_ref().as_any().downcast_ref::<K::Settings>() {
+            Some(s) => Kind::fetch(self, ctx, s),
+            None => Box::pin(async move {
+                anyhow::bail!("internal error: the settings of source `{}` are not a {}'s", ctx.source.name, Kind::kind(self))
+            }),
+        }
+    }
+
+    fn settings_fields(&self) -> Vec<&'static str> {
+        serde_fields::<K::Settings>()
+    }
+}
+
+/// The field names a serde struct deserializes (the derive hands them to
+/// `deserialize_struct`).
+fn serde_fields<T: DeserializeOwned>() -> Vec<&'static str> {
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("stop")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    struct Fields<'a>(&'a mut Vec<&'static str>);
+    impl<'de> Deserializer<'de> for Fields<'_> {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], _: V) -> Result<V::Value, Stop> {
+            self.0.extend_from_slice(fields);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields = Vec::new();
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
 }
 
 impl std::fmt::Debug for dyn Vendor {
@@ -72,49 +298,5 @@ impl std::fmt::Debug for dyn Vendor {
     }
 }
 
-pub static VENDORS: &[&dyn Vendor] = &[&fourd::FourD, &veeva::Veeva, &onlyoffice::OnlyOffice, &leegality::Leegality, &cpod::Cpod];
-
-pub fn find(kind: &str) -> Option<&'static dyn Vendor> {
-    VENDORS.iter().copied().find(|v| v.kind() == kind)
-}
-
-pub fn kinds() -> impl Iterator<Item = &'static str> {
-    VENDORS.iter().map(|v| v.kind())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every fixture of every vendor, parsed, as a reviewed snapshot: the
-    /// records (or the one-line error) a user would see.
-    #[test]
-    fn fixtures() {
-        for vendor in VENDORS {
-            let dir = format!("{}/fixtures/{}", env!("CARGO_MANIFEST_DIR"), vendor.kind());
-            let mut paths: Vec<_> = std::fs::read_dir(&dir)
-                .unwrap_or_else(|e| unreachable!("{dir}: {e}"))
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.to_string_lossy().contains("assignments"))
-                .collect();
-            paths.sort();
-            assert!(paths.len() >= 3, "{dir} has too few fixtures");
-            for path in paths {
-                let main = std::fs::read(&path).unwrap_or_default();
-                let sibling = path.with_file_name(format!("{}.assignments.json", path.file_stem().unwrap_or_default().to_string_lossy()));
-                let assignments = std::fs::read(&sibling).ok();
-                let settings = SourceSettings { license_id: Some("bd82845c-897b-4022-b5f7-679905c1979b".into()), ..Default::default() };
-                let payloads = Payloads { main: vec![Body::Bytes(main)], assignments: assignments.map(|a| vec![Body::Bytes(a)]) };
-                let mut holders = Vec::new();
-                let parsed = vendor.parse(&payloads, &settings, &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
-                let name = format!("{}__{}", vendor.kind(), path.file_stem().unwrap_or_default().to_string_lossy());
-                let value = match parsed {
-                    Ok(records) => serde_json::json!({"records": records, "holders": holders}),
-                    Err(e) => serde_json::json!({"error": e.to_string()}),
-                };
-                insta::assert_json_snapshot!(name, value);
-            }
-        }
-    }
-}
+mod tests;

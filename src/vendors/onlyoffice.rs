@@ -2,11 +2,11 @@
 //!
 //! The server always answers HTTP 200; failures are only in `error`.
 
+use anyhow::{bail, Context};
 use serde::Deserialize;
 
 use super::wire::{decode_body, opt_count, opt_time, PayloadError, Timestamp};
-use super::{Payloads, Vendor};
-use crate::config::SourceSettings;
+use super::{Key, Kind, Payloads};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
@@ -14,6 +14,13 @@ use crate::record::{Record, Status};
 use crate::secret::Secret;
 
 pub struct OnlyOffice;
+
+/// ONLYOFFICE's own keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    jwt_header: Option<String>,
+}
 
 #[derive(Deserialize)]
 struct Response {
@@ -88,7 +95,9 @@ fn package_name(code: i64) -> Option<&'static str> {
     }
 }
 
-impl Vendor for OnlyOffice {
+impl Kind for OnlyOffice {
+    type Settings = Settings;
+
     fn kind(&self) -> &'static str {
         "onlyoffice"
     }
@@ -105,11 +114,15 @@ impl Vendor for OnlyOffice {
         "licusage onlyoffice --file - < license.json"
     }
 
-    fn keys(&self) -> &'static [&'static str] {
-        &["jwt_secret", "jwt_secret_env", "jwt_secret_command", "jwt_header"]
+    fn keys(&self) -> &'static [Key] {
+        const KEYS: &[Key] = &[
+            Key::secret("jwt_secret", "the ONLYOFFICE JWT secret"),
+            Key::text("jwt_header", "header that carries the ONLYOFFICE JWT (default Authorization)"),
+        ];
+        KEYS
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
+    fn parse(&self, payloads: &Payloads, _: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         let r: Response = decode_body(payloads.first()?)?;
         if r.error != 0 {
             return Err(PayloadError::Vendor(format!("ONLYOFFICE error {}: {}", r.error, error_meaning(r.error))));
@@ -164,7 +177,7 @@ impl Vendor for OnlyOffice {
         Ok(records)
     }
 
-    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
         Box::pin(async move {
             let base = ctx.base_url(None)?;
             let command = serde_json::json!({"c": "license"});
@@ -174,7 +187,7 @@ impl Vendor for OnlyOffice {
                 body["token"] = sign(&command, &secret)?.into();
                 header = Some(format!("Bearer {}", sign(&serde_json::json!({"payload": command}), &secret)?));
             }
-            let header_name = ctx.settings().jwt_header.as_deref().unwrap_or("Authorization");
+            let header_name = settings.jwt_header.as_deref().unwrap_or("Authorization");
             // `/command` since 8.2; older servers only serve the CommandService.ashx path.
             let paths = ["/command", "/coauthoring/CommandService.ashx"];
             for (i, path) in paths.iter().enumerate() {
@@ -186,20 +199,21 @@ impl Vendor for OnlyOffice {
                 if reply.status.as_u16() == 404 && i + 1 < paths.len() {
                     continue;
                 }
-                return ctx.body(reply, self).map(Payloads::one);
+                return ctx.body(reply).map(Payloads::one);
             }
-            Err("no command service answered".to_string())
+            bail!("no command service answered")
         })
     }
 }
 
-/// An HS256 JWT of `claims`, valid for five minutes.
-fn sign(claims: &serde_json::Value, secret: &Secret) -> Result<String, String> {
+/// An HS256 JWT of `claims`, valid for five minutes. The real clock, not
+/// `LICUSAGE_NOW`: the server checks the token against its own.
+fn sign(claims: &serde_json::Value, secret: &Secret) -> anyhow::Result<String> {
     let now = chrono::Utc::now().timestamp();
     let mut claims = claims.clone();
     claims["iat"] = now.into();
     claims["exp"] = (now + 300).into();
     let key = jsonwebtoken::EncodingKey::from_secret(secret.expose().as_bytes());
     jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &claims, &key)
-        .map_err(|e| format!("cannot sign the ONLYOFFICE token: {e}"))
+        .context("cannot sign the ONLYOFFICE token")
 }

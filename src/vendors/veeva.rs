@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use anyhow::{bail, Context};
 use serde::Deserialize;
 
 use super::wire::{decode, decode_body, Count, PayloadError};
-use super::{Payloads, Vendor};
-use crate::config::SourceSettings;
+use super::{Key, Kind, Payloads};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;
 use crate::http::Call;
@@ -19,6 +19,14 @@ use crate::secret::Secret;
 pub const DEFAULT_API_VERSION: &str = "v25.3";
 
 pub struct Veeva;
+
+/// Vault's own keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    api_version: Option<String>,
+    username: Option<String>,
+}
 
 #[derive(Deserialize)]
 struct Response {
@@ -91,7 +99,9 @@ struct Usage {
     used: Count,
 }
 
-impl Vendor for Veeva {
+impl Kind for Veeva {
+    type Settings = Settings;
+
     fn kind(&self) -> &'static str {
         "veeva"
     }
@@ -104,11 +114,29 @@ impl Vendor for Veeva {
         "licusage veeva --file licenses.json --format json"
     }
 
-    fn keys(&self) -> &'static [&'static str] {
-        &["api_version", "session_id", "session_id_env", "session_id_command", "username", "password", "password_env", "password_command"]
+    fn keys(&self) -> &'static [Key] {
+        const KEYS: &[Key] = &[
+            Key::text("api_version", "Vault API version, e.g. v25.3"),
+            Key::secret("session_id", "the Vault session id"),
+            Key::text("username", "user name for a Vault login (with the password)"),
+            Key::secret("password", "the Vault password"),
+        ];
+        KEYS
     }
 
-    fn parse(&self, payloads: &Payloads, _: &SourceSettings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
+    fn check(&self, settings: &Settings) -> Result<(), String> {
+        if let Some(v) = &settings.api_version {
+            let ok = v.strip_prefix('v').and_then(|r| r.split_once('.')).is_some_and(|(a, b)| {
+                !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit())
+            });
+            if !ok {
+                return Err(format!("`api_version` is `{v}`; expected the form v25.3"));
+            }
+        }
+        Ok(())
+    }
+
+    fn parse(&self, payloads: &Payloads, _: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         let r: Response = decode_body(payloads.first()?)?;
         if r.response_status != "SUCCESS" && r.response_status != "WARNING" {
             let why: Vec<String> = r.errors.iter().map(VaultMessage::describe).chain(r.response_message.clone()).collect();
@@ -137,22 +165,22 @@ impl Vendor for Veeva {
         Ok(records)
     }
 
-    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, Result<Payloads, String>> {
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
         Box::pin(async move {
             let base = ctx.base_url(None)?;
-            let version = ctx.settings().api_version.as_deref().unwrap_or(DEFAULT_API_VERSION);
+            let version = settings.api_version.as_deref().unwrap_or(DEFAULT_API_VERSION);
             let url = ctx.endpoint(&base, &format!("/api/{version}/objects/licenses"), &[])?;
             let (mut session, logged_in) = match ctx.secret("session_id")? {
                 Some(s) => (s, false),
-                None => (login(ctx, &base, version).await?, true),
+                None => (login(ctx, settings, &base, version).await?, true),
             };
             let mut relogged = false;
             loop {
                 let call = Call::get(url.clone()).header("accept", "application/json").secret_header("authorization", session.expose())?;
-                let body = ctx.body(ctx.send(call).await?, self)?;
+                let body = ctx.body(ctx.send(call).await?)?;
                 // A session from our own login can expire between the two calls: log in once more.
                 if logged_in && !relogged && session_expired(&body) {
-                    session = login(ctx, &base, version).await?;
+                    session = login(ctx, settings, &base, version).await?;
                     relogged = true;
                     continue;
                 }
@@ -169,24 +197,23 @@ fn session_expired(body: &[u8]) -> bool {
 }
 
 /// `POST /api/{version}/auth` with `username` and the password: a session id.
-async fn login(ctx: &Fetch<'_>, base: &reqwest::Url, version: &str) -> Result<Secret, String> {
-    let username = ctx
-        .settings()
+async fn login(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url, version: &str) -> anyhow::Result<Secret> {
+    let username = settings
         .username
         .as_deref()
-        .ok_or("no Vault credentials: give `session_id_env` (or `_command`), or `username` with `password_env` (or `_command`)")?;
-    let password = ctx.secret("password")?.ok_or("`username` is set but no password: give `password_env` or `password_command`")?;
+        .context("no Vault credentials: give `session_id_env` (or `_command`), or `username` with `password_env` (or `_command`)")?;
+    let password = ctx.secret("password")?.context("`username` is set but no password: give `password_env` or `password_command`")?;
     let url = ctx.endpoint(base, &format!("/api/{version}/auth"), &[])?;
     let call = Call::post_form(url, &[("username", username), ("password", password.expose())]).header("accept", "application/json");
     let reply = ctx.send(call).await?;
     let status = reply.status_line();
-    let answer: Login = decode(&reply.body).map_err(|e| format!("Vault login: {status}: unexpected answer: {e}"))?;
+    let answer: Login = decode(&reply.body).with_context(|| format!("Vault login: {status}: unexpected answer"))?;
     match (answer.response_status.as_str(), answer.session_id) {
         ("SUCCESS", Some(id)) if !id.is_empty() => Ok(Secret::new(id)),
         (status, _) => {
             let why: Vec<String> = answer.errors.iter().map(VaultMessage::describe).collect();
             let why = if why.is_empty() { "no session id in the answer".to_string() } else { why.join("; ") };
-            Err(format!("Vault login as {username} failed ({status}): {why}"))
+            bail!("Vault login as {username} failed ({status}): {why}")
         }
     }
 }

@@ -1,0 +1,327 @@
+//! The TOML configuration (SPEC §5): a raw serde shape that rejects unknown
+//! keys, checked into [`Config`]. `source` checks one `[sources.NAME]`
+//! table, `thresholds` the threshold keys; `crate::resolve` lays the command
+//! line over the result.
+
+mod source;
+mod thresholds;
+
+pub use source::{check_source, ExtraInput, Input, Source, TableError, COMMON_KEYS};
+pub use thresholds::{check as check_thresholds, Overrides, Rule};
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::UsageError;
+use crate::record::Thresholds;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    defaults: RawDefaults,
+    #[serde(default)]
+    history: RawHistory,
+    #[serde(default)]
+    sources: BTreeMap<String, Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
+    #[serde(default)]
+    rules: Vec<Spanned<thresholds::RawRule>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    timeout: Option<String>,
+    warn: Option<f64>,
+    crit: Option<f64>,
+    warn_free: Option<i64>,
+    crit_free: Option<i64>,
+    expiry_warn_days: Option<i64>,
+    expiry_crit_days: Option<i64>,
+}
+
+impl RawDefaults {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            warn: self.warn,
+            crit: self.crit,
+            warn_free: self.warn_free,
+            crit_free: self.crit_free,
+            expiry_warn_days: self.expiry_warn_days,
+            expiry_crit_days: self.expiry_crit_days,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHistory {
+    path: Option<PathBuf>,
+}
+
+/// Where the config path came from, for `config path -v` and error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Flag,
+    Env,
+    Default,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Origin::Flag => "--config",
+            Origin::Env => "LICUSAGE_CONFIG",
+            Origin::Default => "default location",
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConfigPath {
+    pub path: PathBuf,
+    pub origin: Origin,
+}
+
+impl ConfigPath {
+    /// `--config`, else `LICUSAGE_CONFIG` (both resolved by the CLI layer),
+    /// else the platform config dir.
+    pub fn resolve(given: Option<(PathBuf, Origin)>) -> Result<Self> {
+        if let Some((path, origin)) = given {
+            return Ok(ConfigPath { path, origin });
+        }
+        let dirs = directories::ProjectDirs::from("", "", "licusage")
+            .context("cannot find a home directory for the default config path; pass --config")?;
+        Ok(ConfigPath { path: dirs.config_dir().join("config.toml"), origin: Origin::Default })
+    }
+}
+
+/// The checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from; `None` for a one-off vendor subcommand.
+    pub path: Option<PathBuf>,
+    pub defaults: Thresholds,
+    pub rules: Vec<Rule>,
+    pub timeout: Duration,
+    pub history_path: Option<PathBuf>,
+    pub sources: Vec<Source>,
+    /// Thresholds from the command line (`check --warn …`), over everything else.
+    pub overrides: Overrides,
+}
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Config {
+    /// A config without a file, holding one source (one-off vendor subcommands).
+    pub fn single(source: Source) -> Self {
+        Config {
+            path: None,
+            defaults: Thresholds::default(),
+            rules: Vec::new(),
+            timeout: DEFAULT_TIMEOUT,
+            history_path: None,
+            sources: vec![source],
+            overrides: Overrides::default(),
+        }
+    }
+
+    pub fn load(path: &ConfigPath) -> Result<Self> {
+        let text = std::fs::read_to_string(&path.path).map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::NotFound && path.origin == Origin::Default {
+                " (create it from config.example.toml, or pass --config PATH)"
+            } else {
+                ""
+            };
+            UsageError(format!("cannot read config file {} ({}): {e}{hint}", path.path.display(), path.origin))
+        })?;
+        let config = Self::parse(&text, &path.path)?;
+        if config.sources.iter().any(|s| s.secrets.inline().next().is_some()) {
+            check_private(&path.path)?;
+        }
+        Ok(config)
+    }
+
+    /// Parse and check config text; `path` names it in errors and anchors
+    /// relative `file` paths.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, UsageError> {
+        let shown = path.display();
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let at = e.span().map(|s| format!(":{}", line_of(text, s.start))).unwrap_or_default();
+            UsageError(format!("{shown}{at}: {}", e.message().trim_end()))
+        })?;
+        let at = |offset: usize| format!("{shown}:{}", line_of(text, offset));
+        let defaults = thresholds::over(&raw.defaults.overrides(), Thresholds::default())
+            .map_err(|e| UsageError(format!("{shown}: [defaults]: {e}")))?;
+        let timeout = match &raw.defaults.timeout {
+            Some(t) => parse_duration(t).map_err(|e| UsageError(format!("{shown}: [defaults] timeout: {e}")))?,
+            None => DEFAULT_TIMEOUT,
+        };
+        let base = path.parent();
+        let mut sources = Vec::new();
+        for (name, table) in raw.sources {
+            let table_at = table.span().start;
+            let mut lines = BTreeMap::new();
+            let mut plain = toml::Table::new();
+            for (key, value) in table.into_inner() {
+                lines.insert(key.clone(), value.span().start);
+                plain.insert(key, value.into_inner());
+            }
+            let source = check_source(&name, plain, base).map_err(|e| {
+                let line = at(e.key.as_ref().and_then(|k| lines.get(k)).copied().unwrap_or(table_at));
+                match e.is_unknown_key() {
+                    true => UsageError(format!("{line}: {}", e.message)),
+                    false => UsageError(format!("{line}: source `{name}`: {}", e.message)),
+                }
+            })?;
+            sources.push(source);
+        }
+        let mut rules = Vec::new();
+        for rule in raw.rules {
+            let line = at(rule.span().start);
+            rules.push(rule.into_inner().check(&defaults).map_err(|e| UsageError(format!("{line}: [[rules]]: {e}")))?);
+        }
+        let history_path = raw.history.path.map(|p| match base {
+            Some(b) if p.is_relative() => b.join(p),
+            _ => p,
+        });
+        Ok(Config { path: Some(path.to_path_buf()), defaults, rules, timeout, history_path, sources, overrides: Overrides::default() })
+    }
+
+    /// The timeout per request for `source`: its own, else the config's
+    /// (`crate::resolve` lays `--timeout` over both).
+    pub fn timeout_of(&self, source: &Source) -> Duration {
+        source.timeout.unwrap_or(self.timeout)
+    }
+
+    /// The thresholds for one series: `[defaults]`, then every matching
+    /// `[[rules]]` entry in order, later ones winning, then the command line.
+    pub fn thresholds_for(&self, source: &str, product: &str, metric: &str) -> Thresholds {
+        let mut t = self.defaults.clone();
+        for rule in self.rules.iter().filter(|r| r.matches(source, product, metric)) {
+            rule.set.apply(&mut t);
+        }
+        self.overrides.apply(&mut t);
+        t
+    }
+}
+
+/// `30s`, `1m 30s`, `500ms`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(text).map_err(|e| format!("{text:?} is not a duration like 30s or 2m ({e})"))?;
+    if d.is_zero() {
+        return Err(format!("{text:?}: a timeout must be above zero"));
+    }
+    Ok(d)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes().iter().take(offset).filter(|b| **b == b'\n').count() + 1
+}
+
+/// Refuse inline secrets in a file others can read.
+#[cfg(unix)]
+fn check_private(path: &Path) -> Result<(), UsageError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0);
+    if mode & 0o077 != 0 {
+        return Err(UsageError(format!(
+            "{} holds an inline secret but is readable by group or others (mode {:o}): run `chmod 600 {}` or use a `*_env`/`*_command` key",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_: &Path) -> Result<(), UsageError> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(text, Path::new("/etc/licusage.toml")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn unknown_keys_name_key_and_line() {
+        let e = parse("[defaults]\nwarn = 80\n\n[sources.a]\nkind = \"veeva\"\nfile = \"x.json\"\ncolour = \"red\"\n").err();
+        let e = e.unwrap_or_default();
+        assert!(e.starts_with("/etc/licusage.toml:7: unknown field `colour`"), "{e}");
+        let e = parse("[defaultz]\n").err().unwrap_or_default();
+        assert!(e.starts_with("/etc/licusage.toml:1: unknown field `defaultz`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_kind_and_foreign_keys() {
+        let e = parse("\n[sources.a]\nkind = \"sap\"\nfile = \"x\"\n").err().unwrap_or_default();
+        let kinds = crate::vendors::kinds().collect::<Vec<_>>().join(", ");
+        assert_eq!(e, format!("/etc/licusage.toml:3: source `a`: unknown kind `sap` (supported: {kinds})"));
+        // A key of another kind says so, on its own line.
+        for vendor in crate::vendors::VENDORS {
+            let Some(other) = crate::vendors::VENDORS.iter().find(|v| v.kind() != vendor.kind()) else { continue };
+            let Some(key) = other.keys().iter().map(|k| k.name).find(|n| !vendor.keys().iter().any(|k| k.names().iter().any(|m| m == n)))
+            else {
+                continue;
+            };
+            let text = format!("[sources.a]\nkind = \"{}\"\nfile = \"x\"\n{key} = \"l\"\n", vendor.kind());
+            let e = parse(&text).err().unwrap_or_default();
+            assert_eq!(e, format!("/etc/licusage.toml:4: source `a`: key `{key}` does not apply to kind `{}`", vendor.kind()));
+        }
+        let e = parse("[sources.a]\nkind = \"cpod\"\ntoken_env = \"A\"\ntoken_command = \"b\"\n").err().unwrap_or_default();
+        assert!(e.ends_with("give only one of `token_env`, `token_command`"), "{e}");
+    }
+
+    #[test]
+    fn relative_files_are_anchored_at_the_config_dir() {
+        let c = parse("[sources.a]\nkind = \"4d\"\nfile = \"fixtures/4d/x.json\"\n").unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(c.sources[0].file, Some(Input::Path(PathBuf::from("/etc/fixtures/4d/x.json"))));
+    }
+
+    #[test]
+    fn rules_override_defaults_in_order() {
+        let c = parse(
+            "[defaults]\nwarn = 70\n[[rules]]\nproduct = \"pm_*\"\ncrit = 99\n[[rules]]\nsource = \"a\"\nmetric = \"full__v\"\nwarn = 90\n",
+        )
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let t = c.thresholds_for("a", "pm_promomats__v", "full__v");
+        assert_eq!((t.warn, t.crit), (90.0, 99.0));
+        let t = c.thresholds_for("b", "other", "full__v");
+        assert_eq!((t.warn, t.crit), (70.0, 95.0));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for (text, want) in [
+            ("[defaults]\nwarn = 96\n", "`warn` (96) is above `crit` (95)"),
+            ("[defaults]\ntimeout = \"soon\"\n", "timeout"),
+            ("[sources.a]\nkind = \"leegality\"\nenvironment = \"staging\"\n", "`environment` is `staging`"),
+            ("[sources.a]\nkind = \"veeva\"\nurl = \"ftp://x\"\n", "must be http:// or https://"),
+            ("[sources.a]\nkind = \"veeva\"\nurl = \"https://v\"\napi_version = \"25\"\n", "expected the form v25.3"),
+            ("[sources.a]\nkind = \"veeva\"\n", "give `file`"),
+            ("[sources.a]\nkind = \"cpod\"\nfile = \"f\"\ninclude = [\"[\"]\n", "invalid glob"),
+        ] {
+            let e = parse(text).err().unwrap_or_default();
+            assert!(e.contains(want), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let c = parse("[sources.a]\nkind = \"cpod\"\ntoken = \"s3cr3t-value\"\n").unwrap_or_else(|e| unreachable!("{e}"));
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        assert!(shown.contains("[redacted]"));
+    }
+}

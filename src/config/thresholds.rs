@@ -1,0 +1,107 @@
+//! Thresholds (SPEC §4): `[defaults]`, `[[rules]]` per series, and the
+//! command line's `check` flags, as one override type applied in that order.
+
+use serde::Deserialize;
+
+use crate::record::Thresholds;
+use crate::select::Glob;
+
+/// Threshold values that replace the ones below them where set.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overrides {
+    pub warn: Option<f64>,
+    pub crit: Option<f64>,
+    pub warn_free: Option<i64>,
+    pub crit_free: Option<i64>,
+    pub expiry_warn_days: Option<i64>,
+    pub expiry_crit_days: Option<i64>,
+}
+
+impl Overrides {
+    pub fn apply(&self, t: &mut Thresholds) {
+        t.warn = self.warn.unwrap_or(t.warn);
+        t.crit = self.crit.unwrap_or(t.crit);
+        t.warn_free = self.warn_free.or(t.warn_free);
+        t.crit_free = self.crit_free.or(t.crit_free);
+        t.expiry_warn_days = self.expiry_warn_days.unwrap_or(t.expiry_warn_days);
+        t.expiry_crit_days = self.expiry_crit_days.unwrap_or(t.expiry_crit_days);
+    }
+}
+
+/// Thresholds for the series a rule's globs match.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub source: Option<Glob>,
+    pub product: Option<Glob>,
+    pub metric: Option<Glob>,
+    pub set: Overrides,
+}
+
+impl Rule {
+    pub fn matches(&self, source: &str, product: &str, metric: &str) -> bool {
+        let ok = |g: &Option<Glob>, v: &str| g.as_ref().is_none_or(|g| g.matches(v));
+        ok(&self.source, source) && ok(&self.product, product) && ok(&self.metric, metric)
+    }
+}
+
+/// A `[[rules]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRule {
+    source: Option<String>,
+    product: Option<String>,
+    metric: Option<String>,
+    warn: Option<f64>,
+    crit: Option<f64>,
+    warn_free: Option<i64>,
+    crit_free: Option<i64>,
+    expiry_warn_days: Option<i64>,
+    expiry_crit_days: Option<i64>,
+}
+
+impl RawRule {
+    /// The checked rule: its globs compiled, its values sensible over `defaults`.
+    pub(super) fn check(self, defaults: &Thresholds) -> Result<Rule, String> {
+        let set = Overrides {
+            warn: self.warn,
+            crit: self.crit,
+            warn_free: self.warn_free,
+            crit_free: self.crit_free,
+            expiry_warn_days: self.expiry_warn_days,
+            expiry_crit_days: self.expiry_crit_days,
+        };
+        over(&set, defaults.clone())?;
+        let glob = |g: Option<String>| g.as_deref().map(Glob::new).transpose();
+        Ok(Rule { source: glob(self.source)?, product: glob(self.product)?, metric: glob(self.metric)?, set })
+    }
+}
+
+/// `base` with `set` applied, checked.
+pub fn over(set: &Overrides, base: Thresholds) -> Result<Thresholds, String> {
+    let mut t = base;
+    set.apply(&mut t);
+    check(&t)?;
+    Ok(t)
+}
+
+/// Thresholds that make sense together: percentages in 0–100, warning before critical.
+pub fn check(t: &Thresholds) -> Result<(), String> {
+    for (name, v) in [("warn", t.warn), ("crit", t.crit)] {
+        if !(0.0..=100.0).contains(&v) {
+            return Err(format!("`{name}` is {v}; expected a percentage from 0 to 100"));
+        }
+    }
+    if t.warn > t.crit {
+        return Err(format!("`warn` ({}) is above `crit` ({})", t.warn, t.crit));
+    }
+    if let (Some(w), Some(c)) = (t.warn_free, t.crit_free) {
+        if c > w {
+            return Err(format!("`crit_free` ({c}) is above `warn_free` ({w})"));
+        }
+    }
+    if t.expiry_crit_days > t.expiry_warn_days {
+        return Err(format!("`expiry_crit_days` ({}) is above `expiry_warn_days` ({})", t.expiry_crit_days, t.expiry_warn_days));
+    }
+    Ok(())
+}

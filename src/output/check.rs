@@ -1,0 +1,101 @@
+//! The monitoring-plugin output of `check`: one status line with perfdata,
+//! then one line per series that is not ok and per source that could not be
+//! read.
+
+use std::io::Write;
+
+use crate::check::State;
+use crate::config::Config;
+use crate::record::{percent, Record, Status};
+use crate::report::SourceError;
+
+/// A perfdata label: single-quoted, a quote doubled, `=` (which ends a label) replaced.
+fn label(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''").replace('=', "_"))
+}
+
+/// A threshold in seats: `pct` of `limit`, as a plain number.
+fn seats(limit: u64, pct: f64) -> String {
+    let v = limit as f64 * pct / 100.0;
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `'source/product/metric'=used;warn;crit;0;limit`, `U` for an unreported value.
+fn perfdata(record: &Record, config: &Config) -> String {
+    let t = config.thresholds_for(&record.source, &record.product, &record.metric);
+    let used = record.used.map(|u| u.to_string()).unwrap_or_else(|| "U".into());
+    let (warn, crit, max) = match record.limit {
+        Some(l) => (seats(l, t.warn), seats(l, t.crit), l.to_string()),
+        None => (String::new(), String::new(), String::new()),
+    };
+    format!("{}={used};{warn};{crit};0;{max}", label(&record.series()))
+}
+
+fn amount(r: &Record) -> String {
+    match (r.used, r.limit, r.utilization) {
+        (Some(u), Some(l), Some(p)) => format!("{u} of {l} used ({}%)", percent(p * 100.0)),
+        (Some(u), Some(l), None) => format!("{u} of {l} used"),
+        (Some(u), None, _) => format!("{u} used, no limit"),
+        (None, Some(l), _) => format!("limit {l}, use not reported"),
+        (None, None, _) => "no counts".to_string(),
+    }
+}
+
+/// Write the plugin output and return the state.
+pub fn write(out: &mut dyn Write, records: &[Record], errors: &[SourceError], sources: usize, config: &Config) -> std::io::Result<State> {
+    let mut state = State::Ok;
+    for r in records {
+        state = state.max(State::of(r.status));
+    }
+    if !errors.is_empty() {
+        state = state.max(State::Unknown);
+    }
+    let count = |s: Status| records.iter().filter(|r| r.status == s).count();
+    let mut parts = Vec::new();
+    for (status, name) in [(Status::Critical, "critical"), (Status::Warning, "warning"), (Status::Unknown, "unknown")] {
+        let n = count(status);
+        if n > 0 {
+            parts.push(format!("{n} {name}"));
+        }
+    }
+    if !errors.is_empty() {
+        parts.push(format!("{} source{} failed", errors.len(), if errors.len() == 1 { "" } else { "s" }));
+    }
+    let scope =
+        format!("{} series from {} source{}", records.len(), sources - errors.len(), if sources - errors.len() == 1 { "" } else { "s" });
+    let summary = if parts.is_empty() { format!("{scope} within thresholds") } else { format!("{} of {scope}", parts.join(", ")) };
+    let perf: Vec<String> = records.iter().map(|r| perfdata(r, config)).collect();
+    if perf.is_empty() {
+        writeln!(out, "LICUSAGE {} - {summary}", state.name())?;
+    } else {
+        writeln!(out, "LICUSAGE {} - {summary} | {}", state.name(), perf.join(" "))?;
+    }
+    let mut flagged: Vec<&Record> = records.iter().filter(|r| r.status != Status::Ok).collect();
+    flagged.sort_by_key(|r| std::cmp::Reverse(State::of(r.status)));
+    for r in flagged {
+        writeln!(out, "{}: {} {}: {}", State::of(r.status).name(), r.series(), amount(r), r.reasons.join("; "))?;
+    }
+    for e in errors {
+        writeln!(out, "UNKNOWN: {e}")?;
+    }
+    Ok(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_quoted_and_escaped() {
+        assert_eq!(label("a/O'Brien's/x=y"), "'a/O''Brien''s/x_y'");
+    }
+
+    #[test]
+    fn thresholds_in_seats() {
+        assert_eq!(seats(500, 80.0), "400");
+        assert_eq!(seats(10, 95.0), "9.5");
+        assert_eq!(seats(3, 33.3), "1");
+        assert_eq!(seats(0, 80.0), "0");
+    }
+}

@@ -1,0 +1,52 @@
+//! `licusage diff` in each of its formats.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::Format;
+use crate::diff::Diff;
+use crate::record::Status;
+
+fn num(v: Option<u64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "—".into())
+}
+
+fn signed(d: Option<i64>) -> String {
+    match d {
+        Some(d) if d > 0 => format!(" (+{d})"),
+        Some(d) if d < 0 => format!(" ({d})"),
+        _ => String::new(),
+    }
+}
+
+/// `diff` as JSON (the [`Diff`] itself), or as text: one line per change,
+/// `+`, `-` or `~`, the series, and what moved.
+pub fn write(out: &mut dyn Write, format: Format, diff: &Diff) -> Result<()> {
+    if format == Format::Json {
+        serde_json::to_writer_pretty(&mut *out, diff)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for r in &diff.added {
+        writeln!(out, "+ {}  used {}  limit {}  {}", r.series(), num(r.used), num(r.limit), r.status)?;
+    }
+    for r in &diff.removed {
+        writeln!(out, "- {}  used {}  limit {}  {}", r.series(), num(r.used), num(r.limit), r.status)?;
+    }
+    for c in &diff.changed {
+        let mut parts = Vec::new();
+        if c.used.old != c.used.new {
+            parts.push(format!("used {} → {}{}", num(c.used.old), num(c.used.new), signed(c.used_delta)));
+        }
+        if c.limit.old != c.limit.new {
+            parts.push(format!("limit {} → {}{}", num(c.limit.old), num(c.limit.new), signed(c.limit_delta)));
+        }
+        if c.status.old != c.status.new {
+            let s = |v: Option<Status>| v.map(|s| s.to_string()).unwrap_or_default();
+            parts.push(format!("status {} → {}", s(c.status.old), s(c.status.new)));
+        }
+        writeln!(out, "~ {}/{}/{}  {}", c.source, c.product, c.metric, parts.join("  "))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Tests every registered kind passes, whatever it is: its fixtures as
+//! reviewed snapshots, and its key declaration in step with its settings.
+
+use std::path::Path;
+
+use super::*;
+use crate::holder::Sink;
+
+/// The settings a kind's fixtures are read with: `fixtures/<kind>/settings.toml`
+/// when there is one (keys of `[sources.NAME]`), else none.
+fn fixture_settings(vendor: &dyn Vendor, dir: &Path) -> Arc<dyn KindSettings> {
+    match std::fs::read_to_string(dir.join("settings.toml")) {
+        Ok(text) => {
+            let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| unreachable!("{}: {e}", dir.display()));
+            vendor.settings(table).unwrap_or_else(|e| unreachable!("{}: {e:?}", dir.display()))
+        }
+        Err(_) => vendor.default_settings(),
+    }
+}
+
+/// Every fixture of every kind, parsed, as a reviewed snapshot: the records
+/// (or the one-line error) a user would see, and the holders. A fixture's
+/// extra payloads sit beside it as `NAME.<payload>.json`.
+#[test]
+fn fixtures() {
+    for vendor in VENDORS {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(vendor.kind());
+        let settings = fixture_settings(*vendor, &dir);
+        let payload_names: Vec<&str> = vendor
+            .keys()
+            .iter()
+            .filter_map(|k| match k.ty {
+                KeyType::Input { payload, .. } => Some(payload),
+                _ => None,
+            })
+            .collect();
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| unreachable!("{}: {e}", dir.display()))
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.file_stem().unwrap_or_default().to_string_lossy().contains('.'))
+            .collect();
+        paths.sort();
+        assert!(paths.len() >= 3, "{} has too few fixtures", dir.display());
+        for path in paths {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let mut payloads = Payloads { main: vec![Body::Bytes(std::fs::read(&path).unwrap_or_default())], extra: BTreeMap::new() };
+            for name in &payload_names {
+                if let Ok(bytes) = std::fs::read(path.with_file_name(format!("{stem}.{name}.json"))) {
+                    payloads.extra.insert(name, vec![Body::Bytes(bytes)]);
+                }
+            }
+            let mut holders = Vec::new();
+            let parsed = vendor.parse(&payloads, settings.as_ref(), &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
+            let value = match parsed {
+                Ok(records) => serde_json::json!({"records": records, "holders": holders}),
+                Err(e) => serde_json::json!({"error": e.to_string()}),
+            };
+            insta::assert_json_snapshot!(format!("{}__{stem}", vendor.kind()), value);
+        }
+    }
+}
+
+/// What a kind declares and what its settings struct reads are the same keys,
+/// so that the one-off subcommand's flags and the config agree.
+#[test]
+fn declared_keys_are_the_settings_fields() {
+    for vendor in VENDORS {
+        let mut declared: Vec<&str> =
+            vendor.keys().iter().filter(|k| matches!(k.ty, KeyType::Text | KeyType::Flag | KeyType::List)).map(|k| k.name).collect();
+        let mut fields = vendor.settings_fields();
+        declared.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(declared, fields, "kind `{}`: declared keys and settings fields differ", vendor.kind());
+        let common: Vec<String> = crate::config::COMMON_KEYS.iter().flat_map(Key::names).collect();
+        let mut seen = std::collections::HashSet::new();
+        for key in vendor.keys() {
+            for name in key.names() {
+                assert!(!common.contains(&name), "kind `{}` redeclares the common key `{name}`", vendor.kind());
+                assert!(seen.insert(name.clone()), "kind `{}` declares `{name}` twice", vendor.kind());
+            }
+        }
+    }
+}
+
+#[test]
+fn settings_name_the_bad_key() {
+    for vendor in VENDORS {
+        let mut table = toml::Table::new();
+        table.insert("no_such_key".into(), true.into());
+        let e = vendor.settings(table).err().unwrap_or_else(|| unreachable!("{}", vendor.kind()));
+        assert!(e.message.contains("no_such_key"), "{}: {e:?}", vendor.kind());
+        for key in vendor.keys().iter().filter(|k| k.ty == KeyType::Text) {
+            let mut table = toml::Table::new();
+            table.insert(key.name.into(), toml::Value::Integer(3));
+            let e = vendor.settings(table).err().unwrap_or_else(|| unreachable!("{}.{}", vendor.kind(), key.name));
+            assert_eq!(e.key.as_deref(), Some(key.name), "{}: {e:?}", vendor.kind());
+        }
+    }
+}
