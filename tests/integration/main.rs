@@ -10,6 +10,7 @@ mod formats;
 mod holders;
 mod live;
 mod monitoring;
+mod resolved;
 mod secrets;
 mod show;
 mod terminal;
