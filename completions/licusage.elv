@@ -76,7 +76,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand --format 'Output format [default: table]'
             cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
             cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
-            cand --redact 'Replace holder identities by a stable short hash, dropping machine, IP and session details'
+            cand --redact 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine'
             cand --json 'Same as --format json'
             cand -q 'No progress, no warnings'
             cand --quiet 'No progress, no warnings'

@@ -86,7 +86,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand holders" -l color -d '
 always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l redact -d 'Replace holder identities by a stable short hash, dropping machine, IP and session details'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l redact -d 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine'
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'

@@ -171,7 +171,7 @@ pub struct HoldersArgs {
     /// Only holders whose seat has not been used for DAYS or more (never used counts)
     #[arg(long, value_name = "DAYS")]
     pub idle: Option<u32>,
-    /// Replace holder identities by a stable short hash, dropping machine, IP and session details
+    /// Replace holder identities by a stable short hash, dropping the details that identify a person or machine
     #[arg(long)]
     pub redact: bool,
 }

@@ -1,4 +1,5 @@
-//! Who holds a seat: a 4D session, an ONLYOFFICE quota user, a cPod assignment.
+//! Who holds a seat: a session, a quota user, an assignment; what each kind
+//! calls its holders is its own module's business.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ pub struct Holder {
     pub metric: Arc<str>,
     /// The identity holding the seat: user name, user id or assignee id.
     pub holder: String,
-    /// Session type (4D), `user`/`viewer` (ONLYOFFICE), assignee type (cPod).
+    /// What sort of holder, in the kind's words (a session type, `editor`, …).
     pub holder_type: Option<String>,
     /// When the seat was taken: session start or assignment date.
     pub since: Option<DateTime<Utc>>,
@@ -37,7 +38,7 @@ pub struct Holder {
     /// drops them. Shared by every holder of a kind, never copied.
     #[serde(skip)]
     pub identifying: &'static [&'static str],
-    /// Whether the vendor records use at all (cPod's `last_used_at`), so that
+    /// Whether the vendor records use at all (a last-used time), so that
     /// no `last_used_at` means never used rather than unknown.
     #[serde(skip)]
     pub tracks_use: bool,
@@ -153,8 +154,8 @@ mod tests {
 
     #[test]
     fn redaction_is_stable_and_drops_identifying_details() {
-        let mut a = Holder::new("p", "m", "Anna Schmidt").detail("machine", "ACC-PC-12").detail("host_type", "windows");
-        a.identifying = &["machine"];
+        let mut a = Holder::new("p", "m", "Anna Schmidt").detail("host", "ACC-PC-12").detail("host_type", "windows");
+        a.identifying = &["host"];
         a.location = Some("ACC-PC-12".into());
         let mut b = Holder::new("q", "n", "Anna Schmidt");
         a.redact();

@@ -34,7 +34,7 @@ pub struct ReadOptions {
     pub verbose: bool,
     /// A spinner on stderr while slow sources are read (only on a terminal).
     pub progress: bool,
-    /// Read holders too (fetching cPod assignments), each handed to the sink
+    /// Read holders too (a kind may fetch them only then), each handed to the sink
     /// stamped and filtered; sources are still fetched concurrently but then
     /// parsed one at a time in the order they were selected, so that each
     /// source's holders arrive together and a report is the same on every run.

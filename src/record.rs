@@ -135,7 +135,7 @@ pub fn percent(value: f64) -> String {
 }
 
 /// Set `status` and `reasons` from the thresholds, on top of whatever the vendor
-/// itself reported (an expired ONLYOFFICE license, an over-allocated cPod one).
+/// itself reported (an expired or over-allocated license, say).
 pub fn evaluate(record: &mut Record, t: &Thresholds, now: DateTime<Utc>) {
     if let (Some(used), Some(limit)) = (record.used, record.limit) {
         if used > limit {

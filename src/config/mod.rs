@@ -306,9 +306,7 @@ mod tests {
         for (text, want) in [
             ("[defaults]\nwarn = 96\n", "`warn` (96) is above `crit` (95)"),
             ("[defaults]\ntimeout = \"soon\"\n", "timeout"),
-            ("[sources.a]\nkind = \"leegality\"\nenvironment = \"staging\"\n", "`environment` is `staging`"),
             ("[sources.a]\nkind = \"veeva\"\nurl = \"ftp://x\"\n", "must be http:// or https://"),
-            ("[sources.a]\nkind = \"veeva\"\nurl = \"https://v\"\napi_version = \"25\"\n", "expected the form v25.3"),
             ("[sources.a]\nkind = \"veeva\"\n", "give `file`"),
             ("[sources.a]\nkind = \"cpod\"\nfile = \"f\"\ninclude = [\"[\"]\n", "invalid glob"),
         ] {

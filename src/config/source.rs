@@ -69,7 +69,7 @@ impl fmt::Display for Input {
 /// A payload file besides `file`, as its kind declared it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtraInput {
-    /// The config key (`assignments_file`).
+    /// The config key (`NAME_file`).
     pub key: &'static str,
     /// The name the kind's parse finds it under.
     pub payload: &'static str,

@@ -1,5 +1,5 @@
 //! `licusage holders` in each format. Rows are written as they arrive (a
-//! million cPod assignments stream through), except for the table, which
+//! million holders stream through), except for the table, which
 //! needs every row to align its columns.
 
 use std::io::Write;

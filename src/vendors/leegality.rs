@@ -151,3 +151,15 @@ impl Kind for Leegality {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_is_production_or_sandbox() {
+        let check = |env: &str| Leegality.check(&Settings { environment: Some(env.into()), ..Settings::default() });
+        assert_eq!(check("sandbox"), Ok(()));
+        assert_eq!(check("staging"), Err("`environment` is `staging`; expected `production` or `sandbox`".to_string()));
+    }
+}

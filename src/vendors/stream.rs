@@ -94,6 +94,56 @@ where
     walk(reader, segment, map, emit, &mut taken).ok_or(taken)
 }
 
+/// Where the items go, and how the list is cut for the workers.
+struct Items<'a, T, R> {
+    reader: &'a mut dyn Read,
+    segment: usize,
+    map: &'a (dyn Fn(T) -> Option<R> + Sync),
+    emit: &'a mut dyn FnMut(R),
+    /// Items taken so far.
+    taken: &'a mut usize,
+}
+
+/// A string being read in the envelope.
+#[derive(Clone, Copy)]
+struct Str {
+    /// Where its opening quote is in the buffer.
+    start: usize,
+    escaped: bool,
+}
+
+/// What the list step asks of the loop.
+enum Flow {
+    Go,
+    /// An item runs past the buffer: read more.
+    NeedMore,
+}
+
+/// The scanner: the envelope walked bracket by bracket, the list handed
+/// to serde_json item by item (or to the workers in segments).
+#[derive(Default)]
+struct Scanner {
+    buf: Vec<u8>,
+    /// The next byte of `buf` to look at.
+    pos: usize,
+    /// Envelope bytes before this are in the skeleton.
+    kept: usize,
+    eof: bool,
+    /// The envelope with the list emptied, checked at the end.
+    skeleton: Vec<u8>,
+    stack: Vec<Frame>,
+    string: Option<Str>,
+    /// The last string read in an envelope object: the key of the value that follows.
+    last_key: Option<Vec<u8>>,
+    /// Inside the list of items, and where.
+    list: Option<ListState>,
+    found_list: bool,
+    /// The top-level value is closed: only whitespace may follow.
+    done: bool,
+    /// The list may still go to the workers (once).
+    segments: bool,
+}
+
 fn walk<T, R>(
     reader: &mut dyn Read,
     segment: usize,
@@ -105,170 +155,216 @@ where
     T: DeserializeOwned,
     R: Send,
 {
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK * 2);
-    let mut skeleton: Vec<u8> = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut string_start = 0;
-    let mut last_key: Option<Vec<u8>> = None;
-    let mut in_list = false;
-    let mut found_list = false;
-    let mut list = ListState::Start;
-    let mut done = false;
-    let mut pos = 0; // next byte of `buf` to look at
-    let mut kept = 0; // envelope bytes before this are in the skeleton
-    let mut eof = false;
-    let mut segments = true;
+    let mut items = Items { reader, segment, map, emit, taken };
+    let mut s = Scanner { buf: Vec::with_capacity(CHUNK * 2), segments: true, ..Scanner::default() };
     loop {
-        // Drop what is done with; keep an unfinished key or item.
-        let mut keep_from = kept.min(pos);
-        if in_string {
-            keep_from = keep_from.min(string_start);
+        s.compact();
+        s.fill(items.reader)?;
+        let mut need_more = false;
+        while s.pos < s.buf.len() {
+            if s.list.is_some() && s.string.is_none() {
+                if let Flow::NeedMore = s.list_step(&mut items)? {
+                    need_more = true;
+                    break;
+                }
+            } else if s.string.is_some() {
+                s.string_step();
+            } else {
+                s.envelope_step()?;
+            }
+        }
+        s.keep_envelope();
+        match (s.eof, need_more) {
+            (true, false) => break,
+            (true, true) => return None,
+            _ => {}
+        }
+    }
+    s.finish()
+}
+
+impl Scanner {
+    /// Drop what is done with; keep an unfinished key or item.
+    fn compact(&mut self) {
+        let mut keep_from = self.kept.min(self.pos);
+        if let Some(st) = &self.string {
+            keep_from = keep_from.min(st.start);
         }
         if keep_from > 0 {
-            buf.drain(..keep_from);
-            pos -= keep_from;
-            kept -= keep_from;
-            string_start = string_start.saturating_sub(keep_from);
+            self.buf.drain(..keep_from);
+            self.pos -= keep_from;
+            self.kept -= keep_from;
+            if let Some(st) = &mut self.string {
+                st.start = st.start.saturating_sub(keep_from);
+            }
         }
-        if !eof {
-            eof = read_more(&mut buf, reader, CHUNK).ok()? == 0;
+    }
+
+    fn fill(&mut self, reader: &mut dyn Read) -> Option<()> {
+        if !self.eof {
+            self.eof = read_more(&mut self.buf, reader, CHUNK).ok()? == 0;
         }
-        let mut need_more = false;
-        while pos < buf.len() {
-            let b = buf[pos];
-            if in_list && !in_string {
-                match b {
-                    _ if b.is_ascii_whitespace() => pos += 1,
-                    b',' if list == ListState::AfterItem => {
-                        list = ListState::AfterComma;
-                        pos += 1;
-                    }
-                    b']' if list != ListState::AfterComma => {
-                        // The list ends (the `]` is closed below, like any
-                        // bracket); the skeleton gets it right after its `[`.
-                        in_list = false;
-                        kept = pos;
-                    }
-                    b',' | b']' => return None,
-                    _ if list == ListState::AfterItem => return None, // a missing comma
-                    _ if segments => {
-                        // Once per list: the rest of it on every core, back
-                        // here from the last item known good.
-                        segments = false;
-                        let before = *taken;
-                        let rest = buf.split_off(pos);
-                        buf = in_segments(rest, reader, &mut eof, segment, map, emit, taken);
-                        (pos, kept, string_start) = (0, 0, 0);
-                        if *taken > before {
-                            list = ListState::AfterComma;
+        Some(())
+    }
+
+    /// One step inside the list: a separator, its end, or an item. `None`
+    /// when the list is not strictly `[a, b]`.
+    fn list_step<T, R>(&mut self, items: &mut Items<'_, T, R>) -> Option<Flow>
+    where
+        T: DeserializeOwned,
+        R: Send,
+    {
+        let state = self.list?;
+        let b = self.buf[self.pos];
+        match b {
+            _ if b.is_ascii_whitespace() => self.pos += 1,
+            b',' if state == ListState::AfterItem => {
+                self.list = Some(ListState::AfterComma);
+                self.pos += 1;
+            }
+            b']' if state != ListState::AfterComma => {
+                // The list ends (the `]` is closed as an envelope bracket);
+                // the skeleton gets it right after its `[`.
+                self.list = None;
+                self.kept = self.pos;
+            }
+            b',' | b']' => return None,
+            _ if state == ListState::AfterItem => return None, // a missing comma
+            _ if self.segments => {
+                self.hand_to_workers(items);
+                return Some(Flow::Go);
+            }
+            _ => {
+                // An item: serde_json parses it where it lies.
+                let mut parsed = serde_json::Deserializer::from_slice(&self.buf[self.pos..]).into_iter::<T>();
+                match parsed.next() {
+                    Some(Ok(item)) => {
+                        self.pos += parsed.byte_offset();
+                        *items.taken += 1;
+                        if let Some(r) = (items.map)(item) {
+                            (items.emit)(r);
                         }
-                        continue;
+                        self.list = Some(ListState::AfterItem);
                     }
-                    _ => {
-                        // An item: serde_json parses it where it lies.
-                        let mut items = serde_json::Deserializer::from_slice(&buf[pos..]).into_iter::<T>();
-                        match items.next() {
-                            Some(Ok(item)) => {
-                                pos += items.byte_offset();
-                                *taken += 1;
-                                if let Some(r) = map(item) {
-                                    emit(r);
-                                }
-                                list = ListState::AfterItem;
-                            }
-                            Some(Err(e)) if e.is_eof() && !eof => {
-                                need_more = true;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
+                    Some(Err(e)) if e.is_eof() && !self.eof => return Some(Flow::NeedMore),
+                    _ => return None,
                 }
-                if in_list {
-                    kept = pos;
-                }
-                continue;
             }
-            if in_string {
-                if escaped {
-                    escaped = false;
-                } else if b == b'\\' {
-                    escaped = true;
-                } else if b == b'"' {
-                    in_string = false;
-                    if matches!(stack.last(), Some(Frame::Object { envelope: true })) {
-                        last_key = Some(buf[string_start + 1..pos].to_vec());
-                    }
-                }
-                pos += 1;
-                continue;
-            }
-            if done && !b.is_ascii_whitespace() {
-                return None; // trailing data
-            }
-            match b {
-                b'"' => {
-                    in_string = true;
-                    string_start = pos;
-                }
-                b'{' | b'[' => {
-                    let parent = stack.last().copied();
-                    let named = last_key.take().is_some_and(|k| LIST_KEYS.contains(&k.as_slice()));
-                    let here = parent.is_none() || (named && matches!(parent, Some(Frame::Object { envelope: true })));
-                    if b == b'{' {
-                        stack.push(Frame::Object { envelope: here });
-                    } else if here && !found_list {
-                        stack.push(Frame::Array { list: true });
-                        found_list = true;
-                        in_list = true;
-                        list = ListState::Start;
-                        if skeleton.len() < MAX_SKELETON {
-                            skeleton.extend_from_slice(&buf[kept..=pos]);
-                        }
-                        kept = pos + 1;
-                    } else {
-                        stack.push(Frame::Array { list: false });
-                    }
-                }
-                b'}' | b']' => {
-                    let frame = stack.pop()?;
-                    if matches!((frame, b), (Frame::Object { .. }, b']') | (Frame::Array { .. }, b'}')) {
-                        return None;
-                    }
-                    done = stack.is_empty();
-                }
-                _ if b.is_ascii_whitespace() || b == b':' || b == b',' => {}
-                _ if stack.is_empty() => return None,
-                _ => last_key = None,
-            }
-            pos += 1;
         }
-        if !in_string && !in_list && kept < pos {
-            if skeleton.len() < MAX_SKELETON {
-                skeleton.extend_from_slice(&buf[kept..pos]);
+        if self.list.is_some() {
+            self.kept = self.pos;
+        }
+        Some(Flow::Go)
+    }
+
+    /// Once per list: the rest of it on every core, back here from the last
+    /// item known good.
+    fn hand_to_workers<T, R>(&mut self, items: &mut Items<'_, T, R>)
+    where
+        T: DeserializeOwned,
+        R: Send,
+    {
+        self.segments = false;
+        let before = *items.taken;
+        let rest = self.buf.split_off(self.pos);
+        self.buf = in_segments(rest, items.reader, &mut self.eof, items.segment, items.map, items.emit, items.taken);
+        (self.pos, self.kept) = (0, 0);
+        if *items.taken > before {
+            self.list = Some(ListState::AfterComma);
+        }
+    }
+
+    /// One byte of a string in the envelope.
+    fn string_step(&mut self) {
+        let b = self.buf[self.pos];
+        if let Some(st) = &mut self.string {
+            if st.escaped {
+                st.escaped = false;
+            } else if b == b'\\' {
+                st.escaped = true;
+            } else if b == b'"' {
+                let start = st.start;
+                self.string = None;
+                if matches!(self.stack.last(), Some(Frame::Object { envelope: true })) {
+                    self.last_key = Some(self.buf[start + 1..self.pos].to_vec());
+                }
             }
-            kept = pos;
         }
-        if eof && !need_more {
-            break;
+        self.pos += 1;
+    }
+
+    /// One byte of the envelope. `None` for what is not JSON.
+    fn envelope_step(&mut self) -> Option<()> {
+        let b = self.buf[self.pos];
+        if self.done && !b.is_ascii_whitespace() {
+            return None; // trailing data
         }
-        if eof {
+        match b {
+            b'"' => self.string = Some(Str { start: self.pos, escaped: false }),
+            b'{' | b'[' => self.open(b),
+            b'}' | b']' => self.close(b)?,
+            _ if b.is_ascii_whitespace() || b == b':' || b == b',' => {}
+            _ if self.stack.is_empty() => return None,
+            _ => self.last_key = None,
+        }
+        self.pos += 1;
+        Some(())
+    }
+
+    /// An object or array opens; the first array at the top or under a list
+    /// key of an envelope object is the list.
+    fn open(&mut self, b: u8) {
+        let parent = self.stack.last().copied();
+        let named = self.last_key.take().is_some_and(|k| LIST_KEYS.contains(&k.as_slice()));
+        let here = parent.is_none() || (named && matches!(parent, Some(Frame::Object { envelope: true })));
+        if b == b'{' {
+            self.stack.push(Frame::Object { envelope: here });
+        } else if here && !self.found_list {
+            self.stack.push(Frame::Array { list: true });
+            self.found_list = true;
+            self.list = Some(ListState::Start);
+            if self.skeleton.len() < MAX_SKELETON {
+                self.skeleton.extend_from_slice(&self.buf[self.kept..=self.pos]);
+            }
+            self.kept = self.pos + 1;
+        } else {
+            self.stack.push(Frame::Array { list: false });
+        }
+    }
+
+    fn close(&mut self, b: u8) -> Option<()> {
+        let frame = self.stack.pop()?;
+        if matches!((frame, b), (Frame::Object { .. }, b']') | (Frame::Array { .. }, b'}')) {
             return None;
         }
+        self.done = self.stack.is_empty();
+        Some(())
     }
-    if !done || in_string || in_list {
-        return None;
+
+    /// The envelope bytes read so far go to the skeleton.
+    fn keep_envelope(&mut self) {
+        if self.string.is_none() && self.list.is_none() && self.kept < self.pos {
+            if self.skeleton.len() < MAX_SKELETON {
+                self.skeleton.extend_from_slice(&self.buf[self.kept..self.pos]);
+            }
+            self.kept = self.pos;
+        }
     }
-    if skeleton.len() >= MAX_SKELETON {
-        return Some(());
+
+    /// At the end of the input: the document closed, and the envelope, with
+    /// the list emptied, good JSON naming a list.
+    fn finish(self) -> Option<()> {
+        if !self.done || self.string.is_some() || self.list.is_some() {
+            return None;
+        }
+        if self.skeleton.len() >= MAX_SKELETON {
+            return Some(());
+        }
+        let mut de = serde_json::Deserializer::from_slice(&self.skeleton);
+        serde::de::DeserializeSeed::deserialize(super::wire::Items::<IgnoredAny> { f: &mut |_| {} }, &mut de).ok()?;
+        de.end().ok()?;
+        Some(())
     }
-    // The envelope, with the list emptied, must be good JSON naming a list.
-    let mut de = serde_json::Deserializer::from_slice(&skeleton);
-    serde::de::DeserializeSeed::deserialize(super::wire::Items::<IgnoredAny> { f: &mut |_| {} }, &mut de).ok()?;
-    de.end().ok()?;
-    Some(())
 }
 
 /// What a worker made of one segment.

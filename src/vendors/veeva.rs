@@ -217,3 +217,17 @@ async fn login(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url, versio
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_versions_look_like_v25_3() {
+        let check = |v: &str| Veeva.check(&Settings { api_version: Some(v.into()), ..Settings::default() });
+        assert_eq!(check("v25.3"), Ok(()));
+        for bad in ["25", "v25", "v.3", "vx.y", "v25.3.1"] {
+            assert_eq!(check(bad), Err(format!("`api_version` is `{bad}`; expected the form v25.3")), "{bad}");
+        }
+    }
+}
