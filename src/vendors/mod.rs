@@ -5,12 +5,7 @@
 //! the per-kind tests all come from this registry; shared code sees a kind
 //! only through [`Vendor`].
 
-mod cpod;
-mod fourd;
-mod leegality;
-mod onlyoffice;
 mod stream;
-mod veeva;
 pub mod wire;
 
 use std::any::Any;
@@ -28,8 +23,17 @@ use crate::record::Record;
 pub use stream::set_segment_size;
 pub use wire::Body;
 
-/// The registered kinds, in the order `--help` and `licusage sources` list them.
-pub static VENDORS: &[&dyn Vendor] = &[&fourd::FourD, &veeva::Veeva, &onlyoffice::OnlyOffice, &leegality::Leegality, &cpod::Cpod];
+/// Declares each kind's module and lists it in [`VENDORS`].
+macro_rules! registry {
+    ($($module:ident::$kind:ident),* $(,)?) => {
+        $(mod $module;)*
+        /// The registered kinds, in the order `--help` and `licusage sources` list them.
+        pub static VENDORS: &[&dyn Vendor] = &[$(&$module::$kind),*];
+    };
+}
+
+// One entry per kind: `module::Type`, the module being `src/vendors/<module>.rs`.
+registry!(fourd::FourD, veeva::Veeva, onlyoffice::OnlyOffice, leegality::Leegality, cpod::Cpod);
 
 pub fn find(kind: &str) -> Option<&'static dyn Vendor> {
     VENDORS.iter().copied().find(|v| v.kind() == kind)

@@ -134,7 +134,7 @@ fn zsh_completes_commands_and_source_names() {
 fn fish_completes_commands_and_source_names() {
     let Some(fish) = tool("fish") else { return };
     let env = TestEnv::new();
-    let cfg = env.config(ALL_KINDS);
+    let cfg = env.config(&ALL_KINDS);
     let script = repo("completions/licusage.fish");
     let complete = |line: &str| -> Vec<String> {
         let code = format!("source '{}'; complete -C'{line}'", script.display());

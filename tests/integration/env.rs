@@ -106,26 +106,30 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 }
 
 /// A config naming one file source of each kind.
-pub const ALL_KINDS: &str = r#"
-[sources.fourd]
-kind = "4d"
-file = "{fixtures}/4d/license-usage.json"
+/// A config naming one file source of each registered kind: each kind's
+/// `fixtures/<kind>/source.toml`, in registry order.
+pub struct AllKinds;
 
-[sources.vault-prod]
-kind = "veeva"
-file = "{fixtures}/veeva/licenses.json"
+pub static ALL_KINDS: AllKinds = AllKinds;
 
-[sources.docs]
-kind = "onlyoffice"
-file = "{fixtures}/onlyoffice/user-license.json"
+impl std::ops::Deref for AllKinds {
+    type Target = str;
+    fn deref(&self) -> &str {
+        static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        TEXT.get_or_init(|| {
+            licusage::vendors::kinds()
+                .map(|kind| {
+                    let path = fixture(kind).join("source.toml");
+                    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                    format!("\n{text}")
+                })
+                .collect()
+        })
+    }
+}
 
-[sources.esign]
-kind = "leegality"
-license_id = "bd82845c-897b-4022-b5f7-679905c1979b"
-file = "{fixtures}/leegality/usage-statistics.json"
-
-[sources.assets]
-kind = "cpod"
-file = "{fixtures}/cpod/licenses.json"
-assignments_file = "{fixtures}/cpod/licenses.assignments.json"
-"#;
+impl std::fmt::Display for AllKinds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}

@@ -17,7 +17,7 @@ fn jq(filter: &str, input: &str) -> Option<String> {
 #[test]
 fn json_document_shape_read_by_jq() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let out = env.run(&["show", "--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let Some(keys) = jq("keys_unsorted | join(\",\")", &out.stdout) else { return };
@@ -45,7 +45,7 @@ fn json_document_shape_read_by_jq() {
 #[test]
 fn ndjson_is_one_record_per_line_for_jq() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let json = env.run(&["show", "--json"]).json();
     let out = env.run(&["show", "--format", "ndjson"]);
     assert_eq!(out.code, 0);
@@ -58,7 +58,7 @@ fn ndjson_is_one_record_per_line_for_jq() {
 #[test]
 fn csv_is_rfc4180_with_a_header() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let out = env.run(&["show", "--format", "csv", "--source", "assets"]);
     assert_eq!(out.code, 0);
     assert!(out.stdout.starts_with("source,kind,product,metric,used,limit,balance,utilization,expires_at,status,reasons\r\n"));
@@ -88,7 +88,7 @@ fn csv_quotes_fields_with_commas_and_quotes() {
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let piped = env.run(&["show"]);
     assert!(!piped.stdout.contains('\x1b'), "no colour in a pipe");
     let forced = env.run(&["show", "--color", "always"]);

@@ -13,7 +13,7 @@ fn holders_of(out: &Output) -> Vec<serde_json::Value> {
 #[test]
 fn each_vendor_with_holders() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let out = env.run(&["holders", "--json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let all = holders_of(&out);
@@ -93,7 +93,7 @@ fn idle_keeps_the_seats_to_reclaim() {
 #[test]
 fn redact_is_stable_and_hides_identities() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let first = env.run(&["holders", "--redact", "--format", "ndjson", "--source", "fourd", "--source", "assets"]);
     let second = env.run(&["holders", "--redact", "--format", "ndjson", "--source", "fourd", "--source", "assets"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
@@ -114,7 +114,7 @@ fn redact_is_stable_and_hides_identities() {
 #[test]
 fn every_format() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let table = env.run(&["holders", "--source", "fourd"]);
     assert_eq!(table.code, 0);
     let header: Vec<&str> = table.stdout.lines().next().unwrap().split("  ").map(str::trim).filter(|s| !s.is_empty()).collect();

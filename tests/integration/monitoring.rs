@@ -378,7 +378,7 @@ fn history_without_a_database_says_what_to_do() {
 #[test]
 fn diff_of_two_saved_outputs() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let old = env.run(&["show", "--json"]).stdout;
     std::fs::write(env.path("old.json"), &old).unwrap();
     let mut doc: serde_json::Value = serde_json::from_str(&old).unwrap();

@@ -16,7 +16,7 @@ fn pinned(env: &TestEnv, args: &[&str]) -> Output {
 #[test]
 fn a_pinned_clock_gives_the_same_output_as_reviewed() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     for (name, args, code) in [
         ("show_table", &["show"][..], 0),
         ("check", &["check"], 2),
@@ -36,7 +36,7 @@ fn a_pinned_clock_gives_the_same_output_as_reviewed() {
 #[test]
 fn a_bad_clock_is_a_usage_error() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let mut cmd = env.cmd();
     cmd.env("LICUSAGE_NOW", "yesterday").arg("--config").arg(env.path("config.toml")).arg("show");
     let out = Output::of(cmd);
@@ -55,7 +55,7 @@ fn a_bad_clock_is_a_usage_error() {
 #[test]
 fn unsupported_formats_are_usage_errors_for_every_command() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let saved = env.write("saved.json", &env.run(&["show", "--json"]).stdout);
     let saved = saved.to_str().unwrap();
     for (args, format, supported) in [

@@ -31,7 +31,7 @@ fn readme_quick_start_renders_all_five_vendors() {
 #[test]
 fn table_shows_numbers_nulls_and_status() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let out = env.run(&["show"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let row = |needle: &str| -> Vec<String> {
@@ -73,7 +73,7 @@ fn source_selection_by_name_and_kind() {
 #[test]
 fn product_and_metric_globs_and_config_include_exclude() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let out = env.run(&["show", "--source", "vault-prod", "--product", "pm_*", "--metric", "full__v", "--format", "ndjson"]);
     let series: Vec<String> = out
         .stdout

@@ -40,7 +40,7 @@ fn strip_ansi(s: &str) -> String {
 #[test]
 fn the_table_fits_the_terminal_width() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let Some(wide) = on_terminal(&env, 220, "show --color never", false) else { return };
     assert!(wide.contains("█████████▉  98.2%"), "bars on a wide terminal:\n{wide}");
     assert!(wide.contains("bd82845c-897b-4022-b5f7-679905c1979b"), "{wide}");
@@ -68,7 +68,7 @@ fn the_table_fits_the_terminal_width() {
 #[test]
 fn colour_on_a_terminal_unless_no_color() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let Some(coloured) = on_terminal(&env, 200, "show", false) else { return };
     assert!(coloured.contains("\x1b["), "colour on a terminal");
     assert!(strip_ansi(&coloured).contains("critical"));
@@ -82,7 +82,7 @@ fn colour_on_a_terminal_unless_no_color() {
 #[test]
 fn holders_table_fits_too() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let Some(out) = on_terminal(&env, 110, "holders --source assets --source fourd --color never", false) else { return };
     for line in out.lines() {
         assert!(line.chars().count() <= 110, "{line}");

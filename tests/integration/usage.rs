@@ -66,7 +66,7 @@ fn config_errors_name_the_key_and_line() {
 #[test]
 fn config_check_and_path() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let out = env.run(&["config", "check"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let n = licusage::vendors::kinds().count();
@@ -131,7 +131,7 @@ fn inline_secrets_need_a_private_file() {
 #[test]
 fn sources_lists_names_and_kinds() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let out = env.run(&["sources"]);
     assert_eq!(out.code, 0);
     let first: Vec<&str> = out.stdout.lines().next().unwrap().split_whitespace().collect();
@@ -204,11 +204,11 @@ fn every_command_has_a_purpose_and_an_example() {
 #[test]
 fn the_test_config_covers_every_kind() {
     let env = TestEnv::new();
-    env.config(ALL_KINDS);
+    env.config(&ALL_KINDS);
     let doc = env.run(&["sources", "--json"]).json();
     let mut configured: Vec<&str> = doc["sources"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();
     configured.sort_unstable();
     let mut kinds: Vec<&str> = licusage::vendors::kinds().collect();
     kinds.sort_unstable();
-    assert_eq!(configured, kinds, "add a source of the new kind to ALL_KINDS in tests/integration/env.rs");
+    assert_eq!(configured, kinds, "every kind needs fixtures/<kind>/source.toml");
 }
