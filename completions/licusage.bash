@@ -1173,7 +1173,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__veeva)
-            opts="-q -v -h -V --file --url --allow-insecure-http --api-version --session-id-env --session-id-command --username --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --file --url --allow-insecure-http --api-version --session-id-env --session-id-command --username --password-env --password-command --oauth-profile-id --access-token-env --access-token-command --login-url --client-id --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1208,6 +1208,26 @@ _licusage() {
                     return 0
                     ;;
                 --password-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --oauth-profile-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -283,6 +283,11 @@ complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-c
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l username -d 'user name for a Vault login (with the password)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-env -d 'environment variable holding the Vault password' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-command -d 'command whose stdout is the Vault password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l oauth-profile-id -d 'Vault OAuth 2.0 / OpenID Connect profile id, for SSO-only Vaults (with an access token)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l access-token-env -d 'environment variable holding the identity provider\'s access token for the OAuth profile' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l access-token-command -d 'command whose stdout is the identity provider\'s access token for the OAuth profile' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l login-url -d 'Vault\'s login service for OAuth sessions (default https://login.veevavault.com)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l client-id -d 'X-VaultAPI-ClientID sent with every call, which Vault logs (default licusage)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F

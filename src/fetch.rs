@@ -75,13 +75,14 @@ impl Fetch<'_> {
         }
         let status = reply.status_line();
         let url = http::shown(&reply.url);
-        let hint = match reply.status.as_u16() {
-            401 => " (check the credentials)",
-            403 => " (the credentials lack permission)",
-            404 => " (check `url`)",
+        let vendor = self.source.vendor;
+        let hint = match (vendor.status_hint(reply.status.as_u16()), reply.status.as_u16()) {
+            (Some(hint), _) => hint,
+            (None, 401) => " (check the credentials)",
+            (None, 403) => " (the credentials lack permission)",
+            (None, 404) => " (check `url`)",
             _ => "",
         };
-        let vendor = self.source.vendor;
         match vendor.parse(&Payloads::one(reply.body), self.source.settings.as_ref(), &mut Sink::new(&|_| false, &mut |_| {})) {
             Err(PayloadError::Vendor(message)) => bail!("{status} from {url}: {message}"),
             _ => bail!("{status} from {url}{hint}"),

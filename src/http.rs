@@ -53,6 +53,14 @@ impl Call {
         Ok(self)
     }
 
+    /// Add a header whose value comes from the configuration (not a credential).
+    pub fn text_header(mut self, name: &'static str, value: &str) -> anyhow::Result<Self> {
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| anyhow::anyhow!("the value for header {name} contains characters a header cannot carry"))?;
+        self.headers.insert(HeaderName::from_static(name), value);
+        Ok(self)
+    }
+
     pub fn header(mut self, name: &'static str, value: &'static str) -> Self {
         self.headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
         self

@@ -158,6 +158,12 @@ pub trait Kind: Send + Sync + 'static {
     }
     /// The keys this kind takes beyond the common ones.
     fn keys(&self) -> &'static [Key];
+    /// A hint for an HTTP error status that means something particular for
+    /// this vendor (shown after the status line instead of the generic one).
+    fn status_hint(&self, status: u16) -> Option<&'static str> {
+        let _ = status;
+        None
+    }
     /// Check values the types alone do not (an enumeration, a version's form).
     fn check(&self, settings: &Self::Settings) -> Result<(), String> {
         let _ = settings;
@@ -181,6 +187,7 @@ pub trait Vendor: Sync {
     fn default_url(&self) -> Option<&'static str>;
     fn has_holders(&self) -> bool;
     fn keys(&self) -> &'static [Key];
+    fn status_hint(&self, status: u16) -> Option<&'static str>;
     /// The kind's settings from the keys of its table that are its own (the
     /// common keys, secrets and inputs taken out): typed and checked. An
     /// error names the key.
@@ -223,6 +230,10 @@ impl<K: Kind> Vendor for K {
 
     fn keys(&self) -> &'static [Key] {
         Kind::keys(self)
+    }
+
+    fn status_hint(&self, status: u16) -> Option<&'static str> {
+        Kind::status_hint(self, status)
     }
 
     fn settings(&self, table: toml::Table) -> Result<Arc<dyn KindSettings>, KeyError> {

@@ -17,6 +17,10 @@ use crate::secret::Secret;
 
 /// The API version used when the source names none.
 pub const DEFAULT_API_VERSION: &str = "v25.3";
+/// Where OAuth 2.0 / OpenID Connect sessions are made (`AuthenticationRequest.URL_OAUTH`).
+pub const DEFAULT_LOGIN_URL: &str = "https://login.veevavault.com";
+/// `X-VaultAPI-ClientID` when the source names none: Vault logs every call under it.
+pub const DEFAULT_CLIENT_ID: &str = "licusage";
 
 pub struct Veeva;
 
@@ -26,6 +30,15 @@ pub struct Veeva;
 pub struct Settings {
     api_version: Option<String>,
     username: Option<String>,
+    client_id: Option<String>,
+    oauth_profile_id: Option<String>,
+    login_url: Option<String>,
+}
+
+impl Settings {
+    fn client_id(&self) -> &str {
+        self.client_id.as_deref().unwrap_or(DEFAULT_CLIENT_ID)
+    }
 }
 
 #[derive(Deserialize)]
@@ -120,6 +133,10 @@ impl Kind for Veeva {
             Key::secret("session_id", "the Vault session id"),
             Key::text("username", "user name for a Vault login (with the password)"),
             Key::secret("password", "the Vault password"),
+            Key::text("oauth_profile_id", "Vault OAuth 2.0 / OpenID Connect profile id, for SSO-only Vaults (with an access token)"),
+            Key::secret("access_token", "the identity provider's access token for the OAuth profile"),
+            Key::text("login_url", "Vault's login service for OAuth sessions (default https://login.veevavault.com)"),
+            Key::text("client_id", "X-VaultAPI-ClientID sent with every call, which Vault logs (default licusage)"),
         ];
         KEYS
     }
@@ -131,6 +148,17 @@ impl Kind for Veeva {
             });
             if !ok {
                 return Err(format!("`api_version` is `{v}`; expected the form v25.3"));
+            }
+        }
+        // Vault's rule for client ids: letters, digits, `-` and `_`, at most 100.
+        let id = settings.client_id();
+        if id.is_empty() || id.len() > 100 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(format!("`client_id` is {id:?}; expected letters, digits, - and _ (at most 100)"));
+        }
+        if let Some(url) = &settings.login_url {
+            let parsed = reqwest::Url::parse(url).map_err(|e| format!("`login_url` {url:?} is not a URL: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(format!("`login_url` {url:?} must be http:// or https://"));
             }
         }
         Ok(())
@@ -176,7 +204,10 @@ impl Kind for Veeva {
             };
             let mut relogged = false;
             loop {
-                let call = Call::get(url.clone()).header("accept", "application/json").secret_header("authorization", session.expose())?;
+                let call = Call::get(url.clone())
+                    .header("accept", "application/json")
+                    .text_header("x-vaultapi-clientid", settings.client_id())?
+                    .secret_header("authorization", session.expose())?;
                 let body = ctx.body(ctx.send(call).await?)?;
                 // A session from our own login can expire between the two calls: log in once more.
                 if logged_in && !relogged && session_expired(&body) {
@@ -196,24 +227,43 @@ fn session_expired(body: &[u8]) -> bool {
     })
 }
 
-/// `POST /api/{version}/auth` with `username` and the password: a session id.
+/// A session: from an OAuth 2.0 / OpenID Connect profile when the source
+/// names one, else from `POST /api/{version}/auth` with the user name and
+/// password. Either way Vault is told which Vault (`vaultDNS`), as its SDK does.
 async fn login(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url, version: &str) -> anyhow::Result<Secret> {
-    let username = settings
-        .username
-        .as_deref()
-        .context("no Vault credentials: give `session_id_env` (or `_command`), or `username` with `password_env` (or `_command`)")?;
-    let password = ctx.secret("password")?.context("`username` is set but no password: give `password_env` or `password_command`")?;
-    let url = ctx.endpoint(base, &format!("/api/{version}/auth"), &[])?;
-    let call = Call::post_form(url, &[("username", username), ("password", password.expose())]).header("accept", "application/json");
+    let dns = base.host_str().unwrap_or_default();
+    let (call, who) = match (&settings.oauth_profile_id, &settings.username) {
+        (Some(profile), _) => {
+            let token = ctx
+                .secret("access_token")?
+                .context("`oauth_profile_id` is set but no access token: give `access_token_env` or `access_token_command`")?;
+            let login = reqwest::Url::parse(settings.login_url.as_deref().unwrap_or(DEFAULT_LOGIN_URL))?;
+            let url = ctx.endpoint(&login, "/auth/oauth/session", &[profile])?;
+            let call = Call::post_form(url, &[("vaultDNS", dns)]).secret_header("authorization", &format!("Bearer {}", token.expose()))?;
+            (call, format!("with OAuth profile {profile}"))
+        }
+        (None, Some(username)) => {
+            let password =
+                ctx.secret("password")?.context("`username` is set but no password: give `password_env` or `password_command`")?;
+            let url = ctx.endpoint(base, &format!("/api/{version}/auth"), &[])?;
+            let call = Call::post_form(url, &[("username", username), ("password", password.expose()), ("vaultDNS", dns)]);
+            (call, format!("as {username}"))
+        }
+        (None, None) => bail!(
+            "no Vault credentials: give `session_id_env` (or `_command`), `username` with `password_env` (or `_command`), \
+or `oauth_profile_id` with `access_token_env` (or `_command`)"
+        ),
+    };
+    let call = call.header("accept", "application/json").text_header("x-vaultapi-clientid", settings.client_id())?;
     let reply = ctx.send(call).await?;
     let status = reply.status_line();
-    let answer: Login = decode(&reply.body).with_context(|| format!("Vault login: {status}: unexpected answer"))?;
+    let answer: Login = decode(&reply.body).with_context(|| format!("Vault login {who}: {status}: unexpected answer"))?;
     match (answer.response_status.as_str(), answer.session_id) {
         ("SUCCESS", Some(id)) if !id.is_empty() => Ok(Secret::new(id)),
         (status, _) => {
             let why: Vec<String> = answer.errors.iter().map(VaultMessage::describe).collect();
             let why = if why.is_empty() { "no session id in the answer".to_string() } else { why.join("; ") };
-            bail!("Vault login as {username} failed ({status}): {why}")
+            bail!("Vault login {who} failed ({status}): {why}")
         }
     }
 }

@@ -70,6 +70,8 @@ fn veeva_with_a_session_id() {
         Mock::given(method("GET"))
             .and(path("/api/v25.3/objects/licenses"))
             .and(header("authorization", "sid-VAULT-SECRET"))
+            // Vault's recommended client identification, on every call.
+            .and(header("x-vaultapi-clientid", "licusage"))
             .respond_with(json_file("veeva/licenses.json"))
             .expect(1),
     );
@@ -128,6 +130,52 @@ fn veeva_login_then_relogin_once_on_an_expired_session() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("vault,veeva,ra_registrations__v,full__v,251,250,-1,"), "{}", out.stdout);
     assert_no_secret(&out, &["pa&ss w0rd", "sid-one", "sid-two"]);
+}
+
+/// SSO-only Vaults: an identity provider's access token exchanged for a
+/// session at Vault's login service (`AuthenticationRequest.loginOAuth`).
+#[test]
+fn veeva_oauth_profile_session_for_sso_vaults() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/auth/oauth/session/0OA000000000A01"))
+            .and(header("authorization", "Bearer idp-ACCESS-TOKEN"))
+            .and(header("x-vaultapi-clientid", "acme-it-licusage"))
+            .and(body_string_contains("vaultDNS=127.0.0.1"))
+            .respond_with(json(serde_json::json!({
+                "responseStatus": "SUCCESS", "sessionId": "sid-FROM-OAUTH", "userId": 12021, "vaultId": 1000, "vaultIds": [{"id": 1000}]
+            })))
+            .expect(1),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v25.3/objects/licenses"))
+            .and(header("authorization", "sid-FROM-OAUTH"))
+            .and(header("x-vaultapi-clientid", "acme-it-licusage"))
+            .respond_with(json_file("veeva/licenses.json"))
+            .expect(1),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.vault]\nkind = \"veeva\"\nurl = \"{url}\"\noauth_profile_id = \"0OA000000000A01\"\naccess_token_command = \"printf idp-ACCESS-TOKEN\"\nlogin_url = \"{url}\"\nclient_id = \"acme-it-licusage\"\n",
+        url = server.url()
+    );
+    let out = run(&env, &cfg, &[], &["show", "--json", "-v"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["records"].as_array().unwrap().len(), 7);
+    assert_no_secret(&out, &["idp-ACCESS-TOKEN", "sid-FROM-OAUTH"]);
+
+    // No token: says which key to give.
+    let cfg = format!("[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\noauth_profile_id = \"0OA1\"\n", server.url());
+    let out = run(&env, &cfg, &[], &["show"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("`oauth_profile_id` is set but no access token: give `access_token_env`"), "{}", out.stderr);
+    // A client id Vault would refuse is a config error.
+    let cfg = format!("[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\nclient_id = \"acme licusage\"\n", server.url());
+    let out = run(&env, &cfg, &[], &["config", "check"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("`client_id` is \"acme licusage\"; expected letters, digits, - and _"), "{}", out.stderr);
 }
 
 #[test]
@@ -199,6 +247,23 @@ fn onlyoffice_falls_back_to_the_old_path_with_a_verified_jwt() {
     let first: serde_json::Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
     assert_eq!((first["metric"].as_str(), first["used"].as_u64(), first["limit"].as_u64()), (Some("users"), Some(231), Some(250)));
     assert_no_secret(&out, &["jwt-SECRET-onlyoffice"]);
+}
+
+/// `utils.checkClientIp` refuses before any token is looked at: say so.
+#[test]
+fn onlyoffice_ip_filter_refusal_says_so() {
+    let server = Server::start();
+    server.mount(Mock::given(method("POST")).and(path("/command")).respond_with(ResponseTemplate::new(403).set_body_string("Forbidden")));
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.args(["onlyoffice", "--url", &server.url()]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("HTTP 403 Forbidden from ") && out.stderr.contains("the server's IP filter refused this host"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
