@@ -4,7 +4,7 @@
 use anyhow::Context;
 use serde::Deserialize;
 
-use super::wire::{for_each, Count, PayloadError, Timestamp};
+use super::wire::{for_each, lenient_time, Count, PayloadError, Timestamp};
 use super::{Key, Kind, Payloads};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
@@ -49,7 +49,8 @@ struct Session {
     #[serde(rename = "IPAddress")]
     ip_address: Option<String>,
     host_type: Option<String>,
-    creation_date_time: Option<Timestamp>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    creation_date_time: Option<chrono::DateTime<chrono::Utc>>,
     state: Option<String>,
     #[serde(rename = "ID")]
     id: Option<String>,
@@ -121,7 +122,7 @@ fn holder(item: RetainedLicense) -> Holder {
     let place: Vec<&str> = s.iter().flat_map(|s| [s.machine_name.as_deref(), s.ip_address.as_deref()]).flatten().collect();
     h.location = (!place.is_empty()).then(|| place.join(" "));
     h.holder_type = s.and_then(Session::kind);
-    h.since = s.and_then(|s| s.creation_date_time).map(|t| t.0).or(Some(item.time.0));
+    h.since = s.and_then(|s| s.creation_date_time).or(Some(item.time.0));
     h
 }
 

@@ -300,7 +300,14 @@ impl Timestamp {
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Some(Timestamp(t.with_timezone(&Utc)));
         }
-        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        // ISO 8601 to the minute, as 4D prints session times: `2021-12-01T15:36+01:00`.
+        if let Ok(t) = DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z") {
+            return Some(Timestamp(t.with_timezone(&Utc)));
+        }
+        if let Some(t) = s.strip_suffix('Z').and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()) {
+            return Some(Timestamp(t.and_utc()));
+        }
+        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
             if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
                 return Some(Timestamp(t.and_utc()));
             }
@@ -324,6 +331,15 @@ impl<'de> Deserialize<'de> for Timestamp {
         }
         d.deserialize_str(V)
     }
+}
+
+/// A time that only describes (a holder's session start): one that cannot
+/// be read is left out, never the reason a source fails.
+pub fn lenient_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Timestamp::parse(&s).map(|t| t.0),
+        _ => None,
+    })
 }
 
 /// Deserialize into `Option<DateTime<Utc>>` through [`Timestamp`].
@@ -487,6 +503,9 @@ mod tests {
         assert_eq!(t("2021-07-07T23:59:59.000Z"), Some("2021-07-07T23:59:59+00:00".into()));
         assert_eq!(t("2021-07-07T23:59:59+02:00"), Some("2021-07-07T21:59:59+00:00".into()));
         assert_eq!(t("2022-06-09T13:41:22"), Some("2022-06-09T13:41:22+00:00".into()));
+        assert_eq!(t("2021-12-01T15:36+01:00"), Some("2021-12-01T14:36:00+00:00".into()));
+        assert_eq!(t("2021-12-01T15:36Z"), Some("2021-12-01T15:36:00+00:00".into()));
+        assert_eq!(t("2021-12-01T15:36"), Some("2021-12-01T15:36:00+00:00".into()));
         assert_eq!(t("2026-12-31"), Some("2026-12-31T00:00:00+00:00".into()));
         assert_eq!(t("31/12/2026"), None);
         assert_eq!(t("2026-02-30"), None);
