@@ -278,6 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
         'licusage;4d' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'read a saved payload from this file instead of the API (- for stdin)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'base URL of the vendor API')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'how long this source''s whole read may take, retries included (default 3 × timeout)')
             [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'environment variable holding the API token (sent as Bearer)')
             [CompletionResult]::new('--token-command', '--token-command', [CompletionResultType]::ParameterName, 'command whose stdout is the API token (sent as Bearer)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'user name for Basic auth (with the password)')
@@ -304,6 +305,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
         'licusage;veeva' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'read a saved payload from this file instead of the API (- for stdin)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'base URL of the vendor API')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'how long this source''s whole read may take, retries included (default 3 × timeout)')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'Vault API version, e.g. v25.3')
             [CompletionResult]::new('--session-id-env', '--session-id-env', [CompletionResultType]::ParameterName, 'environment variable holding the Vault session id')
             [CompletionResult]::new('--session-id-command', '--session-id-command', [CompletionResultType]::ParameterName, 'command whose stdout is the Vault session id')
@@ -336,6 +338,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
         'licusage;onlyoffice' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'read a saved payload from this file instead of the API (- for stdin)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'base URL of the vendor API')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'how long this source''s whole read may take, retries included (default 3 × timeout)')
             [CompletionResult]::new('--jwt-secret-env', '--jwt-secret-env', [CompletionResultType]::ParameterName, 'environment variable holding the ONLYOFFICE JWT secret')
             [CompletionResult]::new('--jwt-secret-command', '--jwt-secret-command', [CompletionResultType]::ParameterName, 'command whose stdout is the ONLYOFFICE JWT secret')
             [CompletionResult]::new('--jwt-header', '--jwt-header', [CompletionResultType]::ParameterName, 'header that carries the ONLYOFFICE JWT (default Authorization)')
@@ -360,6 +363,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
         'licusage;leegality' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'read a saved payload from this file instead of the API (- for stdin)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'base URL of the vendor API')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'how long this source''s whole read may take, retries included (default 3 × timeout)')
             [CompletionResult]::new('--license-id', '--license-id', [CompletionResultType]::ParameterName, 'Leegality license id')
             [CompletionResult]::new('--environment', '--environment', [CompletionResultType]::ParameterName, 'Leegality environment: production or sandbox')
             [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'environment variable holding the Leegality API token')
@@ -385,6 +389,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
         'licusage;cpod' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'read a saved payload from this file instead of the API (- for stdin)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'base URL of the vendor API')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'how long this source''s whole read may take, retries included (default 3 × timeout)')
             [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'environment variable holding the cPod API token')
             [CompletionResult]::new('--token-command', '--token-command', [CompletionResultType]::ParameterName, 'command whose stdout is the cPod API token')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'cPod client id for the client-credentials flow')

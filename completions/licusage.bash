@@ -167,7 +167,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__4d)
-            opts="-q -v -h -V --file --url --allow-insecure-http --token-env --token-command --username --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --username --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,6 +178,10 @@ _licusage() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -479,7 +483,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__cpod)
-            opts="-q -v -h -V --file --url --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --assignments-file --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --assignments-file --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,6 +494,10 @@ _licusage() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -931,7 +939,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__leegality)
-            opts="-q -v -h -V --file --url --allow-insecure-http --license-id --environment --token-env --token-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --license-id --environment --token-env --token-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -942,6 +950,10 @@ _licusage() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -993,7 +1005,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__onlyoffice)
-            opts="-q -v -h -V --file --url --allow-insecure-http --jwt-secret-env --jwt-secret-command --jwt-header --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --jwt-secret-env --jwt-secret-command --jwt-header --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1004,6 +1016,10 @@ _licusage() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1173,7 +1189,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__veeva)
-            opts="-q -v -h -V --file --url --allow-insecure-http --api-version --session-id-env --session-id-command --username --password-env --password-command --oauth-profile-id --access-token-env --access-token-command --login-url --client-id --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --api-version --session-id-env --session-id-command --username --password-env --password-command --oauth-profile-id --access-token-env --access-token-command --login-url --client-id --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1184,6 +1200,10 @@ _licusage() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

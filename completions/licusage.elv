@@ -259,6 +259,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;4d'= {
             cand --file 'read a saved payload from this file instead of the API (- for stdin)'
             cand --url 'base URL of the vendor API'
+            cand --deadline 'how long this source''s whole read may take, retries included (default 3 × timeout)'
             cand --token-env 'environment variable holding the API token (sent as Bearer)'
             cand --token-command 'command whose stdout is the API token (sent as Bearer)'
             cand --username 'user name for Basic auth (with the password)'
@@ -284,6 +285,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;veeva'= {
             cand --file 'read a saved payload from this file instead of the API (- for stdin)'
             cand --url 'base URL of the vendor API'
+            cand --deadline 'how long this source''s whole read may take, retries included (default 3 × timeout)'
             cand --api-version 'Vault API version, e.g. v25.3'
             cand --session-id-env 'environment variable holding the Vault session id'
             cand --session-id-command 'command whose stdout is the Vault session id'
@@ -315,6 +317,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;onlyoffice'= {
             cand --file 'read a saved payload from this file instead of the API (- for stdin)'
             cand --url 'base URL of the vendor API'
+            cand --deadline 'how long this source''s whole read may take, retries included (default 3 × timeout)'
             cand --jwt-secret-env 'environment variable holding the ONLYOFFICE JWT secret'
             cand --jwt-secret-command 'command whose stdout is the ONLYOFFICE JWT secret'
             cand --jwt-header 'header that carries the ONLYOFFICE JWT (default Authorization)'
@@ -338,6 +341,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;leegality'= {
             cand --file 'read a saved payload from this file instead of the API (- for stdin)'
             cand --url 'base URL of the vendor API'
+            cand --deadline 'how long this source''s whole read may take, retries included (default 3 × timeout)'
             cand --license-id 'Leegality license id'
             cand --environment 'Leegality environment: production or sandbox'
             cand --token-env 'environment variable holding the Leegality API token'
@@ -362,6 +366,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;cpod'= {
             cand --file 'read a saved payload from this file instead of the API (- for stdin)'
             cand --url 'base URL of the vendor API'
+            cand --deadline 'how long this source''s whole read may take, retries included (default 3 × timeout)'
             cand --token-env 'environment variable holding the cPod API token'
             cand --token-command 'command whose stdout is the cPod API token'
             cand --client-id 'cPod client id for the client-credentials flow'

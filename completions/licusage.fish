@@ -252,6 +252,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_see
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l url -d 'base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-env -d 'environment variable holding the API token (sent as Bearer)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-command -d 'command whose stdout is the API token (sent as Bearer)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l username -d 'user name for Basic auth (with the password)' -r
@@ -277,6 +278,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s h -l help -d 'P
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l url -d 'base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l api-version -d 'Vault API version, e.g. v25.3' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-env -d 'environment variable holding the Vault session id' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-command -d 'command whose stdout is the Vault session id' -r
@@ -308,6 +310,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s h -l help -d
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l url -d 'base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-env -d 'environment variable holding the ONLYOFFICE JWT secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-command -d 'command whose stdout is the ONLYOFFICE JWT secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-header -d 'header that carries the ONLYOFFICE JWT (default Authorization)' -r
@@ -331,6 +334,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s h -l he
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l url -d 'base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l license-id -d 'Leegality license id' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l environment -d 'Leegality environment: production or sandbox' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-env -d 'environment variable holding the Leegality API token' -r
@@ -355,6 +359,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s h -l hel
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l url -d 'base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-env -d 'environment variable holding the cPod API token' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-command -d 'command whose stdout is the cPod API token' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-id -d 'cPod client id for the client-credentials flow' -r

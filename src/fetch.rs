@@ -47,18 +47,17 @@ impl Fetch<'_> {
     }
 
     /// The secret `key` (one the kind declared), or `None` when the source gives none.
-    pub fn secret(&self, key: &str) -> Result<Option<Secret>> {
-        self.source.secrets.resolve(key).map_err(|e| anyhow!(e))
+    /// A secret command runs under the source's timeout.
+    pub async fn secret(&self, key: &str) -> Result<Option<Secret>> {
+        self.source.secrets.resolve(key, self.timeout).await.map_err(|e| anyhow!(e))
     }
 
     /// Send through the HTTP layer, after refusing to send a source's
     /// credentials over plain http:// to a host that is not this machine.
     pub async fn send(&self, call: Call) -> Result<Reply> {
-        if self.source.secrets.any_given()
-            && call.url.scheme() == "http"
-            && !http::is_loopback(&call.url)
-            && !self.source.allow_insecure_http
-        {
+        // User info in a URL is a credential too (reqwest sends it as Basic auth).
+        let credentials = self.source.secrets.any_given() || !call.url.username().is_empty() || call.url.password().is_some();
+        if credentials && call.url.scheme() == "http" && !http::is_loopback(&call.url) && !self.source.allow_insecure_http {
             bail!(
                 "refusing to send credentials over plain http:// to {}: use https://, or set `allow_insecure_http = true` for this source",
                 call.url.host_str().unwrap_or("?")

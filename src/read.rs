@@ -60,21 +60,32 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     let progress = Progress::start(options.progress, sources.len());
     let turns = Turns::default();
     let mut tasks = tokio::task::JoinSet::new();
+    // Which source each task reads, so that one that panics is still named.
+    let mut indices = std::collections::HashMap::new();
     for (index, source) in sources.iter().enumerate() {
         let source = (*source).clone();
         let stdin = if stdin_reader.as_deref() == Some(source.name.as_str()) { stdin.clone() } else { None };
         let http = http.clone();
         let timeout = config.timeout_of(&source);
+        let deadline = config.deadline_of(&source);
         let holders = options.holders.clone().map(|sink| (sink, filter.clone()));
         // Taken before the task starts, so that it is given back however the task ends.
         let ticket = turns.ticket(index);
-        tasks.spawn(async move {
+        let task = tasks.spawn(async move {
             let want_holders = holders.is_some();
             let payloads = match (&source.file, http) {
                 (Some(input), _) => from_files(&source, input, stdin, want_holders).await,
                 (None, Some(http)) => match http.as_ref() {
+                    // The whole read, retries and waits included, ends by the deadline.
                     Ok(http) => {
-                        source.vendor.fetch(&Fetch { http, source: &source, timeout, want_holders }).await.map_err(|e| report::message(&e))
+                        let ctx = Fetch { http, source: &source, timeout, want_holders };
+                        match tokio::time::timeout(deadline, source.vendor.fetch(&ctx)).await {
+                            Ok(fetched) => fetched.map_err(|e| report::message(&e)),
+                            Err(_) => Err(format!(
+                                "no answer within the source's deadline of {} (retries and waits included; `deadline` sets it, 3 × the timeout by default)",
+                                humantime::format_duration(deadline)
+                            )),
+                        }
                     }
                     Err(e) => Err(e.clone()),
                 },
@@ -91,17 +102,23 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
             drop(ticket);
             (index, result)
         });
+        indices.insert(task.id(), index);
     }
     let mut results: Vec<(usize, Result<Vec<Record>, String>)> = Vec::with_capacity(sources.len());
-    while let Some(joined) = tasks.join_next().await {
+    while let Some(joined) = tasks.join_next_with_id().await {
         match joined {
-            Ok((index, result)) => {
+            Ok((_, (index, result))) => {
                 if let Some(s) = sources.get(index) {
                     progress.done(&s.name);
                 }
                 results.push((index, result));
             }
-            Err(e) => results.push((usize::MAX, Err(format!("internal error: {e}")))),
+            Err(e) => {
+                // A panic in a source's task is that source's error, never a silent gap.
+                if let Some(&index) = indices.get(&e.id()) {
+                    results.push((index, Err(format!("internal error: reading this source failed ({e})"))));
+                }
+            }
         }
     }
     progress.finish();

@@ -61,8 +61,9 @@ impl Record {
     /// A record with balance and utilization derived from `used` and `limit`.
     /// `source` and `kind` are stamped by the caller that knows the source.
     pub fn new(product: impl Into<String>, metric: impl Into<String>, used: Option<u64>, limit: Option<u64>) -> Self {
+        // Exact or nothing: parsers keep counts within i64, so this never fails for them.
         let balance = match (used, limit) {
-            (Some(u), Some(l)) => Some(i64::try_from(l).unwrap_or(i64::MAX).saturating_sub(i64::try_from(u).unwrap_or(i64::MAX))),
+            (Some(u), Some(l)) => i64::try_from(l).ok().zip(i64::try_from(u).ok()).and_then(|(l, u)| l.checked_sub(u)),
             _ => None,
         };
         let utilization = match (used, limit) {

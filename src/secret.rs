@@ -3,7 +3,8 @@
 //! file, inline; they are never printed (`Debug` shows `[redacted]`).
 
 use std::fmt;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -42,9 +43,10 @@ impl SecretSource {
         self.inline.is_some() || self.env.is_some() || self.command.is_some()
     }
 
-    /// The secret, or `None` when none of the keys is set. Errors say which key
-    /// failed and why, never the value.
-    pub fn resolve(&self) -> Result<Option<Secret>, String> {
+    /// The secret, or `None` when none of the keys is set. A command runs at
+    /// most `timeout` and is killed past it. Errors say which key failed and
+    /// why, never the value, nor what a failing command printed.
+    pub async fn resolve(&self, timeout: Duration) -> Result<Option<Secret>, String> {
         let key = self.key;
         if let Some(s) = &self.inline {
             return Ok(Some(s.clone()));
@@ -58,7 +60,7 @@ impl SecretSource {
             };
         }
         if let Some(cmdline) = &self.command {
-            return run_command(key, cmdline).map(Some);
+            return run_command(key, cmdline, timeout).await.map(Some);
         }
         Ok(None)
     }
@@ -75,9 +77,9 @@ impl Secrets {
 
     /// The secret `key`, or `None` when the source gives none. A key its kind
     /// did not declare is an error, never another secret.
-    pub fn resolve(&self, key: &str) -> Result<Option<Secret>, String> {
+    pub async fn resolve(&self, key: &str, timeout: Duration) -> Result<Option<Secret>, String> {
         match self.0.iter().find(|s| s.key == key) {
-            Some(s) => s.resolve(),
+            Some(s) => s.resolve(timeout).await,
             None => Err(format!("internal error: secret `{key}` is not declared by this kind")),
         }
     }
@@ -94,24 +96,29 @@ impl Secrets {
 }
 
 /// Run `cmdline` (split like a shell would, but without a shell: no
-/// expansion, pipes or redirection) and take its stdout, trimmed.
-fn run_command(key: &str, cmdline: &str) -> Result<Secret, String> {
+/// expansion, pipes or redirection) for at most `timeout`, and take its
+/// stdout, trimmed. What it prints on stderr is never shown: it may hold the
+/// secret.
+async fn run_command(key: &str, cmdline: &str, timeout: Duration) -> Result<Secret, String> {
     let words =
         shlex::split(cmdline).filter(|w| !w.is_empty()).ok_or_else(|| format!("{key}_command: cannot split {cmdline:?} into words"))?;
     let (program, args) = words.split_first().ok_or_else(|| format!("{key}_command is empty"))?;
-    let out = Command::new(program)
+    let child = tokio::process::Command::new(program)
         .args(args)
         .stdin(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
         .map_err(|e| format!("{key}_command: cannot run `{program}`: {e}"))?;
+    let out = match tokio::time::timeout(timeout, child.wait_with_output()).await {
+        Ok(out) => out.map_err(|e| format!("{key}_command `{program}`: {e}"))?,
+        // The child is dropped with the future, and killed.
+        Err(_) => return Err(format!("{key}_command `{program}` did not finish within {}: killed", humantime::format_duration(timeout))),
+    };
     if !out.status.success() {
-        let why = String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("").trim().to_string();
         let code = out.status.code().map(|c| format!("exit code {c}")).unwrap_or_else(|| "killed by a signal".into());
-        return Err(format!(
-            "{key}_command `{program}` failed ({code}){}",
-            if why.is_empty() { String::new() } else { format!(": {why}") }
-        ));
+        return Err(format!("{key}_command `{program}` failed ({code})"));
     }
     let value = String::from_utf8(out.stdout).map_err(|_| format!("{key}_command `{program}` printed something that is not UTF-8"))?;
     let value = value.trim();
@@ -129,33 +136,49 @@ mod tests {
         SecretSource { key: "token", inline: None, env: env.map(String::from), command: command.map(String::from) }
     }
 
+    fn resolve(s: &SecretSource) -> Result<Option<Secret>, String> {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+        rt.block_on(s.resolve(Duration::from_secs(5)))
+    }
+
     #[test]
     fn from_a_command_without_a_shell() {
-        let s = source(None, Some("printf '%s\\n' 'tok en'")).resolve();
+        let s = resolve(&source(None, Some("printf '%s\\n' 'tok en'")));
         assert_eq!(s.map(|s| s.map(|s| s.expose().to_string())), Ok(Some("tok en".to_string())));
         // No shell: `$HOME` is passed literally, `;` is an argument.
-        let s = source(None, Some("echo $HOME ; x")).resolve();
+        let s = resolve(&source(None, Some("echo $HOME ; x")));
         assert_eq!(s.map(|s| s.map(|s| s.expose().to_string())), Ok(Some("$HOME ; x".to_string())));
-        let e = source(None, Some("false")).resolve().err().unwrap_or_default();
+        let e = resolve(&source(None, Some("false"))).err().unwrap_or_default();
         assert_eq!(e, "token_command `false` failed (exit code 1)");
-        let e = source(None, Some("/no/such/program")).resolve().err().unwrap_or_default();
+        let e = resolve(&source(None, Some("/no/such/program"))).err().unwrap_or_default();
         assert!(e.starts_with("token_command: cannot run `/no/such/program`"), "{e}");
-        let e = source(None, Some("true")).resolve().err().unwrap_or_default();
+        let e = resolve(&source(None, Some("true"))).err().unwrap_or_default();
         assert_eq!(e, "token_command `true` printed nothing");
     }
 
     #[test]
+    fn a_hanging_command_is_killed_at_the_timeout() {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| unreachable!("{e}"));
+        let started = std::time::Instant::now();
+        let e = rt.block_on(source(None, Some("sleep 30")).resolve(Duration::from_millis(200))).err().unwrap_or_default();
+        assert_eq!(e, "token_command `sleep` did not finish within 200ms: killed");
+        assert!(started.elapsed() < Duration::from_secs(10), "not waited for");
+    }
+
+    #[test]
     fn from_the_environment() {
-        let e = source(Some("LICUSAGE_TEST_SURELY_UNSET"), None).resolve().err().unwrap_or_default();
+        let e = resolve(&source(Some("LICUSAGE_TEST_SURELY_UNSET"), None)).err().unwrap_or_default();
         assert_eq!(e, "environment variable LICUSAGE_TEST_SURELY_UNSET (token_env) is not set");
-        assert_eq!(source(None, None).resolve(), Ok(None));
+        assert_eq!(resolve(&source(None, None)), Ok(None));
     }
 
     #[test]
     fn undeclared_secrets_are_an_error() {
         let secrets = Secrets::new(vec![SecretSource { key: "token", inline: Some(Secret::new("t")), ..SecretSource::default() }]);
-        assert_eq!(secrets.resolve("token").map(|s| s.map(|s| s.expose().to_string())), Ok(Some("t".to_string())));
-        assert!(secrets.resolve("client_secret").is_err_and(|e| e.contains("not declared")));
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| unreachable!("{e}"));
+        let get = |key: &str| rt.block_on(secrets.resolve(key, Duration::from_secs(1)));
+        assert_eq!(get("token").map(|s| s.map(|s| s.expose().to_string())), Ok(Some("t".to_string())));
+        assert!(get("client_secret").is_err_and(|e| e.contains("not declared")));
     }
 
     #[test]

@@ -142,7 +142,7 @@ impl Config {
             UsageError(format!("cannot read config file {} ({}): {e}{hint}", path.path.display(), path.origin))
         })?;
         let config = Self::parse(&text, &path.path)?;
-        if config.sources.iter().any(|s| s.secrets.inline().next().is_some()) {
+        if config.sources.iter().any(|s| s.secrets.inline().next().is_some() || s.url_has_password()) {
             check_private(&path.path)?;
         }
         Ok(config)
@@ -198,6 +198,12 @@ impl Config {
     /// (`crate::resolve` lays `--timeout` over both).
     pub fn timeout_of(&self, source: &Source) -> Duration {
         source.timeout.unwrap_or(self.timeout)
+    }
+
+    /// How long `source`'s whole read may take, retries and waits included:
+    /// its `deadline`, else three times its timeout.
+    pub fn deadline_of(&self, source: &Source) -> Duration {
+        source.deadline.unwrap_or_else(|| self.timeout_of(source).saturating_mul(3))
     }
 
     /// The thresholds for one series: `[defaults]`, then every matching

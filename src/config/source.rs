@@ -20,6 +20,7 @@ pub const COMMON_KEYS: &[Key] = &[
     Key::list("include", "only records whose product, metric or product/metric matches one of these globs"),
     Key::list("exclude", "drop records whose product, metric or product/metric matches one of these globs"),
     Key::text("timeout", "per-request timeout for this source, e.g. 10s"),
+    Key::text("deadline", "how long this source's whole read may take, retries included (default 3 × timeout)"),
     Key::flag("allow_insecure_http", "allow credentials over plain http:// to a non-loopback host"),
 ];
 
@@ -32,6 +33,7 @@ struct Common {
     include: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     timeout: Option<String>,
+    deadline: Option<String>,
     allow_insecure_http: Option<bool>,
 }
 
@@ -91,6 +93,8 @@ pub struct Source {
     /// The timeout per request, once resolved (`--timeout`, this source's
     /// `timeout`, `[defaults]`, 30 s); before that, the source's own.
     pub timeout: Option<Duration>,
+    /// How long the whole read may take (`Config::deadline_of`).
+    pub deadline: Option<Duration>,
     pub allow_insecure_http: bool,
     pub secrets: Secrets,
     /// The kind's own settings, opaque here.
@@ -102,13 +106,25 @@ impl Source {
         self.vendor.kind()
     }
 
-    /// Where this source reads from, for `licusage sources`.
+    /// Where this source reads from, for `licusage sources`: never a
+    /// password given in the URL.
     pub fn origin(&self) -> String {
         match (&self.file, &self.url) {
             (Some(f), _) => format!("file {f}"),
-            (None, Some(url)) => url.clone(),
+            (None, Some(url)) => match reqwest::Url::parse(url) {
+                Ok(mut u) if u.password().is_some() => {
+                    let _ = u.set_password(None);
+                    u.to_string()
+                }
+                _ => url.clone(),
+            },
             (None, None) => "vendor default URL".to_string(),
         }
+    }
+
+    /// Whether the source's URL carries a password.
+    pub fn url_has_password(&self) -> bool {
+        self.url.as_deref().and_then(|u| reqwest::Url::parse(u).ok()).is_some_and(|u| u.password().is_some())
     }
 
     /// Whether a record of this source passes its `include`/`exclude` globs.
@@ -247,8 +263,15 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
         .map(super::parse_duration)
         .transpose()
         .map_err(|e| TableError::new(Some("timeout"), format!("`timeout`: {e}")))?;
+    let deadline = common
+        .deadline
+        .as_deref()
+        .map(super::parse_duration)
+        .transpose()
+        .map_err(|e| TableError::new(Some("deadline"), format!("`deadline`: {e}")))?;
     Ok(Source {
         name: name.to_string(),
+        deadline,
         vendor,
         file: common.file.as_deref().map(|f| Input::new(f, base)),
         inputs,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer};
 
 use anyhow::{bail, Context};
 
-use super::wire::{decode, decode_pages, for_each_map, opt_time, page_info, Count, PayloadError};
+use super::wire::{decode_credential, decode_pages, for_each_map, opt_time, page_info, Count, PayloadError};
 use super::{Body, Key, Kind, Payloads};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
@@ -252,7 +252,7 @@ impl Kind for Cpod {
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
         Box::pin(async move {
             let base = ctx.base_url(Some(DEFAULT_URL))?;
-            let token = match ctx.secret("token")? {
+            let token = match ctx.secret("token").await? {
                 Some(t) => t,
                 None => client_credentials(ctx, settings, &base).await?,
             };
@@ -286,8 +286,7 @@ async fn client_credentials(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest
         .client_id
         .as_deref()
         .context("no cPod credentials: give `token_env` (or `_command`), or `client_id` with `client_secret_env` (or `_command`)")?;
-    let secret = ctx
-        .secret("client_secret")?
+    let secret = ctx.secret("client_secret").await?
         .context("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
     let body = serde_json::json!({"client_id": client_id, "client_secret": secret.expose(), "grant_type": "client_credentials"});
     let url = ctx.endpoint(base, "/api/v1/auth/token", &[])?;
@@ -295,7 +294,7 @@ async fn client_credentials(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest
     if !reply.is_success() {
         bail!("cPod token request for client {client_id} failed: {}", reply.status_line());
     }
-    let answer: TokenAnswer = decode(&reply.body).context("cPod token answer")?;
+    let answer: TokenAnswer = decode_credential(&reply.body).context("cPod token answer")?;
     answer.token().filter(|t| !t.is_empty()).map(Secret::new).context("cPod token answer has no `access_token`")
 }
 

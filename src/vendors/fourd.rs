@@ -170,7 +170,8 @@ impl Kind for FourD {
             let limit = p
                 .used_count
                 .checked_add(p.balance)
-                .ok_or_else(|| PayloadError::at("$", format!("product {}: productUsedCount + productBalance overflows", p.id)))?;
+                .filter(|l| *l <= Count::MAX)
+                .ok_or_else(|| PayloadError::at("$", format!("product {}: productUsedCount + productBalance is too large (more than {})", p.id, Count::MAX)))?;
             records.push(
                 Record::new(&p.name, "licenses", Some(p.retained), Some(limit))
                     .detail("product_id", p.id)
@@ -184,11 +185,11 @@ impl Kind for FourD {
         Box::pin(async move {
             let url = ctx.base_url(None)?;
             let mut call = Call::get(url).header("accept", "application/json");
-            if let Some(token) = ctx.secret("token")? {
+            if let Some(token) = ctx.secret("token").await? {
                 call = call.secret_header("authorization", &format!("Bearer {}", token.expose()))?;
             } else if let Some(user) = settings.username.as_deref() {
                 let password =
-                    ctx.secret("password")?.context("`username` is set but no password: give `password_env` or `password_command`")?;
+                    ctx.secret("password").await?.context("`username` is set but no password: give `password_env` or `password_command`")?;
                 let basic = base64_encode(format!("{user}:{}", password.expose()).as_bytes());
                 call = call.secret_header("authorization", &format!("Basic {basic}"))?;
             }

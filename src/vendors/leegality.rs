@@ -145,7 +145,7 @@ impl Kind for Leegality {
             let base = ctx.base_url(Some(default))?;
             let id = settings.license_id.as_deref().context("no `license_id` configured")?;
             let url = ctx.endpoint(&base, "/api/v1/licenses", &[id, "usage-statistics"])?;
-            let token = ctx.secret("token")?.context("no API token: give `token_env` or `token_command`")?;
+            let token = ctx.secret("token").await?.context("no API token: give `token_env` or `token_command`")?;
             let call = Call::get(url).header("accept", "application/json").secret_header("x-auth-token", token.expose())?;
             ctx.body(ctx.send(call).await?).map(Payloads::one)
         })

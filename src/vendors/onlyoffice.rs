@@ -184,7 +184,7 @@ fn lenient_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Erro
             d.deserialize_any(self)
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(v))
+            Count::deserialize(de::value::U64Deserializer::<E>::new(v)).map(|c| Some(c.0))
         }
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
             Count::deserialize(de::value::I64Deserializer::<E>::new(v)).map(|c| Some(c.0))
@@ -193,7 +193,8 @@ fn lenient_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Erro
             Count::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|c| Some(c.0))
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            v.trim().parse::<u64>().map(Some).map_err(|_| E::custom(format!("expected a non-negative integer, found {v:?}")))
+            let n = v.trim().parse::<u64>().map_err(|_| E::custom(format!("expected a non-negative integer, found {v:?}")))?;
+            self.visit_u64(n)
         }
     }
     d.deserialize_option(V)
@@ -441,7 +442,7 @@ impl Kind for OnlyOffice {
             let command = serde_json::json!({"c": "license"});
             let mut body = command.clone();
             let mut header = None;
-            if let Some(secret) = ctx.secret("jwt_secret")? {
+            if let Some(secret) = ctx.secret("jwt_secret").await? {
                 body["token"] = sign(&command, &secret)?.into();
                 header = Some(format!("Bearer {}", sign(&serde_json::json!({"payload": command}), &secret)?));
             }

@@ -110,6 +110,10 @@ struct Str {
     /// Where its opening quote is in the buffer.
     start: usize,
     escaped: bool,
+    /// A key of an envelope object (not a value).
+    key: bool,
+    /// It holds an escape (`\u0061`, `\"`): its bytes are not its text.
+    has_escape: bool,
 }
 
 /// What the list step asks of the loop.
@@ -142,6 +146,8 @@ struct Scanner {
     done: bool,
     /// The list may still go to the workers (once).
     segments: bool,
+    /// The next string in the current object is a key.
+    expect_key: bool,
 }
 
 fn walk<T, R>(
@@ -168,7 +174,7 @@ where
                     break;
                 }
             } else if s.string.is_some() {
-                s.string_step();
+                s.string_step()?;
             } else {
                 s.envelope_step()?;
             }
@@ -274,23 +280,30 @@ impl Scanner {
         }
     }
 
-    /// One byte of a string in the envelope.
-    fn string_step(&mut self) {
+    /// One byte of a string in the envelope. `None` for a key of an
+    /// envelope object written with escapes: `"d\u0061ta"` is `data` to
+    /// serde, and only the exact parse reads it as such.
+    fn string_step(&mut self) -> Option<()> {
         let b = self.buf[self.pos];
         if let Some(st) = &mut self.string {
             if st.escaped {
                 st.escaped = false;
             } else if b == b'\\' {
                 st.escaped = true;
+                st.has_escape = true;
             } else if b == b'"' {
-                let start = st.start;
+                let st = *st;
                 self.string = None;
                 if matches!(self.stack.last(), Some(Frame::Object { envelope: true })) {
-                    self.last_key = Some(self.buf[start + 1..self.pos].to_vec());
+                    if st.key && st.has_escape {
+                        return None;
+                    }
+                    self.last_key = Some(self.buf[st.start + 1..self.pos].to_vec());
                 }
             }
         }
         self.pos += 1;
+        Some(())
     }
 
     /// One byte of the envelope. `None` for what is not JSON.
@@ -300,10 +313,20 @@ impl Scanner {
             return None; // trailing data
         }
         match b {
-            b'"' => self.string = Some(Str { start: self.pos, escaped: false }),
-            b'{' | b'[' => self.open(b),
-            b'}' | b']' => self.close(b)?,
-            _ if b.is_ascii_whitespace() || b == b':' || b == b',' => {}
+            b'"' => {
+                self.string = Some(Str { start: self.pos, escaped: false, key: self.expect_key, has_escape: false });
+                self.expect_key = false;
+            }
+            b'{' | b'[' => {
+                self.open(b)?;
+                self.expect_key = b == b'{';
+            }
+            b'}' | b']' => {
+                self.close(b)?;
+                self.expect_key = false;
+            }
+            b',' => self.expect_key = matches!(self.stack.last(), Some(Frame::Object { .. })),
+            _ if b.is_ascii_whitespace() || b == b':' => {}
             _ if self.stack.is_empty() => return None,
             _ => self.last_key = None,
         }
@@ -312,11 +335,16 @@ impl Scanner {
     }
 
     /// An object or array opens; the first array at the top or under a list
-    /// key of an envelope object is the list.
-    fn open(&mut self, b: u8) {
+    /// key of an envelope object is the list. `None` for a second value under
+    /// a list key once the list is found: serde reads every one of them
+    /// (duplicate keys, `data` and `items` both), so only the exact parse may.
+    fn open(&mut self, b: u8) -> Option<()> {
         let parent = self.stack.last().copied();
         let named = self.last_key.take().is_some_and(|k| LIST_KEYS.contains(&k.as_slice()));
         let here = parent.is_none() || (named && matches!(parent, Some(Frame::Object { envelope: true })));
+        if here && self.found_list {
+            return None;
+        }
         if b == b'{' {
             self.stack.push(Frame::Object { envelope: here });
         } else if here && !self.found_list {
@@ -330,6 +358,7 @@ impl Scanner {
         } else {
             self.stack.push(Frame::Array { list: false });
         }
+        Some(())
     }
 
     fn close(&mut self, b: u8) -> Option<()> {
@@ -351,14 +380,16 @@ impl Scanner {
         }
     }
 
-    /// At the end of the input: the document closed, and the envelope, with
-    /// the list emptied, good JSON naming a list.
+    /// At the end of the input: the document closed, a list found, and the
+    /// envelope, with the list emptied, good JSON naming a list. An envelope
+    /// too large to keep is left to the exact parse: unchecked, it could hide
+    /// anything (garbage, a `result` that is a number).
     fn finish(self) -> Option<()> {
-        if !self.done || self.string.is_some() || self.list.is_some() {
+        if !self.done || self.string.is_some() || self.list.is_some() || !self.found_list {
             return None;
         }
         if self.skeleton.len() >= MAX_SKELETON {
-            return Some(());
+            return None;
         }
         let mut de = serde_json::Deserializer::from_slice(&self.skeleton);
         serde::de::DeserializeSeed::deserialize(super::wire::Items::<IgnoredAny> { f: &mut |_| {} }, &mut de).ok()?;
@@ -614,6 +645,28 @@ mod tests {
         ] {
             assert_eq!(items(bad), None, "{bad}");
         }
+    }
+
+    /// What serde reads differently from the bytes (escaped keys, a second
+    /// list) and envelopes too large to check go to the exact parse, which
+    /// gives the true answer (issue: the fast path said "no records, exit 0").
+    #[test]
+    fn what_only_the_exact_parse_reads_right_goes_to_it() {
+        let pad = "p".repeat(MAX_SKELETON + 100_000);
+        for bad in [
+            r#"{"d\u0061ta": [{"a": 1}]}"#.to_string(),
+            r#"{"d\u0061ta": [1], "items": [{"a": 1}]}"#.to_string(),
+            r#"{"data": [{"a": 1}], "data": [{"b": 2}]}"#.to_string(),
+            r#"{"data": [{"a": 1}], "result": {"items": [{"b": 2}]}}"#.to_string(),
+            format!(r#"{{"pad": "{pad}", "count": 3}}"#),
+            format!(r#"{{"pad": "{pad}", "result": 5}}"#),
+            format!(r#"{{"pad": "{pad}", "result": [{{"a": 1}}], "x": tru}}"#),
+            format!(r#"{{"pad": "{pad}", "result": [{{"a": 1}}]}} garbage"#),
+        ] {
+            assert_eq!(items(&bad).map(|v| v.len()), None, "{}", &bad[..bad.len().min(80)]);
+        }
+        // Escapes in values, not keys, stay on the fast path.
+        assert_eq!(items(r#"{"next": "https:\/\/x\/p2", "data": [{"a": "\u00fc"}]}"#), Some(vec![json!({"a": "ü"})]));
     }
 
     #[test]

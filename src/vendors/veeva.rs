@@ -198,7 +198,7 @@ impl Kind for Veeva {
             let base = ctx.base_url(None)?;
             let version = settings.api_version.as_deref().unwrap_or(DEFAULT_API_VERSION);
             let url = ctx.endpoint(&base, &format!("/api/{version}/objects/licenses"), &[])?;
-            let (mut session, logged_in) = match ctx.secret("session_id")? {
+            let (mut session, logged_in) = match ctx.secret("session_id").await? {
                 Some(s) => (s, false),
                 None => (login(ctx, settings, &base, version).await?, true),
             };
@@ -234,8 +234,7 @@ async fn login(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url, versio
     let dns = base.host_str().unwrap_or_default();
     let (call, who) = match (&settings.oauth_profile_id, &settings.username) {
         (Some(profile), _) => {
-            let token = ctx
-                .secret("access_token")?
+            let token = ctx.secret("access_token").await?
                 .context("`oauth_profile_id` is set but no access token: give `access_token_env` or `access_token_command`")?;
             let login = reqwest::Url::parse(settings.login_url.as_deref().unwrap_or(DEFAULT_LOGIN_URL))?;
             let url = ctx.endpoint(&login, "/auth/oauth/session", &[profile])?;
@@ -244,7 +243,7 @@ async fn login(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url, versio
         }
         (None, Some(username)) => {
             let password =
-                ctx.secret("password")?.context("`username` is set but no password: give `password_env` or `password_command`")?;
+                ctx.secret("password").await?.context("`username` is set but no password: give `password_env` or `password_command`")?;
             let url = ctx.endpoint(base, &format!("/api/{version}/auth"), &[])?;
             let call = Call::post_form(url, &[("username", username), ("password", password.expose()), ("vaultDNS", dns)]);
             (call, format!("as {username}"))
@@ -257,7 +256,7 @@ or `oauth_profile_id` with `access_token_env` (or `_command`)"
     let call = call.header("accept", "application/json").text_header("x-vaultapi-clientid", settings.client_id())?;
     let reply = ctx.send(call).await?;
     let status = reply.status_line();
-    let answer: Login = decode(&reply.body).with_context(|| format!("Vault login {who}: {status}: unexpected answer"))?;
+    let answer: Login = super::wire::decode_credential(&reply.body).with_context(|| format!("Vault login {who}: {status}: unexpected answer"))?;
     match (answer.response_status.as_str(), answer.session_id) {
         ("SUCCESS", Some(id)) if !id.is_empty() => Ok(Secret::new(id)),
         (status, _) => {

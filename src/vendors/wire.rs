@@ -160,6 +160,50 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, PayloadError> {
     run(serde_json::Deserializer::from_slice(slice), PhantomData::<T>)
 }
 
+/// Deserialize an answer that carries a credential (a login's session id, a
+/// token endpoint's token): errors name the field and what sort of value was
+/// there, never the value itself, which may be the secret.
+pub fn decode_credential<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, PayloadError> {
+    decode(bytes).map_err(|e| match e {
+        PayloadError::Invalid { path, message } => PayloadError::Invalid { path, message: without_values(&message) },
+        other => other,
+    })
+}
+
+/// serde's message with the values it quotes left out: `invalid type:
+/// string "abc", expected …` becomes `invalid type: string, expected …`.
+fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(['"', '`']) {
+        let quote = rest.as_bytes()[at] as char;
+        out.push_str(rest[..at].trim_end());
+        // Skip to the closing quote (serde escapes quotes inside with `\`).
+        let body = &rest[at + 1..];
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                c if c == quote => {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        match end {
+            Some(i) => rest = &body[i + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Name the list and page in an error: `assignments page 2 $.data[3].…`.
 fn within(e: PayloadError, label: &str, page: usize, pages: usize) -> PayloadError {
     let mut prefix = label.to_string();
@@ -246,9 +290,15 @@ fn json_path(serde_path: &str) -> String {
 }
 
 /// A count of seats or units: a non-negative integer (a whole float such as
-/// `10.0` is accepted, since some exporters write numbers that way).
+/// `10.0` is accepted, since some exporters write numbers that way), at most
+/// [`Count::MAX`], so that a balance (limit − used) is always exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Count(pub u64);
+
+impl Count {
+    /// The largest count a record holds exactly: `i64::MAX`, the range of a balance.
+    pub const MAX: u64 = i64::MAX as u64;
+}
 
 impl<'de> Deserialize<'de> for Count {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -259,6 +309,9 @@ impl<'de> Deserialize<'de> for Count {
                 f.write_str("a non-negative integer")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
+                if v > Count::MAX {
+                    return Err(E::custom(format!("count {v} is too large (more than {})", Count::MAX)));
+                }
                 Ok(Count(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
@@ -447,11 +500,33 @@ mod tests {
     }
 
     #[test]
+    fn credential_answers_never_echo_a_value() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Answer {
+            #[allow(dead_code)]
+            access_token: Option<String>,
+            #[allow(dead_code)]
+            data: Option<Box<Answer>>,
+        }
+        for (body, want) in [
+            (r#"{"data": "tok-SECRET-1"}"#, "$.data: invalid type: string, expected struct Answer at line 1 column 23"),
+            (r#"{"access_token": 12345}"#, "$.access_token: invalid type: integer, expected a string at line 1 column 22"),
+            (r#"{"access_token": ["tok\"-SECRET"]}"#, "$.access_token: invalid type: sequence, expected a string at line 1 column 17"),
+        ] {
+            let e = decode_credential::<Answer>(body.as_bytes()).err().map(|e| e.to_string()).unwrap_or_default();
+            assert_eq!(e, want, "{body}");
+            assert!(!e.contains("SECRET") && !e.contains("12345"), "{e}");
+        }
+    }
+
+    #[test]
     fn counts_are_exact_or_refused() {
         let count = |json: &str| serde_json::from_str::<Count>(json).map(|c| c.0).map_err(|e| e.to_string());
-        assert_eq!(count("18446744073709551615"), Ok(u64::MAX));
+        assert!(count("18446744073709551615").is_err_and(|e| e.contains("too large (more than 9223372036854775807)")));
         assert_eq!(count("12.0"), Ok(12));
         assert!(count("18446744073709551616").is_err_and(|e| e.contains("too large to be exact")));
+        assert!(count("9223372036854775808").is_err_and(|e| e.contains("count 9223372036854775808 is too large")));
+        assert_eq!(count("9223372036854775807"), Ok(Count::MAX));
         assert!(count("1e300").is_err_and(|e| e.contains("too large")));
         assert!(count("9007199254740993.0").is_err_and(|e| e.contains("too large")));
         assert!(count("2.5").is_err_and(|e| e.contains("not a whole number")));

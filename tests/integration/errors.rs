@@ -109,3 +109,74 @@ fn file_and_stdin_agree_on_every_fixture() {
         }
     }
 }
+
+/// Payloads on which the fast file path once disagreed with the exact parse
+/// (stdin), some silently ("no records, exit 0"): now the same answer both ways.
+#[test]
+fn file_and_stdin_agree_on_envelopes_the_fast_path_cannot_read() {
+    let env = TestEnv::new();
+    let pad = "p".repeat(1_100_000);
+    let lic = r#"{"id":"a","product_name":"P","license_type":"named","total_seats":10,"used_seats":3}"#;
+    let lic2 = r#"{"id":"b","product_name":"Q","license_type":"named","total_seats":5,"used_seats":1}"#;
+    let fourd = r#"{"productId":1,"productName":"4D Client","productUsedCount":1,"productBalance":9,"time":"2026-11-23T07:58:11Z"}"#;
+    for (kind, payload, records) in [
+        ("cpod", format!(r#"{{"d\u0061ta":[{lic}]}}"#), Some(1)),
+        ("cpod", format!(r#"{{"pad":"{pad}","count":3}}"#), None),
+        ("cpod", format!(r#"{{"data":[{lic}],"data":[{lic2}]}}"#), Some(2)),
+        ("4d", format!(r#"{{"pad":"{pad}","result":[{fourd}]}} garbage"#), None),
+        ("4d", format!(r#"{{"pad":"{pad}","result":5}}"#), None),
+    ] {
+        let path = env.write("payload.json", &payload);
+        let mut cmd = env.cmd();
+        cmd.args([kind, "--format", "ndjson", "--file"]).arg(&path);
+        let from_file = Output::of(cmd);
+        let mut cmd = env.cmd();
+        cmd.args([kind, "--format", "ndjson", "--file", "-"]).stdin(std::fs::File::open(&path).unwrap());
+        let from_stdin = Output::of(cmd);
+        let shown = &payload[..payload.len().min(60)];
+        assert_eq!(from_file.stdout, from_stdin.stdout, "{shown}");
+        assert_eq!(from_file.code, from_stdin.code, "{shown}");
+        let path = path.display().to_string();
+        assert_eq!(from_file.stderr.replace(&path, "INPUT"), from_stdin.stderr.replace("stdin", "INPUT"), "{shown}");
+        match records {
+            Some(n) => {
+                assert_eq!(from_file.code, 0, "{shown}: {}", from_file.stderr);
+                assert_eq!(from_file.stdout.lines().count(), n, "{shown}");
+            }
+            None => {
+                assert_eq!(from_file.code, 1, "{shown}: no records and exit 0 would say nothing is licensed");
+                assert!(from_file.stdout.is_empty() && from_file.stderr.starts_with("licusage: error: source `"), "{shown}");
+            }
+        }
+    }
+}
+
+/// Counts past what a record holds exactly (the balance is an i64) are an
+/// error naming the field, never a wrong balance.
+#[test]
+fn counts_too_large_to_be_exact_are_refused() {
+    let env = TestEnv::new();
+    for (payload, want) in [
+        (
+            r#"[{"product_name":"P","total_seats":10,"used_seats":9223372036854775808}]"#,
+            "$[0].used_seats: count 9223372036854775808 is too large",
+        ),
+        (
+            r#"[{"product_name":"P","total_seats":9223372036854775808,"used_seats":3}]"#,
+            "$[0].total_seats: count 9223372036854775808 is too large",
+        ),
+    ] {
+        let path = env.write("big.json", payload);
+        let mut cmd = env.cmd();
+        cmd.args(["cpod", "--file"]).arg(&path);
+        let out = Output::of(cmd);
+        assert_eq!(out.code, 1, "{payload}");
+        assert!(out.stderr.contains(want), "{}", out.stderr);
+        assert!(out.stdout.is_empty());
+    }
+    let path = env.write("max.json", r#"[{"product_name":"P","total_seats":9223372036854775807,"used_seats":3}]"#);
+    let mut cmd = env.cmd();
+    cmd.args(["cpod", "--json", "--file"]).arg(&path);
+    let doc = Output::of(cmd).json();
+    assert_eq!(doc["records"][0]["balance"].as_i64(), Some(9223372036854775804));
+}

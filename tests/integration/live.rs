@@ -516,8 +516,19 @@ fn connection_refused_and_plain_http_refusal() {
         "[sources.down]\nkind = \"4d\"\nurl = \"http://127.0.0.1:{port}/x\"\n\n[sources.plain]\nkind = \"cpod\"\nurl = \"http://cpod.example.com\"\ntoken_env = \"T\"\n\n[sources.ok]\nkind = \"4d\"\nfile = \"{}\"\n",
         fixture("4d/single-client.json").display()
     );
-    let out = run(&env, &cfg, &[("T", "PLAIN-TOKEN")], &["show", "--format", "csv"]);
+    let cfg = format!("{cfg}\n[sources.userinfo]\nkind = \"4d\"\nurl = \"http://admin:URL-PASSWORD@fourd.example.com/rest\"\n");
+    let out = run(&env, &cfg, &[("T", "PLAIN-TOKEN")], &["show", "--format", "csv", "-v"]);
     assert_eq!(out.code, 1);
+    // A password in the URL is a credential: the same rule, and never shown.
+    assert!(
+        out.stderr.contains("source `userinfo` (4d): refusing to send credentials over plain http:// to fourd.example.com"),
+        "{}",
+        out.stderr
+    );
+    let listed = run(&env, &cfg, &[], &["sources"]);
+    assert!(listed.stdout.contains("http://admin@fourd.example.com/rest"), "{}", listed.stdout);
+    assert_no_secret(&listed, &["URL-PASSWORD"]);
+    assert_no_secret(&out, &["URL-PASSWORD"]);
     assert!(out.stderr.contains("source `down` (4d): GET http://127.0.0.1:") && out.stderr.contains("cannot connect"), "{}", out.stderr);
     assert!(
         out.stderr.contains("source `plain` (cpod): refusing to send credentials over plain http:// to cpod.example.com"),
@@ -662,4 +673,57 @@ fn an_endless_chunked_body_is_refused_while_streaming() {
     assert!(out.stderr.contains("response body is larger than 64 MiB: refused"), "{}", out.stderr);
     let sent = server.join().unwrap();
     assert!(sent < 200, "the client hung up early, after {sent} MiB");
+}
+
+/// A server that asks to come back in 30 s, twice, would keep a run busy a
+/// minute whatever `--timeout` says: the source's deadline (3 × the timeout)
+/// ends it, and says so.
+#[test]
+fn a_source_ends_by_its_deadline_whatever_the_server_asks() {
+    let server = Server::start();
+    server.mount(Mock::given(method("GET")).respond_with(ResponseTemplate::new(503).insert_header("retry-after", "30")));
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.slow]\nkind = \"4d\"\nurl = \"{}/x\"\n[sources.quick]\nkind = \"4d\"\nurl = \"{}/y\"\ndeadline = \"1s\"\n",
+        server.url(),
+        server.url()
+    );
+    let started = std::time::Instant::now();
+    let out = run(&env, &cfg, &[], &["--timeout", "1s", "show", "--json"]);
+    let took = started.elapsed();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let errors = out.json()["errors"].clone();
+    assert_eq!(errors[0]["source"], "quick");
+    assert!(errors[0]["message"].as_str().unwrap().starts_with("no answer within the source's deadline of 1s"), "{errors}");
+    assert_eq!(errors[1]["source"], "slow");
+    assert!(errors[1]["message"].as_str().unwrap().starts_with("no answer within the source's deadline of 3s"), "{errors}");
+    assert!(took < Duration::from_secs(25), "the run waited for Retry-After: {took:?}");
+}
+
+/// A token endpoint's or login's odd answer is described by its field and
+/// type, never its value: that value may be the credential.
+#[test]
+fn credential_answers_are_never_echoed() {
+    let server = Server::start();
+    server
+        .mount(Mock::given(method("POST")).and(path("/api/v1/auth/token")).respond_with(json(serde_json::json!({"data": "tok-ECHOED-1"}))));
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/api/v25.3/auth"))
+            .respond_with(json(serde_json::json!({"responseStatus": "SUCCESS", "sessionId": ["sid-ECHOED-2"]}))),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.c]\nkind = \"cpod\"\nurl = \"{0}\"\nclient_id = \"licusage\"\nclient_secret_env = \"CS\"\n\n[sources.v]\nkind = \"veeva\"\nurl = \"{0}\"\nusername = \"u\"\npassword_env = \"PW\"\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[("CS", "cs"), ("PW", "pw")], &["show"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("source `c` (cpod): cPod token answer: $.data: invalid type: string, expected"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("source `v` (veeva): Vault login as u: HTTP 200 OK: unexpected answer: $.sessionId: invalid type: sequence"),
+        "{}",
+        out.stderr
+    );
+    assert_no_secret(&out, &["tok-ECHOED-1", "sid-ECHOED-2"]);
 }

@@ -166,6 +166,28 @@ fn a_failing_secret_command_is_named_without_its_output() {
     cmd.arg("--config").arg(&cfg).arg("show");
     let out = Output::of(cmd);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("token_command `sh` failed (exit code 3): boom"), "{}", out.stderr);
+    assert!(out.stderr.contains("token_command `sh` failed (exit code 3)\n"), "{}", out.stderr);
+    // Not even its stderr: it may hold the secret.
+    assert!(!out.stderr.contains("boom"), "{}", out.stderr);
     assert!(!out.stderr.contains("LEAKED-TOKEN") && !out.stdout.contains("LEAKED-TOKEN"));
+}
+
+/// A secret command that hangs is killed at the source's timeout; the file
+/// sources are rendered, and the run ends.
+#[test]
+fn a_hanging_secret_command_is_killed_at_the_timeout() {
+    let env = TestEnv::new();
+    let cfg = env.write(
+        "config.toml",
+        &format!(
+            "[sources.c]\nkind = \"cpod\"\nurl = \"http://127.0.0.1:1\"\ntoken_command = \"sleep 100\"\n\n[sources.f]\nkind = \"4d\"\nfile = \"{}\"\n",
+            fixture("4d/single-client.json").display()
+        ),
+    );
+    let mut cmd = env.cmd();
+    cmd.arg("--config").arg(&cfg).args(["--timeout", "1s", "show", "--format", "csv"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("source `c` (cpod): token_command `sleep` did not finish within 1s: killed"), "{}", out.stderr);
+    assert!(out.stdout.contains("f,4d,4D Client,licenses,1,10,9"), "{}", out.stdout);
 }
