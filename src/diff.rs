@@ -42,6 +42,7 @@ pub struct Change<T> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Changed {
     pub source: String,
+    pub id: String,
     pub kind: String,
     pub product: String,
     pub metric: String,
@@ -69,14 +70,22 @@ fn delta(old: Option<u64>, new: Option<u64>) -> Option<i64> {
     Some(i64::try_from(new?).ok()? - i64::try_from(old?).ok()?)
 }
 
+/// Series are matched on (source, id); a record from a document written
+/// before ids matches the new record of the same product and metric.
 pub fn compare(old: Vec<Record>, new: Vec<Record>) -> Diff {
-    let key = |r: &Record| (r.source.clone(), r.product.clone(), r.metric.clone());
+    let key = |r: &Record| (r.source.clone(), r.key());
     let mut before: BTreeMap<_, Record> = old.into_iter().map(|r| (key(&r), r)).collect();
     let mut diff = Diff::default();
     let mut after: Vec<Record> = new;
-    after.sort_by_key(key);
+    after.sort_by_key(|r| (r.source.clone(), r.product.clone(), r.metric.clone(), r.id.clone()));
     for n in after {
-        match before.remove(&key(&n)) {
+        let legacy = (n.source.clone(), format!("{}/{}", n.product, n.metric));
+        let old = match before.remove(&key(&n)) {
+            Some(o) => Some(o),
+            None if before.get(&legacy).is_some_and(|o| o.id.is_empty()) => before.remove(&legacy),
+            None => None,
+        };
+        match old {
             None => diff.added.push(n),
             Some(o) if o.used != n.used || o.limit != n.limit || o.status != n.status => diff.changed.push(Changed {
                 used_delta: delta(o.used, n.used),
@@ -84,6 +93,7 @@ pub fn compare(old: Vec<Record>, new: Vec<Record>) -> Diff {
                 used: Change { old: o.used, new: n.used },
                 limit: Change { old: o.limit, new: n.limit },
                 status: Change { old: Some(o.status), new: Some(n.status) },
+                id: n.key(),
                 source: n.source,
                 kind: n.kind,
                 product: n.product,

@@ -65,6 +65,25 @@ SELECT series_id, taken_at / 86400, COUNT(*), COUNT(used), TOTAL(used),
        TOTAL(((taken_at % 86400) / 86400.0) * used), MIN(used), MAX(used)
 FROM samples GROUP BY series_id, taken_at / 86400;
 "#,
+    r#"
+-- A series is keyed by its identity in its source (the record's `id`), no
+-- longer by product and metric: two licenses of one product are two series.
+-- Existing series get `product/metric`, the id of a record without a vendor
+-- id; `record` moves one to the vendor's id the first time it sees it.
+CREATE TABLE series_by_id (
+    id      INTEGER PRIMARY KEY,
+    source  TEXT NOT NULL,
+    ident   TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    product TEXT NOT NULL,
+    metric  TEXT NOT NULL,
+    UNIQUE (source, ident)
+);
+INSERT INTO series_by_id (id, source, ident, kind, product, metric)
+SELECT id, source, product || '/' || metric, kind, product, metric FROM series;
+DROP TABLE series;
+ALTER TABLE series_by_id RENAME TO series;
+"#,
 ];
 
 /// Buckets of the sparkline.
@@ -126,6 +145,16 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
+        // A table rebuild (migration 3) drops the table other tables refer
+        // to: foreign keys off meanwhile (it cannot change inside a
+        // transaction), checked before the commit.
+        self.conn.pragma_update(None, "foreign_keys", false)?;
+        let migrated = self.migrate_tx();
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        migrated
+    }
+
+    fn migrate_tx(&mut self) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let version = usize::try_from(version).unwrap_or(usize::MAX);
@@ -137,6 +166,12 @@ impl Store {
         }
         for sql in &MIGRATIONS[version..] {
             tx.execute_batch(sql)?;
+        }
+        if version < MIGRATIONS.len() {
+            let broken: Option<String> = tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional()?;
+            if let Some(table) = broken {
+                anyhow::bail!("migrating the history database broke the references of table {table}");
+            }
         }
         tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
         tx.commit()?;
@@ -150,9 +185,16 @@ impl Store {
         tx.execute("INSERT INTO snapshots (taken_at, sources, failed) VALUES (?1, ?2, ?3)", params![at, sources as i64, failed as i64])?;
         let snapshot = tx.last_insert_rowid();
         {
+            // A series recorded before ids (keyed `product/metric`) becomes the
+            // series of the first vendor id seen for that product and metric.
+            let mut adopt = tx.prepare_cached(
+                "UPDATE series SET ident = ?2 WHERE source = ?1 AND product = ?3 AND metric = ?4 AND ident = product || '/' || metric
+                 AND ident <> ?2 AND NOT EXISTS (SELECT 1 FROM series WHERE source = ?1 AND ident = ?2)",
+            )?;
             let mut series = tx.prepare_cached(
-                "INSERT INTO series (source, kind, product, metric) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (source, product, metric) DO UPDATE SET kind = excluded.kind RETURNING id",
+                "INSERT INTO series (source, ident, kind, product, metric) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (source, ident) DO UPDATE SET kind = excluded.kind, product = excluded.product, metric = excluded.metric
+                 RETURNING id",
             )?;
             let mut sample = tx.prepare_cached(
                 r#"INSERT INTO samples (series_id, taken_at, snapshot_id, used, "limit", balance, expires_at, status)
@@ -169,7 +211,11 @@ impl Store {
             )?;
             let t = at.rem_euclid(86400) as f64 / 86400.0;
             for r in records {
-                let id: i64 = series.query_row(params![r.source, r.kind, r.product, r.metric], |row| row.get(0))?;
+                let ident = r.key();
+                if r.has_own_id() {
+                    adopt.execute(params![r.source, ident, r.product, r.metric])?;
+                }
+                let id: i64 = series.query_row(params![r.source, ident, r.kind, r.product, r.metric], |row| row.get(0))?;
                 let used = r.used.map(i64::try_from).transpose()?;
                 let limit = r.limit.map(i64::try_from).transpose()?;
                 sample.execute(params![
@@ -197,15 +243,16 @@ impl Store {
     /// Whole days come from the daily rollup, the part-day at `since` from
     /// the samples themselves, so the figures are exact either way.
     pub fn history(&self, filter: &HistoryFilter, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<SeriesHistory>> {
-        let mut stmt = self.conn.prepare("SELECT id, source, kind, product, metric FROM series ORDER BY source, product, metric")?;
-        let series: Vec<(i64, String, String, String, String)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect::<Result<_, _>>()?;
+        let mut stmt =
+            self.conn.prepare("SELECT id, source, ident, kind, product, metric FROM series ORDER BY source, product, metric, ident")?;
+        let series: Vec<(i64, String, String, String, String, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect::<Result<_, _>>()?;
         let from = since.timestamp();
         let span = (now.timestamp() - from).max(1);
         // Short ranges read samples only: the sparkline then has finer steps than days.
         let rollup_from = if span > 31 * 86400 { from.div_euclid(86400) + i64::from(from.rem_euclid(86400) != 0) } else { i64::MAX };
         let mut out = Vec::new();
-        for (id, source, kind, product, metric) in series {
+        for (id, source, ident, kind, product, metric) in series {
             if !filter.matches(&source, &product, &metric) {
                 continue;
             }
@@ -249,6 +296,7 @@ impl Store {
             };
             out.push(SeriesHistory {
                 source,
+                id: ident,
                 kind,
                 product,
                 metric,
@@ -416,6 +464,8 @@ pub struct Point {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SeriesHistory {
     pub source: String,
+    /// The series' id in its source (the record's `id`).
+    pub id: String,
     pub kind: String,
     pub product: String,
     pub metric: String,
@@ -466,6 +516,41 @@ mod tests {
         let cov: f64 = xs.iter().zip(&ys).map(|(x, y)| (x - mx) * (y - my)).sum();
         let var: f64 = xs.iter().map(|x| (x - mx) * (x - mx)).sum();
         cov / var
+    }
+
+    /// A database from before ids (schema 2): migrated in place, its series
+    /// keep their samples, and the first vendor id seen for a product and
+    /// metric takes that series over; a second license of the product is a
+    /// series of its own.
+    #[test]
+    fn series_from_before_ids_carry_on_under_the_vendor_id() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let path = dir.path().join("h.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap_or_else(|e| unreachable!("{e}"));
+            for sql in &MIGRATIONS[..2] {
+                conn.execute_batch(sql).unwrap_or_else(|e| unreachable!("{e}"));
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 2;
+                 INSERT INTO snapshots VALUES (1, 1700000000, 1, 0);
+                 INSERT INTO series (id, source, kind, product, metric) VALUES (7, 'c', 'cpod', 'P', 'named');
+                 INSERT INTO samples VALUES (7, 1700000000, 1, 3, 10, 7, NULL, 'ok');",
+            )
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        }
+        let mut store = Store::open(&path).unwrap_or_else(|e| unreachable!("{e:#}"));
+        let lic = |id: &str, used: u64| {
+            let mut r = Record::new("P", "named", Some(used), Some(10)).with_id(Some(id));
+            r.source = "c".into();
+            r.kind = "cpod".into();
+            r
+        };
+        store.record(ts(1_700_086_400), &[lic("a", 4), lic("b", 1)], 1, 0).unwrap_or_else(|e| unreachable!("{e:#}"));
+        let h = store.history(&HistoryFilter::default(), ts(1_699_000_000), ts(1_700_100_000)).unwrap_or_else(|e| unreachable!("{e:#}"));
+        let got: Vec<(&str, u64, Option<i64>, Option<i64>)> =
+            h.iter().map(|s| (s.id.as_str(), s.samples, s.first.used, s.last.used)).collect();
+        assert_eq!(got, [("a", 2, Some(3), Some(4)), ("b", 1, Some(1), Some(1))]);
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     let mut report = Report { sources: sources.iter().map(|s| (s.name.clone(), s.kind().to_string())).collect(), ..Report::default() };
     for (index, result) in results {
         let Some(source) = sources.get(index) else { continue };
-        match result {
+        match result.and_then(unique_ids) {
             Ok(records) => {
                 for mut record in records {
                     if !kept(source, filter, &record.product, &record.metric) {
@@ -143,8 +143,23 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
             Err(message) => report.errors.push(SourceError { source: source.name.clone(), kind: source.kind().to_string(), message }),
         }
     }
-    report.records.sort_by(|a, b| (&a.source, &a.product, &a.metric).cmp(&(&b.source, &b.product, &b.metric)));
+    report.records.sort_by(|a, b| (&a.source, &a.product, &a.metric, &a.id).cmp(&(&b.source, &b.product, &b.metric, &b.id)));
     report
+}
+
+/// Each series of a source has its own id: two records with one id are the
+/// source's error, never merged (history, `diff` and Prometheus key on it).
+fn unique_ids(records: Vec<Record>) -> Result<Vec<Record>, String> {
+    let mut seen = std::collections::HashMap::with_capacity(records.len());
+    for (i, r) in records.iter().enumerate() {
+        if let Some(first) = seen.insert(r.id.as_str(), i).and_then(|j| records.get(j)) {
+            return Err(format!(
+                "two series with the id `{}` ({}/{} and {}/{}): each series needs its own id",
+                r.id, first.product, first.metric, r.product, r.metric
+            ));
+        }
+    }
+    Ok(records)
 }
 
 /// Whether a series passes the source's `include`/`exclude` and the command

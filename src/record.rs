@@ -39,6 +39,12 @@ impl std::fmt::Display for Status {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub source: String,
+    /// The series' identity within its source: the vendor's own id where it
+    /// has one, else `product/metric`. History, `diff`, perfdata and
+    /// Prometheus key on (source, id). Empty only in documents written before
+    /// it existed.
+    #[serde(default)]
+    pub id: String,
     pub kind: String,
     pub product: String,
     pub metric: String,
@@ -70,11 +76,13 @@ impl Record {
             (Some(u), Some(l)) if l > 0 => Some(u as f64 / l as f64),
             _ => None,
         };
+        let (product, metric) = (product.into(), metric.into());
         Record {
             source: String::new(),
+            id: format!("{product}/{metric}"),
             kind: String::new(),
-            product: product.into(),
-            metric: metric.into(),
+            product,
+            metric,
             used,
             limit,
             balance,
@@ -84,6 +92,28 @@ impl Record {
             reasons: Vec::new(),
             details: Map::new(),
             renews: false,
+        }
+    }
+
+    /// The vendor's own id for this series, when it has one.
+    pub fn with_id(mut self, id: Option<impl Into<String>>) -> Self {
+        if let Some(id) = id {
+            self.id = id.into();
+        }
+        self
+    }
+
+    /// Whether the id is the vendor's own rather than `product/metric`.
+    pub fn has_own_id(&self) -> bool {
+        !self.id.is_empty() && self.id != format!("{}/{}", self.product, self.metric)
+    }
+
+    /// The id to key on: `product/metric` for a record from before ids.
+    pub fn key(&self) -> String {
+        if self.id.is_empty() {
+            format!("{}/{}", self.product, self.metric)
+        } else {
+            self.id.clone()
         }
     }
 
@@ -277,7 +307,7 @@ mod tests {
         let json = serde_json::to_string(&r).unwrap_or_default();
         assert_eq!(
             json,
-            r#"{"source":"","kind":"","product":"p","metric":"m","used":1,"limit":null,"balance":null,"utilization":null,"expires_at":"2026-11-23T12:00:00Z","status":"ok","reasons":[],"details":{}}"#
+            r#"{"source":"","id":"p/m","kind":"","product":"p","metric":"m","used":1,"limit":null,"balance":null,"utilization":null,"expires_at":"2026-11-23T12:00:00Z","status":"ok","reasons":[],"details":{}}"#
         );
     }
 }

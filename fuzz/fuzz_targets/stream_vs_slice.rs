@@ -2,6 +2,11 @@
 //! against the in-memory path (`serde_json::from_slice` on the whole document):
 //! the same records, the same holders, the same error; lists cut into
 //! segments of 16 bytes parsed on worker threads.
+//!
+//! The first byte picks a shape the fast path once got wrong, built around
+//! the rest of the input: as it is, list keys written with escapes, two list
+//! keys, or padding before the list (past a segment, and now and then past
+//! the 1 MiB the fast path keeps of an envelope).
 #![no_main]
 
 use std::io::Write;
@@ -10,10 +15,62 @@ use libfuzzer_sys::fuzz_target;
 use licusage::holder::Sink;
 use licusage::vendors::{find, Body, KeyType, Payloads};
 
-fuzz_target!(|data: &[u8]| {
+/// The payload for `data`: its first byte picks the shape.
+fn shape(data: &[u8]) -> Vec<u8> {
+    let Some((&mode, body)) = data.split_first() else { return Vec::new() };
+    match mode % 4 {
+        1 => {
+            // Escaped list keys: `"d\u0061ta"` is `data` to serde.
+            let mut out = Vec::with_capacity(body.len() + 16);
+            let mut rest = body;
+            while !rest.is_empty() {
+                let hit = [&b"\"data\""[..], b"\"items\"", b"\"result\""].into_iter().find(|k| rest.starts_with(k));
+                match hit {
+                    Some(k) => {
+                        out.extend_from_slice(b"\"\\u00");
+                        out.extend_from_slice(format!("{:02x}", k[1]).as_bytes());
+                        out.extend_from_slice(&k[2..]);
+                        rest = &rest[k.len()..];
+                    }
+                    None => {
+                        out.push(rest[0]);
+                        rest = &rest[1..];
+                    }
+                }
+            }
+            out
+        }
+        2 => {
+            // Two list keys, as duplicates or as two names.
+            let key = if mode & 4 == 0 { "data" } else { "items" };
+            let mut out = b"{\"data\":".to_vec();
+            out.extend_from_slice(body);
+            out.extend_from_slice(format!(",\"{key}\":").as_bytes());
+            out.extend_from_slice(body);
+            out.push(b'}');
+            out
+        }
+        3 => {
+            // Padding before the list: past a segment, and in one case of
+            // sixteen past 1 MiB.
+            let n = if mode >= 0xf0 { (1 << 20) + 4096 } else { usize::from(mode) * 8 };
+            let mut out = b"{\"pad\":\"".to_vec();
+            out.resize(out.len() + n, b'p');
+            out.extend_from_slice(b"\",\"result\":");
+            out.extend_from_slice(body);
+            out.push(b'}');
+            out
+        }
+        _ => body.to_vec(),
+    }
+}
+
+fuzz_target!(|input: &[u8]| {
     // Segments of a few bytes, so that small inputs go through the worker
     // threads and their guesses at item boundaries too.
     licusage::vendors::set_segment_size(16);
+    let data = shape(input);
+    let data = data.as_slice();
     let dir = std::env::temp_dir().join(format!("licusage-fuzz-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join("payload.json");

@@ -14,6 +14,15 @@ fn label(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''").replace('=', "_"))
 }
 
+/// `source/product/metric`, and the vendor's id after `#` when it has one, so
+/// that two licenses of one product are two perfdata labels.
+fn series_label(record: &Record) -> String {
+    match record.has_own_id() {
+        true => format!("{}#{}", record.series(), record.id),
+        false => record.series(),
+    }
+}
+
 /// A threshold in seats: `pct` of `limit`, as a plain number.
 fn seats(limit: u64, pct: f64) -> String {
     let v = limit as f64 * pct / 100.0;
@@ -29,7 +38,7 @@ fn perfdata(record: &Record, config: &Config) -> String {
         Some(l) => (seats(l, t.warn), seats(l, t.crit), l.to_string()),
         None => (String::new(), String::new(), String::new()),
     };
-    format!("{}={used};{warn};{crit};0;{max}", label(&record.series()))
+    format!("{}={used};{warn};{crit};0;{max}", label(&series_label(record)))
 }
 
 fn amount(r: &Record) -> String {

@@ -5,8 +5,9 @@ use chrono::SecondsFormat;
 
 use crate::record::Record;
 
-const HEADER: [&str; 11] =
-    ["source", "kind", "product", "metric", "used", "limit", "balance", "utilization", "expires_at", "status", "reasons"];
+/// `id` comes last: it was added after scripts had started reading the others by position.
+const HEADER: [&str; 12] =
+    ["source", "kind", "product", "metric", "used", "limit", "balance", "utilization", "expires_at", "status", "reasons", "id"];
 
 /// RFC 4180 with a header row; `details` is omitted, `reasons` joined with "; ",
 /// nulls are empty cells.
@@ -27,6 +28,7 @@ pub fn write(out: &mut dyn Write, records: &[Record]) -> Result<()> {
             opt(r.expires_at.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))),
             r.status.to_string(),
             r.reasons.join("; "),
+            r.id.clone(),
         ])?;
     }
     w.flush()?;

@@ -46,7 +46,9 @@ pub fn write(out: &mut dyn Write, format: Format, diff: &Diff) -> Result<()> {
             let s = |v: Option<Status>| v.map(|s| s.to_string()).unwrap_or_default();
             parts.push(format!("status {} → {}", s(c.status.old), s(c.status.new)));
         }
-        writeln!(out, "~ {}/{}/{}  {}", c.source, c.product, c.metric, parts.join("  "))?;
+        let own = c.id != format!("{}/{}", c.product, c.metric);
+        let id = if own { format!("#{}", c.id) } else { String::new() };
+        writeln!(out, "~ {}/{}/{}{id}  {}", c.source, c.product, c.metric, parts.join("  "))?;
     }
     Ok(())
 }

@@ -59,6 +59,7 @@ pub fn write(out: &mut dyn Write, format: Format, series: &[SeriesHistory], sinc
                 "max",
                 "trend_per_day",
                 "exhausted_at",
+                "id",
             ])?;
             let o = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
             for s in series {
@@ -77,6 +78,7 @@ pub fn write(out: &mut dyn Write, format: Format, series: &[SeriesHistory], sinc
                     o(s.max),
                     s.trend_per_day.map(|t| t.to_string()).unwrap_or_default(),
                     s.exhausted_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_default(),
+                    s.id.clone(),
                 ])?;
             }
             w.flush()?;

@@ -42,8 +42,9 @@ pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
             if let Some(v) = value(r) {
                 writeln!(
                     out,
-                    "{name}{{source=\"{}\",kind=\"{}\",product=\"{}\",metric=\"{}\"}} {v}",
+                    "{name}{{source=\"{}\",id=\"{}\",kind=\"{}\",product=\"{}\",metric=\"{}\"}} {v}",
                     escape(&r.source),
+                    escape(&r.key()),
                     escape(&r.kind),
                     escape(&r.product),
                     escape(&r.metric)

@@ -199,7 +199,9 @@ impl Kind for Cpod {
             if let Some(id) = &lic.id {
                 by_id.insert(id, (Arc::from(lic.product_name.as_str()), Arc::from(lic.metric())));
             }
-            let mut rec = Record::new(&lic.product_name, lic.metric(), Some(lic.used_seats), lic.limit()).expires(lic.expiry_date);
+            let mut rec = Record::new(&lic.product_name, lic.metric(), Some(lic.used_seats), lic.limit())
+                .with_id(lic.id.as_ref().filter(|id| !id.is_empty()))
+                .expires(lic.expiry_date);
             rec.renews = lic.auto_renew == Some(true);
             if let (Some(given), Some(_)) = (lic.available_seats, rec.limit) {
                 rec.balance = Some(given);

@@ -157,11 +157,16 @@ impl Kind for FourD {
     fn parse(&self, payloads: &Payloads, _: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         // One record per product, in order of first appearance; each element is
         // a holder, handed on as it is read.
+        // Grouped through an index: a million elements in linear time.
         let mut products: Vec<Product> = Vec::new();
+        let mut index: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
         for_each(&payloads.main, "", &mut |item: RetainedLicense| {
-            match products.iter_mut().find(|p| p.id == item.product_id.0) {
+            match index.get(&item.product_id.0).and_then(|&i| products.get_mut(i)) {
                 Some(p) => p.add(&item),
-                None => products.push(Product::new(&item)),
+                None => {
+                    index.insert(item.product_id.0, products.len());
+                    products.push(Product::new(&item));
+                }
             }
             holders.push(holder(item));
         })?;
@@ -174,6 +179,7 @@ impl Kind for FourD {
                 .ok_or_else(|| PayloadError::at("$", format!("product {}: productUsedCount + productBalance is too large (more than {})", p.id, Count::MAX)))?;
             records.push(
                 Record::new(&p.name, "licenses", Some(p.retained), Some(limit))
+                    .with_id(Some(p.id.to_string()))
                     .detail("product_id", p.id)
                     .detail("global_used", p.global_used),
             );

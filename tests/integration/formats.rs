@@ -23,7 +23,7 @@ fn json_document_shape_read_by_jq() {
     let Some(keys) = jq("keys_unsorted | join(\",\")", &out.stdout) else { return };
     assert_eq!(keys.trim(), "schema_version,generated_at,records,errors");
     let fields = jq(".records[0] | keys_unsorted | join(\",\")", &out.stdout).unwrap();
-    assert_eq!(fields.trim(), "source,kind,product,metric,used,limit,balance,utilization,expires_at,status,reasons,details");
+    assert_eq!(fields.trim(), "source,id,kind,product,metric,used,limit,balance,utilization,expires_at,status,reasons,details");
     let v = jq(".schema_version, (.errors | length), (.generated_at | test(\"^\\\\d{4}-\\\\d\\\\d-\\\\d\\\\dT\\\\d\\\\d:\\\\d\\\\d:\\\\d\\\\dZ$\"))", &out.stdout).unwrap();
     assert_eq!(v, "1\n0\ntrue\n");
     let full = jq(
@@ -61,14 +61,23 @@ fn csv_is_rfc4180_with_a_header() {
     env.config(&ALL_KINDS);
     let out = env.run(&["show", "--format", "csv", "--source", "assets"]);
     assert_eq!(out.code, 0);
-    assert!(out.stdout.starts_with("source,kind,product,metric,used,limit,balance,utilization,expires_at,status,reasons\r\n"));
+    assert!(out.stdout.starts_with("source,kind,product,metric,used,limit,balance,utilization,expires_at,status,reasons,id\r\n"));
     let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 5);
     let autocad = rows.iter().find(|r| &r[2] == "AutoCAD LT").unwrap();
     assert_eq!(
         autocad.iter().skip(4).collect::<Vec<_>>(),
-        ["27", "25", "-2", "1.08", "2027-01-31T00:00:00Z", "critical", "over-allocated (cPod compliance status); over limit by 2"]
+        [
+            "27",
+            "25",
+            "-2",
+            "1.08",
+            "2027-01-31T00:00:00Z",
+            "critical",
+            "over-allocated (cPod compliance status); over limit by 2",
+            "lic_01HXA2"
+        ]
     );
     let jira = rows.iter().find(|r| &r[2] == "Jira Software").unwrap();
     assert_eq!(jira.iter().skip(4).take(4).collect::<Vec<_>>(), ["812", "", "", ""]);
@@ -82,7 +91,11 @@ fn csv_quotes_fields_with_commas_and_quotes() {
     let mut cmd = env.cmd();
     cmd.args(["cpod", "--format", "csv", "--file"]).arg(file);
     let out = crate::env::Output::of(cmd);
-    assert!(out.stdout.contains("cpod,cpod,\"Office, \"\"Pro\"\" Plus\",named_user,1,5,4,0.2,,ok,\r\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("cpod,cpod,\"Office, \"\"Pro\"\" Plus\",named_user,1,5,4,0.2,,ok,,\"Office, \"\"Pro\"\" Plus/named_user\"\r\n"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -180,13 +180,17 @@ fn prometheus_output_passes_promtool() {
     assert_eq!(out.code, 1);
     let text = &out.stdout;
     assert!(text.contains("# TYPE licusage_used gauge\n"));
-    assert!(text.contains("licusage_used{source=\"vault-prod\",kind=\"veeva\",product=\"pm_promomats__v\",metric=\"full__v\"} 491\n"));
+    assert!(text.contains("licusage_used{source=\"vault-prod\",id=\"pm_promomats__v/full__v\",kind=\"veeva\",product=\"pm_promomats__v\",metric=\"full__v\"} 491\n"));
     assert!(text.contains(
-        "licusage_utilization_ratio{source=\"vault-prod\",kind=\"veeva\",product=\"pm_promomats__v\",metric=\"full__v\"} 0.982\n"
+        "licusage_utilization_ratio{source=\"vault-prod\",id=\"pm_promomats__v/full__v\",kind=\"veeva\",product=\"pm_promomats__v\",metric=\"full__v\"} 0.982\n"
     ));
-    assert!(text.contains("licusage_balance{source=\"assets\",kind=\"cpod\",product=\"AutoCAD LT\",metric=\"concurrent\"} -2\n"));
-    assert!(text.contains("licusage_expiry_timestamp_seconds{source=\"odd\",kind=\"cpod\",product=\"Quote \\\" back\\\\slash\\nnewline\",metric=\"named_user\"} 1893456000\n"), "{text}");
-    assert!(!text.contains("licusage_limit{source=\"assets\",kind=\"cpod\",product=\"Jira Software\""), "unlimited: no limit sample");
+    assert!(text
+        .contains("licusage_balance{source=\"assets\",id=\"lic_01HXA2\",kind=\"cpod\",product=\"AutoCAD LT\",metric=\"concurrent\"} -2\n"));
+    assert!(text.contains("licusage_expiry_timestamp_seconds{source=\"odd\",id=\"Quote \\\" back\\\\slash\\nnewline/named_user\",kind=\"cpod\",product=\"Quote \\\" back\\\\slash\\nnewline\",metric=\"named_user\"} 1893456000\n"), "{text}");
+    assert!(
+        !text.contains("licusage_limit{source=\"assets\",id=\"lic_01HXA3\",kind=\"cpod\",product=\"Jira Software\""),
+        "unlimited: no limit sample"
+    );
     assert!(text.contains("licusage_source_up{source=\"broken\",kind=\"veeva\"} 0\n"));
     assert!(text.contains("licusage_source_up{source=\"vault-prod\",kind=\"veeva\"} 1\n"));
     let Some((ok, said)) = promtool_check(text) else { return };
@@ -238,7 +242,7 @@ fn record_then_history_and_sqlite3_read_it_back() {
     let db = env.path("history.sqlite3");
     let Some(rows) = sqlite(&db, "PRAGMA integrity_check; SELECT COUNT(*) FROM snapshots; SELECT group_concat(used) FROM (SELECT used FROM samples ORDER BY snapshot_id);") else { return };
     assert_eq!(rows, "ok\n5\n40,50,45,60,60\n");
-    assert_eq!(sqlite(&db, "PRAGMA journal_mode; PRAGMA user_version;").unwrap(), "wal\n2\n");
+    assert_eq!(sqlite(&db, "PRAGMA journal_mode; PRAGMA user_version;").unwrap(), "wal\n3\n");
 }
 
 #[test]
@@ -416,4 +420,67 @@ fn diff_of_two_saved_outputs() {
         "{}",
         bad.stderr
     );
+}
+
+/// Two contracts for one product and license type are two series
+/// everywhere: history, Prometheus, `diff` and perfdata key on the id.
+#[test]
+fn two_licenses_of_one_product_are_two_series() {
+    let env = TestEnv::new();
+    let write = |a: u64, b: u64| {
+        env.write(
+            "two.json",
+            &format!(
+                r#"[{{"id":"lic-a","product_name":"P","license_type":"named","total_seats":10,"used_seats":{a}}},
+                    {{"id":"lic-b","product_name":"P","license_type":"named","total_seats":20,"used_seats":{b}}}]"#
+            ),
+        );
+    };
+    env.config(&format!(
+        "[history]\npath = \"{}\"\n\n[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\n",
+        env.path("h.sqlite3").display(),
+        env.path("two.json").display()
+    ));
+    write(3, 5);
+    assert_eq!(env.run(&["-q", "record"]).code, 0);
+    let old = env.run(&["show", "--json"]);
+    write(4, 5);
+    let out = env.run(&["record"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let new = env.run(&["show", "--json"]);
+
+    let doc = env.run(&["history", "--json"]).json();
+    let series: Vec<(String, u64, i64)> = doc["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap().to_string(), s["samples"].as_u64().unwrap(), s["last"]["used"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(series, [("lic-a".to_string(), 2, 4), ("lic-b".to_string(), 2, 5)]);
+
+    let text = env.run(&["show", "--format", "prometheus"]).stdout;
+    let samples: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).map(|l| l.rsplit_once(' ').unwrap().0).collect();
+    let unique: std::collections::BTreeSet<&&str> = samples.iter().collect();
+    assert_eq!(unique.len(), samples.len(), "a series twice on one page: a scrape rejects it\n{text}");
+    assert!(text.contains("licusage_used{source=\"c\",id=\"lic-a\",kind=\"cpod\",product=\"P\",metric=\"named\"} 4\n"), "{text}");
+    if let Some((ok, said)) = promtool_check(&text) {
+        assert!(ok, "{said}");
+    }
+
+    std::fs::write(env.path("old.json"), &old.stdout).unwrap();
+    std::fs::write(env.path("new.json"), &new.stdout).unwrap();
+    let diff = env.run(&["diff", "old.json", "new.json"]);
+    assert_eq!((diff.code, diff.stdout.as_str()), (1, "~ c/P/named#lic-a  used 3 → 4 (+1)\n"));
+
+    let check = env.run(&["check"]).stdout;
+    assert!(check.contains("'c/P/named#lic-a'=4;8;9.5;0;10 'c/P/named#lic-b'=5;16;19;0;20"), "{check}");
+
+    // One id twice is the source's error, never a merge.
+    env.write(
+        "two.json",
+        r#"[{"id":"x","product_name":"P","license_type":"named","used_seats":1},{"id":"x","product_name":"Q","license_type":"named","used_seats":2}]"#,
+    );
+    let out = env.run(&["show"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("source `c` (cpod): two series with the id `x` (P/named and Q/named)"), "{}", out.stderr);
 }
