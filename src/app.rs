@@ -39,7 +39,7 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Ok(code) => code,
         Err(_) if output::stdout_closed() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("licusage: error: {e:#}");
+            eprintln!("licusage: error: {}", output::escape::text(&format!("{e:#}")));
             let exit = if e.downcast_ref::<UsageError>().is_some() { Exit::Usage } else { Exit::SourceFailed };
             exit.into()
         }
@@ -113,7 +113,7 @@ fn read_sources(run: &Run, config: &Config, sources: &[&Source], filter: &Record
 
 fn print_errors(report: &Report) {
     for e in &report.errors {
-        eprintln!("licusage: error: {e}");
+        eprintln!("licusage: error: {}", output::escape::text(&e.to_string()));
     }
 }
 
@@ -195,7 +195,7 @@ fn check(options: &Options, sources: &[String], filter: &RecordFilter, overrides
         Ok(state) => ExitCode::from(state.code()),
         Err(_) if output::stdout_closed() => ExitCode::SUCCESS,
         Err(e) => {
-            let message = format!("{e:#}").replace('\n', " ");
+            let message = output::escape::plugin(&format!("{e:#}")).into_owned();
             let mut out = output::stdout();
             let _ = writeln!(out, "LICUSAGE UNKNOWN - {message}").and_then(|_| out.flush());
             ExitCode::from(State::Unknown.code())

@@ -4,14 +4,16 @@
 
 use std::io::Write;
 
+use super::escape;
 use crate::check::State;
 use crate::config::Config;
 use crate::record::{percent, Record, Status};
 use crate::report::SourceError;
 
-/// A perfdata label: single-quoted, a quote doubled, `=` (which ends a label) replaced.
+/// A perfdata label: single-quoted, a quote doubled, `=` (which ends a label)
+/// replaced, and nothing that could end the line or start the perfdata.
 fn label(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''").replace('=', "_"))
+    format!("'{}'", escape::plugin(text).replace('\'', "''").replace('=', "_"))
 }
 
 /// `source/product/metric`, and the vendor's id after `#` when it has one, so
@@ -83,10 +85,11 @@ pub fn write(out: &mut dyn Write, records: &[Record], errors: &[SourceError], so
     let mut flagged: Vec<&Record> = records.iter().filter(|r| r.status != Status::Ok).collect();
     flagged.sort_by_key(|r| std::cmp::Reverse(State::of(r.status)));
     for r in flagged {
-        writeln!(out, "{}: {} {}: {}", State::of(r.status).name(), r.series(), amount(r), r.reasons.join("; "))?;
+        let line = format!("{} {}: {}", r.series(), amount(r), r.reasons.join("; "));
+        writeln!(out, "{}: {}", State::of(r.status).name(), escape::plugin(&line))?;
     }
     for e in errors {
-        writeln!(out, "UNKNOWN: {e}")?;
+        writeln!(out, "UNKNOWN: {}", escape::plugin(&e.to_string()))?;
     }
     Ok(state)
 }
@@ -98,6 +101,7 @@ mod tests {
     #[test]
     fn labels_are_quoted_and_escaped() {
         assert_eq!(label("a/O'Brien's/x=y"), "'a/O''Brien''s/x_y'");
+        assert_eq!(label("a/x' | 'injected'=9\nCRITICAL: fake"), "'a/x'' \\x7c ''injected''_9\\x0aCRITICAL: fake'");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::Format;
+use super::{escape, Format};
 use crate::diff::Diff;
 use crate::record::Status;
 
@@ -29,10 +29,10 @@ pub fn write(out: &mut dyn Write, format: Format, diff: &Diff) -> Result<()> {
         return Ok(());
     }
     for r in &diff.added {
-        writeln!(out, "+ {}  used {}  limit {}  {}", r.series(), num(r.used), num(r.limit), r.status)?;
+        writeln!(out, "+ {}  used {}  limit {}  {}", escape::text(&r.series()), num(r.used), num(r.limit), r.status)?;
     }
     for r in &diff.removed {
-        writeln!(out, "- {}  used {}  limit {}  {}", r.series(), num(r.used), num(r.limit), r.status)?;
+        writeln!(out, "- {}  used {}  limit {}  {}", escape::text(&r.series()), num(r.used), num(r.limit), r.status)?;
     }
     for c in &diff.changed {
         let mut parts = Vec::new();
@@ -48,7 +48,8 @@ pub fn write(out: &mut dyn Write, format: Format, diff: &Diff) -> Result<()> {
         }
         let own = c.id != format!("{}/{}", c.product, c.metric);
         let id = if own { format!("#{}", c.id) } else { String::new() };
-        writeln!(out, "~ {}/{}/{}{id}  {}", c.source, c.product, c.metric, parts.join("  "))?;
+        let series = escape::text(&format!("{}/{}/{}{id}", c.source, c.product, c.metric)).into_owned();
+        writeln!(out, "~ {series}  {}", parts.join("  "))?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Modify, Padding, Style as TableStyle};
 
 use super::table::thousands;
-use super::Format;
+use super::{escape, Format};
 use crate::history::SeriesHistory;
 
 fn opt(v: Option<i64>) -> String {
@@ -91,9 +91,9 @@ pub fn write(out: &mut dyn Write, format: Format, series: &[SeriesHistory], sinc
             b.push_record(["SOURCE", "PRODUCT", "METRIC", "FIRST", "LAST", "MIN", "MAX", "LIMIT", "TREND/DAY", "HISTORY", "EXHAUSTED"]);
             for s in series {
                 b.push_record([
-                    s.source.clone(),
-                    s.product.clone(),
-                    s.metric.clone(),
+                    escape::text(&s.source).into_owned(),
+                    escape::text(&s.product).into_owned(),
+                    escape::text(&s.metric).into_owned(),
                     opt(s.first.used),
                     opt(s.last.used),
                     opt(s.min),

@@ -10,7 +10,7 @@ use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Modify, Padding, Style as TableStyle};
 
-use super::{Format, Style};
+use super::{escape, Format, Style};
 use crate::holder::Holder;
 use crate::report::{SourceError, SCHEMA_VERSION};
 
@@ -141,17 +141,18 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
                 (None, Some(true)) => "never".into(),
                 _ => "—".into(),
             };
+            let text = |s: &str| escape::text(s).into_owned();
             b.push_record([
-                h.source.to_string(),
-                h.product.to_string(),
-                h.metric.to_string(),
-                h.holder.clone(),
-                h.holder_type.clone().unwrap_or_else(|| "—".into()),
+                text(&h.source),
+                text(&h.product),
+                text(&h.metric),
+                text(&h.holder),
+                h.holder_type.as_deref().map(text).unwrap_or_else(|| "—".into()),
                 when(h.since),
                 last,
                 h.idle_days.map(|d| format!("{d}d")).unwrap_or_else(|| "—".into()),
                 h.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into()),
-                h.location.clone().unwrap_or_else(|| "—".into()),
+                h.location.as_deref().map(text).unwrap_or_else(|| "—".into()),
             ]);
         }
         let mut table = b.build();

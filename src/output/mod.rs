@@ -7,6 +7,7 @@
 pub mod check;
 mod csv;
 pub mod diff;
+pub mod escape;
 pub mod history;
 pub mod holders;
 mod json;

@@ -8,6 +8,7 @@ use tabled::settings::object::{Columns, Rows};
 use tabled::settings::{Alignment, Modify, Padding, Style as TableStyle, Width};
 use tabled::Table;
 
+use super::escape;
 use crate::record::{percent, Record, Status};
 
 /// How the table is drawn: colour, and the terminal width to fit (none in pipes).
@@ -91,9 +92,9 @@ pub fn write(out: &mut dyn Write, records: &[Record], style: &Style, now: DateTi
                 None => NONE.into(),
             };
             builder.push_record([
-                r.source.clone(),
-                r.product.clone(),
-                r.metric.clone(),
+                escape::text(&r.source).into_owned(),
+                escape::text(&r.product).into_owned(),
+                escape::text(&r.metric).into_owned(),
                 r.used.map(thousands).unwrap_or_else(|| NONE.into()),
                 r.limit.map(thousands).unwrap_or_else(|| "unlimited".into()),
                 r.balance.map(thousands).unwrap_or_else(|| NONE.into()),

@@ -484,3 +484,41 @@ fn two_licenses_of_one_product_are_two_series() {
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("source `c` (cpod): two series with the id `x` (P/named and Q/named)"), "{}", out.stderr);
 }
+
+/// Vendor text cannot end a line of plugin output, start perfdata or drive
+/// the terminal: escaped in check, the table, holders and error lines; kept
+/// as it came in JSON.
+#[test]
+fn vendor_text_cannot_forge_check_output_or_drive_the_terminal() {
+    let env = TestEnv::new();
+    let evil = "Evil\u{1b}[31m | 'injected/metric'=999;1;1;0;1\nCRITICAL: fake line\u{7}";
+    let licenses = serde_json::json!([{"id": "l1", "product_name": evil, "license_type": "named", "total_seats": 10, "used_seats": 10}]);
+    let assignments = serde_json::json!([{"license_id": "l1", "assignee_id": evil, "status": "active"}]);
+    env.write("lic.json", &licenses.to_string());
+    env.write("asg.json", &assignments.to_string());
+    let vault_error = serde_json::json!({"responseStatus": "FAILURE", "errors": [{"type": "X", "message": "bad\nCRITICAL: forged | 'x'=1\u{1b}]0;title\u{7}"}]});
+    env.write("vault.json", &vault_error.to_string());
+    env.config(&format!(
+        "[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\nassignments_file = \"{}\"\n[sources.v]\nkind = \"veeva\"\nfile = \"{}\"\n",
+        env.path("lic.json").display(),
+        env.path("asg.json").display(),
+        env.path("vault.json").display()
+    ));
+    let check = env.run(&["check"]);
+    assert_eq!(check.code, 2, "{}", check.stdout);
+    let lines: Vec<&str> = check.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "status, one critical series, one failed source:\n{}", check.stdout);
+    assert_eq!(check.stdout.matches('|').count(), 1, "one perfdata separator:\n{}", check.stdout);
+    let perfdata = lines[0].split_once(" | ").map(|(_, p)| p).unwrap_or_default();
+    assert_eq!(perfdata.matches("'=").count(), 1, "one perfdata label:\n{}", check.stdout);
+    assert!(lines[1].starts_with("CRITICAL: c/Evil\\x1b[31m \\x7c "), "{}", lines[1]);
+    assert!(lines[2].starts_with("UNKNOWN: source `v` (veeva): ") && lines[2].contains("bad\\x0aCRITICAL: forged \\x7c"), "{}", lines[2]);
+    for out in [check, env.run(&["show"]), env.run(&["holders"]), env.run(&["diff", "lic.json", "lic.json"])] {
+        for stream in [&out.stdout, &out.stderr] {
+            assert!(!stream.contains('\u{1b}') && !stream.contains('\u{7}'), "a control character got through: {stream:?}");
+        }
+    }
+    // Machine formats carry the text as it came.
+    let doc = env.run(&["show", "--json"]).json();
+    assert_eq!(doc["records"][0]["product"], evil);
+}
