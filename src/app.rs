@@ -35,6 +35,14 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { usage } else { 0 });
         }
     };
+    // Started with stdout closed (`>&-`), every write would vanish and the run
+    // look successful: say so instead (a cron `-q record` writes nothing).
+    let silent = matches!(invocation.task, Task::Record { .. }) && invocation.options.quiet;
+    if !silent && stdout_is_closed() {
+        eprintln!("licusage: error: standard output is closed: nothing could be written");
+        let code = if matches!(invocation.task, Task::Check { .. }) { State::Unknown.code() } else { Exit::SourceFailed as u8 };
+        return ExitCode::from(code);
+    }
     match run(invocation) {
         Ok(code) => code,
         Err(_) if output::stdout_closed() => ExitCode::SUCCESS,
@@ -44,6 +52,26 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             exit.into()
         }
     }
+}
+
+/// Whether licusage was started with stdout closed. Rust's runtime opens
+/// `/dev/null` read-write in place of a closed standard descriptor, which a
+/// shell's `> /dev/null` never does (it opens it write-only): on Linux that
+/// tells the two apart.
+#[cfg(target_os = "linux")]
+fn stdout_is_closed() -> bool {
+    let target = std::fs::read_link("/proc/self/fd/1").ok();
+    let flags = std::fs::read_to_string("/proc/self/fdinfo/1")
+        .ok()
+        .and_then(|info| info.lines().find_map(|l| l.strip_prefix("flags:")).and_then(|f| u32::from_str_radix(f.trim(), 8).ok()));
+    const O_ACCMODE: u32 = 0o3;
+    const O_RDWR: u32 = 0o2;
+    target.is_some_and(|t| t == std::path::Path::new("/dev/null")) && flags.is_some_and(|f| f & O_ACCMODE == O_RDWR)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stdout_is_closed() -> bool {
+    false
 }
 
 fn run(invocation: Invocation) -> Result<ExitCode> {
@@ -186,6 +214,10 @@ fn check(options: &Options, sources: &[String], filter: &RecordFilter, overrides
             return Err(UsageError(format!("no sources configured in {}", shown_path(&config))).into());
         }
         let report = read_sources(&run, &config, &chosen, filter, None)?;
+        // Nothing checked is not OK either: a misconfigured check must not go green.
+        if report.records.is_empty() && report.errors.is_empty() {
+            return Err(UsageError("no series matched: check --product/--metric and the sources' include/exclude".into()).into());
+        }
         let mut out = output::stdout();
         let state = output::check::write(&mut out, &report.records, &report.errors, chosen.len(), &config)?;
         out.flush()?;
@@ -244,8 +276,12 @@ fn history(options: &Options, filter: &HistoryFilter, since: std::time::Duration
             UsageError(format!("no history at {} yet: run `licusage record` first (from cron, for example)", path.display())).into()
         );
     }
-    let store = Store::open(&path)?;
-    let since = run.now - chrono::Duration::from_std(since).map_err(|e| UsageError(format!("--since: {e}")))?;
+    let store = Store::open_read(&path)?;
+    // A range reaching before the calendar chrono knows is a usage error, not a panic.
+    let since = chrono::Duration::from_std(since)
+        .ok()
+        .and_then(|d| run.now.checked_sub_signed(d))
+        .ok_or_else(|| UsageError(format!("--since {}: too far back", humantime::format_duration(since))))?;
     let series = store.history(filter, since, run.now)?;
     print(|out| output::history::write(out, run.format, &series, since, run.now))?;
     if series.is_empty() && !run.quiet {

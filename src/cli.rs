@@ -67,6 +67,10 @@ fn duration(text: &str) -> Result<Duration, String> {
     config::parse_duration(text)
 }
 
+fn since(text: &str) -> Result<Duration, String> {
+    config::parse_duration_of(text, "--since")
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormatArg {
     Table,
@@ -208,7 +212,7 @@ pub struct HistoryArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// How far back, e.g. 30d, 12h, 52w
-    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = since)]
     pub since: Duration,
 }
 

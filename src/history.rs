@@ -144,6 +144,44 @@ impl Store {
         Ok(store)
     }
 
+    /// Open for reading only (`history`, reports): nothing is written, so a
+    /// database on a read-only mount or of another user reads, and a file
+    /// that is not a history stays as it is. A database of an older schema is
+    /// brought up to date when it can be written, else refused with what to do.
+    pub fn open_read(path: &Path) -> Result<Self> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let open = |uri: String| -> rusqlite::Result<(Connection, i64)> {
+            let conn = Connection::open_with_flags(uri, flags)?;
+            conn.busy_timeout(BUSY)?;
+            let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            Ok((conn, version))
+        };
+        let shown = path.display();
+        let uri = |extra: &str| format!("file:{}?mode=ro{extra}", path.to_string_lossy().replace('?', "%3f").replace('#', "%23"));
+        // WAL needs its -shm file; where it cannot be made (a read-only
+        // mount) the file is read as it stands.
+        let (conn, version) =
+            open(uri("")).or_else(|_| open(uri("&immutable=1"))).with_context(|| format!("opening history database {shown}"))?;
+        let version = usize::try_from(version).unwrap_or(usize::MAX);
+        if version == 0 {
+            return Err(crate::error::UsageError(format!(
+                "{shown} is not a licusage history database (it has no history schema): run `licusage record` to make one, or set [history] path"
+            ))
+            .into());
+        }
+        if version > MIGRATIONS.len() {
+            anyhow::bail!("{shown} has schema version {version}, newer than this licusage knows ({}): upgrade licusage", MIGRATIONS.len());
+        }
+        if version < MIGRATIONS.len() {
+            drop(conn);
+            return Store::open(path).with_context(|| {
+                format!("{shown} has an older schema ({version}) and cannot be upgraded here: run `licusage record` once with write access")
+            });
+        }
+        Ok(Store { conn, path: path.to_path_buf() })
+    }
+
     fn migrate(&mut self) -> Result<()> {
         // A table rebuild (migration 3) drops the table other tables refer
         // to: foreign keys off meanwhile (it cannot change inside a

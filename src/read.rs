@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::io::AsyncReadExt;
 
 use crate::config::{Config, Input, Source};
 use crate::fetch::Fetch;
@@ -41,17 +40,12 @@ pub struct ReadOptions {
     pub holders: Option<HolderSink>,
 }
 
-type Stdin = Option<Arc<Result<Vec<u8>, String>>>;
-
 /// Read `sources` concurrently, stamp, filter and evaluate their records, and
 /// sort them by source, product and metric.
 pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, options: &ReadOptions, now: DateTime<Utc>) -> Report {
     // Standard input can be read once: by the first source that asks for it.
+    // Standard input can be read once: by the first source that names it.
     let stdin_reader = sources.iter().find(|s| s.files().any(|i| *i == Input::Stdin)).map(|s| s.name.clone());
-    let stdin = match stdin_reader {
-        Some(_) => Some(read_stdin().await),
-        None => None,
-    };
     // No TLS set-up unless a source reads from the network.
     let http = match sources.iter().any(|s| s.file.is_none()) {
         true => Some(Arc::new(Http::new(options.verbose))),
@@ -64,7 +58,7 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     let mut indices = std::collections::HashMap::new();
     for (index, source) in sources.iter().enumerate() {
         let source = (*source).clone();
-        let stdin = if stdin_reader.as_deref() == Some(source.name.as_str()) { stdin.clone() } else { None };
+        let stdin = stdin_reader.as_deref() == Some(source.name.as_str());
         let http = http.clone();
         let timeout = config.timeout_of(&source);
         let deadline = config.deadline_of(&source);
@@ -127,7 +121,7 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     let mut report = Report { sources: sources.iter().map(|s| (s.name.clone(), s.kind().to_string())).collect(), ..Report::default() };
     for (index, result) in results {
         let Some(source) = sources.get(index) else { continue };
-        match result.and_then(unique_ids) {
+        match result {
             Ok(records) => {
                 for mut record in records {
                     if !kept(source, filter, &record.product, &record.metric) {
@@ -168,16 +162,10 @@ fn kept(source: &Source, filter: &RecordFilter, product: &str, metric: &str) -> 
     source.wants(product, metric) && filter.matches(product, metric)
 }
 
-async fn read_stdin() -> Arc<Result<Vec<u8>, String>> {
-    let mut buf = Vec::new();
-    let result = tokio::io::stdin().read_to_end(&mut buf).await.map(|_| buf).map_err(|e| format!("cannot read stdin: {e}"));
-    Arc::new(result)
-}
-
 /// The payloads of a file source: `file` and the inputs its kind declared.
-/// Files are parsed as they are read, never loaded whole; stdin is read into
-/// memory once.
-async fn from_files(source: &Source, input: &Input, stdin: Stdin, want_holders: bool) -> Result<Payloads, String> {
+/// Files and stdin are parsed as they are read, never loaded whole; `stdin`
+/// says whether this source is the one that reads it.
+async fn from_files(source: &Source, input: &Input, stdin: bool, want_holders: bool) -> Result<Payloads, String> {
     let body = |input: &Input| -> Result<Body, String> {
         match input {
             Input::Path(path) => match std::fs::metadata(path) {
@@ -185,10 +173,8 @@ async fn from_files(source: &Source, input: &Input, stdin: Stdin, want_holders: 
                 Ok(_) => Ok(Body::File(path.clone())),
                 Err(e) => Err(format!("cannot read {}: {e}", path.display())),
             },
-            Input::Stdin => match &stdin {
-                Some(data) => data.as_ref().clone().map(Body::Bytes),
-                None => Err("stdin is read by another source already".to_string()),
-            },
+            Input::Stdin if stdin => Ok(Body::Stdin),
+            Input::Stdin => Err("stdin is read by another source already".to_string()),
         }
     };
     let mut payloads = Payloads { main: vec![body(input)?], ..Payloads::default() };
@@ -208,7 +194,7 @@ async fn from_files(source: &Source, input: &Input, stdin: Stdin, want_holders: 
 async fn parse(source: Source, payloads: Payloads, holders: Option<(HolderSink, RecordFilter)>) -> Result<Vec<Record>, String> {
     let origin = match payloads.main.first() {
         Some(Body::File(path)) => format!("{}: ", path.display()),
-        _ if source.file == Some(Input::Stdin) => "stdin: ".to_string(),
+        Some(Body::Stdin) => "stdin: ".to_string(),
         _ => String::new(),
     };
     let parsed = tokio::task::spawn_blocking(move || {
@@ -230,7 +216,7 @@ async fn parse(source: Source, payloads: Payloads, holders: Option<(HolderSink, 
     })
     .await
     .map_err(|e| format!("internal error: {e}"))?;
-    parsed.map_err(|e| format!("{origin}{e}"))
+    parsed.map_err(|e| e.to_string()).and_then(unique_ids).map_err(|e| format!("{origin}{e}"))
 }
 
 /// Whose turn it is to parse when holders are streamed: sources in the order

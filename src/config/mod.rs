@@ -218,11 +218,16 @@ impl Config {
     }
 }
 
-/// `30s`, `1m 30s`, `500ms`.
+/// A timeout: `30s`, `1m 30s`, `500ms`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    parse_duration_of(text, "a timeout")
+}
+
+/// A duration above zero; `what` names it in the error (`--since`).
+pub fn parse_duration_of(text: &str, what: &str) -> Result<Duration, String> {
     let d = humantime::parse_duration(text).map_err(|e| format!("{text:?} is not a duration like 30s or 2m ({e})"))?;
     if d.is_zero() {
-        return Err(format!("{text:?}: a timeout must be above zero"));
+        return Err(format!("{text:?}: {what} must be above zero"));
     }
     Ok(d)
 }

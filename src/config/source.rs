@@ -266,7 +266,7 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
     let deadline = common
         .deadline
         .as_deref()
-        .map(super::parse_duration)
+        .map(|d| super::parse_duration_of(d, "a deadline"))
         .transpose()
         .map_err(|e| TableError::new(Some("deadline"), format!("`deadline`: {e}")))?;
     Ok(Source {

@@ -85,7 +85,8 @@ fn used_seats<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 
 impl License {
     fn deleted(&self) -> bool {
-        self.is_deleted == Some(true) || self.deleted_at.is_some()
+        // `deleted_at: ""` (an exporter's empty cell) is not a deletion time.
+        self.is_deleted == Some(true) || self.deleted_at.as_deref().is_some_and(|d| !d.trim().is_empty())
     }
 
     fn limit(&self) -> Option<u64> {

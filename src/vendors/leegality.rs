@@ -131,8 +131,12 @@ impl Kind for Leegality {
         ]
         .into_iter()
         .filter_map(|(metric, res)| res.as_ref().map(|res| Record::new(product, metric, res.current, res.limit)))
-        .collect();
+        .collect::<Vec<_>>();
         let _ = holders;
+        // An answer with nothing in it is not "nothing is licensed".
+        if records.is_empty() {
+            return Err(PayloadError::at("$.data", "no usage in the answer: none of `users`, `departments`, `signatures`, `certificates`"));
+        }
         Ok(records)
     }
 

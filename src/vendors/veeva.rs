@@ -2,7 +2,6 @@
 //!
 //! Vault answers HTTP 200 for most failures, so `responseStatus` decides.
 
-use std::collections::BTreeMap;
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
@@ -96,7 +95,32 @@ impl VaultMessage {
 #[derive(Deserialize)]
 struct Application {
     application_name: String,
-    user_licensing: BTreeMap<String, LicenseType>,
+    #[serde(deserialize_with = "unique_types")]
+    user_licensing: Vec<(String, LicenseType)>,
+}
+
+/// License types in the order Vault lists them; one listed twice is an
+/// error (which count would be right?), never the last one silently.
+fn unique_types<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, LicenseType)>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Vec<(String, LicenseType)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of license types")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out: Vec<(String, LicenseType)> = Vec::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.iter().any(|(k, _)| *k == key) {
+                    return Err(serde::de::Error::custom(format!("license type `{key}` is listed twice")));
+                }
+                let value = map.next_value()?;
+                out.push((key, value));
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(V)
 }
 
 #[derive(Deserialize)]
@@ -172,6 +196,10 @@ impl Kind for Veeva {
             return Err(PayloadError::Vendor(format!("Vault answered {}: {why}", r.response_status)));
         }
         let applications = r.applications.ok_or_else(|| PayloadError::at("$", "missing field `applications`"))?;
+        // An answer with nothing in it is not "nothing is licensed".
+        if applications.is_empty() && r.doc_count.is_none() {
+            return Err(PayloadError::at("$.applications", "no applications in the answer"));
+        }
         let warnings: Vec<String> = r.warnings.iter().map(VaultMessage::describe).collect();
         let mut records = Vec::new();
         for app in &applications {

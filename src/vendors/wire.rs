@@ -36,12 +36,35 @@ impl PayloadError {
     }
 }
 
-/// A payload: bytes from the network or stdin, or a file read as it is
-/// parsed, so that a large export never has to fit in memory.
+/// A payload: bytes from the network, or a file or standard input read as it
+/// is parsed, so that a large export never has to fit in memory.
 #[derive(Debug, Clone)]
 pub enum Body {
     Bytes(Vec<u8>),
     File(PathBuf),
+    /// Standard input, read once: a list streams through in one exact pass; a
+    /// document that cannot be streamed is refused past [`MAX_DOCUMENT`].
+    Stdin,
+}
+
+/// The most of a document that is not a list licusage reads from stdin (as
+/// from the network): the whole of it is held to be parsed.
+pub const MAX_DOCUMENT: u64 = 64 * 1024 * 1024;
+
+/// A reader that fails once more than `left` bytes were asked of it.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            std::io::Error::other(format!("document larger than {} MiB: refused (only lists of items are streamed)", MAX_DOCUMENT >> 20))
+        })?;
+        Ok(n)
+    }
 }
 
 const BOM: &[u8] = b"\xef\xbb\xbf";
@@ -100,12 +123,23 @@ fn run_fast<'de, R: serde_json::de::Read<'de>, S: DeserializeSeed<'de>>(
 }
 
 /// Run `seed` over a body, from memory or streaming from its file; with
-/// `tracked`, keeping the JSON path for errors (slower).
-fn run_body<S, V>(body: &Body, seed: S, tracked: bool) -> Result<V, Option<PayloadError>>
+/// `tracked`, keeping the JSON path for errors (slower). Stdin is read once,
+/// always tracked, and past `cap` bytes refused when a cap is given.
+fn run_body<S, V>(body: &Body, seed: S, tracked: bool, cap: Option<u64>) -> Result<V, Option<PayloadError>>
 where
     S: for<'de> DeserializeSeed<'de, Value = V>,
 {
     match body {
+        Body::Stdin => {
+            let stdin = std::io::stdin().lock();
+            let reader: Box<dyn std::io::Read> = match cap {
+                Some(left) => Box::new(Capped { inner: stdin, left }),
+                None => Box::new(stdin),
+            };
+            let mut reader = BufReader::with_capacity(1 << 20, reader);
+            sniff(&mut reader)?;
+            run(serde_json::Deserializer::from_reader(reader), seed).map_err(Some)
+        }
         Body::Bytes(bytes) => {
             let mut slice = bytes.as_slice();
             sniff(&mut slice)?;
@@ -131,16 +165,20 @@ where
 }
 
 /// Parse fast; on a JSON error, parse again with `inert` (a seed that
-/// delivers nothing) tracking the path, to say where it went wrong.
-fn parse<S, I, V, W>(body: &Body, seed: S, inert: I) -> Result<V, PayloadError>
+/// delivers nothing) tracking the path, to say where it went wrong. Stdin
+/// can be read once: one tracked pass.
+fn parse<S, I, V, W>(body: &Body, seed: S, inert: I, cap: Option<u64>) -> Result<V, PayloadError>
 where
     S: for<'de> DeserializeSeed<'de, Value = V>,
     I: for<'de> DeserializeSeed<'de, Value = W>,
 {
-    match run_body(body, seed, false) {
+    if let Body::Stdin = body {
+        return run_body(body, seed, true, cap).map_err(|e| e.unwrap_or_else(|| PayloadError::at("$", "invalid JSON")));
+    }
+    match run_body(body, seed, false, cap) {
         Ok(v) => Ok(v),
         Err(Some(e)) => Err(e),
-        Err(None) => match run_body(body, inert, true) {
+        Err(None) => match run_body(body, inert, true, cap) {
             Err(Some(e)) => Err(e),
             _ => Err(PayloadError::at("$", "invalid JSON")),
         },
@@ -149,7 +187,7 @@ where
 
 /// A whole document as `T` (for the payloads that are one small object).
 pub fn decode_body<T: DeserializeOwned>(body: &Body) -> Result<T, PayloadError> {
-    parse(body, PhantomData::<T>, PhantomData::<T>)
+    parse(body, PhantomData::<T>, PhantomData::<T>, Some(MAX_DOCUMENT))
 }
 
 /// Deserialize `bytes` as `T`, reporting where in the document it went wrong
@@ -254,11 +292,13 @@ where
                     // The exact way finds the error; should it find none, it
                     // hands on the items the fast path did not.
                     Err(mut taken) => {
-                        parse(page, Items { f: &mut |item| each(map, &mut *emit, &mut taken, item) }, Items::<T> { f: &mut |_| {} })
+                        parse(page, Items { f: &mut |item| each(map, &mut *emit, &mut taken, item) }, Items::<T> { f: &mut |_| {} }, None)
                     }
                 }
             }
-            Body::Bytes(_) => parse(page, Items { f: &mut |item| each(map, &mut *emit, &mut 0, item) }, Items::<T> { f: &mut |_| {} }),
+            Body::Bytes(_) | Body::Stdin => {
+                parse(page, Items { f: &mut |item| each(map, &mut *emit, &mut 0, item) }, Items::<T> { f: &mut |_| {} }, None)
+            }
         };
         result.map_err(|e| within(e, label, i, pages.len()))?;
     }
@@ -348,7 +388,13 @@ pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Erro
 pub struct Timestamp(pub DateTime<Utc>);
 
 impl Timestamp {
+    /// Years 1 to 9999 only: RFC 3339, which licusage writes, has four digits.
     pub fn parse(s: &str) -> Option<Self> {
+        use chrono::Datelike;
+        Self::parse_any(s).filter(|t| (1..=9999).contains(&t.0.year()))
+    }
+
+    fn parse_any(s: &str) -> Option<Self> {
         let s = s.trim();
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Some(Timestamp(t.with_timezone(&Utc)));
@@ -581,6 +627,8 @@ mod tests {
         assert_eq!(t("2021-12-01T15:36+01:00"), Some("2021-12-01T14:36:00+00:00".into()));
         assert_eq!(t("2021-12-01T15:36Z"), Some("2021-12-01T15:36:00+00:00".into()));
         assert_eq!(t("2021-12-01T15:36"), Some("2021-12-01T15:36:00+00:00".into()));
+        assert_eq!(t("+10000-01-01T00:00:00Z"), None);
+        assert_eq!(t("10000-01-01"), None);
         assert_eq!(t("2026-12-31"), Some("2026-12-31T00:00:00+00:00".into()));
         assert_eq!(t("31/12/2026"), None);
         assert_eq!(t("2026-02-30"), None);

@@ -23,6 +23,11 @@ fn each_bad_payload_is_one_line_naming_source_and_field() {
         ("veeva", "veeva/bad-html.json", "not JSON"),
         ("veeva", "veeva/failure-invalid-session.json", "Vault answered FAILURE: INVALID_SESSION_ID: Invalid or expired session ID."),
         ("veeva", "veeva/exception.json", "Vault answered EXCEPTION: API_LIMIT_EXCEEDED"),
+        ("veeva", "veeva/bad-application-twice.json", "two series with the id `pm_promomats__v/full__v`"),
+        ("veeva", "veeva/bad-duplicate-type.json", "$.applications[0].user_licensing: license type `full__v` is listed twice"),
+        ("veeva", "veeva/bad-no-applications.json", "$.applications: no applications in the answer"),
+        ("leegality", "leegality/bad-empty-data.json", "$.data: no usage in the answer"),
+        ("cpod", "cpod/bad-expiry-year-10000.json", "$[0].expiry_date: invalid date"),
         ("onlyoffice", "onlyoffice/error-invalid-token.json", "ONLYOFFICE error 6: invalid token"),
         ("onlyoffice", "onlyoffice/bad-negative.json", "$.license.users_count: negative count -10"),
         ("onlyoffice", "onlyoffice/bad-date.json", "$.license.end_date: invalid date \"next July\""),
@@ -179,4 +184,24 @@ fn counts_too_large_to_be_exact_are_refused() {
     cmd.args(["cpod", "--json", "--file"]).arg(&path);
     let doc = Output::of(cmd).json();
     assert_eq!(doc["records"][0]["balance"].as_i64(), Some(9223372036854775804));
+}
+
+/// Standard input is parsed as it is read: endless input ends at once when it
+/// is not JSON, and a document that is not a list is refused past 64 MiB
+/// instead of growing without bound.
+#[test]
+fn stdin_is_bounded() {
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.args(["4d", "--file", "-"]).stdin(std::fs::File::open("/dev/zero").unwrap());
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("source `4d` (4d): stdin: not JSON: input starts with byte 0x00"), "{}", out.stderr);
+
+    let big = env.write("big.json", &format!(r#"{{"responseStatus":"SUCCESS","pad":"{}","applications":[]}}"#, "p".repeat(65 << 20)));
+    let mut cmd = env.cmd();
+    cmd.args(["veeva", "--file", "-"]).stdin(std::fs::File::open(&big).unwrap());
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("document larger than 64 MiB: refused (only lists of items are streamed)"), "{}", out.stderr);
 }

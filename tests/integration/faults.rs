@@ -215,7 +215,7 @@ fn deep_nesting_in_a_field_licusage_ignores_is_read_without_recursion() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     for (kind, body) in [
         ("cpod", format!(r#"{{"data": [{{"product_name":"A","used_seats":1,"extra":{deep}}}]}}"#)),
-        ("veeva", format!(r#"{{"responseStatus":"SUCCESS","x":{deep},"applications":[]}}"#)),
+        ("veeva", format!(r#"{{"responseStatus":"SUCCESS","x":{deep},"doc_count":{{"licensed":10,"used":1}},"applications":[]}}"#)),
     ] {
         let file = env.write("deep.json", &body);
         let mut cmd = env.cmd();

@@ -135,3 +135,24 @@ fn broken_pipe_exits_quietly() {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }
+
+/// Started with stdout closed (`>&-`), licusage says so and fails, unlike a
+/// reader that closed the pipe after reading (`| head`), or `> /dev/null`.
+#[test]
+fn a_closed_stdout_is_an_error() {
+    let env = TestEnv::new();
+    env.config(&ALL_KINDS);
+    let bin = assert_cmd::cargo::cargo_bin("licusage");
+    let cfg = env.path("config.toml");
+    let sh = |redirect: &str| {
+        let script = format!("exec \"$0\" --config \"$1\" show {redirect}");
+        let mut cmd = std::process::Command::new("sh");
+        cmd.args(["-c", &script]).arg(&bin).arg(&cfg).env("HOME", env.path(""));
+        crate::env::Output::of(cmd)
+    };
+    let closed = sh(">&-");
+    assert_eq!(closed.code, 1, "{closed:?}");
+    assert!(closed.stderr.contains("standard output is closed"), "{}", closed.stderr);
+    let null = sh(">/dev/null");
+    assert_eq!(null.code, 0, "{null:?}");
+}

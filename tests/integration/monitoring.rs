@@ -78,6 +78,12 @@ fn check_unknown_on_failed_source_and_usage_errors() {
     let out = Output::of(cmd);
     assert_eq!(out.code, 3);
     assert!(out.stdout.starts_with("LICUSAGE UNKNOWN - cannot read config file /nonexistent/licusage.toml"), "{}", out.stdout);
+
+    // Filters that match nothing: a misconfigured check, not OK.
+    env.config(&ALL_KINDS);
+    let none = env.run(&["check", "--product", "no-such-product*"]);
+    assert_eq!(none.code, 3, "{}", none.stdout);
+    assert!(none.stdout.starts_with("LICUSAGE UNKNOWN - no series matched"), "{}", none.stdout);
 }
 
 #[test]
@@ -482,7 +488,11 @@ fn two_licenses_of_one_product_are_two_series() {
     );
     let out = env.run(&["show"]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("source `c` (cpod): two series with the id `x` (P/named and Q/named)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("source `c` (cpod): ") && out.stderr.contains("two.json: two series with the id `x` (P/named and Q/named)"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Vendor text cannot end a line of plugin output, start perfdata or drive
@@ -521,4 +531,28 @@ fn vendor_text_cannot_forge_check_output_or_drive_the_terminal() {
     // Machine formats carry the text as it came.
     let doc = env.run(&["show", "--json"]).json();
     assert_eq!(doc["records"][0]["product"], evil);
+}
+
+/// `history` only reads: an empty file is not given a schema, and a history
+/// is read without writing to it.
+#[test]
+fn history_reads_without_writing() {
+    let env = TestEnv::new();
+    let db = env.path("h.sqlite3");
+    std::fs::write(&db, b"").unwrap();
+    env.config(&format!("[history]\npath = \"{}\"\n", db.display()));
+    let out = env.run(&["history"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is not a licusage history database"), "{}", out.stderr);
+    assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "no schema written into it");
+
+    history_config(&env, "usage.json");
+    write_usage(&env, 40);
+    assert_eq!(env.run(&["-q", "record"]).code, 0);
+    let db = env.path("history.sqlite3");
+    let before = std::fs::read(&db).unwrap();
+    let out = env.run(&["history", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["series"].as_array().unwrap().len(), 1);
+    assert_eq!(std::fs::read(&db).unwrap(), before, "reading changed the database");
 }
