@@ -30,9 +30,18 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Ok(i) => i,
         Err(e) => {
             let _ = e.print();
-            // A monitoring plugin's usage error is UNKNOWN.
-            let usage = if cli::is_check(args) { State::Unknown.code() } else { Exit::Usage as u8 };
-            return ExitCode::from(if e.use_stderr() { usage } else { 0 });
+            // A monitoring plugin's usage error is UNKNOWN, said on stdout too:
+            // Nagios shows stdout, and "(No output)" helps nobody.
+            if !e.use_stderr() {
+                return ExitCode::SUCCESS;
+            }
+            if cli::is_check(args) {
+                let first = e.to_string().lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+                let mut out = output::stdout();
+                let _ = writeln!(out, "LICUSAGE UNKNOWN - {}", output::escape::plugin(&first)).and_then(|_| out.flush());
+                return ExitCode::from(State::Unknown.code());
+            }
+            return ExitCode::from(Exit::Usage as u8);
         }
     };
     // Started with stdout closed (`>&-`), every write would vanish and the run
@@ -295,7 +304,7 @@ fn diff(options: &Options, old: &Path, new: &Path) -> Result<Exit> {
     let run = Run::new(options, "diff", Rendered::Diff)?;
     let changes = diff::compare(diff::load(old)?, diff::load(new)?);
     print(|out| output::diff::write(out, run.format, &changes))?;
-    Ok(if changes.is_empty() { Exit::Ok } else { Exit::SourceFailed })
+    Ok(if changes.is_empty() && changes.failed.is_empty() { Exit::Ok } else { Exit::SourceFailed })
 }
 
 /// `sources`; with `--names`, source names then kinds, one per line, quiet

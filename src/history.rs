@@ -323,13 +323,17 @@ impl Store {
                     });
                 }
             }
-            let trend = acc.slope();
+            // Counts are whole: a trend that moves less than half a unit over
+            // the whole range is rounding noise in the fit, and is zero.
+            let span_days = span as f64 / 86400.0;
+            let trend = acc.slope().map(|s| if (s * span_days).abs() < 0.5 { 0.0 } else { s });
+            // Already at or over the limit: said as such, not forecast.
+            let over_limit = last.balance.is_some_and(|b| b <= 0);
             let exhausted_at = match (trend, last.balance) {
                 (Some(slope), Some(balance)) if slope > 0.0 && balance > 0 => {
                     let days = balance as f64 / slope;
                     (days < 365.0 * 100.0).then(|| last.at + chrono::Duration::seconds((days * 86400.0).round() as i64))
                 }
-                (Some(slope), Some(_)) if slope > 0.0 => Some(last.at),
                 _ => None,
             };
             out.push(SeriesHistory {
@@ -345,6 +349,7 @@ impl Store {
                 max: acc.max,
                 trend_per_day: trend,
                 exhausted_at,
+                over_limit,
                 sparkline: sparkline(&acc.buckets.iter().map(|(sum, n)| (*n > 0.0).then(|| sum / n)).collect::<Vec<_>>()),
             });
         }
@@ -514,8 +519,11 @@ pub struct SeriesHistory {
     pub max: Option<i64>,
     /// Least-squares slope of `used`, in units per day.
     pub trend_per_day: Option<f64>,
-    /// When the balance reaches zero at that trend (only when usage grows).
+    /// When the balance reaches zero at that trend (only when usage grows
+    /// and some balance is left).
     pub exhausted_at: Option<DateTime<Utc>>,
+    /// Whether the latest sample is already at or over the limit.
+    pub over_limit: bool,
     pub sparkline: String,
 }
 
@@ -645,5 +653,26 @@ mod tests {
         drop(store);
         let store = Store::open(&dir.path().join("h.sqlite3")).unwrap_or_else(|e| unreachable!("{e:#}"));
         assert_eq!(store.history(&HistoryFilter::default(), start, now).map(|h| h.len()).unwrap_or(0), 1);
+    }
+
+    /// A flat series has no trend, whatever the float noise of the fit; one
+    /// at or over its limit says so rather than forecasting.
+    #[test]
+    fn flat_series_have_no_trend_and_over_limit_is_said() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let mut store = Store::open(&dir.path().join("h.sqlite3")).unwrap_or_else(|e| unreachable!("{e:#}"));
+        let start = ts(1_700_000_123);
+        for i in 0..200 {
+            // Irregular times, constant values: the fit's sums do not cancel exactly.
+            let at = start + chrono::Duration::seconds(i * 7919 + (i * i) % 997);
+            let flat = Record { source: "s".into(), ..Record::new("flat", "m", Some(441), Some(500)) };
+            let over = Record { source: "s".into(), ..Record::new("over", "m", Some(512), Some(500)) };
+            store.record(at, &[flat, over], 1, 0).unwrap_or_else(|e| unreachable!("{e:#}"));
+        }
+        let now = start + chrono::Duration::days(20);
+        let h = store.history(&HistoryFilter::default(), start, now).unwrap_or_else(|e| unreachable!("{e:#}"));
+        let got: Vec<(&str, Option<f64>, bool, bool)> =
+            h.iter().map(|s| (s.product.as_str(), s.trend_per_day, s.exhausted_at.is_some(), s.over_limit)).collect();
+        assert_eq!(got, [("flat", Some(0.0), false, false), ("over", Some(0.0), false, true)]);
     }
 }

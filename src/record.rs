@@ -136,6 +136,16 @@ impl Record {
         self.reasons.push(reason.into());
     }
 
+    /// `used` of `limit` in percent for display, rounded down to a tenth from
+    /// the exact counts, so that the number shown never crosses a threshold
+    /// the status did not (1,899 of 2,000 is 94.9%, not 95%).
+    pub fn percent_used(&self) -> Option<String> {
+        match (self.used, self.limit) {
+            (Some(u), Some(l)) if l > 0 => Some(tenths(u128::from(u) * 1000 / u128::from(l))),
+            _ => None,
+        }
+    }
+
     /// The `source/product/metric` name of this series.
     pub fn series(&self) -> String {
         format!("{}/{}/{}", self.source, self.product, self.metric)
@@ -159,10 +169,18 @@ impl Default for Thresholds {
     }
 }
 
-/// `98.2` for 0.982, `95` for 0.95: short, never misleadingly rounded to a threshold.
+/// `98.2` for 98.2, `95` for 95: a threshold as configured, short.
 pub fn percent(value: f64) -> String {
     let s = format!("{value:.1}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+/// `949` tenths as `94.9`, `950` as `95`.
+fn tenths(n: u128) -> String {
+    match n % 10 {
+        0 => (n / 10).to_string(),
+        d => format!("{}.{d}", n / 10),
+    }
 }
 
 /// Set `status` and `reasons` from the thresholds, on top of whatever the vendor
@@ -171,12 +189,15 @@ pub fn evaluate(record: &mut Record, t: &Thresholds, now: DateTime<Utc>) {
     if let (Some(used), Some(limit)) = (record.used, record.limit) {
         if used > limit {
             record.flag(Status::Critical, format!("over limit by {}", used - limit));
-        } else if let Some(util) = record.utilization {
-            let pct = util * 100.0;
-            if pct >= t.crit {
-                record.flag(Status::Critical, format!("utilization {}% >= {}%", percent(pct), percent(t.crit)));
-            } else if pct >= t.warn {
-                record.flag(Status::Warning, format!("utilization {}% >= {}%", percent(pct), percent(t.warn)));
+        } else if limit > 0 {
+            // Compared on the counts (used × 100 against pct × limit), not on
+            // a rounded utilization: 29 of 100 is 29%, not 28.999…%.
+            let reached = |pct: f64| used as f64 * 100.0 >= pct * limit as f64;
+            let shown = record.percent_used().unwrap_or_default();
+            if reached(t.crit) {
+                record.flag(Status::Critical, format!("utilization {shown}% >= {}%", percent(t.crit)));
+            } else if reached(t.warn) {
+                record.flag(Status::Warning, format!("utilization {shown}% >= {}%", percent(t.warn)));
             }
         }
         if limit > 0 && used <= limit {
@@ -271,6 +292,22 @@ mod tests {
         assert_eq!((over.status, over.reasons.as_slice()), (Status::Critical, &["over limit by 5".to_string()][..]));
         assert_eq!(eval(Record::new("p", "m", Some(0), Some(0))).status, Status::Ok);
         assert_eq!(eval(Record::new("p", "m", Some(3), Some(0))).status, Status::Critical);
+    }
+
+    /// The number shown and the status never disagree, however close to a threshold.
+    #[test]
+    fn shown_percentages_agree_with_the_status() {
+        let near = eval(Record::new("p", "m", Some(1899), Some(2000)));
+        assert_eq!((near.status, near.percent_used().as_deref()), (Status::Warning, Some("94.9")));
+        assert_eq!(near.reasons, ["utilization 94.9% >= 80%"]);
+        let below = eval(Record::new("p", "m", Some(7999), Some(10_000)));
+        assert_eq!((below.status, below.percent_used().as_deref()), (Status::Ok, Some("79.9")));
+        let exact = eval(Record::new("p", "m", Some(29), Some(100)));
+        assert_eq!(exact.percent_used().as_deref(), Some("29"));
+        let t = Thresholds { warn: 29.0, ..Thresholds::default() };
+        let mut r = Record::new("p", "m", Some(29), Some(100));
+        evaluate(&mut r, &t, now());
+        assert_eq!(r.status, Status::Warning, "29 of 100 reaches 29%");
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub struct Report {
 }
 
 /// A source that could not be read, as it appears in the JSON `errors` list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SourceError {
     pub source: String,
     pub kind: String,

@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(records) = licusage::diff::parse(data) {
-        assert!(licusage::diff::compare(records.clone(), records).is_empty());
+    if let Ok(saved) = licusage::diff::parse(data) {
+        assert!(licusage::diff::compare(saved.clone(), saved).is_empty());
     }
 });

@@ -7,7 +7,7 @@ use std::io::Write;
 use super::escape;
 use crate::check::State;
 use crate::config::Config;
-use crate::record::{percent, Record, Status};
+use crate::record::{Record, Status};
 use crate::report::SourceError;
 
 /// A perfdata label: single-quoted, a quote doubled, `=` (which ends a label)
@@ -27,9 +27,23 @@ fn series_label(record: &Record) -> String {
 
 /// A threshold in seats: `pct` of `limit`, as a plain number.
 fn seats(limit: u64, pct: f64) -> String {
-    let v = limit as f64 * pct / 100.0;
+    number(limit as f64 * pct / 100.0)
+}
+
+fn number(v: f64) -> String {
     let s = format!("{v:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The seats at which a series turns warning or critical: the percentage
+/// threshold, or the free-seat one when that is reached first, so that the
+/// perfdata shows the threshold that decides the state.
+fn threshold(limit: u64, pct: f64, free: Option<i64>) -> String {
+    let by_pct = limit as f64 * pct / 100.0;
+    match free {
+        Some(f) if (limit as f64 - f as f64) < by_pct => number((limit as f64 - f as f64).max(0.0)),
+        _ => seats(limit, pct),
+    }
 }
 
 /// `'source/product/metric'=used;warn;crit;0;limit`, `U` for an unreported value.
@@ -37,7 +51,7 @@ fn perfdata(record: &Record, config: &Config) -> String {
     let t = config.thresholds_for(&record.source, &record.product, &record.metric);
     let used = record.used.map(|u| u.to_string()).unwrap_or_else(|| "U".into());
     let (warn, crit, max) = match record.limit {
-        Some(l) => (seats(l, t.warn), seats(l, t.crit), l.to_string()),
+        Some(l) => (threshold(l, t.warn, t.warn_free), threshold(l, t.crit, t.crit_free), l.to_string()),
         None => (String::new(), String::new(), String::new()),
     };
     format!("{}={used};{warn};{crit};0;{max}", label(&series_label(record)))
@@ -45,7 +59,7 @@ fn perfdata(record: &Record, config: &Config) -> String {
 
 fn amount(r: &Record) -> String {
     match (r.used, r.limit, r.utilization) {
-        (Some(u), Some(l), Some(p)) => format!("{u} of {l} used ({}%)", percent(p * 100.0)),
+        (Some(u), Some(l), Some(_)) => format!("{u} of {l} used ({}%)", r.percent_used().unwrap_or_default()),
         (Some(u), Some(l), None) => format!("{u} of {l} used"),
         (Some(u), None, _) => format!("{u} used, no limit"),
         (None, Some(l), _) => format!("limit {l}, use not reported"),
@@ -102,6 +116,14 @@ mod tests {
     fn labels_are_quoted_and_escaped() {
         assert_eq!(label("a/O'Brien's/x=y"), "'a/O''Brien''s/x_y'");
         assert_eq!(label("a/x' | 'injected'=9\nCRITICAL: fake"), "'a/x'' \\x7c ''injected''_9\\x0aCRITICAL: fake'");
+    }
+
+    #[test]
+    fn free_seat_thresholds_show_when_they_decide() {
+        assert_eq!(threshold(500, 90.0, Some(60)), "440");
+        assert_eq!(threshold(500, 90.0, Some(10)), "450");
+        assert_eq!(threshold(500, 90.0, None), "450");
+        assert_eq!(threshold(5, 90.0, Some(60)), "0");
     }
 
     #[test]

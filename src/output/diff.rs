@@ -42,6 +42,10 @@ pub fn write(out: &mut dyn Write, format: Format, diff: &Diff) -> Result<()> {
         if c.limit.old != c.limit.new {
             parts.push(format!("limit {} → {}{}", num(c.limit.old), num(c.limit.new), signed(c.limit_delta)));
         }
+        if c.expires_at.old != c.expires_at.new {
+            let d = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+            parts.push(format!("expires {} → {}", d(c.expires_at.old), d(c.expires_at.new)));
+        }
         if c.status.old != c.status.new {
             let s = |v: Option<Status>| v.map(|s| s.to_string()).unwrap_or_default();
             parts.push(format!("status {} → {}", s(c.status.old), s(c.status.new)));
@@ -50,6 +54,9 @@ pub fn write(out: &mut dyn Write, format: Format, diff: &Diff) -> Result<()> {
         let id = if own { format!("#{}", c.id) } else { String::new() };
         let series = escape::text(&format!("{}/{}/{}{id}", c.source, c.product, c.metric)).into_owned();
         writeln!(out, "~ {series}  {}", parts.join("  "))?;
+    }
+    for e in &diff.failed {
+        writeln!(out, "! source `{}` failed, not compared: {}", escape::text(&e.source), escape::text(&e.message))?;
     }
     Ok(())
 }

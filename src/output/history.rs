@@ -60,6 +60,7 @@ pub fn write(out: &mut dyn Write, format: Format, series: &[SeriesHistory], sinc
                 "trend_per_day",
                 "exhausted_at",
                 "id",
+                "over_limit",
             ])?;
             let o = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
             for s in series {
@@ -79,6 +80,7 @@ pub fn write(out: &mut dyn Write, format: Format, series: &[SeriesHistory], sinc
                     s.trend_per_day.map(|t| t.to_string()).unwrap_or_default(),
                     s.exhausted_at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_default(),
                     s.id.clone(),
+                    s.over_limit.to_string(),
                 ])?;
             }
             w.flush()?;
@@ -101,7 +103,11 @@ pub fn write(out: &mut dyn Write, format: Format, series: &[SeriesHistory], sinc
                     s.last.limit.map(thousands).unwrap_or_else(|| "unlimited".into()),
                     trend(s.trend_per_day),
                     s.sparkline.clone(),
-                    s.exhausted_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into()),
+                    match (s.over_limit, s.exhausted_at) {
+                        (true, _) => "at limit now".into(),
+                        (false, Some(t)) => t.format("%Y-%m-%d").to_string(),
+                        (false, None) => "—".into(),
+                    },
                 ]);
             }
             let mut table = b.build();

@@ -9,7 +9,7 @@ use tabled::settings::{Alignment, Modify, Padding, Style as TableStyle, Width};
 use tabled::Table;
 
 use super::escape;
-use crate::record::{percent, Record, Status};
+use crate::record::{Record, Status};
 
 /// How the table is drawn: colour, and the terminal width to fit (none in pipes).
 #[derive(Debug, Clone, Default)]
@@ -36,14 +36,14 @@ pub fn thousands(n: impl std::fmt::Display) -> String {
 }
 
 /// A ten-cell bar in eighths, then the percentage: `█████████▊  98.2%`.
-fn bar(utilization: f64) -> String {
+fn bar(utilization: f64, shown: &str) -> String {
     const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
     let eighths = ((utilization.clamp(0.0, 1.0)) * 80.0).round() as usize;
     let mut bar = "█".repeat(eighths / 8);
     bar.push_str(EIGHTHS[eighths % 8]);
     let cells = bar.chars().count();
     bar.push_str(&" ".repeat(10 - cells));
-    format!("{bar} {:>5}%", percent(utilization * 100.0))
+    format!("{bar} {shown:>5}%")
 }
 
 fn paint(text: &str, status: Status, color: bool) -> String {
@@ -86,10 +86,10 @@ pub fn write(out: &mut dyn Write, records: &[Record], style: &Style, now: DateTi
         let mut builder = Builder::with_capacity(records.len() + 1, HEADER.len());
         builder.push_record(HEADER);
         for r in records {
-            let usage = match r.utilization {
-                Some(u) if with_bar => bar(u),
-                Some(u) => format!("{}%", percent(u * 100.0)),
-                None => NONE.into(),
+            let usage = match (r.utilization, r.percent_used()) {
+                (Some(u), Some(shown)) if with_bar => bar(u, &shown),
+                (Some(_), Some(shown)) => format!("{shown}%"),
+                _ => NONE.into(),
             };
             builder.push_record([
                 escape::text(&r.source).into_owned(),
@@ -170,9 +170,9 @@ mod tests {
 
     #[test]
     fn bars() {
-        assert_eq!(bar(0.982), "█████████▉  98.2%");
-        assert_eq!(bar(0.0), format!("{}     0%", " ".repeat(10)));
-        assert_eq!(bar(1.5), "██████████   150%");
-        assert_eq!(bar(0.5), "█████         50%");
+        assert_eq!(bar(0.982, "98.2"), "█████████▉  98.2%");
+        assert_eq!(bar(0.0, "0"), format!("{}     0%", " ".repeat(10)));
+        assert_eq!(bar(1.5, "150"), "██████████   150%");
+        assert_eq!(bar(0.5, "50"), "█████         50%");
     }
 }

@@ -219,6 +219,15 @@ impl Kind for Cpod {
             if lic.compliance_status.as_deref() == Some("over_allocated") {
                 rec.flag(Status::Critical, "over-allocated (cPod compliance status)");
             }
+            // The lifecycle status says what the dates may not: an expired
+            // license without an expiry date is not ok.
+            match lic.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                Some("expired") => rec.flag(Status::Critical, "license expired (cPod status)"),
+                Some(s @ ("suspended" | "cancelled" | "canceled" | "terminated" | "inactive")) => {
+                    rec.flag(Status::Warning, format!("license {s} (cPod status)"))
+                }
+                _ => {}
+            }
             records.push(rec);
         }
 

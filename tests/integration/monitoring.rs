@@ -106,6 +106,11 @@ fn check_thresholds_from_defaults_and_rules() {
     // Flags beat rules.
     let out = env.run(&["check", "--warn", "50", "--crit", "98"]);
     assert!(out.stdout.contains("CRITICAL: vault/pm_promomats__v/full__v"), "{}", out.stdout);
+    // The perfdata thresholds are the ones that decide the state: 60 free seats
+    // of 500 warn at 440 used, before 90% (450) does.
+    let out = env.run(&["check", "--warn", "90", "--crit", "99", "--warn-free", "60"]);
+    assert!(out.stdout.contains("'vault/pm_multichannel__v/full__v'=441;440;495;0;500"), "{}", out.stdout);
+    assert!(out.stdout.contains("WARNING: vault/pm_multichannel__v/full__v 441 of 500 used (88.2%): 59 free <= 60"), "{}", out.stdout);
 }
 
 #[test]
@@ -555,4 +560,49 @@ fn history_reads_without_writing() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["series"].as_array().unwrap().len(), 1);
     assert_eq!(std::fs::read(&db).unwrap(), before, "reading changed the database");
+}
+
+/// Durations and clocks out of range are usage errors or plain answers, never
+/// a panic.
+#[test]
+fn out_of_range_durations_and_clocks() {
+    let env = TestEnv::new();
+    history_config(&env, "usage.json");
+    write_usage(&env, 40);
+    let mut cmd = env.cmd();
+    cmd.env("LICUSAGE_NOW", "1960-01-01T00:00:00Z").arg("--config").arg(env.path("config.toml")).arg("record");
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 0, "a clock before 1970: {}", out.stderr);
+    for (since, want) in [("300000y", "--since 300000years: too far back"), ("0s", "\"0s\": --since must be above zero")] {
+        let out = env.run(&["history", "--since", since]);
+        assert_eq!(out.code, 2, "{since}: {}", out.stderr);
+        assert!(out.stderr.contains(want) && !out.stderr.contains("panicked"), "{since}: {}", out.stderr);
+    }
+}
+
+/// A source that failed in the newer document is said to have failed, not
+/// to have lost its licenses; a renewal (expiry moved) is a change.
+#[test]
+fn diff_says_a_source_failed_and_sees_renewals() {
+    let env = TestEnv::new();
+    env.config(&ALL_KINDS);
+    let old = env.run(&["show", "--json"]).json();
+    std::fs::write(env.path("old.json"), old.to_string()).unwrap();
+    let mut new = old.clone();
+    let records = new["records"].as_array_mut().unwrap();
+    records.retain(|r| r["source"] != "docs");
+    let acrobat = records.iter_mut().find(|r| r["product"] == "Acrobat Pro").unwrap();
+    acrobat["expires_at"] = "2028-06-30T00:00:00Z".into();
+    new["errors"] = serde_json::json!([{"source": "docs", "kind": "onlyoffice", "message": "HTTP 503 Service Unavailable"}]);
+    std::fs::write(env.path("new.json"), new.to_string()).unwrap();
+    let out = env.run(&["diff", "old.json", "new.json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "~ assets/Acrobat Pro/named_user#lic_01HXA1  expires 2027-06-30 → 2028-06-30\n! source `docs` failed, not compared: HTTP 503 Service Unavailable\n"
+    );
+    let json = env.run(&["diff", "--json", "old.json", "new.json"]).json();
+    assert_eq!(json["removed"].as_array().unwrap().len(), 0, "a failed read is not licenses removed");
+    assert_eq!(json["failed"][0]["source"], "docs");
+    assert_eq!(json["changed"][0]["expires_at"]["new"], "2028-06-30T00:00:00Z");
 }
