@@ -166,14 +166,18 @@ fn exit_of(report: &Report) -> Exit {
 fn holders(options: &Options, sources: &[String], filter: &RecordFilter, idle: Option<i64>, redact: bool) -> Result<Exit> {
     let run = Run::new(options, "holders", Rendered::Holders)?;
     let config = resolve::config(options, None)?;
+    // Every source that cannot list holders says so: its kind does not name
+    // them, or a file source lacks the payload they come in.
     let chosen: Vec<&Source> = select::sources(&config, sources)?
         .into_iter()
-        .filter(|s| {
-            let has = s.vendor.has_holders();
-            if !has && !sources.is_empty() && !run.quiet {
-                eprintln!("licusage: warning: source `{}` ({}) does not say who holds its seats", s.name, s.kind());
+        .filter(|s| match holders_missing(s) {
+            Some(why) => {
+                if !run.quiet {
+                    eprintln!("licusage: warning: source `{}` ({}): {why}", s.name, s.kind());
+                }
+                false
             }
-            has
+            None => true,
         })
         .collect();
     let now = run.now;
@@ -202,6 +206,22 @@ fn holders(options: &Options, sources: &[String], filter: &RecordFilter, idle: O
     writer.finish(&report.errors, &run.style)?;
     print_errors(&report);
     Ok(exit_of(&report))
+}
+
+/// Why `source` cannot list who holds its seats, if it cannot.
+fn holders_missing(source: &Source) -> Option<String> {
+    if !source.vendor.has_holders() {
+        return Some("its kind does not say who holds the seats".into());
+    }
+    if source.file.is_some() {
+        let missing = source.vendor.keys().iter().find(|k| {
+            matches!(k.ty, crate::vendors::KeyType::Input { holders_only: true, .. }) && !source.inputs.iter().any(|i| i.key == k.name)
+        });
+        if let Some(key) = missing {
+            return Some(format!("no `{}`: the holders come in that payload", key.name));
+        }
+    }
+    None
 }
 
 fn show(run: &Run, config: &Config, sources: &[&Source], filter: &RecordFilter) -> Result<Exit> {

@@ -76,10 +76,21 @@ pub fn config(options: &Options, overrides: Option<Overrides>) -> Result<Config>
     over(config, options, overrides)
 }
 
-/// A config holding one source from a one-off subcommand's flags.
+/// A config holding one source from a one-off subcommand's flags, with the
+/// thresholds and timeout of the config file (`[defaults]`, `[[rules]]`)
+/// when there is one: given by `--config`/`LICUSAGE_CONFIG` it must load; at
+/// the default path it is used when it loads.
 pub fn one_off(options: &Options, kind: &str, table: toml::Table) -> Result<Config> {
     let source = config::check_source(kind, table, None).map_err(|e| UsageError(format!("`licusage {kind}`: {}", e.message)))?;
-    over(Config::single(source), options, None)
+    let mut config = Config::single(source.clone());
+    let file = match &options.config {
+        Some(_) => Some(Config::load(&config_path(options)?)?),
+        None => config_path(options).ok().filter(|p| p.path.exists()).and_then(|p| Config::load(&p).ok()),
+    };
+    if let Some(file) = file {
+        config = Config { sources: vec![source], ..file };
+    }
+    over(config, options, None)
 }
 
 fn over(mut config: Config, options: &Options, overrides: Option<Overrides>) -> Result<Config> {

@@ -103,8 +103,8 @@ impl HolderWriter {
             return Err(e);
         }
         match self.sink {
-            Sink::Table(mut out, mut rows) => {
-                rows.sort_by(|a, b| (&a.source, &a.product, &a.metric, &a.holder).cmp(&(&b.source, &b.product, &b.metric, &b.holder)));
+            // The order every format has: sources as selected, each as its vendor lists them.
+            Sink::Table(mut out, rows) => {
                 table(&mut out, &rows, style, self.now)?;
                 out.flush()?;
             }

@@ -45,8 +45,8 @@ fn each_vendor_with_holders() {
     assert!(never["idle_days"].as_i64().unwrap() > 600);
     // Revoked and soft-deleted assignments hold no seat.
     assert!(!all.iter().any(|h| h["holder"] == "per_01HXK5" || h["holder"] == "per_01HXK6"));
-    // Veeva was not read at all.
-    assert!(!out.stderr.contains("vault-prod"));
+    // Veeva was not read at all, and says why.
+    assert!(out.stderr.contains("source `vault-prod` (veeva): its kind does not say who holds the seats"), "{}", out.stderr);
 }
 
 #[test]
@@ -152,7 +152,33 @@ fn a_failing_source_is_listed_and_the_others_still_stream() {
     let mut cmd = env.cmd();
     cmd.arg("--config").arg(env.path("config.toml")).args(["holders", "--source", "vault-prod"]);
     let vault = Output::of(cmd);
-    assert!(vault.stderr.contains("source `vault-prod` (veeva) does not say who holds its seats"), "{}", vault.stderr);
+    assert!(vault.stderr.contains("source `vault-prod` (veeva): its kind does not say who holds the seats"), "{}", vault.stderr);
+}
+
+/// Every source that cannot list holders says so, whether named or not; a
+/// cPod file source without its assignments too.
+#[test]
+fn every_source_without_holders_says_so() {
+    let env = TestEnv::new();
+    env.config(&format!("{ALL_KINDS}\n[sources.bare]\nkind = \"cpod\"\nfile = \"{}\"\n", fixture("cpod/licenses.json").display()));
+    let out = env.run(&["holders", "--format", "csv"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for want in [
+        "source `vault-prod` (veeva): its kind does not say who holds the seats",
+        "source `esign` (leegality): its kind does not say who holds the seats",
+        "source `bare` (cpod): no `assignments_file`: the holders come in that payload",
+    ] {
+        assert!(out.stderr.contains(want), "{want}: {}", out.stderr);
+    }
+    assert!(env.run(&["-q", "holders"]).stderr.is_empty());
+    // One order in every format: the table lists holders as the CSV does.
+    let csv: Vec<String> = out.stdout.lines().skip(1).map(|l| l.split(',').nth(4).unwrap().to_string()).collect();
+    let table = env.run(&["holders"]).stdout;
+    let rows: Vec<&str> = table.lines().skip(1).collect();
+    assert_eq!(rows.len(), csv.len());
+    for (row, holder) in rows.iter().zip(&csv) {
+        assert!(row.contains(holder.as_str()), "{row} / {holder}");
+    }
 }
 
 #[test]

@@ -23,7 +23,7 @@ fn a_pinned_clock_gives_the_same_output_as_reviewed() {
         ("holders_table", &["holders"], 0),
         ("holders_idle_csv", &["holders", "--idle", "90", "--format", "csv"], 0),
     ] {
-        let out = pinned(&env, args);
+        let out = pinned(&env, &[&["-q"], args].concat());
         assert_eq!(out.code, code, "{name}: {}", out.stderr);
         assert!(out.stderr.is_empty(), "{name}: {}", out.stderr);
         insta::assert_snapshot!(name, out.stdout);

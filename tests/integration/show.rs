@@ -213,3 +213,21 @@ fn expiry_sets_status_relative_to_today() {
         [("critical", "expires in 5 days"), ("warning", "expires in 5 days"), ("warning", "expires in 20 days"), ("ok", "")]
     );
 }
+
+/// A one-off read takes `[defaults]` and `[[rules]]` from the config it is
+/// given (the sources of that config aside).
+#[test]
+fn one_off_reads_use_the_config_thresholds() {
+    let env = TestEnv::new();
+    env.config("[defaults]\nwarn = 50\ncrit = 60\n[[rules]]\nmetric = \"doc_count\"\nwarn = 99\ncrit = 100\n");
+    let out = env.run(&["veeva", "--json", "--file", fixture("veeva/licenses.json").to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = out.json();
+    let status = |product: &str, metric: &str| {
+        doc["records"].as_array().unwrap().iter().find(|r| r["product"] == product && r["metric"] == metric).unwrap()["status"].clone()
+    };
+    // 67 of 100 is past crit 60; without the config it would be ok (80/95).
+    assert_eq!(status("pm_promomats__v", "external__v"), "critical");
+    // 2,380 of 4,000 (59.5%): the rule for doc_count keeps it ok.
+    assert_eq!(status("vault", "doc_count"), "ok");
+}
