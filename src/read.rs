@@ -306,3 +306,61 @@ impl Progress {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::fetch::BoxFuture;
+    use crate::vendors::{Key, Kind, Vendor};
+
+    /// A kind whose fetch panics: as a bug in a vendor module would.
+    struct Panics;
+
+    impl Kind for Panics {
+        type Settings = ();
+        fn kind(&self) -> &'static str {
+            "panics"
+        }
+        fn about(&self) -> &'static str {
+            "a kind that panics"
+        }
+        fn example(&self) -> &'static str {
+            "licusage panics"
+        }
+        fn keys(&self) -> &'static [Key] {
+            &[]
+        }
+        fn parse(&self, _: &Payloads, _: &(), _: &mut Sink) -> Result<Vec<Record>, crate::vendors::wire::PayloadError> {
+            Ok(Vec::new())
+        }
+        #[allow(clippy::panic)]
+        fn fetch<'a>(&'a self, _: &'a Fetch<'a>, _: &'a ()) -> BoxFuture<'a, anyhow::Result<Payloads>> {
+            Box::pin(async { panic!("a bug in a vendor module") })
+        }
+    }
+
+    static PANICS: Panics = Panics;
+
+    /// One source's panic is that source's error, never a silent gap.
+    #[test]
+    fn a_panicking_source_is_named_and_the_others_are_read() {
+        let fixture = format!("{}/fixtures/4d/single-client.json", env!("CARGO_MANIFEST_DIR"));
+        let text =
+            format!("[sources.good]\nkind = \"4d\"\nfile = \"{fixture}\"\n[sources.bad]\nkind = \"4d\"\nurl = \"http://127.0.0.1:1/\"\n");
+        let mut config = Config::parse(&text, std::path::Path::new("/t.toml")).unwrap_or_else(|e| unreachable!("{e}"));
+        for s in &mut config.sources {
+            if s.name == "bad" {
+                s.vendor = &PANICS as &'static dyn Vendor;
+                s.settings = PANICS.default_settings();
+            }
+        }
+        let sources: Vec<&Source> = config.sources.iter().collect();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap_or_else(|e| unreachable!("{e}"));
+        let report = rt.block_on(read(&config, &sources, &RecordFilter::default(), &ReadOptions::default(), Utc::now()));
+        assert_eq!(report.records.len(), 1);
+        assert_eq!(report.errors.len(), 1);
+        assert_eq!(report.errors[0].source, "bad");
+        assert!(report.errors[0].message.starts_with("internal error: reading this source failed"), "{}", report.errors[0].message);
+    }
+}

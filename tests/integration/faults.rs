@@ -10,7 +10,7 @@ use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-use crate::env::{tool, Output, TestEnv};
+use crate::env::{fixture, tool, Output, TestEnv};
 use crate::live::{assert_no_secret, json_file, Server};
 
 /// A one-connection-at-a-time server that answers every request with
@@ -147,22 +147,62 @@ fn a_self_signed_certificate_is_refused() {
     assert!(out.stderr.contains("TLS error") && out.stderr.contains("certificates are always verified"), "{}", out.stderr);
 }
 
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn br(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut e = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+        e.write_all(data).unwrap();
+    }
+    out
+}
+
+/// Large exports travel compressed: gzip, deflate and br are asked for and
+/// read; the 64 MiB cap holds for the inflated body, so a bomb is refused.
 #[test]
-fn a_gzip_body_is_never_inflated() {
-    // licusage asks for no compression; a server that compresses anyway gets
-    // its bytes refused as not JSON: no decompression, no bomb.
+fn compressed_bodies_are_read_and_bombs_refused() {
     let server = Server::start();
-    let bomb: Vec<u8> = vec![0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xed, 0xc1, 0x01, 0x0d, 0x00, 0x00, 0x00];
+    let body = std::fs::read(fixture("4d/license-usage.json")).unwrap();
+    for (encoding, bytes) in [("gzip", gzip(&body)), ("deflate", deflate(&body)), ("br", br(&body))] {
+        server.mount(
+            Mock::given(method("GET")).and(path(format!("/{encoding}"))).respond_with(
+                ResponseTemplate::new(200).insert_header("content-encoding", encoding).set_body_raw(bytes, "application/json"),
+            ),
+        );
+    }
+    // 100 MiB of spaces before a valid list: about 100 KB on the wire.
+    let mut huge = vec![b' '; 100 << 20];
+    huge.extend_from_slice(b"[]");
     server.mount(
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(200).insert_header("content-encoding", "gzip").set_body_raw(bomb, "application/json")),
+        Mock::given(method("GET")).and(path("/bomb")).respond_with(
+            ResponseTemplate::new(200).insert_header("content-encoding", "gzip").set_body_raw(gzip(&huge), "application/json"),
+        ),
     );
     let env = TestEnv::new();
-    let out = fourd(&env, &server.url(), &[]);
+    for encoding in ["gzip", "deflate", "br"] {
+        let out = fourd(&env, &format!("{}/{encoding}", server.url()), &["--format", "ndjson"]);
+        assert_eq!(out.code, 0, "{encoding}: {}", out.stderr);
+        assert_eq!(out.stdout.lines().count(), 3, "{encoding}: {}", out.stdout);
+    }
+    let out = fourd(&env, &format!("{}/bomb", server.url()), &[]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("not JSON: input starts with byte 0x1f"), "{}", out.stderr);
+    assert!(out.stderr.contains("response body is larger than 64 MiB: refused"), "{}", out.stderr);
     let asked = server.requests();
-    assert!(asked[0].headers.get("accept-encoding").is_none(), "licusage asked for compression");
+    let accept = asked[0].headers.get("accept-encoding").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    for encoding in ["gzip", "deflate", "br"] {
+        assert!(accept.contains(encoding), "asked for {accept}");
+    }
 }
 
 #[test]
