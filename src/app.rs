@@ -312,7 +312,7 @@ fn history(options: &Options, filter: &HistoryFilter, since: std::time::Duration
         .and_then(|d| run.now.checked_sub_signed(d))
         .ok_or_else(|| UsageError(format!("--since {}: too far back", humantime::format_duration(since))))?;
     let series = store.history(filter, since, run.now)?;
-    print(|out| output::history::write(out, run.format, &series, since, run.now))?;
+    print(|out| output::history::write(out, run.format, &series, since, run.now, &run.style))?;
     if series.is_empty() && !run.quiet {
         eprintln!("licusage: no samples in {} since {}", path.display(), since.format("%Y-%m-%d %H:%M UTC"));
     }
@@ -336,7 +336,15 @@ fn sources(options: &Options, names: bool) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     let run = Run::new(options, "sources", Rendered::Sources)?;
-    let config = resolve::config(options, None)?;
+    // Without a config file yet, the kinds are still worth listing.
+    let config = match resolve::config(options, None) {
+        Ok(c) => c,
+        Err(_) if options.config.is_none() && !resolve::config_path(options)?.path.exists() => {
+            let path = resolve::config_path(options)?.path;
+            Config { path: Some(path), ..Config::single_empty() }
+        }
+        Err(e) => return Err(e),
+    };
     print(|out| output::sources::write(out, run.format, &config))?;
     Ok(Exit::Ok)
 }

@@ -53,7 +53,8 @@ pub fn now() -> Result<DateTime<Utc>, UsageError> {
 /// Table style for stdout: colour per `--color`/`NO_COLOR`, width of the terminal.
 fn style(options: &Options) -> Style {
     let tty = std::io::stdout().is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    // NO_COLOR, and a terminal that says it cannot draw colour.
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     let color = match options.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

@@ -119,6 +119,19 @@ pub struct Config {
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Config {
+    /// A config with no file and no source.
+    pub fn single_empty() -> Self {
+        Config {
+            path: None,
+            defaults: Thresholds::default(),
+            rules: Vec::new(),
+            timeout: DEFAULT_TIMEOUT,
+            history_path: None,
+            sources: Vec::new(),
+            overrides: Overrides::default(),
+        }
+    }
+
     /// A config without a file, holding one source (one-off vendor subcommands).
     pub fn single(source: Source) -> Self {
         Config {

@@ -237,14 +237,6 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
         let message = message.lines().next().unwrap_or_default().to_string();
         TableError { message: format!("`{}`: {message}", key.as_deref().unwrap_or("?")), key }
     })?;
-    let settings = vendor.settings(rest).map_err(|e| TableError {
-        message: match &e.key {
-            Some(k) if !e.message.contains(k.as_str()) => format!("`{k}`: {}", e.message),
-            _ => e.message.clone(),
-        },
-        key: e.key,
-    })?;
-
     if let Some(url) = &common.url {
         let parsed = reqwest::Url::parse(url).map_err(|e| TableError::new(Some("url"), format!("`url` {url:?} is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -254,6 +246,19 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
     if common.file.is_none() && common.url.is_none() && vendor.default_url().is_none() {
         return Err(TableError::new(None, "give `file` (a saved payload) or `url` (the vendor API)"));
     }
+    if common.file.is_some() && common.url.is_some() {
+        return Err(TableError::new(Some("url"), "give `file` (a saved payload) or `url` (the vendor API), not both"));
+    }
+    let given: Vec<&'static str> = secrets.iter().filter(|s| s.is_given()).map(|s| s.key).collect();
+    let shape = vendors::Shape { reads_file: common.file.is_some(), secrets: &given };
+    let settings = vendor.settings(rest, shape).map_err(|e| TableError {
+        message: match &e.key {
+            Some(k) if !e.message.contains(k.as_str()) => format!("`{k}`: {}", e.message),
+            _ => e.message.clone(),
+        },
+        key: e.key,
+    })?;
+
     let globs = |key: &str, list: &Option<Vec<String>>| -> Result<Vec<Glob>, TableError> {
         list.iter().flatten().map(|g| Glob::new(g).map_err(|e| TableError::new(Some(key), e))).collect()
     };

@@ -24,7 +24,14 @@ fn trend(v: Option<f64>) -> String {
     }
 }
 
-pub fn write(out: &mut dyn Write, format: Format, series: &[SeriesHistory], since: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    series: &[SeriesHistory],
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+    style: &super::Style,
+) -> Result<()> {
     match format {
         Format::Json => {
             let doc = serde_json::json!({
@@ -89,29 +96,65 @@ pub fn write(out: &mut dyn Write, format: Format, series: &[SeriesHistory], sinc
             if series.is_empty() {
                 return Ok(());
             }
-            let mut b = Builder::default();
-            b.push_record(["SOURCE", "PRODUCT", "METRIC", "FIRST", "LAST", "MIN", "MAX", "LIMIT", "TREND/DAY", "HISTORY", "EXHAUSTED"]);
-            for s in series {
-                b.push_record([
-                    escape::text(&s.source).into_owned(),
-                    escape::text(&s.product).into_owned(),
-                    escape::text(&s.metric).into_owned(),
-                    opt(s.first.used),
-                    opt(s.last.used),
-                    opt(s.min),
-                    opt(s.max),
-                    s.last.limit.map(thousands).unwrap_or_else(|| "unlimited".into()),
-                    trend(s.trend_per_day),
-                    s.sparkline.clone(),
-                    match (s.over_limit, s.exhausted_at) {
-                        (true, _) => "at limit now".into(),
-                        (false, Some(t)) => t.format("%Y-%m-%d").to_string(),
-                        (false, None) => "—".into(),
-                    },
-                ]);
+            // `narrow`: half the sparkline, and LAST, LIMIT and the trend only.
+            let build = |narrow: bool| {
+                let mut b = Builder::default();
+                let header: &[&str] = if narrow {
+                    // FULL: when the limit is reached.
+                    &["SOURCE", "PRODUCT", "METRIC", "LAST", "LIMIT", "TREND", "HISTORY", "FULL"]
+                } else {
+                    &["SOURCE", "PRODUCT", "METRIC", "FIRST", "LAST", "MIN", "MAX", "LIMIT", "TREND/DAY", "HISTORY", "EXHAUSTED"]
+                };
+                b.push_record(header.iter().copied());
+                for s in series {
+                    let mut row = vec![
+                        escape::text(&s.source).into_owned(),
+                        escape::text(&s.product).into_owned(),
+                        escape::text(&s.metric).into_owned(),
+                    ];
+                    if !narrow {
+                        row.push(opt(s.first.used));
+                    }
+                    row.push(opt(s.last.used));
+                    if !narrow {
+                        row.extend([opt(s.min), opt(s.max)]);
+                    }
+                    let spark = if narrow { s.sparkline.chars().skip(1).step_by(2).collect() } else { s.sparkline.clone() };
+                    row.extend([
+                        s.last.limit.map(thousands).unwrap_or_else(|| if narrow { "∞".into() } else { "unlimited".into() }),
+                        trend(s.trend_per_day),
+                        spark,
+                        match (s.over_limit, s.exhausted_at) {
+                            (true, _) => {
+                                if narrow {
+                                    "now".into()
+                                } else {
+                                    "at limit now".into()
+                                }
+                            }
+                            (false, Some(t)) => t.format(if narrow { "%y-%m-%d" } else { "%Y-%m-%d" }).to_string(),
+                            (false, None) => "—".into(),
+                        },
+                    ]);
+                    b.push_record(row);
+                }
+                let numbers = if narrow { 3..6 } else { 3..9 };
+                let mut table = b.build();
+                table
+                    .with(TableStyle::blank())
+                    .with(Padding::new(0, 1, 0, 0))
+                    .with(Modify::new(Columns::new(numbers)).with(Alignment::right()));
+                table
+            };
+            // On a narrow terminal: names shrink, then the first/min/max go and
+            // the sparkline halves, then names shrink further.
+            let too_wide = |t: &tabled::Table| style.width.is_some_and(|w| t.total_width() > w);
+            let mut table = build(false);
+            super::table::fit(&mut table, style.width, &[(1, 10), (2, 8), (0, 6)]);
+            if too_wide(&table) {
+                table = build(true);
+                super::table::fit(&mut table, style.width, &[(1, 10), (2, 8), (0, 6), (1, 5), (2, 5), (0, 4)]);
             }
-            let mut table = b.build();
-            table.with(TableStyle::blank()).with(Padding::new(0, 1, 0, 0)).with(Modify::new(Columns::new(3..9)).with(Alignment::right()));
             super::table::print(out, &table)?;
         }
     }

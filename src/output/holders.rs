@@ -125,16 +125,22 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
     if rows.is_empty() {
         return Ok(());
     }
-    let build = |times: bool| {
+    // `short`: two-digit years, and no EXPIRES or WHERE columns.
+    let build = |times: bool, short: bool| {
+        let date = if short { "%y-%m-%d" } else { "%Y-%m-%d" };
         let when = |t: Option<DateTime<Utc>>| -> String {
             match t {
                 Some(t) if times && (now - t).num_hours().abs() < 48 => t.format("%Y-%m-%d %H:%M").to_string(),
-                Some(t) => t.format("%Y-%m-%d").to_string(),
+                Some(t) => t.format(date).to_string(),
                 None => "—".into(),
             }
         };
         let mut b = Builder::default();
-        b.push_record(["SOURCE", "PRODUCT", "METRIC", "HOLDER", "TYPE", "SINCE", "LAST USED", "IDLE", "EXPIRES", "WHERE"]);
+        let mut header = vec!["SOURCE", "PRODUCT", "METRIC", "HOLDER", "TYPE", "SINCE", "LAST USED", "IDLE"];
+        if !short {
+            header.extend(["EXPIRES", "WHERE"]);
+        }
+        b.push_record(header);
         for h in rows {
             let last = match (h.last_used_at, h.never_used) {
                 (Some(t), _) => when(Some(t)),
@@ -142,7 +148,7 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
                 _ => "—".into(),
             };
             let text = |s: &str| escape::text(s).into_owned();
-            b.push_record([
+            let mut row = vec![
                 text(&h.source),
                 text(&h.product),
                 text(&h.metric),
@@ -151,19 +157,33 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
                 when(h.since),
                 last,
                 h.idle_days.map(|d| format!("{d}d")).unwrap_or_else(|| "—".into()),
-                h.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into()),
-                h.location.as_deref().map(text).unwrap_or_else(|| "—".into()),
-            ]);
+            ];
+            if !short {
+                row.push(h.expires_at.map(|t| t.format(date).to_string()).unwrap_or_else(|| "—".into()));
+                row.push(h.location.as_deref().map(text).unwrap_or_else(|| "—".into()));
+            }
+            b.push_record(row);
         }
         let mut table = b.build();
         table.with(TableStyle::blank()).with(Padding::new(0, 1, 0, 0)).with(Modify::new(Columns::new(7..8)).with(Alignment::right()));
         table
     };
-    // On a narrow terminal the times of day go first, then names shrink.
-    let mut table = build(true);
-    if style.width.is_some_and(|w| table.total_width() > w) {
-        table = build(false);
+    // On a narrow terminal the times of day go first, then names shrink;
+    // then EXPIRES and WHERE go, years lose their century, and names shrink
+    // further.
+    let too_wide = |t: &tabled::Table| style.width.is_some_and(|w| t.total_width() > w);
+    let mut table = build(true, false);
+    if too_wide(&table) {
+        table = build(false, false);
     }
     super::table::fit(&mut table, style.width, &[(9, 10), (1, 10), (3, 12), (2, 8), (0, 6)]);
+    if too_wide(&table) {
+        table = build(false, true);
+        super::table::fit(
+            &mut table,
+            style.width,
+            &[(1, 10), (3, 12), (2, 8), (0, 6), (1, 5), (3, 8), (2, 5), (4, 5), (0, 4), (6, 8), (4, 4), (3, 6)],
+        );
+    }
     super::table::print(out, &table)
 }

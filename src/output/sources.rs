@@ -33,8 +33,10 @@ pub fn write(out: &mut dyn Write, format: Format, config: &Config) -> Result<()>
         Format::Table | Format::Prometheus => {
             let name_w = config.sources.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).max(4);
             if config.sources.is_empty() {
-                let path = config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-                writeln!(out, "No sources configured in {path}.")?;
+                match &config.path {
+                    Some(p) if !p.exists() => writeln!(out, "No config file at {} yet (see config.example.toml).", p.display())?,
+                    p => writeln!(out, "No sources configured in {}.", p.as_ref().map(|p| p.display().to_string()).unwrap_or_default())?,
+                }
             } else {
                 writeln!(out, "{:name_w$}  {:10}  READS", "NAME", "KIND")?;
                 for s in &config.sources {

@@ -80,49 +80,87 @@ fn expires(at: Option<DateTime<Utc>>, now: DateTime<Utc>, countdown: bool) -> St
 
 pub fn write(out: &mut dyn Write, records: &[Record], style: &Style, now: DateTime<Utc>) -> Result<()> {
     if records.is_empty() {
+        // A person at a terminal sees that nothing came, not a blank line;
+        // a pipe gets nothing.
+        if style.width.is_some() {
+            writeln!(out, "{}", HEADER.join("  "))?;
+            writeln!(out, "(no records)")?;
+        }
         return Ok(());
     }
-    let build = |with_bar: bool, countdown: bool| {
-        let mut builder = Builder::with_capacity(records.len() + 1, HEADER.len());
-        builder.push_record(HEADER);
+    let build = |layout: Layout| {
+        let mut header: Vec<&str> = HEADER.to_vec();
+        if !layout.balance {
+            header.retain(|h| *h != "BALANCE");
+        }
+        let mut builder = Builder::with_capacity(records.len() + 1, header.len());
+        builder.push_record(header);
         for r in records {
             let usage = match (r.utilization, r.percent_used()) {
-                (Some(u), Some(shown)) if with_bar => bar(u, &shown),
+                (Some(u), Some(shown)) if layout.bar => bar(u, &shown),
                 (Some(_), Some(shown)) => format!("{shown}%"),
                 _ => NONE.into(),
             };
-            builder.push_record([
+            let unlimited = if layout.short { "∞" } else { "unlimited" };
+            let mut row = vec![
                 escape::text(&r.source).into_owned(),
                 escape::text(&r.product).into_owned(),
                 escape::text(&r.metric).into_owned(),
                 r.used.map(thousands).unwrap_or_else(|| NONE.into()),
-                r.limit.map(thousands).unwrap_or_else(|| "unlimited".into()),
-                r.balance.map(thousands).unwrap_or_else(|| NONE.into()),
-                usage,
-                expires(r.expires_at, now, countdown),
-                paint(r.status.as_str(), r.status, style.color),
-            ]);
+                r.limit.map(thousands).unwrap_or_else(|| unlimited.into()),
+            ];
+            if layout.balance {
+                row.push(r.balance.map(thousands).unwrap_or_else(|| NONE.into()));
+            }
+            let expiry = match (r.expires_at, layout.short) {
+                (Some(t), true) => t.format("%y-%m-%d").to_string(),
+                (at, _) => expires(at, now, layout.countdown),
+            };
+            row.extend([usage, expiry, paint(r.status.as_str(), r.status, style.color)]);
+            builder.push_record(row);
         }
+        let numbers = if layout.balance { 3..7 } else { 3..6 };
         let mut table = builder.build();
         table
             .with(TableStyle::blank())
             .with(Padding::new(0, 1, 0, 0))
-            .with(Modify::new(Columns::new(3..7)).with(Alignment::right()))
+            .with(Modify::new(Columns::new(numbers)).with(Alignment::right()))
             .with(Modify::new(Rows::first()).with(Alignment::left()));
         table
     };
     // On a narrow terminal the bar goes first, then the countdown to expiry,
-    // then the names shrink with an ellipsis, product first. Numbers never do.
+    // then the names shrink with an ellipsis, product first; then the
+    // balance (limit − used) goes, `unlimited` becomes `∞` and dates lose
+    // their century, and the names shrink further. Numbers are never cut.
     let too_wide = |t: &Table| style.width.is_some_and(|w| t.total_width() > w);
-    let mut table = build(true, true);
-    if too_wide(&table) {
-        table = build(false, true);
-    }
-    if too_wide(&table) {
-        table = build(false, false);
+    let steps = [
+        Layout { bar: true, countdown: true, balance: true, short: false },
+        Layout { bar: false, countdown: true, balance: true, short: false },
+        Layout { bar: false, countdown: false, balance: true, short: false },
+    ];
+    let mut table = build(steps[0]);
+    for layout in &steps[1..] {
+        if !too_wide(&table) {
+            break;
+        }
+        table = build(*layout);
     }
     fit(&mut table, style.width, &[(1, 10), (2, 8), (0, 6)]);
+    if too_wide(&table) {
+        table = build(Layout { bar: false, countdown: false, balance: false, short: true });
+        fit(&mut table, style.width, &[(1, 10), (2, 8), (0, 6), (1, 5), (2, 5), (0, 4)]);
+    }
     print(out, &table)
+}
+
+/// Which parts of the table are drawn.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    bar: bool,
+    countdown: bool,
+    balance: bool,
+    /// `∞` for unlimited, two-digit years.
+    short: bool,
 }
 
 /// Write a table without trailing padding (noise in terminals and diffs).

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer};
 use anyhow::{bail, Context};
 
 use super::wire::{decode_credential, decode_pages, for_each_map, opt_time, page_info, Count, PayloadError};
-use super::{Body, Key, Kind, Payloads};
+use super::{Body, Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
@@ -189,6 +189,21 @@ impl Kind for Cpod {
             Key::input("assignments_file", ASSIGNMENTS, true, "read the cPod assignments payload from this file (- for stdin)"),
         ];
         KEYS
+    }
+
+    fn check(&self, settings: &Settings, shape: Shape) -> Result<(), String> {
+        if shape.reads_file {
+            return Ok(());
+        }
+        match &settings.client_id {
+            Some(_) if !shape.has("client_secret") && !shape.has("token") => {
+                Err("`client_id` needs `client_secret_env` or `client_secret_command`".into())
+            }
+            None if !shape.has("token") => {
+                Err("the API needs credentials: `token_env`, or `client_id` with `client_secret_env` (or give `file`)".into())
+            }
+            _ => Ok(()),
+        }
     }
 
     fn parse(&self, payloads: &Payloads, _: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {

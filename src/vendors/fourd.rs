@@ -5,7 +5,7 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use super::wire::{for_each, lenient_time, Count, PayloadError, Timestamp};
-use super::{Key, Kind, Payloads};
+use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
@@ -152,6 +152,13 @@ impl Kind for FourD {
             Key::secret("password", "the password for Basic auth"),
         ];
         KEYS
+    }
+
+    fn check(&self, settings: &Settings, shape: Shape) -> Result<(), String> {
+        match settings.username {
+            Some(_) if !shape.reads_file && !shape.has("password") => Err("`username` needs `password_env` or `password_command`".into()),
+            _ => Ok(()),
+        }
     }
 
     fn parse(&self, payloads: &Payloads, _: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {

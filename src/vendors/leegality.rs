@@ -4,7 +4,7 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use super::wire::{decode_body, opt_count, PayloadError};
-use super::{Key, Kind, Payloads};
+use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;
 use crate::http::Call;
@@ -107,11 +107,19 @@ impl Kind for Leegality {
         KEYS
     }
 
-    fn check(&self, settings: &Settings) -> Result<(), String> {
-        match settings.environment.as_deref() {
-            None | Some("production" | "sandbox") => Ok(()),
-            Some(env) => Err(format!("`environment` is `{env}`; expected `production` or `sandbox`")),
+    fn check(&self, settings: &Settings, shape: Shape) -> Result<(), String> {
+        if let Some(env) = settings.environment.as_deref().filter(|e| !matches!(*e, "production" | "sandbox")) {
+            return Err(format!("`environment` is `{env}`; expected `production` or `sandbox`"));
         }
+        if !shape.reads_file {
+            if settings.license_id.is_none() {
+                return Err("the API needs `license_id` (or give `file`)".into());
+            }
+            if !shape.has("token") {
+                return Err("the API needs a token: give `token_env` or `token_command` (or give `file`)".into());
+            }
+        }
+        Ok(())
     }
 
     fn parse(&self, payloads: &Payloads, settings: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
@@ -162,7 +170,7 @@ mod tests {
 
     #[test]
     fn environment_is_production_or_sandbox() {
-        let check = |env: &str| Leegality.check(&Settings { environment: Some(env.into()), ..Settings::default() });
+        let check = |env: &str| Leegality.check(&Settings { environment: Some(env.into()), ..Settings::default() }, Shape { reads_file: true, secrets: &[] });
         assert_eq!(check("sandbox"), Ok(()));
         assert_eq!(check("staging"), Err("`environment` is `staging`; expected `production` or `sandbox`".to_string()));
     }

@@ -124,6 +124,23 @@ impl Payloads {
     }
 }
 
+/// What the rest of a source's table says, for a kind's [`Kind::check`]: a
+/// source that reads a saved file needs no credentials, one that reads the
+/// API may need some.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape<'a> {
+    /// `file` is set: the API is not called.
+    pub reads_file: bool,
+    /// The secrets the source gives (by their declared names).
+    pub secrets: &'a [&'static str],
+}
+
+impl Shape<'_> {
+    pub fn has(&self, secret: &str) -> bool {
+        self.secrets.contains(&secret)
+    }
+}
+
 /// A kind's own settings, checked, as shared code carries them (opaque).
 pub trait KindSettings: Any + Debug + Send + Sync {
     fn as_any(&self) -> &dyn Any;
@@ -164,9 +181,10 @@ pub trait Kind: Send + Sync + 'static {
         let _ = status;
         None
     }
-    /// Check values the types alone do not (an enumeration, a version's form).
-    fn check(&self, settings: &Self::Settings) -> Result<(), String> {
-        let _ = settings;
+    /// Check values the types alone do not (an enumeration, a version's
+    /// form), and that a source that calls the API has what the API needs.
+    fn check(&self, settings: &Self::Settings, shape: Shape) -> Result<(), String> {
+        let _ = (settings, shape);
         Ok(())
     }
     /// Records from the payloads, and each holder handed to `holders` as it is
@@ -191,7 +209,7 @@ pub trait Vendor: Sync {
     /// The kind's settings from the keys of its table that are its own (the
     /// common keys, secrets and inputs taken out): typed and checked. An
     /// error names the key.
-    fn settings(&self, table: toml::Table) -> Result<Arc<dyn KindSettings>, KeyError>;
+    fn settings(&self, table: toml::Table, shape: Shape) -> Result<Arc<dyn KindSettings>, KeyError>;
     /// The settings of a table that sets none of the kind's keys.
     fn default_settings(&self) -> Arc<dyn KindSettings>;
     fn parse(&self, payloads: &Payloads, settings: &dyn KindSettings, holders: &mut Sink) -> Result<Vec<Record>, wire::PayloadError>;
@@ -236,13 +254,13 @@ impl<K: Kind> Vendor for K {
         Kind::status_hint(self, status)
     }
 
-    fn settings(&self, table: toml::Table) -> Result<Arc<dyn KindSettings>, KeyError> {
+    fn settings(&self, table: toml::Table, shape: Shape) -> Result<Arc<dyn KindSettings>, KeyError> {
         let settings: K::Settings = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
             let key = e.path().iter().next().map(|s| s.to_string()).filter(|k| k != "?");
             // The first line: toml adds `in \`key\`` on a second.
             KeyError { key, message: e.into_inner().to_string().lines().next().unwrap_or_default().to_string() }
         })?;
-        Kind::check(self, &settings).map_err(|message| KeyError { key: None, message })?;
+        Kind::check(self, &settings, shape).map_err(|message| KeyError { key: None, message })?;
         Ok(Arc::new(settings))
     }
 

@@ -12,7 +12,7 @@ fn fixture_settings(vendor: &dyn Vendor, dir: &Path) -> Arc<dyn KindSettings> {
     match std::fs::read_to_string(dir.join("settings.toml")) {
         Ok(text) => {
             let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| unreachable!("{}: {e}", dir.display()));
-            vendor.settings(table).unwrap_or_else(|e| unreachable!("{}: {e:?}", dir.display()))
+            vendor.settings(table, Shape { reads_file: true, secrets: &[] }).unwrap_or_else(|e| unreachable!("{}: {e:?}", dir.display()))
         }
         Err(_) => vendor.default_settings(),
     }
@@ -88,12 +88,15 @@ fn settings_name_the_bad_key() {
     for vendor in VENDORS {
         let mut table = toml::Table::new();
         table.insert("no_such_key".into(), true.into());
-        let e = vendor.settings(table).err().unwrap_or_else(|| unreachable!("{}", vendor.kind()));
+        let e = vendor.settings(table, Shape { reads_file: true, secrets: &[] }).err().unwrap_or_else(|| unreachable!("{}", vendor.kind()));
         assert!(e.message.contains("no_such_key"), "{}: {e:?}", vendor.kind());
         for key in vendor.keys().iter().filter(|k| k.ty == KeyType::Text) {
             let mut table = toml::Table::new();
             table.insert(key.name.into(), toml::Value::Integer(3));
-            let e = vendor.settings(table).err().unwrap_or_else(|| unreachable!("{}.{}", vendor.kind(), key.name));
+            let e = vendor
+                .settings(table, Shape { reads_file: true, secrets: &[] })
+                .err()
+                .unwrap_or_else(|| unreachable!("{}.{}", vendor.kind(), key.name));
             assert_eq!(e.key.as_deref(), Some(key.name), "{}: {e:?}", vendor.kind());
         }
     }

@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 use serde::Deserialize;
 
 use super::wire::{decode, decode_body, Count, PayloadError};
-use super::{Key, Kind, Payloads};
+use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;
 use crate::http::Call;
@@ -165,7 +165,22 @@ impl Kind for Veeva {
         KEYS
     }
 
-    fn check(&self, settings: &Settings) -> Result<(), String> {
+    fn check(&self, settings: &Settings, shape: Shape) -> Result<(), String> {
+        if !shape.reads_file {
+            match (&settings.username, &settings.oauth_profile_id) {
+                (Some(_), _) if !shape.has("password") => return Err("`username` needs `password_env` or `password_command`".into()),
+                (_, Some(_)) if !shape.has("access_token") => {
+                    return Err("`oauth_profile_id` needs `access_token_env` or `access_token_command`".into())
+                }
+                (None, None) if !shape.has("session_id") => {
+                    return Err(
+                        "the API needs credentials: `session_id_env`, `username` with `password_env`, or `oauth_profile_id` with `access_token_env` (or give `file`)"
+                            .into(),
+                    )
+                }
+                _ => {}
+            }
+        }
         if let Some(v) = &settings.api_version {
             let ok = v.strip_prefix('v').and_then(|r| r.split_once('.')).is_some_and(|(a, b)| {
                 !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit())
@@ -301,7 +316,7 @@ mod tests {
 
     #[test]
     fn api_versions_look_like_v25_3() {
-        let check = |v: &str| Veeva.check(&Settings { api_version: Some(v.into()), ..Settings::default() });
+        let check = |v: &str| Veeva.check(&Settings { api_version: Some(v.into()), ..Settings::default() }, Shape { reads_file: true, secrets: &[] });
         assert_eq!(check("v25.3"), Ok(()));
         for bad in ["25", "v25", "v.3", "vx.y", "v25.3.1"] {
             assert_eq!(check(bad), Err(format!("`api_version` is `{bad}`; expected the form v25.3")), "{bad}");

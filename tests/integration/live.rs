@@ -166,13 +166,14 @@ fn veeva_oauth_profile_session_for_sso_vaults() {
     assert_eq!(out.json()["records"].as_array().unwrap().len(), 7);
     assert_no_secret(&out, &["idp-ACCESS-TOKEN", "sid-FROM-OAUTH"]);
 
-    // No token: says which key to give.
+    // No token: a config error that says which key to give.
     let cfg = format!("[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\noauth_profile_id = \"0OA1\"\n", server.url());
     let out = run(&env, &cfg, &[], &["show"]);
-    assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("`oauth_profile_id` is set but no access token: give `access_token_env`"), "{}", out.stderr);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("`oauth_profile_id` needs `access_token_env` or `access_token_command`"), "{}", out.stderr);
     // A client id Vault would refuse is a config error.
-    let cfg = format!("[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\nclient_id = \"acme licusage\"\n", server.url());
+    let cfg =
+        format!("[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\nsession_id_env = \"S\"\nclient_id = \"acme licusage\"\n", server.url());
     let out = run(&env, &cfg, &[], &["config", "check"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("`client_id` is \"acme licusage\"; expected letters, digits, - and _"), "{}", out.stderr);

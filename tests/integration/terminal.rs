@@ -89,3 +89,46 @@ fn holders_table_fits_too() {
     }
     assert!(out.contains("per_01HXK3") && out.contains("never"), "{out}");
 }
+
+/// Every table fits the terminal it is drawn on, down to 60 columns.
+#[test]
+fn every_table_fits_every_width_from_60_to_80() {
+    let env = TestEnv::new();
+    env.config(&format!("{}\n[history]\npath = \"{}\"\n", &*ALL_KINDS, env.path("h.sqlite3").display()));
+    assert_eq!(env.run(&["-q", "record"]).code, 0);
+    assert_eq!(env.run(&["-q", "record"]).code, 0);
+    for cols in [60, 64, 72, 80] {
+        for args in ["-q show --color never", "-q holders --color never", "-q holders --idle 90 --color never", "-q history --color never"]
+        {
+            let Some(screen) = on_terminal(&env, cols, args, true) else { return };
+            assert!(screen.lines().count() > 2, "{args} at {cols}:\n{screen}");
+            for line in screen.lines() {
+                assert!(line.chars().count() < cols, "{args} at {cols} columns: a line of {}:\n{line}", line.chars().count());
+            }
+        }
+    }
+}
+
+/// `TERM=dumb` gets no colour; an empty table says so on a terminal.
+#[test]
+fn dumb_terminals_and_empty_tables() {
+    let env = TestEnv::new();
+    env.config(&ALL_KINDS);
+    let Some(script) = tool("script") else { return };
+    let bin = assert_cmd::cargo::cargo_bin("licusage");
+    let run = |args: &str, term: &str| {
+        let line = format!("stty rows 50 cols 120; '{}' --config '{}' {args}", bin.display(), env.path("config.toml").display());
+        let out = Command::new(&script)
+            .args(["-qec", &line, "/dev/null"])
+            .env("HOME", env.dir.path())
+            .env("TERM", term)
+            .env_remove("NO_COLOR")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).replace('\r', "")
+    };
+    assert!(run("show", "xterm-256color").contains('\u{1b}'), "colour on a colour terminal");
+    assert!(!run("show", "dumb").contains('\u{1b}'), "no colour on a dumb terminal");
+    let empty = run("show --product 'no-such*'", "dumb");
+    assert!(empty.contains("SOURCE") && empty.contains("(no records)"), "{empty}");
+}

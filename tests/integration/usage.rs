@@ -212,3 +212,27 @@ fn the_test_config_covers_every_kind() {
     kinds.sort_unstable();
     assert_eq!(configured, kinds, "every kind needs fixtures/<kind>/source.toml");
 }
+
+/// `config check` refuses what would fail on every run: an API source
+/// without what its kind's API needs, `file` and `url` both.
+#[test]
+fn config_check_knows_what_each_kind_needs() {
+    let env = TestEnv::new();
+    for (table, want) in [
+        ("kind = \"leegality\"\ntoken_env = \"T\"\n", "the API needs `license_id` (or give `file`)"),
+        ("kind = \"veeva\"\nurl = \"https://v.example.com\"\nusername = \"u\"\n", "`username` needs `password_env` or `password_command`"),
+        ("kind = \"cpod\"\nclient_id = \"c\"\n", "`client_id` needs `client_secret_env` or `client_secret_command`"),
+        (
+            "kind = \"4d\"\nfile = \"x.json\"\nurl = \"https://4d.example.com\"\n",
+            "give `file` (a saved payload) or `url` (the vendor API), not both",
+        ),
+    ] {
+        env.config(&format!("[sources.a]\n{table}"));
+        let out = env.run(&["config", "check"]);
+        assert_eq!(out.code, 2, "{table}: {}", out.stdout);
+        assert!(out.stderr.contains(want), "{table}: {}", out.stderr);
+    }
+    // A saved file needs none of it.
+    env.config("[sources.a]\nkind = \"leegality\"\nfile = \"x.json\"\n");
+    assert_eq!(env.run(&["-q", "config", "check"]).code, 0);
+}
