@@ -483,7 +483,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__cpod)
-            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --assignments-file --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --token-url --scope --assignments-file --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -518,6 +518,14 @@ _licusage() {
                     return 0
                     ;;
                 --client-secret-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -939,7 +947,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__leegality)
-            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --license-id --environment --token-env --token-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --license-id --environment --token-env --token-command --client-id --client-secret-env --client-secret-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -970,6 +978,18 @@ _licusage() {
                     return 0
                     ;;
                 --token-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret-command)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

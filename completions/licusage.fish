@@ -337,8 +337,11 @@ complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l url -d '
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l license-id -d 'Leegality license id' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l environment -d 'Leegality environment: production or sandbox' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-env -d 'environment variable holding the Leegality API token' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-command -d 'command whose stdout is the Leegality API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-env -d 'environment variable holding the Leegality API token (sent as X-Auth-Token)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-command -d 'command whose stdout is the Leegality API token (sent as X-Auth-Token)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l client-id -d 'SignStation client id, for a Bearer token from {url}/api/v1/auth/token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l client-secret-env -d 'environment variable holding the SignStation client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l client-secret-command -d 'command whose stdout is the SignStation client secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
@@ -365,6 +368,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-command
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-id -d 'cPod client id for the client-credentials flow' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-secret-env -d 'environment variable holding the cPod client secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-secret-command -d 'command whose stdout is the cPod client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-url -d 'token endpoint of the client-credentials flow (default {url}/v1/oauth/token)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l scope -d 'scope asked for in the client-credentials flow' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l assignments-file -d 'read the cPod assignments payload from this file (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r

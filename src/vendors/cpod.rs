@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer};
 
 use anyhow::{bail, Context};
 
-use super::wire::{decode_credential, decode_pages, for_each_map, opt_time, page_info, Count, PayloadError};
+use super::wire::{decode_credential, decode_pages, TokenAnswer, for_each_map, opt_time, page_info, Count, PayloadError};
 use super::{Body, Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
@@ -28,6 +28,8 @@ pub struct Cpod;
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     client_id: Option<String>,
+    token_url: Option<String>,
+    scope: Option<String>,
 }
 
 /// The payload name of the assignments, beside the licenses.
@@ -66,7 +68,8 @@ struct License {
     used_seats: u64,
     #[serde(default, alias = "availableSeats")]
     available_seats: Option<i64>,
-    #[serde(default, alias = "expiryDate", deserialize_with = "opt_time")]
+    /// `expiresAt` in the older camelCase pages.
+    #[serde(default, alias = "expiryDate", alias = "expiresAt", deserialize_with = "opt_time")]
     expiry_date: Option<DateTime<Utc>>,
     #[serde(default, alias = "renewalDate", deserialize_with = "opt_time")]
     renewal_date: Option<DateTime<Utc>>,
@@ -107,7 +110,8 @@ struct Assignment {
     id: Option<String>,
     #[serde(alias = "licenseId")]
     license_id: Option<String>,
-    #[serde(alias = "assigneeId")]
+    /// `personId` in the older camelCase pages.
+    #[serde(alias = "assigneeId", alias = "personId")]
     assignee_id: Option<String>,
     #[serde(alias = "assigneeType")]
     assignee_type: Option<String>,
@@ -186,6 +190,8 @@ impl Kind for Cpod {
             Key::secret("token", "the cPod API token"),
             Key::text("client_id", "cPod client id for the client-credentials flow"),
             Key::secret("client_secret", "the cPod client secret"),
+            Key::text("token_url", "token endpoint of the client-credentials flow (default {url}/v1/oauth/token)"),
+            Key::text("scope", "scope asked for in the client-credentials flow"),
             Key::input("assignments_file", ASSIGNMENTS, true, "read the cPod assignments payload from this file (- for stdin)"),
         ];
         KEYS
@@ -294,30 +300,27 @@ impl Kind for Cpod {
     }
 }
 
-/// The answer of `POST /api/v1/auth/token`, in the spellings seen.
-#[derive(Deserialize)]
-struct TokenAnswer {
-    #[serde(alias = "accessToken", alias = "token")]
-    access_token: Option<String>,
-    data: Option<Box<TokenAnswer>>,
-}
-
-impl TokenAnswer {
-    fn token(self) -> Option<String> {
-        self.access_token.or_else(|| self.data.and_then(|d| d.token()))
-    }
-}
-
+/// The OAuth 2.0 client-credentials flow as cPod's REST reference documents
+/// it: `POST /v1/oauth/token`, form-encoded, answering `{access_token,
+/// token_type, expires_in}`; `token_url` and `scope` change it.
 async fn client_credentials(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url) -> anyhow::Result<Secret> {
     let client_id = settings
         .client_id
         .as_deref()
         .context("no cPod credentials: give `token_env` (or `_command`), or `client_id` with `client_secret_env` (or `_command`)")?;
-    let secret = ctx.secret("client_secret").await?
+    let secret = ctx
+        .secret("client_secret")
+        .await?
         .context("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
-    let body = serde_json::json!({"client_id": client_id, "client_secret": secret.expose(), "grant_type": "client_credentials"});
-    let url = ctx.endpoint(base, "/api/v1/auth/token", &[])?;
-    let reply = ctx.send(Call::post_json(url, &body)).await?;
+    let url = match &settings.token_url {
+        Some(u) => reqwest::Url::parse(u).with_context(|| format!("`token_url` {u:?} is not a URL"))?,
+        None => ctx.endpoint(base, "/v1/oauth/token", &[])?,
+    };
+    let mut form = vec![("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", secret.expose())];
+    if let Some(scope) = &settings.scope {
+        form.push(("scope", scope));
+    }
+    let reply = ctx.send(Call::post_form(url, &form).header("accept", "application/json")).await?;
     if !reply.is_success() {
         bail!("cPod token request for client {client_id} failed: {}", reply.status_line());
     }

@@ -3,12 +3,13 @@
 use anyhow::Context;
 use serde::Deserialize;
 
-use super::wire::{decode_body, opt_count, PayloadError};
+use super::wire::{decode_body, decode_credential, opt_count, PayloadError, TokenAnswer};
 use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;
 use crate::http::Call;
 use crate::record::Record;
+use crate::secret::Secret;
 
 pub struct Leegality;
 
@@ -21,6 +22,7 @@ pub const SANDBOX: &str = "https://sandbox.leegality.com/api";
 pub struct Settings {
     license_id: Option<String>,
     environment: Option<String>,
+    client_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +81,23 @@ fn describe_failure(r: &Response) -> String {
     }
 }
 
+/// `POST {url}/api/v1/auth/token` with `{clientId, clientSecret}`: a token.
+async fn signstation_token(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url) -> anyhow::Result<Secret> {
+    let client_id = settings.client_id.as_deref().context("no API credentials: give `token_env`, or `client_id` with `client_secret_env`")?;
+    let secret = ctx
+        .secret("client_secret")
+        .await?
+        .context("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
+    let url = ctx.endpoint(base, "/api/v1/auth/token", &[])?;
+    let body = serde_json::json!({"clientId": client_id, "clientSecret": secret.expose()});
+    let reply = ctx.send(Call::post_json(url, &body).header("accept", "application/json")).await?;
+    if !reply.is_success() {
+        anyhow::bail!("SignStation token request for client {client_id} failed: {}", reply.status_line());
+    }
+    let answer: TokenAnswer = decode_credential(&reply.body).context("SignStation token answer")?;
+    answer.token().filter(|t| !t.is_empty()).map(Secret::new).context("SignStation token answer has no token")
+}
+
 impl Kind for Leegality {
     type Settings = Settings;
 
@@ -102,7 +121,9 @@ impl Kind for Leegality {
         const KEYS: &[Key] = &[
             Key::text("license_id", "Leegality license id"),
             Key::text("environment", "Leegality environment: production or sandbox"),
-            Key::secret("token", "the Leegality API token"),
+            Key::secret("token", "the Leegality API token (sent as X-Auth-Token)"),
+            Key::text("client_id", "SignStation client id, for a Bearer token from {url}/api/v1/auth/token"),
+            Key::secret("client_secret", "the SignStation client secret"),
         ];
         KEYS
     }
@@ -115,8 +136,16 @@ impl Kind for Leegality {
             if settings.license_id.is_none() {
                 return Err("the API needs `license_id` (or give `file`)".into());
             }
-            if !shape.has("token") {
-                return Err("the API needs a token: give `token_env` or `token_command` (or give `file`)".into());
+            match &settings.client_id {
+                Some(_) if !shape.has("token") && !shape.has("client_secret") => {
+                    return Err("`client_id` needs `client_secret_env` or `client_secret_command`".into())
+                }
+                None if !shape.has("token") => {
+                    return Err(
+                        "the API needs credentials: `token_env` (X-Auth-Token), or `client_id` with `client_secret_env` (or give `file`)".into()
+                    )
+                }
+                _ => {}
             }
         }
         Ok(())
@@ -157,8 +186,16 @@ impl Kind for Leegality {
             let base = ctx.base_url(Some(default))?;
             let id = settings.license_id.as_deref().context("no `license_id` configured")?;
             let url = ctx.endpoint(&base, "/api/v1/licenses", &[id, "usage-statistics"])?;
-            let token = ctx.secret("token").await?.context("no API token: give `token_env` or `token_command`")?;
-            let call = Call::get(url).header("accept", "application/json").secret_header("x-auth-token", token.expose())?;
+            let call = Call::get(url).header("accept", "application/json");
+            // The documented X-Auth-Token; or SignStation's client credentials
+            // for a Bearer token, as its auth pages and demo code use.
+            let call = match ctx.secret("token").await? {
+                Some(token) => call.secret_header("x-auth-token", token.expose())?,
+                None => {
+                    let token = signstation_token(ctx, settings, &base).await?;
+                    call.secret_header("authorization", &format!("Bearer {}", token.expose()))?
+                }
+            };
             ctx.body(ctx.send(call).await?).map(Payloads::one)
         })
     }

@@ -63,6 +63,25 @@ struct Login {
     session_id: Option<String>,
     #[serde(default)]
     errors: Vec<VaultMessage>,
+    /// The Vault the session is for, and the Vaults the user may reach.
+    #[serde(rename = "vaultId")]
+    vault_id: Option<i64>,
+    #[serde(rename = "vaultIds", default)]
+    vault_ids: Vec<VaultEntry>,
+}
+
+#[derive(Deserialize)]
+struct VaultEntry {
+    id: Option<i64>,
+    url: Option<String>,
+}
+
+impl Login {
+    /// The host of the Vault the session is for, when the answer says.
+    fn session_host(&self) -> Option<String> {
+        let entry = self.vault_ids.iter().find(|v| v.id.is_some() && v.id == self.vault_id)?;
+        reqwest::Url::parse(entry.url.as_deref()?).ok()?.host_str().map(str::to_ascii_lowercase)
+    }
 }
 
 /// Just the status of an answer, to spot an expired session.
@@ -300,7 +319,14 @@ or `oauth_profile_id` with `access_token_env` (or `_command`)"
     let reply = ctx.send(call).await?;
     let status = reply.status_line();
     let answer: Login = super::wire::decode_credential(&reply.body).with_context(|| format!("Vault login {who}: {status}: unexpected answer"))?;
+    let session_host = answer.session_host();
+    let other_vault = session_host.as_deref().filter(|h| !h.eq_ignore_ascii_case(dns));
     match (answer.response_status.as_str(), answer.session_id) {
+        // As Veeva's SDK does: a session for another Vault than the one
+        // configured (a user with several) would count the wrong licenses.
+        ("SUCCESS", Some(_)) if other_vault.is_some() => {
+            bail!("Vault login {who} gave a session for {}, not {dns}: check `url`", other_vault.unwrap_or_default())
+        }
         ("SUCCESS", Some(id)) if !id.is_empty() => Ok(Secret::new(id)),
         (status, _) => {
             let why: Vec<String> = answer.errors.iter().map(VaultMessage::describe).collect();

@@ -242,6 +242,21 @@ fn without_values(message: &str) -> String {
     out
 }
 
+/// A token endpoint's answer, in the spellings seen: `access_token`,
+/// `accessToken` or `token`, at the top or inside `data`.
+#[derive(Deserialize)]
+pub struct TokenAnswer {
+    #[serde(alias = "accessToken", alias = "token")]
+    access_token: Option<String>,
+    data: Option<Box<TokenAnswer>>,
+}
+
+impl TokenAnswer {
+    pub fn token(self) -> Option<String> {
+        self.access_token.or_else(|| self.data.and_then(|d| d.token()))
+    }
+}
+
 /// Name the list and page in an error: `assignments page 2 $.data[3].…`.
 fn within(e: PayloadError, label: &str, page: usize, pages: usize) -> PayloadError {
     let mut prefix = label.to_string();

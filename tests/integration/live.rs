@@ -311,6 +311,37 @@ fn leegality_token_header_and_error_bodies() {
     assert_no_secret(&out, &["expired-token"]);
 }
 
+/// SignStation's own auth: client credentials for a Bearer token on the
+/// customer's SignStation host.
+#[test]
+fn leegality_signstation_client_credentials() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/api/v1/auth/token"))
+            .and(body_string_contains("\"clientId\":\"ss-client\""))
+            .and(body_string_contains("\"clientSecret\":\"SS-SECRET\""))
+            .respond_with(json(serde_json::json!({"code": "LE_SS_200", "data": {"token": "ss-BEARER"}})))
+            .expect(1),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses/L1/usage-statistics"))
+            .and(header("authorization", "Bearer ss-BEARER"))
+            .respond_with(json_file("leegality/usage-statistics.json"))
+            .expect(1),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.ss]\nkind = \"leegality\"\nurl = \"{}\"\nlicense_id = \"L1\"\nclient_id = \"ss-client\"\nclient_secret_env = \"SS\"\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[("SS", "SS-SECRET")], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["records"].as_array().unwrap().len(), 4);
+    assert_no_secret(&out, &["SS-SECRET", "ss-BEARER"]);
+}
+
 #[test]
 fn cpod_pages_by_cursor_next_link_and_offset() {
     let server = Server::start();
@@ -366,10 +397,14 @@ fn cpod_pages_by_cursor_next_link_and_offset() {
 fn cpod_client_credentials_and_a_looping_server() {
     let server = Server::start();
     server.mount(
+        // As cPod's REST reference documents it: form-encoded, at /v1/oauth/token.
         Mock::given(method("POST"))
-            .and(path("/api/v1/auth/token"))
-            .and(body_string_contains("\"grant_type\":\"client_credentials\""))
-            .and(body_string_contains("\"client_secret\":\"CLIENT-SECRET\""))
+            .and(path("/v1/oauth/token"))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(body_string_contains("grant_type=client_credentials"))
+            .and(body_string_contains("client_id=licusage"))
+            .and(body_string_contains("client_secret=CLIENT-SECRET"))
+            .and(body_string_contains("scope=licenses.read"))
             .respond_with(json(serde_json::json!({"access_token": "minted-JWT", "token_type": "Bearer", "expires_in": 3600})))
             .expect(1),
     );
@@ -381,13 +416,38 @@ fn cpod_client_credentials_and_a_looping_server() {
     );
     let env = TestEnv::new();
     let cfg = format!(
-        "[sources.assets]\nkind = \"cpod\"\nurl = \"{}\"\nclient_id = \"licusage\"\nclient_secret_command = \"printf CLIENT-SECRET\"\n",
+        "[sources.assets]\nkind = \"cpod\"\nurl = \"{}\"\nclient_id = \"licusage\"\nclient_secret_command = \"printf CLIENT-SECRET\"\nscope = \"licenses.read\"\n",
         server.url()
     );
     let out = run(&env, &cfg, &[], &["show"]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("pagination loops"), "{}", out.stderr);
     assert_no_secret(&out, &["CLIENT-SECRET", "minted-JWT"]);
+
+    // `token_url` points the flow at an identity provider's endpoint.
+    let idp = Server::start();
+    idp.mount(
+        Mock::given(method("POST"))
+            .and(path("/oauth2/token"))
+            .and(body_string_contains("client_secret=CLIENT-SECRET"))
+            .respond_with(json(serde_json::json!({"access_token": "idp-JWT", "token_type": "Bearer"})))
+            .expect(1),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses"))
+            .and(header("authorization", "Bearer idp-JWT"))
+            .respond_with(json_file("cpod/licenses.json"))
+            .with_priority(1),
+    );
+    let cfg = format!(
+        "[sources.assets]\nkind = \"cpod\"\nurl = \"{}\"\nclient_id = \"licusage\"\nclient_secret_command = \"printf CLIENT-SECRET\"\ntoken_url = \"{}/oauth2/token\"\n",
+        server.url(),
+        idp.url()
+    );
+    let out = run(&env, &cfg, &[], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_no_secret(&out, &["CLIENT-SECRET", "idp-JWT"]);
 }
 
 #[test]
@@ -706,8 +766,7 @@ fn a_source_ends_by_its_deadline_whatever_the_server_asks() {
 #[test]
 fn credential_answers_are_never_echoed() {
     let server = Server::start();
-    server
-        .mount(Mock::given(method("POST")).and(path("/api/v1/auth/token")).respond_with(json(serde_json::json!({"data": "tok-ECHOED-1"}))));
+    server.mount(Mock::given(method("POST")).and(path("/v1/oauth/token")).respond_with(json(serde_json::json!({"data": "tok-ECHOED-1"}))));
     server.mount(
         Mock::given(method("POST"))
             .and(path("/api/v25.3/auth"))
@@ -727,4 +786,29 @@ fn credential_answers_are_never_echoed() {
         out.stderr
     );
     assert_no_secret(&out, &["tok-ECHOED-1", "sid-ECHOED-2"]);
+}
+
+/// As Veeva's SDK does: a login whose session is for another Vault than the
+/// configured one is refused, instead of counting that Vault's licenses.
+#[test]
+fn veeva_session_for_another_vault_is_refused() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("POST")).and(path("/api/v25.3/auth")).and(body_string_contains("vaultDNS=127.0.0.1")).respond_with(json(
+            serde_json::json!({
+                "responseStatus": "SUCCESS", "sessionId": "sid-OTHER", "vaultId": 2,
+                "vaultIds": [{"id": 1, "name": "Ours", "url": "https://127.0.0.1/api"}, {"id": 2, "name": "Sandbox", "url": "https://sandbox-other.veevavault.com/api"}]
+            }),
+        )),
+    );
+    let env = TestEnv::new();
+    let cfg = format!("[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\nusername = \"u\"\npassword_env = \"PW\"\n", server.url());
+    let out = run(&env, &cfg, &[("PW", "pw")], &["show"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("Vault login as u gave a session for sandbox-other.veevavault.com, not 127.0.0.1: check `url`"),
+        "{}",
+        out.stderr
+    );
+    assert_no_secret(&out, &["sid-OTHER"]);
 }

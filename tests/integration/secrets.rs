@@ -44,7 +44,7 @@ fn vendor_servers() -> Server {
     ));
     s.mount(
         Mock::given(method("POST"))
-            .and(path("/cpod/api/v1/auth/token"))
+            .and(path("/cpod/v1/oauth/token"))
             .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"access_token": "CPOD-MINTED-SECRET"}))),
     );
     s.mount(Mock::given(method("GET")).and(path("/cpod/api/v1/licenses")).respond_with(json_file("cpod/licenses.json")));
