@@ -350,18 +350,20 @@ fn sources(options: &Options, names: bool) -> Result<Exit> {
 }
 
 fn config_check(options: &Options) -> Result<Exit> {
-    let run = Run::new(options, "config check", Rendered::Text)?;
+    let _run = Run::new(options, "config check", Rendered::Text)?;
     let config = resolve::config(options, None)?;
-    if !run.quiet {
-        for s in &config.sources {
-            for input in s.files() {
-                if let Input::Path(p) = input {
-                    if !p.exists() {
-                        eprintln!("licusage: warning: source `{}`: {} does not exist (yet)", s.name, p.display());
-                    }
-                }
-            }
-        }
+    // A file that is not there fails every run: an error here, not a warning
+    // (a copied config whose relative paths no longer point anywhere).
+    let missing: Vec<String> = config
+        .sources
+        .iter()
+        .flat_map(|s| s.files().filter_map(move |i| match i {
+            Input::Path(p) if !p.exists() => Some(format!("source `{}`: {} does not exist", s.name, p.display())),
+            _ => None,
+        }))
+        .collect();
+    if !missing.is_empty() {
+        return Err(UsageError(missing.join("; ")).into());
     }
     print(|out| output::messages::config_ok(out, &config))?;
     Ok(Exit::Ok)

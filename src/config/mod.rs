@@ -147,12 +147,21 @@ impl Config {
 
     pub fn load(path: &ConfigPath) -> Result<Self> {
         let text = std::fs::read_to_string(&path.path).map_err(|e| {
-            let hint = if e.kind() == std::io::ErrorKind::NotFound && path.origin == Origin::Default {
-                " (create it from config.example.toml, or pass --config PATH)"
-            } else {
-                ""
-            };
-            UsageError(format!("cannot read config file {} ({}): {e}{hint}", path.path.display(), path.origin))
+            let shown = path.path.display();
+            let origin = path.origin;
+            if e.kind() == std::io::ErrorKind::NotFound {
+                let hint = match origin {
+                    Origin::Default => {
+                        "create it there (the README's Configuration section has one to start from), or pass --config PATH"
+                    }
+                    _ => "check the path",
+                };
+                return UsageError(format!("no config file at {shown} ({origin}): {hint}"));
+            }
+            // The reason without `(os error N)`.
+            let why = e.to_string();
+            let why = why.split(" (os error").next().unwrap_or(&why).to_string();
+            UsageError(format!("cannot read config file {shown} ({origin}): {why}"))
         })?;
         let config = Self::parse(&text, &path.path)?;
         if config.sources.iter().any(|s| s.secrets.inline().next().is_some() || s.url_has_password()) {

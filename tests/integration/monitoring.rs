@@ -77,7 +77,7 @@ fn check_unknown_on_failed_source_and_usage_errors() {
     cmd.args(["--config", "/nonexistent/licusage.toml", "check"]);
     let out = Output::of(cmd);
     assert_eq!(out.code, 3);
-    assert!(out.stdout.starts_with("LICUSAGE UNKNOWN - cannot read config file /nonexistent/licusage.toml"), "{}", out.stdout);
+    assert!(out.stdout.starts_with("LICUSAGE UNKNOWN - no config file at /nonexistent/licusage.toml"), "{}", out.stdout);
 
     // Filters that match nothing: a misconfigured check, not OK.
     env.config(&ALL_KINDS);

@@ -90,7 +90,8 @@ fn config_check_and_path() {
     cmd.arg("show");
     let out = Output::of(cmd);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("cannot read config file") && out.stderr.contains("--config"), "{}", out.stderr);
+    assert!(out.stderr.contains("no config file at ") && out.stderr.contains("--config"), "{}", out.stderr);
+    assert!(!out.stderr.contains("os error") && !out.stderr.contains("config.example.toml"), "{}", out.stderr);
 
     // Put it there and it is found.
     std::fs::create_dir_all(default.parent().unwrap()).unwrap();
@@ -103,13 +104,19 @@ fn config_check_and_path() {
 }
 
 #[test]
-fn config_check_warns_about_missing_files() {
+fn config_check_refuses_missing_files() {
     let env = TestEnv::new();
     env.config("[sources.a]\nkind = \"4d\"\nfile = \"exports/usage.json\"\n");
     let out = env.run(&["config", "check"]);
-    assert_eq!(out.code, 0);
+    assert_eq!(out.code, 2);
     assert!(out.stderr.contains("source `a`") && out.stderr.contains("exports/usage.json does not exist"), "{}", out.stderr);
-    assert!(env.run(&["-q", "config", "check"]).stderr.is_empty());
+    // The example config copied elsewhere: its relative fixture paths break, and config check says so.
+    let copied = env.write("elsewhere/config.toml", &std::fs::read_to_string(crate::env::repo("config.example.toml")).unwrap());
+    let mut cmd = env.cmd();
+    cmd.arg("--config").arg(&copied).args(["config", "check"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("fixtures/veeva/licenses.json does not exist"), "{}", out.stderr);
 }
 
 #[test]
@@ -233,6 +240,7 @@ fn config_check_knows_what_each_kind_needs() {
         assert!(out.stderr.contains(want), "{table}: {}", out.stderr);
     }
     // A saved file needs none of it.
+    env.write("x.json", "{}");
     env.config("[sources.a]\nkind = \"leegality\"\nfile = \"x.json\"\n");
     assert_eq!(env.run(&["-q", "config", "check"]).code, 0);
 }
