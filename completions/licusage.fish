@@ -134,7 +134,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand record" -s q -l quiet 
 complete -c licusage -n "__fish_licusage_using_subcommand record" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand record" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand record" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand history" -s s -l source -d 'Only series of sources matching this glob (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand history" -s s -l source -d 'A source name or a kind, or a glob of them (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l since -d 'How far back, e.g. 30d, 12h, 52w' -r
@@ -250,14 +250,14 @@ complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_see
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file path'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-env -d 'environment variable holding the API token (sent as Bearer)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-command -d 'command whose stdout is the API token (sent as Bearer)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l username -d 'user name for Basic auth (with the password)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-env -d 'environment variable holding the password for Basic auth' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-command -d 'command whose stdout is the password for Basic auth' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l file -d 'Read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l url -d 'Base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l deadline -d 'How long this source\'s whole read may take, retries included (default 3 × timeout)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-env -d 'Environment variable holding the API token (sent as Bearer)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-command -d 'Command whose stdout is the API token (sent as Bearer)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l username -d 'User name for Basic auth (with the password)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-env -d 'Environment variable holding the password for Basic auth' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-command -d 'Command whose stdout is the password for Basic auth' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
@@ -270,24 +270,24 @@ complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l color -d 'When 
 always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l file -d 'Read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l url -d 'Base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l deadline -d 'How long this source\'s whole read may take, retries included (default 3 × timeout)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l api-version -d 'Vault API version, e.g. v25.3' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-env -d 'environment variable holding the Vault session id' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-command -d 'command whose stdout is the Vault session id' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l username -d 'user name for a Vault login (with the password)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-env -d 'environment variable holding the Vault password' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-command -d 'command whose stdout is the Vault password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-env -d 'Environment variable holding the Vault session id' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l session-id-command -d 'Command whose stdout is the Vault session id' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l username -d 'User name for a Vault login (with the password)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-env -d 'Environment variable holding the Vault password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l password-command -d 'Command whose stdout is the Vault password' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l oauth-profile-id -d 'Vault OAuth 2.0 / OpenID Connect profile id, for SSO-only Vaults (with an access token)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l access-token-env -d 'environment variable holding the identity provider\'s access token for the OAuth profile' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l access-token-command -d 'command whose stdout is the identity provider\'s access token for the OAuth profile' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l access-token-env -d 'Environment variable holding the identity provider\'s access token for the OAuth profile' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l access-token-command -d 'Command whose stdout is the identity provider\'s access token for the OAuth profile' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l login-url -d 'Vault\'s login service for OAuth sessions (default https://login.veevavault.com)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l client-id -d 'X-VaultAPI-ClientID sent with every call, which Vault logs (default licusage)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l product -d 'Only records whose product matches this glob (repeatable)' -r
@@ -302,18 +302,18 @@ complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-env -d 'environment variable holding the ONLYOFFICE JWT secret' -r
-complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-command -d 'command whose stdout is the ONLYOFFICE JWT secret' -r
-complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-header -d 'header that carries the ONLYOFFICE JWT (default Authorization)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l file -d 'Read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l url -d 'Base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l deadline -d 'How long this source\'s whole read may take, retries included (default 3 × timeout)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-env -d 'Environment variable holding the ONLYOFFICE JWT secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-command -d 'Command whose stdout is the ONLYOFFICE JWT secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-header -d 'Header that carries the ONLYOFFICE JWT (default Authorization)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
@@ -326,22 +326,22 @@ complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l color -
 always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l file -d 'Read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l url -d 'Base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l deadline -d 'How long this source\'s whole read may take, retries included (default 3 × timeout)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l license-id -d 'Leegality license id' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l environment -d 'Leegality environment: production or sandbox' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-env -d 'environment variable holding the Leegality API token (sent as X-Auth-Token)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-command -d 'command whose stdout is the Leegality API token (sent as X-Auth-Token)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-env -d 'Environment variable holding the Leegality API token (sent as X-Auth-Token)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l token-command -d 'Command whose stdout is the Leegality API token (sent as X-Auth-Token)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l client-id -d 'SignStation client id, for a Bearer token from {url}/api/v1/auth/token' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l client-secret-env -d 'environment variable holding the SignStation client secret' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l client-secret-command -d 'command whose stdout is the SignStation client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l client-secret-env -d 'Environment variable holding the SignStation client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l client-secret-command -d 'Command whose stdout is the SignStation client secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
@@ -354,23 +354,23 @@ complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l color -d
 always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l file -d 'read a saved payload from this file instead of the API (- for stdin)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l url -d 'base URL of the vendor API' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l deadline -d 'how long this source\'s whole read may take, retries included (default 3 × timeout)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-env -d 'environment variable holding the cPod API token' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-command -d 'command whose stdout is the cPod API token' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-id -d 'cPod client id for the client-credentials flow' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-secret-env -d 'environment variable holding the cPod client secret' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-secret-command -d 'command whose stdout is the cPod client secret' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-url -d 'token endpoint of the client-credentials flow (default {url}/v1/oauth/token)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l scope -d 'scope asked for in the client-credentials flow' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l assignments-file -d 'read the cPod assignments payload from this file (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l file -d 'Read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l url -d 'Base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l deadline -d 'How long this source\'s whole read may take, retries included (default 3 × timeout)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-env -d 'Environment variable holding the cPod API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-command -d 'Command whose stdout is the cPod API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-id -d 'CPod client id for the client-credentials flow' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-secret-env -d 'Environment variable holding the cPod client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l client-secret-command -d 'Command whose stdout is the cPod client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l token-url -d 'Token endpoint of the client-credentials flow (default {url}/v1/oauth/token)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l scope -d 'Scope asked for in the client-credentials flow' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l assignments-file -d 'Read the cPod assignments payload from this file (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
@@ -383,7 +383,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l allow-insecure-http -d 'allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'

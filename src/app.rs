@@ -26,6 +26,11 @@ use crate::select::{self, RecordFilter};
 /// Parse `args`, run, print any error as `licusage: error: …`, and return the exit code.
 pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
+    // Set but empty is unset (`LICUSAGE_CONFIG= licusage …`), not a flag
+    // without its value. Single-threaded here, before anything reads it.
+    if std::env::var_os("LICUSAGE_CONFIG").is_some_and(|v| v.is_empty()) {
+        std::env::remove_var("LICUSAGE_CONFIG");
+    }
     let invocation = match cli::parse(args.clone()) {
         Ok(i) => i,
         Err(e) => {
@@ -104,7 +109,7 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
         Task::Holders { sources, filter, idle, redact } => holders(&options, &sources, &filter, idle, redact)?,
         Task::Check { sources, filter, overrides } => return Ok(check(&options, &sources, &filter, overrides)),
         Task::Record { sources, filter } => record(&options, &sources, &filter)?,
-        Task::History { filter, since } => history(&options, &filter, since)?,
+        Task::History { filter, since, names } => history(&options, &filter, since, &names)?,
         Task::Diff { old, new } => diff(&options, &old, &new)?,
         Task::Sources { names } => sources(&options, names)?,
         Task::Completions(shell) => {
@@ -145,7 +150,16 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 /// Read the sources, with the progress and logging options of the run.
 fn read_sources(run: &Run, config: &Config, sources: &[&Source], filter: &RecordFilter, holders: Option<HolderSink>) -> Result<Report> {
     let read_options = ReadOptions { verbose: run.verbose, progress: !run.quiet, holders };
-    Ok(runtime()?.block_on(read::read(config, sources, filter, &read_options, run.now)))
+    let mut report = runtime()?.block_on(read::read(config, sources, filter, &read_options, run.now));
+    // A one-off read has flags, not config keys: its errors say so.
+    if config.path.is_none() {
+        for e in &mut report.errors {
+            if let Some(source) = sources.iter().find(|s| s.name == e.source) {
+                e.message = resolve::in_flag_terms(source.vendor, &e.message);
+            }
+        }
+    }
+    Ok(report)
 }
 
 fn print_errors(report: &Report) {
@@ -291,7 +305,7 @@ fn record(options: &Options, sources: &[String], filter: &RecordFilter) -> Resul
     Ok(exit_of(&report))
 }
 
-fn history(options: &Options, filter: &HistoryFilter, since: std::time::Duration) -> Result<Exit> {
+fn history(options: &Options, filter: &HistoryFilter, since: std::time::Duration, names: &[String]) -> Result<Exit> {
     let run = Run::new(options, "history", Rendered::History)?;
     // The config only says where the database is: without one, the default place.
     let config = match resolve::config(options, None) {
@@ -306,6 +320,15 @@ fn history(options: &Options, filter: &HistoryFilter, since: std::time::Duration
         );
     }
     let store = Store::open_read(&path)?;
+    // A --source that names nothing anywhere is a mistake, as in `show`.
+    let known = store.sources()?;
+    for name in names {
+        let hit = |v: &str| crate::select::Glob::new(name).is_ok_and(|g| g.matches(v));
+        let configured = config.iter().flat_map(|c| &c.sources).any(|s| hit(&s.name) || hit(s.kind()));
+        if !configured && !known.iter().any(|(s, k)| hit(s) || hit(k)) && !crate::vendors::kinds().any(hit) {
+            return Err(UsageError(format!("no source or kind named `{name}` in the config or the history")).into());
+        }
+    }
     // A range reaching before the calendar chrono knows is a usage error, not a panic.
     let since = chrono::Duration::from_std(since)
         .ok()
@@ -357,10 +380,12 @@ fn config_check(options: &Options) -> Result<Exit> {
     let missing: Vec<String> = config
         .sources
         .iter()
-        .flat_map(|s| s.files().filter_map(move |i| match i {
-            Input::Path(p) if !p.exists() => Some(format!("source `{}`: {} does not exist", s.name, p.display())),
-            _ => None,
-        }))
+        .flat_map(|s| {
+            s.files().filter_map(move |i| match i {
+                Input::Path(p) if !p.exists() => Some(format!("source `{}`: {} does not exist", s.name, p.display())),
+                _ => None,
+            })
+        })
         .collect();
     if !missing.is_empty() {
         return Err(UsageError(missing.join("; ")).into());

@@ -38,7 +38,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Under their own heading in every subcommand's help, after its own flags.
 #[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]
     #[arg(long, global = true, env = "LICUSAGE_CONFIG", value_name = "PATH")]
@@ -206,7 +208,7 @@ pub struct CheckArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct HistoryArgs {
-    /// Only series of sources matching this glob (repeatable)
+    /// A source name or a kind, or a glob of them (repeatable)
     #[arg(long = "source", short = 's', value_name = "NAME")]
     pub sources: Vec<String>,
     #[command(flatten)]
@@ -277,6 +279,8 @@ pub enum Task {
     History {
         filter: HistoryFilter,
         since: Duration,
+        /// The `--source` values as given.
+        names: Vec<String>,
     },
     Diff {
         old: PathBuf,
@@ -326,12 +330,18 @@ Prometheus metrics.",
 fn key_flags(key: &Key) -> Vec<(String, String, KeyType)> {
     match key.ty {
         KeyType::Secret => vec![
-            (format!("{}_env", key.name), format!("environment variable holding {}", key.help), KeyType::Text),
-            (format!("{}_command", key.name), format!("command whose stdout is {}", key.help), KeyType::Text),
+            (format!("{}_env", key.name), format!("Environment variable holding {}", key.help), KeyType::Text),
+            (format!("{}_command", key.name), format!("Command whose stdout is {}", key.help), KeyType::Text),
         ],
         KeyType::List => Vec::new(),
-        ty => vec![(key.name.to_string(), key.help.to_string(), ty)],
+        ty => vec![(key.name.to_string(), capitalised(key.help), ty)],
     }
+}
+
+/// Help lines start with a capital, as clap's own do.
+fn capitalised(help: &str) -> String {
+    let mut chars = help.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// `licusage <kind>`: the common keys and the kind's own, as flags.
@@ -414,7 +424,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                 let globs = |list: &[String]| list.iter().map(|g| Glob::new(g).map_err(invalid)).collect::<Result<Vec<_>, _>>();
                 let filter =
                     HistoryFilter { sources: globs(&a.sources)?, products: globs(&a.filter.products)?, metrics: globs(&a.filter.metrics)? };
-                Task::History { filter, since: a.since }
+                Task::History { filter, since: a.since, names: a.sources }
             }
             Command::Diff(a) => Task::Diff { old: a.old, new: a.new },
             Command::Sources(a) => Task::Sources { names: a.names },

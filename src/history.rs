@@ -291,7 +291,7 @@ impl Store {
         let rollup_from = if span > 31 * 86400 { from.div_euclid(86400) + i64::from(from.rem_euclid(86400) != 0) } else { i64::MAX };
         let mut out = Vec::new();
         for (id, source, ident, kind, product, metric) in series {
-            if !filter.matches(&source, &product, &metric) {
+            if !filter.matches(&source, &kind, &product, &metric) {
                 continue;
             }
             let Some(first) = self.edge("ASC", id, from)? else { continue };
@@ -354,6 +354,13 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// The source names and kinds the database holds series of.
+    pub fn sources(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare("SELECT DISTINCT source, kind FROM series ORDER BY source")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     fn edge(&self, order: &str, id: i64, from: i64) -> Result<Option<Point>> {
@@ -536,9 +543,12 @@ pub struct HistoryFilter {
 }
 
 impl HistoryFilter {
-    fn matches(&self, source: &str, product: &str, metric: &str) -> bool {
+    /// `--source` matches the source's name or its kind, as in `show`.
+    fn matches(&self, source: &str, kind: &str, product: &str, metric: &str) -> bool {
         let any = |globs: &[Glob], v: &str| globs.is_empty() || globs.iter().any(|g| g.matches(v));
-        any(&self.sources, source) && any(&self.products, product) && any(&self.metrics, metric)
+        (self.sources.is_empty() || self.sources.iter().any(|g| g.matches(source) || g.matches(kind)))
+            && any(&self.products, product)
+            && any(&self.metrics, metric)
     }
 }
 

@@ -151,9 +151,7 @@ impl Config {
             let origin = path.origin;
             if e.kind() == std::io::ErrorKind::NotFound {
                 let hint = match origin {
-                    Origin::Default => {
-                        "create it there (the README's Configuration section has one to start from), or pass --config PATH"
-                    }
+                    Origin::Default => "create it there (the README's Configuration section has one to start from), or pass --config PATH",
                     _ => "check the path",
                 };
                 return UsageError(format!("no config file at {shown} ({origin}): {hint}"));

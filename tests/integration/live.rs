@@ -648,6 +648,21 @@ fn sources_are_read_concurrently() {
 }
 
 #[test]
+fn one_off_errors_speak_of_flags() {
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.args(["leegality", "--url", "https://lg.example.com"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("the API needs `--license-id` (or give `--file`)"), "{}", out.stderr);
+    let mut cmd = env.cmd();
+    cmd.args(["leegality", "--url", "http://lg.example.com", "--license-id", "x", "--token-env", "HOME"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("or pass --allow-insecure-http"), "{}", out.stderr);
+}
+
+#[test]
 fn one_off_subcommand_with_connection_flags() {
     let server = Server::start();
     server.mount(

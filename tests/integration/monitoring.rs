@@ -606,3 +606,21 @@ fn diff_says_a_source_failed_and_sees_renewals() {
     assert_eq!(json["failed"][0]["source"], "docs");
     assert_eq!(json["changed"][0]["expires_at"]["new"], "2028-06-30T00:00:00Z");
 }
+
+/// `--source` means the same in `history` as in `show`: a name or a kind,
+/// and one that names nothing is a usage error.
+#[test]
+fn history_source_takes_names_and_kinds() {
+    let env = TestEnv::new();
+    history_config(&env, "usage.json");
+    write_usage(&env, 40);
+    assert_eq!(env.run(&["-q", "record"]).code, 0);
+    for source in ["c", "cpod", "c*"] {
+        let doc = env.run(&["history", "--json", "--source", source]).json();
+        assert_eq!(doc["series"].as_array().unwrap().len(), 1, "--source {source}");
+    }
+    assert_eq!(env.run(&["history", "--json", "--source", "veeva"]).json()["series"].as_array().unwrap().len(), 0);
+    let out = env.run(&["history", "--source", "nope"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no source or kind named `nope`"), "{}", out.stderr);
+}
