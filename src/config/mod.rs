@@ -174,7 +174,15 @@ impl Config {
         let shown = path.display();
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let at = e.span().map(|s| format!(":{}", line_of(text, s.start))).unwrap_or_default();
-            UsageError(format!("{shown}{at}: {}", e.message().trim_end()))
+            let mut message = humane(e.message().trim_end());
+            // Name the key a duplicate is about: the line it is on says.
+            if message == "duplicate key" {
+                let key = e.span().and_then(|s| text.get(s.start..)).and_then(|rest| rest.split(['=', '\n']).next()).map(str::trim);
+                if let Some(key) = key.filter(|k| !k.is_empty()) {
+                    message = format!("duplicate key `{}`", key.trim_matches('"'));
+                }
+            }
+            UsageError(format!("{shown}{at}: {message}"))
         })?;
         let at = |offset: usize| format!("{shown}:{}", line_of(text, offset));
         let defaults = thresholds::over(&raw.defaults.overrides(), Thresholds::default())
@@ -195,9 +203,10 @@ impl Config {
             }
             let source = check_source(&name, plain, base).map_err(|e| {
                 let line = at(e.key.as_ref().and_then(|k| lines.get(k)).copied().unwrap_or(table_at));
+                let message = humane(&e.message);
                 match e.is_unknown_key() {
-                    true => UsageError(format!("{line}: {}", e.message)),
-                    false => UsageError(format!("{line}: source `{name}`: {}", e.message)),
+                    true => UsageError(format!("{line}: {message}")),
+                    false => UsageError(format!("{line}: source `{name}`: {message}")),
                 }
             })?;
             sources.push(source);
@@ -250,6 +259,24 @@ pub fn parse_duration_of(text: &str, what: &str) -> Result<Duration, String> {
         return Err(format!("{text:?}: {what} must be above zero"));
     }
     Ok(d)
+}
+
+/// serde's words in a person's: `expected f64` is `expected a number`.
+fn humane(message: &str) -> String {
+    let mut out = message.to_string();
+    for (serde, person) in [
+        ("expected f64", "expected a number"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected a sequence", "expected a list, like [\"a\", \"b\"]"),
+        ("expected a boolean", "expected true or false"),
+        ("invalid type: floating point", "invalid type: number"),
+        ("invalid type: sequence", "invalid type: list"),
+        ("invalid type: map", "invalid type: table"),
+    ] {
+        out = out.replace(serde, person);
+    }
+    out
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -312,6 +339,22 @@ mod tests {
         }
         let e = parse("[sources.a]\nkind = \"cpod\"\ntoken_env = \"A\"\ntoken_command = \"b\"\n").err().unwrap_or_default();
         assert!(e.ends_with("give only one of `token_env`, `token_command`"), "{e}");
+    }
+
+    /// Errors in a person's words: the key meant, the key repeated, the type wanted.
+    #[test]
+    fn errors_speak_plainly() {
+        for (text, want) in [
+            ("[sources.a]\nkind = \"4d\"\nfiel = \"x\"\n", "/etc/licusage.toml:3: unknown field `fiel`: did you mean `file`?"),
+            ("[sources.a]\nkind = \"4d\"\nfile = \"x\"\nfile = \"y\"\n", "/etc/licusage.toml:4: duplicate key `file`"),
+            ("[defaults]\nwarn = \"80\"\n", "/etc/licusage.toml:2: invalid type: string \"80\", expected a number"),
+            (
+                "[sources.a]\nkind = \"4d\"\nfile = \"x\"\ninclude = \"pm_*\"\n",
+                "/etc/licusage.toml:4: source `a`: `include`: invalid type: string \"pm_*\", expected a list, like [\"a\", \"b\"]",
+            ),
+        ] {
+            assert_eq!(parse(text).err().as_deref(), Some(want), "{text}");
+        }
     }
 
     #[test]

@@ -157,6 +157,22 @@ impl TableError {
     }
 }
 
+/// The edit distance between two short strings (Levenshtein).
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut last = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let old = row[j + 1];
+            row[j + 1] = (last + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            last = old;
+        }
+    }
+    row[b.len()]
+}
+
 fn quoted(names: &[String]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
@@ -192,7 +208,13 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
         let mut expected = vec!["kind".to_string()];
         expected.extend(common.iter().cloned());
         expected.extend(own.iter().cloned());
-        return Err(TableError::new(Some(key), format!("unknown field `{key}`, expected one of {}", quoted(&expected))));
+        // A typo is the likely cause: name the key meant, when one is close.
+        let near = expected.iter().map(|k| (distance(key, k), k)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d);
+        let message = match near {
+            Some((_, k)) => format!("unknown field `{key}`: did you mean `{k}`?"),
+            None => format!("unknown field `{key}`; kind `{kind}` takes {}", quoted(&expected)),
+        };
+        return Err(TableError::new(Some(key), message));
     }
 
     // Secrets and inputs, for whichever names the kind declared.

@@ -57,7 +57,7 @@ fn config_errors_name_the_key_and_line() {
     env.config("[sources.a]\nkind = \"veeva\"\nfile = [1]\n");
     let out = env.run(&["config", "check"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains(":3: source `a`: `file`: invalid type: sequence, expected a string\n"), "{}", out.stderr);
+    assert!(out.stderr.contains(":3: source `a`: `file`: invalid type: list, expected a string\n"), "{}", out.stderr);
 
     env.config("[sources.a\nkind = \"veeva\"\n");
     assert_eq!(env.run(&["show"]).code, 2);
