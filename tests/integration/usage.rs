@@ -244,3 +244,22 @@ fn config_check_knows_what_each_kind_needs() {
     env.config("[sources.a]\nkind = \"leegality\"\nfile = \"x.json\"\n");
     assert_eq!(env.run(&["-q", "config", "check"]).code, 0);
 }
+
+/// docs/reference.md lists every kind with all of its keys: a key added to a
+/// kind and not to the reference fails here.
+#[test]
+fn the_reference_lists_every_key_of_every_kind() {
+    let reference = std::fs::read_to_string(crate::env::repo("docs/reference.md")).unwrap();
+    for vendor in licusage::vendors::VENDORS {
+        let row = reference
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", vendor.kind())))
+            .unwrap_or_else(|| panic!("docs/reference.md has no row for kind `{}`", vendor.kind()));
+        for key in vendor.keys() {
+            assert!(row.contains(&format!("`{}`", key.name)), "docs/reference.md: kind `{}` lacks `{}`", vendor.kind(), key.name);
+        }
+    }
+    for key in licusage::config::COMMON_KEYS {
+        assert!(reference.contains(&format!("`{}`", key.name)), "docs/reference.md lacks the common key `{}`", key.name);
+    }
+}
