@@ -195,6 +195,10 @@ fn holders(options: &Options, sources: &[String], filter: &RecordFilter, idle: O
         })
         .collect();
     let now = run.now;
+    let salt = match redact {
+        true => runtime()?.block_on(config.redact_salt.resolve(config.timeout)).map_err(|e| UsageError(format!("[holders] {e}")))?,
+        false => None,
+    };
     let writer = Arc::new(Mutex::new(HolderWriter::new(run.format, Box::new(output::stdout()), now)?));
     let sink_writer = writer.clone();
     let sink = HolderSink {
@@ -204,7 +208,7 @@ fn holders(options: &Options, sources: &[String], filter: &RecordFilter, idle: O
                 return false;
             }
             if redact {
-                h.redact();
+                h.redact(salt.as_ref().map(|s| s.expose()));
             }
             true
         }),

@@ -80,9 +80,18 @@ impl Holder {
 
     /// Replace the identity by a stable short hash and drop the location and
     /// the details the kind marked identifying, for reports that leave the team.
-    pub fn redact(&mut self) {
-        let digest = ring::digest::digest(&ring::digest::SHA256, format!("licusage:{}", self.holder).as_bytes());
-        let hex: String = digest.as_ref().iter().take(5).map(|b| format!("{b:02x}")).collect();
+    /// Without a salt the hash is the same everywhere: whoever has a list of
+    /// the names can hash it and re-identify. With a secret salt (an HMAC
+    /// key) only those who hold the salt can.
+    pub fn redact(&mut self, salt: Option<&str>) {
+        let digest: Vec<u8> = match salt {
+            Some(salt) => {
+                let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, salt.as_bytes());
+                ring::hmac::sign(&key, self.holder.as_bytes()).as_ref().to_vec()
+            }
+            None => ring::digest::digest(&ring::digest::SHA256, format!("licusage:{}", self.holder).as_bytes()).as_ref().to_vec(),
+        };
+        let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
         self.holder = format!("u-{hex}");
         self.location = None;
         let identifying = self.identifying;
@@ -158,16 +167,25 @@ mod tests {
         a.identifying = &["host"];
         a.location = Some("ACC-PC-12".into());
         let mut b = Holder::new("q", "n", "Anna Schmidt");
-        a.redact();
-        b.redact();
+        a.redact(None);
+        b.redact(None);
         assert_eq!(a.holder, b.holder);
         assert!(a.holder.starts_with("u-") && a.holder.len() == 12, "{}", a.holder);
         assert_ne!(a.holder, {
             let mut c = Holder::new("p", "m", "Luis Ortega");
-            c.redact();
+            c.redact(None);
             c.holder
         });
         assert_eq!(a.details.keys().copied().collect::<Vec<_>>(), ["host_type"]);
+        // A salt changes every hash, the same way for everyone who holds it.
+        let salted = |salt| {
+            let mut h = Holder::new("p", "m", "Anna Schmidt");
+            h.redact(Some(salt));
+            h.holder
+        };
+        assert_eq!(salted("s3cret"), salted("s3cret"));
+        assert_ne!(salted("s3cret"), a.holder);
+        assert_ne!(salted("s3cret"), salted("other"));
         assert_eq!(a.location, None);
     }
 }

@@ -29,6 +29,8 @@ struct RawConfig {
     #[serde(default)]
     history: RawHistory,
     #[serde(default)]
+    holders: RawHolders,
+    #[serde(default)]
     sources: BTreeMap<String, Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
     #[serde(default)]
     rules: Vec<Spanned<thresholds::RawRule>>,
@@ -63,6 +65,15 @@ impl RawDefaults {
 #[serde(deny_unknown_fields)]
 struct RawHistory {
     path: Option<PathBuf>,
+}
+
+/// `[holders]`: a secret salt for `--redact`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHolders {
+    redact_salt: Option<crate::secret::Secret>,
+    redact_salt_env: Option<String>,
+    redact_salt_command: Option<String>,
 }
 
 /// Where the config path came from, for `config path -v` and error messages.
@@ -111,6 +122,9 @@ pub struct Config {
     pub rules: Vec<Rule>,
     pub timeout: Duration,
     pub history_path: Option<PathBuf>,
+    /// `[holders] redact_salt…`: keys the `--redact` hash, so that a staff
+    /// list alone does not re-identify.
+    pub redact_salt: crate::secret::SecretSource,
     pub sources: Vec<Source>,
     /// Thresholds from the command line (`check --warn …`), over everything else.
     pub overrides: Overrides,
@@ -127,6 +141,7 @@ impl Config {
             rules: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             history_path: None,
+            redact_salt: crate::secret::SecretSource::default(),
             sources: Vec::new(),
             overrides: Overrides::default(),
         }
@@ -140,6 +155,7 @@ impl Config {
             rules: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             history_path: None,
+            redact_salt: crate::secret::SecretSource::default(),
             sources: vec![source],
             overrides: Overrides::default(),
         }
@@ -162,7 +178,8 @@ impl Config {
             UsageError(format!("cannot read config file {shown} ({origin}): {why}"))
         })?;
         let config = Self::parse(&text, &path.path)?;
-        if config.sources.iter().any(|s| s.secrets.inline().next().is_some() || s.url_has_password()) {
+        if config.redact_salt.inline.is_some() || config.sources.iter().any(|s| s.secrets.inline().next().is_some() || s.url_has_password())
+        {
             check_private(&path.path)?;
         }
         Ok(config)
@@ -220,7 +237,29 @@ impl Config {
             Some(b) if p.is_relative() => b.join(p),
             _ => p,
         });
-        Ok(Config { path: Some(path.to_path_buf()), defaults, rules, timeout, history_path, sources, overrides: Overrides::default() })
+        let h = raw.holders;
+        let given = [h.redact_salt.is_some(), h.redact_salt_env.is_some(), h.redact_salt_command.is_some()];
+        if given.iter().filter(|g| **g).count() > 1 {
+            return Err(UsageError(format!(
+                "{shown}: [holders]: give only one of `redact_salt`, `redact_salt_env`, `redact_salt_command`"
+            )));
+        }
+        let redact_salt = crate::secret::SecretSource {
+            key: "redact_salt",
+            inline: h.redact_salt,
+            env: h.redact_salt_env,
+            command: h.redact_salt_command,
+        };
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            defaults,
+            rules,
+            timeout,
+            history_path,
+            redact_salt,
+            sources,
+            overrides: Overrides::default(),
+        })
     }
 
     /// The timeout per request for `source`: its own, else the config's

@@ -69,7 +69,12 @@ fn man_page() -> String {
     page.push_str(".SH COMMANDS\n");
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
-        page.push_str(&format!(".TP\n\\fB{}\\fR\n{}; \\fBlicusage {} \\-\\-help\\fR has its flags and an example.\n", roff(sub.get_name()), roff(&about), roff(sub.get_name())));
+        page.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}; \\fBlicusage {} \\-\\-help\\fR has its flags and an example.\n",
+            roff(sub.get_name()),
+            roff(&about),
+            roff(sub.get_name())
+        ));
     }
     page.push_str(&format!(
         ".SH \"EXIT STATUS\"\n{}\n.SH ENVIRONMENT\n{}\n.SH FILES\n{}\n",
@@ -104,7 +109,13 @@ fn committed_man_page_matches_the_cli() {
     in_step(&repo("doc").join("licusage.1"), &page);
     // The page renders: man(1) reads it without a warning, where it is installed.
     if let Some(man) = std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join("man")).find(|p| p.is_file())) {
-        let out = Command::new(man).args(["--warnings", "-l"]).arg(repo("doc").join("licusage.1")).env("MANPAGER", "cat").env("MANWIDTH", "80").output().unwrap();
+        let out = Command::new(man)
+            .args(["--warnings", "-l"])
+            .arg(repo("doc").join("licusage.1"))
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "80")
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(String::from_utf8_lossy(&out.stderr).trim().is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     }

@@ -207,3 +207,34 @@ fn holders_come_in_source_order_however_the_reads_race() {
     assert!(sources.windows(2).all(|w| w[0] <= w[1]), "rows out of source order: {sources:?}");
     assert!(out.stderr.contains("c-broken"), "{}", out.stderr);
 }
+
+/// A secret salt keys the `--redact` hash: without it, anyone with a staff
+/// list could hash the names and re-identify.
+#[test]
+fn redact_with_a_secret_salt() {
+    let env = TestEnv::new();
+    env.config(&ALL_KINDS);
+    let plain = env.run(&["-q", "holders", "--redact", "--format", "csv", "--source", "fourd"]).stdout;
+    env.config(&format!("[holders]\nredact_salt_env = \"SALT\"\n{}", &*ALL_KINDS));
+    let salted = |salt: &str| {
+        let mut cmd = env.cmd();
+        cmd.env("SALT", salt)
+            .arg("--config")
+            .arg(env.path("config.toml"))
+            .args(["-q", "holders", "--redact", "--format", "csv", "--source", "fourd"]);
+        Output::of(cmd)
+    };
+    let one = salted("pepper-SECRET");
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert_eq!(one.stdout, salted("pepper-SECRET").stdout, "stable for one salt");
+    assert_ne!(one.stdout, plain, "the salt changes the hashes");
+    assert_ne!(one.stdout, salted("another").stdout);
+    assert!(!one.stdout.contains("Anna Schmidt") && !one.stdout.contains("pepper-SECRET"));
+    let missing = Output::of({
+        let mut cmd = env.cmd();
+        cmd.env_remove("SALT").arg("--config").arg(env.path("config.toml")).args(["holders", "--redact"]);
+        cmd
+    });
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("[holders] environment variable SALT (redact_salt_env) is not set"), "{}", missing.stderr);
+}
