@@ -263,3 +263,19 @@ fn the_reference_lists_every_key_of_every_kind() {
         assert!(reference.contains(&format!("`{}`", key.name)), "docs/reference.md lacks the common key `{}`", key.name);
     }
 }
+
+/// `LICUSAGE_CONFIG` set but empty counts as unset, not as a flag without a value.
+#[test]
+fn an_empty_licusage_config_is_unset() {
+    let env = TestEnv::new();
+    let mut cmd = env.cmd();
+    cmd.env("LICUSAGE_CONFIG", "").args(["config", "path"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.trim(), env.path("xdg-config/licusage/config.toml").display().to_string());
+    let mut cmd = env.cmd();
+    cmd.env("LICUSAGE_CONFIG", "").arg("sources");
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("No config file at ") && out.stdout.contains("Supported kinds:"), "{}", out.stdout);
+}
