@@ -148,7 +148,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -218,7 +218,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -288,7 +288,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -318,7 +318,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -348,7 +348,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -378,7 +378,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -464,7 +464,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -546,7 +546,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -576,7 +576,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -878,7 +878,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -928,7 +928,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1006,7 +1006,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1068,7 +1068,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1114,7 +1114,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1160,7 +1160,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1190,7 +1190,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1284,7 +1284,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -29,7 +29,8 @@ complete -c licusage -n "__fish_licusage_needs_command" -l format -d 'Output for
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -62,7 +63,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand show" -l format -d 'Ou
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand show" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -81,7 +83,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand holders" -l format -d 
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -106,7 +109,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand check" -l format -d 'O
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -124,7 +128,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand record" -l format -d '
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand record" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -143,7 +148,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand history" -l format -d 
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -158,7 +164,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand diff" -l format -d 'Ou
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -173,7 +180,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand sources" -l format -d 
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -189,7 +197,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand completions" -l format
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand completions" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -204,7 +213,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -222,7 +232,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_see
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -237,7 +248,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_see
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -265,7 +277,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l format -d 'Outp
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -297,7 +310,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l format -d 'O
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -321,7 +335,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l format 
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -349,7 +364,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l format -
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -378,7 +394,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l format -d 'Ou
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''"
+prometheus\t''
+checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -261,6 +261,12 @@ fn check(options: &Options, sources: &[String], filter: &RecordFilter, overrides
             return Err(UsageError(format!("no sources configured in {}", shown_path(&config))).into());
         }
         let report = read_sources(&run, &config, &chosen, filter, None)?;
+        // Checkmk's local check: one line per service, and the agent reads
+        // the states from them, not from the exit code.
+        if run.format == output::Format::Checkmk {
+            print(|out| Ok(output::checkmk::write(out, &report, &config)?))?;
+            return Ok(State::Ok);
+        }
         // Nothing checked is not OK either: a misconfigured check must not go green.
         if report.records.is_empty() && report.errors.is_empty() {
             return Err(UsageError("no series matched: check --product/--metric and the sources' include/exclude".into()).into());

@@ -80,6 +80,7 @@ pub enum FormatArg {
     Ndjson,
     Csv,
     Prometheus,
+    Checkmk,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,6 +384,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
             FormatArg::Ndjson => Format::Ndjson,
             FormatArg::Csv => Format::Csv,
             FormatArg::Prometheus => Format::Prometheus,
+            FormatArg::Checkmk => Format::Checkmk,
         })
     };
     let options = Options {

@@ -18,7 +18,7 @@ fn label(text: &str) -> String {
 
 /// `source/product/metric`, and the vendor's id after `#` when it has one, so
 /// that two licenses of one product are two perfdata labels.
-fn series_label(record: &Record) -> String {
+pub(super) fn series_label(record: &Record) -> String {
     match record.has_own_id() {
         true => format!("{}#{}", record.series(), record.id),
         false => record.series(),
@@ -38,7 +38,7 @@ fn number(v: f64) -> String {
 /// The seats at which a series turns warning or critical: the percentage
 /// threshold, or the free-seat one when that is reached first, so that the
 /// perfdata shows the threshold that decides the state.
-fn threshold(limit: u64, pct: f64, free: Option<i64>) -> String {
+pub(super) fn threshold(limit: u64, pct: f64, free: Option<i64>) -> String {
     let by_pct = limit as f64 * pct / 100.0;
     match free {
         Some(f) if (limit as f64 - f as f64) < by_pct => number((limit as f64 - f as f64).max(0.0)),
@@ -57,7 +57,7 @@ fn perfdata(record: &Record, config: &Config) -> String {
     format!("{}={used};{warn};{crit};0;{max}", label(&series_label(record)))
 }
 
-fn amount(r: &Record) -> String {
+pub(super) fn amount(r: &Record) -> String {
     match (r.used, r.limit, r.utilization) {
         (Some(u), Some(l), Some(_)) => format!("{u} of {l} used ({}%)", r.percent_used().unwrap_or_default()),
         (Some(u), Some(l), None) => format!("{u} of {l} used"),

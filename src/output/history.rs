@@ -92,7 +92,7 @@ pub fn write(
             }
             w.flush()?;
         }
-        Format::Table | Format::Prometheus => {
+        Format::Table | Format::Prometheus | Format::Checkmk => {
             if series.is_empty() {
                 return Ok(());
             }

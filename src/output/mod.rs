@@ -5,6 +5,7 @@
 //! [`Rendered::formats`].
 
 pub mod check;
+pub mod checkmk;
 mod csv;
 pub mod diff;
 pub mod escape;
@@ -35,6 +36,8 @@ pub enum Format {
     Ndjson,
     Csv,
     Prometheus,
+    /// Checkmk's local-check lines (`check` only).
+    Checkmk,
 }
 
 impl Format {
@@ -45,6 +48,7 @@ impl Format {
             Format::Ndjson => "ndjson",
             Format::Csv => "csv",
             Format::Prometheus => "prometheus",
+            Format::Checkmk => "checkmk",
         }
     }
 }
@@ -55,7 +59,8 @@ pub enum Rendered {
     /// `show` and the one-off kind subcommands.
     Records,
     Holders,
-    /// The monitoring-plugin output of `check`, in no other format.
+    /// The monitoring-plugin output of `check` (no `--format`), or Checkmk's
+    /// local-check lines.
     Check,
     History,
     Diff,
@@ -73,7 +78,7 @@ impl Rendered {
             Rendered::Holders | Rendered::History => &[Table, Json, Ndjson, Csv],
             Rendered::Diff => &[Table, Json],
             Rendered::Sources => &[Table, Json, Csv],
-            Rendered::Check => &[],
+            Rendered::Check => &[Checkmk],
             Rendered::Text => &[Table],
         }
     }
@@ -82,11 +87,14 @@ impl Rendered {
     pub fn format(self, command: &str, asked: Option<Format>) -> Result<Format, UsageError> {
         let formats = self.formats();
         match asked {
+            // `check` without `--format`: the monitoring-plugin output.
+            None if self == Rendered::Check => Ok(Format::Table),
             None => Ok(formats.first().copied().unwrap_or(Format::Table)),
             Some(f) if formats.contains(&f) => Ok(f),
-            Some(f) if formats.is_empty() => {
-                Err(UsageError(format!("`{command}` has no {} format: it prints the monitoring-plugin format only", f.name())))
-            }
+            Some(f) if self == Rendered::Check => Err(UsageError(format!(
+                "`{command}` has no {} format: it prints the monitoring-plugin format, or checkmk's local-check lines with --format checkmk",
+                f.name()
+            ))),
             Some(f) => {
                 let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
                 let list = match names.split_last() {
@@ -139,6 +147,8 @@ pub fn render(out: &mut dyn Write, format: Format, report: &Report, generated_at
         Format::Ndjson => ndjson::write(out, &report.records),
         Format::Csv => csv::write(out, &report.records),
         Format::Prometheus => prometheus::write(out, report),
+        // Only `check` renders it (`Rendered::Check`).
+        Format::Checkmk => Ok(()),
     }
 }
 
@@ -158,5 +168,7 @@ mod tests {
         assert_eq!(e.as_deref(), Some("`record` has no json format: use table"));
         assert!(Rendered::Check.format("check", Some(Format::Json)).is_err());
         assert_eq!(Rendered::Check.format("check", None), Ok(Format::Table));
+        assert_eq!(Rendered::Check.format("check", Some(Format::Checkmk)), Ok(Format::Checkmk));
+        assert!(Rendered::Records.format("show", Some(Format::Checkmk)).is_err());
     }
 }

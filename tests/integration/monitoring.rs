@@ -624,3 +624,62 @@ fn history_source_takes_names_and_kinds() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("no source or kind named `nope`"), "{}", out.stderr);
 }
+
+/// `check --format checkmk`: Checkmk's local-check lines, one service per
+/// series and per source, states as `check` decides them.
+#[test]
+fn checkmk_local_check_lines() {
+    let env = TestEnv::new();
+    env.write("odd.json", r#"[{"id":"q","product_name":"Say \"hi\"\nCRIT","license_type":"named","total_seats":10,"used_seats":10}]"#);
+    env.config(&format!(
+        "{}\n[sources.odd]\nkind = \"cpod\"\nfile = \"{}\"\n[sources.broken]\nkind = \"veeva\"\nfile = \"{}\"\n",
+        &*ALL_KINDS,
+        env.path("odd.json").display(),
+        fixture("veeva/bad-truncated.json").display()
+    ));
+    let out = env.run(&["check", "--format", "checkmk"]);
+    assert_eq!(out.code, 0, "the agent reads the states from the lines: {}", out.stderr);
+    let json = env.run(&["show", "--json"]).json();
+    let records = json["records"].as_array().unwrap();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    // One line per series and per source.
+    assert_eq!(lines.len(), records.len() + 7, "{}", out.stdout);
+    let mut names = std::collections::BTreeSet::new();
+    for line in &lines {
+        let (state, rest) = line.split_once(' ').unwrap();
+        assert!(["0", "1", "2", "3"].contains(&state), "{line}");
+        let rest = rest.strip_prefix("\"licusage ").unwrap_or_else(|| panic!("{line}"));
+        let (name, rest) = rest.split_once("\" ").unwrap();
+        assert!(!name.contains('"') && !name.contains('\n'), "{line}");
+        assert!(names.insert(name.to_string()), "service {name} twice");
+        let (metrics, _detail) = rest.split_once(' ').unwrap();
+        assert!(metrics == "-" || metrics.split('|').all(|m| m.contains('=')), "{line}");
+    }
+    // The states are check's.
+    for r in records {
+        let state = match r["status"].as_str().unwrap() {
+            "ok" => "0",
+            "warning" => "1",
+            "critical" => "2",
+            _ => "3",
+        };
+        let product = r["product"].as_str().unwrap();
+        if product.contains('"') {
+            continue;
+        }
+        let prefix = format!("{state} \"licusage {}/{product}/", r["source"].as_str().unwrap());
+        assert!(lines.iter().any(|l| l.starts_with(&prefix)), "{prefix}\n{}", out.stdout);
+    }
+    assert!(lines.contains(&"2 \"licusage vault-prod/pm_promomats__v/full__v\" used=491;400;475;0;500|free=9 491 of 500 used (98.2%): utilization 98.2% >= 95%"), "{}", out.stdout);
+    assert!(lines.iter().any(|l| l.starts_with("3 \"licusage source broken\" - veeva: ")), "{}", out.stdout);
+    assert!(lines.contains(&"0 \"licusage source esign\" series=4 leegality: 4 series read"), "{}", out.stdout);
+    assert!(
+        lines.iter().any(|l| l.starts_with("2 \"licusage odd/Say 'hi'\\x0aCRIT/named#q\" used=10;8;9.5;0;10|free=0 ")),
+        "{}",
+        out.stdout
+    );
+    // Another format is refused, naming this one.
+    let json = env.run(&["check", "--format", "json"]);
+    assert_eq!(json.code, 3);
+    assert!(json.stdout.contains("--format checkmk"), "{}", json.stdout);
+}

@@ -80,7 +80,10 @@ fn unsupported_formats_are_usage_errors_for_every_command() {
     assert!(!env.path("xdg-data/licusage/history.sqlite3").exists(), "record refused before it read or wrote anything");
     let out = env.run(&["check", "--format", "json"]);
     assert_eq!(out.code, 3);
-    assert_eq!(out.stdout, "LICUSAGE UNKNOWN - `check` has no json format: it prints the monitoring-plugin format only\n");
+    assert_eq!(
+        out.stdout,
+        "LICUSAGE UNKNOWN - `check` has no json format: it prints the monitoring-plugin format, or checkmk's local-check lines with --format checkmk\n"
+    );
     // What is supported still works.
     for args in [&["sources", "--format", "csv"][..], &["diff", "--json", saved, saved], &["holders", "--format", "ndjson"]] {
         assert_eq!(env.run(args).code, 0, "{args:?}");
