@@ -66,6 +66,7 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
         // Taken before the task starts, so that it is given back however the task ends.
         let ticket = turns.ticket(index);
         let task = tasks.spawn(async move {
+            let started = std::time::Instant::now();
             let want_holders = holders.is_some();
             let payloads = match (&source.file, http) {
                 (Some(input), _) => from_files(&source, input, stdin, want_holders).await,
@@ -94,16 +95,20 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
                 Err(e) => Err(e),
             };
             drop(ticket);
-            (index, result)
+            (index, result, started.elapsed())
         });
         indices.insert(task.id(), index);
     }
     let mut results: Vec<(usize, Result<Vec<Record>, String>)> = Vec::with_capacity(sources.len());
+    let mut took = vec![Duration::ZERO; sources.len()];
     while let Some(joined) = tasks.join_next_with_id().await {
         match joined {
-            Ok((_, (index, result))) => {
+            Ok((_, (index, result, elapsed))) => {
                 if let Some(s) = sources.get(index) {
                     progress.done(&s.name);
+                }
+                if let Some(t) = took.get_mut(index) {
+                    *t = elapsed;
                 }
                 results.push((index, result));
             }
@@ -118,7 +123,12 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     progress.finish();
     results.sort_by_key(|(i, _)| *i);
 
-    let mut report = Report { sources: sources.iter().map(|s| (s.name.clone(), s.kind().to_string())).collect(), ..Report::default() };
+    let mut report = Report {
+        sources: sources.iter().map(|s| (s.name.clone(), s.kind().to_string())).collect(),
+        took,
+        read_at: now,
+        ..Report::default()
+    };
     for (index, result) in results {
         let Some(source) = sources.get(index) else { continue };
         match result {

@@ -16,6 +16,10 @@ pub struct Report {
     pub errors: Vec<SourceError>,
     /// Every source that was read or tried: name and kind.
     pub sources: Vec<(String, String)>,
+    /// How long each of `sources` took to read (and parse).
+    pub took: Vec<std::time::Duration>,
+    /// When the read started.
+    pub read_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A source that could not be read, as it appears in the JSON `errors` list.

@@ -58,6 +58,69 @@ pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
         let up = u8::from(!report.errors.iter().any(|e| &e.source == source));
         writeln!(out, "licusage_source_up{{source=\"{}\",kind=\"{}\"}} {up}", escape(source), escape(kind))?;
     }
+    // Freshness, so that a stale textfile can be alerted on: when each
+    // source was last read successfully, and how long its read took.
+    writeln!(out, "# HELP licusage_source_last_success_timestamp_seconds When the source was last read successfully.")?;
+    writeln!(out, "# TYPE licusage_source_last_success_timestamp_seconds gauge")?;
+    for (i, (source, kind)) in report.sources.iter().enumerate() {
+        if report.errors.iter().any(|e| &e.source == source) {
+            continue;
+        }
+        let took = report.took.get(i).copied().unwrap_or_default();
+        let at = report.read_at.timestamp_millis() as f64 / 1000.0 + took.as_secs_f64();
+        writeln!(out, "licusage_source_last_success_timestamp_seconds{{source=\"{}\",kind=\"{}\"}} {at:.3}", escape(source), escape(kind))?;
+    }
+    writeln!(out, "# HELP licusage_source_read_duration_seconds How long the source's last read took.")?;
+    writeln!(out, "# TYPE licusage_source_read_duration_seconds gauge")?;
+    for (i, (source, kind)) in report.sources.iter().enumerate() {
+        let took = report.took.get(i).copied().unwrap_or_default();
+        writeln!(
+            out,
+            "licusage_source_read_duration_seconds{{source=\"{}\",kind=\"{}\"}} {:.6}",
+            escape(source),
+            escape(kind),
+            took.as_secs_f64()
+        )?;
+    }
+    info(out, report)
+}
+
+/// A label name from a detail's key: `[a-zA-Z_][a-zA-Z0-9_]*`.
+fn label_name(key: &str) -> Option<String> {
+    let name: String = key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let reserved = ["source", "id", "kind", "product", "metric"].contains(&name.as_str()) || name.starts_with("__");
+    (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) && !reserved).then_some(name)
+}
+
+/// The vendor's extras (edition, trial, build, compliance status, …) as an
+/// info metric, value 1: labels that describe a series, never on the value
+/// series, where they would split them. Text and flags only; no holders.
+fn info(out: &mut dyn Write, report: &Report) -> Result<()> {
+    writeln!(out, "# HELP licusage_license_info What the vendor says about the license, as labels; always 1.")?;
+    writeln!(out, "# TYPE licusage_license_info gauge")?;
+    for r in &report.records {
+        let mut labels = format!(
+            "source=\"{}\",id=\"{}\",kind=\"{}\",product=\"{}\",metric=\"{}\"",
+            escape(&r.source),
+            escape(&r.key()),
+            escape(&r.kind),
+            escape(&r.product),
+            escape(&r.metric)
+        );
+        for (key, value) in &r.details {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                // Numbers change (counts, days): as labels they would start
+                // a new series each time. Not here.
+                _ => continue,
+            };
+            if let Some(name) = label_name(key) {
+                labels.push_str(&format!(",{name}=\"{}\"", escape(&text)));
+            }
+        }
+        writeln!(out, "licusage_license_info{{{labels}}} 1")?;
+    }
     Ok(())
 }
 

@@ -204,6 +204,16 @@ fn prometheus_output_passes_promtool() {
     );
     assert!(text.contains("licusage_source_up{source=\"broken\",kind=\"veeva\"} 0\n"));
     assert!(text.contains("licusage_source_up{source=\"vault-prod\",kind=\"veeva\"} 1\n"));
+    // Freshness per source, for alerting on a stale textfile; none for a failed one.
+    assert!(text.contains("licusage_source_last_success_timestamp_seconds{source=\"vault-prod\",kind=\"veeva\"} "), "{text}");
+    assert!(!text.contains("licusage_source_last_success_timestamp_seconds{source=\"broken\""), "{text}");
+    assert!(text.contains("licusage_source_read_duration_seconds{source=\"broken\",kind=\"veeva\"} "), "{text}");
+    // Vendor extras on an info metric, never on the value series.
+    assert!(
+        text.contains("licusage_license_info{source=\"assets\",id=\"lic_01HXA1\",kind=\"cpod\",product=\"Acrobat Pro\",metric=\"named_user\",auto_renew=\"true\",compliance_status=\"compliant\""),
+        "{text}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("licusage_used{") && l.contains("compliance_status")), "{text}");
     let Some((ok, said)) = promtool_check(text) else { return };
     assert!(ok, "promtool check metrics: {said}\n{text}");
 }
