@@ -137,7 +137,7 @@ _licusage() {
 
     case "${cmd}" in
         licusage)
-            opts="-q -v -h -V --config --format --json --color --quiet --verbose --timeout --help --version show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -159,6 +159,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -167,7 +171,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__4d)
-            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --username --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --username --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +233,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -237,7 +245,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__check)
-            opts="-s -q -v -h -V --source --product --metric --warn --crit --warn-free --crit-free --expiry-warn --expiry-crit --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -w -c -q -v -t -h -V --source --product --metric --warn --crit --warning --critical --warn-free --crit-free --expiry-warn --expiry-crit --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +272,22 @@ _licusage() {
                     return 0
                     ;;
                 --crit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warning)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --critical)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -299,6 +323,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -307,7 +335,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__completions)
-            opts="-q -v -h -V --config --format --json --color --quiet --verbose --timeout --help --version bash elvish fish powershell zsh"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -326,6 +354,10 @@ _licusage() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -337,7 +369,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__config)
-            opts="-q -v -h -V --config --format --json --color --quiet --verbose --timeout --help --version path check help"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version path check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -359,6 +391,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -367,7 +403,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__config__subcmd__check)
-            opts="-q -v -h -V --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -386,6 +422,10 @@ _licusage() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -453,7 +493,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__config__subcmd__path)
-            opts="-q -v -h -V --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,6 +515,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -483,7 +527,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__cpod)
-            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --token-url --scope --assignments-file --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --token-url --scope --assignments-file --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,6 +601,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -565,7 +613,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__diff)
-            opts="-q -v -h -V --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -584,6 +632,10 @@ _licusage() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -847,7 +899,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__history)
-            opts="-s -q -v -h -V --source --product --metric --since --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --since --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -889,6 +941,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -897,7 +953,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__holders)
-            opts="-s -q -v -h -V --source --product --metric --idle --redact --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --idle --redact --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,6 +995,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -947,7 +1007,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__leegality)
-            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --license-id --environment --token-env --token-command --client-id --client-secret-env --client-secret-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --license-id --environment --token-env --token-command --client-id --client-secret-env --client-secret-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1017,6 +1077,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1025,7 +1089,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__onlyoffice)
-            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --jwt-secret-env --jwt-secret-command --jwt-header --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jwt-secret-env --jwt-secret-command --jwt-header --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1079,6 +1143,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1087,7 +1155,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__record)
-            opts="-s -q -v -h -V --source --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,6 +1190,10 @@ _licusage() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1133,7 +1205,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__show)
-            opts="-s -q -v -h -V --source --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1171,6 +1243,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1179,7 +1255,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__sources)
-            opts="-q -v -h -V --names --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --names --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1201,6 +1277,10 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1209,7 +1289,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__veeva)
-            opts="-q -v -h -V --file --url --deadline --allow-insecure-http --api-version --session-id-env --session-id-command --username --password-env --password-command --oauth-profile-id --access-token-env --access-token-command --login-url --client-id --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --api-version --session-id-env --session-id-command --username --password-env --password-command --oauth-profile-id --access-token-env --access-token-command --login-url --client-id --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1292,6 +1372,10 @@ _licusage() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_licusage_global_optspecs
-    string join \n config= format= json color= q/quiet v/verbose timeout= h/help V/version
+    string join \n config= format= json color= q/quiet v/verbose t/timeout= h/help V/version
 end
 
 function __fish_licusage_needs_command
@@ -34,7 +34,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_needs_command" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_needs_command" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_needs_command" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_needs_command" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_needs_command" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
@@ -68,7 +68,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand show" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand show" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand show" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand show" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand show" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand show" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
@@ -88,7 +88,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l redact -d 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine'
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -s q -l quiet -d 'No progress, no warnings'
@@ -100,6 +100,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand check" -l product -d '
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l warn -d 'Warning at this utilization, in percent [default: 80, or the config\'s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l crit -d 'Critical at this utilization, in percent [default: 95, or the config\'s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -s w -l warning -d 'Warning when utilization (in percent) is outside this Nagios range: 80, 10:, ~:80, 10:80, @10:80' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -s c -l critical -d 'Critical when utilization (in percent) is outside this Nagios range' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l warn-free -d 'Warning when this many seats or fewer are left' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l crit-free -d 'Critical when this many seats or fewer are left' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l expiry-warn -d 'Warning when the license expires within this many days [default: 30]' -r
@@ -114,7 +116,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand check" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
@@ -133,7 +135,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand record" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand record" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand record" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand record" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand record" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
@@ -153,7 +155,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand history" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand history" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand history" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
@@ -169,7 +171,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand diff" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
@@ -185,7 +187,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand sources" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -l names -d 'Only the names: each configured source, then each kind, one per line (for completion scripts)'
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -s q -l quiet -d 'No progress, no warnings'
@@ -202,7 +204,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand completions" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand completions" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand completions" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand completions" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
@@ -218,7 +220,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
@@ -237,7 +239,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
@@ -253,7 +255,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
@@ -282,7 +284,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -s q -l quiet -d 'No progress, no warnings'
@@ -315,7 +317,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -s q -l quiet -d 'No progress, no warnings'
@@ -340,7 +342,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -s q -l quiet -d 'No progress, no warnings'
@@ -369,7 +371,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -s q -l quiet -d 'No progress, no warnings'
@@ -399,7 +401,7 @@ checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -s q -l quiet -d 'No progress, no warnings'

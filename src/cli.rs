@@ -11,6 +11,7 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand,
 use crate::config::{self, Origin, Overrides, COMMON_KEYS};
 use crate::history::HistoryFilter;
 use crate::output::Format;
+use crate::range::Range;
 use crate::select::{Glob, RecordFilter};
 use crate::vendors::{self, Key, KeyType, Vendor};
 
@@ -61,12 +62,16 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub verbose: bool,
     /// Timeout per request, e.g. 30s, 2m [default: 30s]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    #[arg(short = 't', long, global = true, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
 }
 
 fn duration(text: &str) -> Result<Duration, String> {
     config::parse_duration(text)
+}
+
+fn range(text: &str) -> Result<Range, String> {
+    Range::parse(text)
 }
 
 fn since(text: &str) -> Result<Duration, String> {
@@ -193,6 +198,12 @@ pub struct CheckArgs {
     /// Critical at this utilization, in percent [default: 95, or the config's]
     #[arg(long, value_name = "PCT")]
     pub crit: Option<f64>,
+    /// Warning when utilization (in percent) is outside this Nagios range: 80, 10:, ~:80, 10:80, @10:80
+    #[arg(short = 'w', long = "warning", value_name = "RANGE", value_parser = range, conflicts_with = "warn")]
+    pub warning: Option<Range>,
+    /// Critical when utilization (in percent) is outside this Nagios range
+    #[arg(short = 'c', long = "critical", value_name = "RANGE", value_parser = range, conflicts_with = "crit")]
+    pub critical: Option<Range>,
     /// Warning when this many seats or fewer are left
     #[arg(long, value_name = "N")]
     pub warn_free: Option<i64>,
@@ -415,6 +426,8 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                 overrides: Overrides {
                     warn: a.warn,
                     crit: a.crit,
+                    warn_range: a.warning,
+                    crit_range: a.critical,
                     warn_free: a.warn_free,
                     crit_free: a.crit_free,
                     expiry_warn_days: a.expiry_warn,

@@ -11,6 +11,7 @@ pub mod history;
 pub mod holder;
 pub mod http;
 pub mod output;
+pub mod range;
 pub mod read;
 pub mod record;
 pub mod report;

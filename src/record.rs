@@ -157,6 +157,10 @@ impl Record {
 pub struct Thresholds {
     pub warn: f64,
     pub crit: f64,
+    /// `check -w`/`-c`: Nagios ranges on utilization in percent, in place of
+    /// `warn`/`crit` when given.
+    pub warn_range: Option<crate::range::Range>,
+    pub crit_range: Option<crate::range::Range>,
     pub warn_free: Option<i64>,
     pub crit_free: Option<i64>,
     pub expiry_warn_days: i64,
@@ -165,7 +169,16 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { warn: 80.0, crit: 95.0, warn_free: None, crit_free: None, expiry_warn_days: 30, expiry_crit_days: 7 }
+        Thresholds {
+            warn: 80.0,
+            crit: 95.0,
+            warn_range: None,
+            crit_range: None,
+            warn_free: None,
+            crit_free: None,
+            expiry_warn_days: 30,
+            expiry_crit_days: 7,
+        }
     }
 }
 
@@ -194,10 +207,17 @@ pub fn evaluate(record: &mut Record, t: &Thresholds, now: DateTime<Utc>) {
             // a rounded utilization: 29 of 100 is 29%, not 28.999…%.
             let reached = |pct: f64| used as f64 * 100.0 >= pct * limit as f64;
             let shown = record.percent_used().unwrap_or_default();
-            if reached(t.crit) {
-                record.flag(Status::Critical, format!("utilization {shown}% >= {}%", percent(t.crit)));
-            } else if reached(t.warn) {
-                record.flag(Status::Warning, format!("utilization {shown}% >= {}%", percent(t.warn)));
+            let pct = used as f64 * 100.0 / limit as f64;
+            let outside = |r: &crate::range::Range| match r.inside {
+                true => format!("utilization {shown}% inside {}%", r.bounds()),
+                false => format!("utilization {shown}% outside {}%", r.bounds()),
+            };
+            match (t.crit_range, t.warn_range) {
+                (Some(c), _) if c.alerts(pct) => record.flag(Status::Critical, outside(&c)),
+                (None, _) if reached(t.crit) => record.flag(Status::Critical, format!("utilization {shown}% >= {}%", percent(t.crit))),
+                (_, Some(w)) if w.alerts(pct) => record.flag(Status::Warning, outside(&w)),
+                (_, None) if reached(t.warn) => record.flag(Status::Warning, format!("utilization {shown}% >= {}%", percent(t.warn))),
+                _ => {}
             }
         }
         if limit > 0 && used <= limit {

@@ -53,6 +53,8 @@ impl RawDefaults {
         Overrides {
             warn: self.warn,
             crit: self.crit,
+            warn_range: None,
+            crit_range: None,
             warn_free: self.warn_free,
             crit_free: self.crit_free,
             expiry_warn_days: self.expiry_warn_days,

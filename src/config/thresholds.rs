@@ -7,11 +7,13 @@ use crate::record::Thresholds;
 use crate::select::Glob;
 
 /// Threshold values that replace the ones below them where set.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
     pub warn: Option<f64>,
     pub crit: Option<f64>,
+    /// `check -w`/`-c` ranges (command line only).
+    pub warn_range: Option<crate::range::Range>,
+    pub crit_range: Option<crate::range::Range>,
     pub warn_free: Option<i64>,
     pub crit_free: Option<i64>,
     pub expiry_warn_days: Option<i64>,
@@ -22,6 +24,8 @@ impl Overrides {
     pub fn apply(&self, t: &mut Thresholds) {
         t.warn = self.warn.unwrap_or(t.warn);
         t.crit = self.crit.unwrap_or(t.crit);
+        t.warn_range = self.warn_range.or(t.warn_range);
+        t.crit_range = self.crit_range.or(t.crit_range);
         t.warn_free = self.warn_free.or(t.warn_free);
         t.crit_free = self.crit_free.or(t.crit_free);
         t.expiry_warn_days = self.expiry_warn_days.unwrap_or(t.expiry_warn_days);
@@ -66,6 +70,8 @@ impl RawRule {
         let set = Overrides {
             warn: self.warn,
             crit: self.crit,
+            warn_range: None,
+            crit_range: None,
             warn_free: self.warn_free,
             crit_free: self.crit_free,
             expiry_warn_days: self.expiry_warn_days,

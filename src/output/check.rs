@@ -51,7 +51,14 @@ fn perfdata(record: &Record, config: &Config) -> String {
     let t = config.thresholds_for(&record.source, &record.product, &record.metric);
     let used = record.used.map(|u| u.to_string()).unwrap_or_else(|| "U".into());
     let (warn, crit, max) = match record.limit {
-        Some(l) => (threshold(l, t.warn, t.warn_free), threshold(l, t.crit, t.crit_free), l.to_string()),
+        Some(l) => {
+            // A range is in percent of the limit; perfdata is in seats.
+            let seats_of = |r: Option<crate::range::Range>, pct: f64, free: Option<i64>| match r {
+                Some(r) => r.scaled(l as f64 / 100.0).to_string(),
+                None => threshold(l, pct, free),
+            };
+            (seats_of(t.warn_range, t.warn, t.warn_free), seats_of(t.crit_range, t.crit, t.crit_free), l.to_string())
+        }
         None => (String::new(), String::new(), String::new()),
     };
     format!("{}={used};{warn};{crit};0;{max}", label(&series_label(record)))

@@ -693,3 +693,37 @@ fn checkmk_local_check_lines() {
     assert_eq!(json.code, 3);
     assert!(json.stdout.contains("--format checkmk"), "{}", json.stdout);
 }
+
+/// `-w`/`-c` take the monitoring-plugins range expressions on utilization in
+/// percent; perfdata carries them in seats; `-t` is the timeout.
+#[test]
+fn check_takes_nagios_ranges() {
+    let env = TestEnv::new();
+    veeva_config(&env, "");
+    let out = env.run(&["check", "-w", "50", "-c", "~:90", "-t", "5s"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stdout.contains("'vault/pm_multichannel__v/full__v'=441;250;~:450;0;500"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("CRITICAL: vault/pm_promomats__v/full__v 491 of 500 used (98.2%): utilization 98.2% outside ~:90%"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("WARNING: vault/pm_multichannel__v/full__v 441 of 500 used (88.2%): utilization 88.2% outside 0:50%"),
+        "{}",
+        out.stdout
+    );
+    // @: alert inside; 10: alert below.
+    let out = env.run(&["check", "-c", "@60:70"]);
+    assert!(out.stdout.contains("utilization 67% inside 60:70%"), "{}", out.stdout);
+    let out = env.run(&["check", "-w", "50:", "-c", "10:"]);
+    assert!(!out.stdout.contains("CRITICAL: vault/pm_promomats__v/read_only__v"), "28% is not below 10%: {}", out.stdout);
+    assert!(
+        out.stdout.contains("WARNING: vault/pm_promomats__v/read_only__v 28 of 100 used (28%): utilization 28% outside 50:%"),
+        "{}",
+        out.stdout
+    );
+    let bad = env.run(&["check", "-w", "20:10"]);
+    assert_eq!(bad.code, 3);
+    assert!(bad.stdout.starts_with("LICUSAGE UNKNOWN - "), "{}", bad.stdout);
+}
