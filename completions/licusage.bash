@@ -245,7 +245,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__check)
-            opts="-s -w -c -q -v -t -h -V --source --product --metric --warn --crit --warning --critical --warn-free --crit-free --expiry-warn --expiry-crit --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -w -c -q -v -t -h -V --source --product --metric --warn --crit --warning --critical --skip-unknown --warn-free --crit-free --expiry-warn --expiry-crit --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -110,6 +110,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
             cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
             cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --skip-unknown 'Leave out perfdata series whose use is unknown instead of writing U (some graphers reject U)'
             cand --json 'Same as --format json'
             cand -q 'No progress, no warnings'
             cand --quiet 'No progress, no warnings'

@@ -117,6 +117,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand check" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l skip-unknown -d 'Leave out perfdata series whose use is unknown instead of writing U (some graphers reject U)'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'

@@ -107,7 +107,7 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
             show(&run, &config, &chosen, &filter)?
         }
         Task::Holders { sources, filter, idle, redact } => holders(&options, &sources, &filter, idle, redact)?,
-        Task::Check { sources, filter, overrides } => return Ok(check(&options, &sources, &filter, overrides)),
+        Task::Check { sources, filter, overrides, skip_unknown } => return Ok(check(&options, &sources, &filter, overrides, skip_unknown)),
         Task::Record { sources, filter } => record(&options, &sources, &filter)?,
         Task::History { filter, since, names } => history(&options, &filter, since, &names)?,
         Task::Diff { old, new } => diff(&options, &old, &new)?,
@@ -251,7 +251,7 @@ fn show(run: &Run, config: &Config, sources: &[&Source], filter: &RecordFilter) 
 
 /// `check`: plugin output on stdout, the state as exit code; any failure
 /// before that is UNKNOWN, as the plugin guidelines want.
-fn check(options: &Options, sources: &[String], filter: &RecordFilter, overrides: Overrides) -> ExitCode {
+fn check(options: &Options, sources: &[String], filter: &RecordFilter, overrides: Overrides, skip_unknown: bool) -> ExitCode {
     let result = (|| -> Result<State> {
         let run = Run::new(options, "check", Rendered::Check)?;
         let config = resolve::config(options, Some(overrides))?;
@@ -272,7 +272,8 @@ fn check(options: &Options, sources: &[String], filter: &RecordFilter, overrides
             return Err(UsageError("no series matched: check --product/--metric and the sources' include/exclude".into()).into());
         }
         let mut out = output::stdout();
-        let state = output::check::write(&mut out, &report.records, &report.errors, chosen.len(), &config)?;
+        let perf = output::check::Perfdata { skip_unknown, now: run.now };
+        let state = output::check::write(&mut out, &report.records, &report.errors, chosen.len(), &config, perf)?;
         out.flush()?;
         Ok(state)
     })();

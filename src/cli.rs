@@ -204,6 +204,9 @@ pub struct CheckArgs {
     /// Critical when utilization (in percent) is outside this Nagios range
     #[arg(short = 'c', long = "critical", value_name = "RANGE", value_parser = range, conflicts_with = "crit")]
     pub critical: Option<Range>,
+    /// Leave out perfdata series whose use is unknown instead of writing U (some graphers reject U)
+    #[arg(long)]
+    pub skip_unknown: bool,
     /// Warning when this many seats or fewer are left
     #[arg(long, value_name = "N")]
     pub warn_free: Option<i64>,
@@ -283,6 +286,8 @@ pub enum Task {
         sources: Vec<String>,
         filter: RecordFilter,
         overrides: Overrides,
+        /// Leave perfdata series of unknown use out instead of `U`.
+        skip_unknown: bool,
     },
     Record {
         sources: Vec<String>,
@@ -421,6 +426,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                 redact: a.redact,
             },
             Command::Check(a) => Task::Check {
+                skip_unknown: a.skip_unknown,
                 filter: filter(&a.select.filter)?,
                 sources: a.select.sources,
                 overrides: Overrides {

@@ -10,10 +10,11 @@ use crate::config::Config;
 use crate::record::{Record, Status};
 use crate::report::SourceError;
 
-/// A perfdata label: single-quoted, a quote doubled, `=` (which ends a label)
-/// replaced, and nothing that could end the line or start the perfdata.
+/// A perfdata label: single-quoted, without `'` and `=` (the guidelines
+/// forbid them in labels: replaced by `_`), and nothing that could end the
+/// line or start the perfdata.
 fn label(text: &str) -> String {
-    format!("'{}'", escape::plugin(text).replace('\'', "''").replace('=', "_"))
+    format!("'{}'", escape::plugin(text).replace(['\'', '='], "_"))
 }
 
 /// `source/product/metric`, and the vendor's id after `#` when it has one, so
@@ -46,9 +47,29 @@ pub(super) fn threshold(limit: u64, pct: f64, free: Option<i64>) -> String {
     }
 }
 
-/// `'source/product/metric'=used;warn;crit;0;limit`, `U` for an unreported value.
-fn perfdata(record: &Record, config: &Config) -> String {
+/// The series of one record: `'source/product/metric'=used;warn;crit;0;limit`
+/// (`U` for an unreported value, or left out with `skip_unknown`); then the
+/// free seats and the days to expiry, where "lower is bad", so their
+/// thresholds are `@~:N` (alert at N or below, as the state is decided).
+fn perfdata(record: &Record, config: &Config, skip_unknown: bool, now: chrono::DateTime<chrono::Utc>) -> Vec<String> {
     let t = config.thresholds_for(&record.source, &record.product, &record.metric);
+    let name = series_label(record);
+    let mut out = Vec::new();
+    if record.used.is_some() || !skip_unknown {
+        out.push(used_series(record, &t, &name));
+    }
+    if let (Some(balance), Some(l)) = (record.balance, record.limit) {
+        let at_most = |n: Option<i64>| n.map(|n| format!("@~:{n}")).unwrap_or_default();
+        out.push(format!("{}={balance};{};{};;{l}", label(&format!("{name} free")), at_most(t.warn_free), at_most(t.crit_free)));
+    }
+    if let Some(expires) = record.expires_at {
+        let days = (expires - now).num_days();
+        out.push(format!("{}={days};@~:{};@~:{}", label(&format!("{name} days to expiry")), t.expiry_warn_days, t.expiry_crit_days));
+    }
+    out
+}
+
+fn used_series(record: &Record, t: &crate::record::Thresholds, name: &str) -> String {
     let used = record.used.map(|u| u.to_string()).unwrap_or_else(|| "U".into());
     let (warn, crit, max) = match record.limit {
         Some(l) => {
@@ -61,7 +82,7 @@ fn perfdata(record: &Record, config: &Config) -> String {
         }
         None => (String::new(), String::new(), String::new()),
     };
-    format!("{}={used};{warn};{crit};0;{max}", label(&series_label(record)))
+    format!("{}={used};{warn};{crit};0;{max}", label(name))
 }
 
 pub(super) fn amount(r: &Record) -> String {
@@ -75,7 +96,22 @@ pub(super) fn amount(r: &Record) -> String {
 }
 
 /// Write the plugin output and return the state.
-pub fn write(out: &mut dyn Write, records: &[Record], errors: &[SourceError], sources: usize, config: &Config) -> std::io::Result<State> {
+/// How `check` writes its perfdata.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Perfdata {
+    /// Leave out series whose use is unknown instead of writing `U`.
+    pub skip_unknown: bool,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn write(
+    out: &mut dyn Write,
+    records: &[Record],
+    errors: &[SourceError],
+    sources: usize,
+    config: &Config,
+    perf: Perfdata,
+) -> std::io::Result<State> {
     let mut state = State::Ok;
     for r in records {
         state = state.max(State::of(r.status));
@@ -97,7 +133,7 @@ pub fn write(out: &mut dyn Write, records: &[Record], errors: &[SourceError], so
     let scope =
         format!("{} series from {} source{}", records.len(), sources - errors.len(), if sources - errors.len() == 1 { "" } else { "s" });
     let summary = if parts.is_empty() { format!("{scope} within thresholds") } else { format!("{} of {scope}", parts.join(", ")) };
-    let perf: Vec<String> = records.iter().map(|r| perfdata(r, config)).collect();
+    let perf: Vec<String> = records.iter().flat_map(|r| perfdata(r, config, perf.skip_unknown, perf.now)).collect();
     if perf.is_empty() {
         writeln!(out, "LICUSAGE {} - {summary}", state.name())?;
     } else {
@@ -121,8 +157,8 @@ mod tests {
 
     #[test]
     fn labels_are_quoted_and_escaped() {
-        assert_eq!(label("a/O'Brien's/x=y"), "'a/O''Brien''s/x_y'");
-        assert_eq!(label("a/x' | 'injected'=9\nCRITICAL: fake"), "'a/x'' \\x7c ''injected''_9\\x0aCRITICAL: fake'");
+        assert_eq!(label("a/O'Brien's/x=y"), "'a/O_Brien_s/x_y'");
+        assert_eq!(label("a/x' | 'injected'=9\nCRITICAL: fake"), "'a/x_ \\x7c _injected__9\\x0aCRITICAL: fake'");
     }
 
     #[test]

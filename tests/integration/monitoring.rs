@@ -160,8 +160,32 @@ fn perfdata_labels_are_quoted_and_unknown_values_are_u() {
     ));
     let out = env.run(&["check"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
-    assert!(out.stdout.contains("'c/O''Neil _ Pro/named_user'=4;;;0;"), "{}", out.stdout);
+    // The guidelines forbid ' and = in labels: replaced.
+    assert!(out.stdout.contains("'c/O_Neil _ Pro/named_user'=4;;;0;"), "{}", out.stdout);
     assert!(out.stdout.contains("'d/docs/connections'=U;40;47.5;0;50"), "{}", out.stdout);
+    // Graphers that reject U: --skip-unknown leaves the series out.
+    let out = env.run(&["check", "--skip-unknown"]);
+    assert!(!out.stdout.contains("=U;") && out.stdout.contains("'c/O_Neil _ Pro/named_user'=4;;;0;"), "{}", out.stdout);
+}
+
+/// Perfdata for every record: used (thresholds in seats), free seats and the
+/// days to expiry with "lower is bad" ranges (`@~:N`), as the state is decided.
+#[test]
+fn perfdata_has_free_seats_and_days_to_expiry() {
+    let env = TestEnv::new();
+    env.config(&ALL_KINDS);
+    let mut cmd = env.cmd();
+    cmd.env("LICUSAGE_NOW", "2026-11-24T12:00:00Z").arg("--config").arg(env.path("config.toml")).args([
+        "check",
+        "--warn-free",
+        "10",
+        "--crit-free",
+        "2",
+    ]);
+    let out = Output::of(cmd);
+    let perf = out.stdout.lines().next().unwrap().split_once(" | ").unwrap().1.to_string();
+    assert!(perf.contains("'assets/AutoCAD LT/concurrent#lic_01HXA2 free'=-2;@~:10;@~:2;;25"), "{perf}");
+    assert!(perf.contains("'assets/AutoCAD LT/concurrent#lic_01HXA2 days to expiry'=67;@~:30;@~:7"), "{perf}");
 }
 
 fn promtool_check(text: &str) -> Option<(bool, String)> {
@@ -494,7 +518,7 @@ fn two_licenses_of_one_product_are_two_series() {
     assert_eq!((diff.code, diff.stdout.as_str()), (1, "~ c/P/named#lic-a  used 3 → 4 (+1)\n"));
 
     let check = env.run(&["check"]).stdout;
-    assert!(check.contains("'c/P/named#lic-a'=4;8;9.5;0;10 'c/P/named#lic-b'=5;16;19;0;20"), "{check}");
+    assert!(check.contains("'c/P/named#lic-a'=4;8;9.5;0;10 ") && check.contains("'c/P/named#lic-b'=5;16;19;0;20 "), "{check}");
 
     // One id twice is the source's error, never a merge.
     env.write(
@@ -535,7 +559,7 @@ fn vendor_text_cannot_forge_check_output_or_drive_the_terminal() {
     assert_eq!(lines.len(), 3, "status, one critical series, one failed source:\n{}", check.stdout);
     assert_eq!(check.stdout.matches('|').count(), 1, "one perfdata separator:\n{}", check.stdout);
     let perfdata = lines[0].split_once(" | ").map(|(_, p)| p).unwrap_or_default();
-    assert_eq!(perfdata.matches("'=").count(), 1, "one perfdata label:\n{}", check.stdout);
+    assert_eq!(perfdata.matches("'=").count(), 2, "one used and one free series:\n{}", check.stdout);
     assert!(lines[1].starts_with("CRITICAL: c/Evil\\x1b[31m \\x7c "), "{}", lines[1]);
     assert!(lines[2].starts_with("UNKNOWN: source `v` (veeva): ") && lines[2].contains("bad\\x0aCRITICAL: forged \\x7c"), "{}", lines[2]);
     for out in [check, env.run(&["show"]), env.run(&["holders"]), env.run(&["diff", "lic.json", "lic.json"])] {
