@@ -37,10 +37,13 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             let _ = e.print();
             // A monitoring plugin's usage error is UNKNOWN, said on stdout too:
             // Nagios shows stdout, and "(No output)" helps nobody.
+            // `check --help` and `check --version` exit UNKNOWN, as the
+            // monitoring-plugins guidelines (and their test suite) want.
+            let check = cli::is_check(args.clone());
             if !e.use_stderr() {
-                return ExitCode::SUCCESS;
+                return if check { ExitCode::from(State::Unknown.code()) } else { ExitCode::SUCCESS };
             }
-            if cli::is_check(args) {
+            if check {
                 let first = e.to_string().lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
                 let mut out = output::stdout();
                 let _ = writeln!(out, "LICUSAGE UNKNOWN - {}", output::escape::plugin(&first)).and_then(|_| out.flush());

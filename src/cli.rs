@@ -492,7 +492,20 @@ fn vendor_task(kind: &str, sub: &ArgMatches) -> Result<Task, clap::Error> {
 
 /// Whether the command line names `check`, whose usage errors exit 3 (UNKNOWN).
 pub fn is_check<I: IntoIterator<Item = OsString>>(args: I) -> bool {
-    command().ignore_errors(true).try_get_matches_from(args).is_ok_and(|m| m.subcommand_name() == Some("check"))
+    // The first word that is not a global option (or its value) names the
+    // subcommand: clap cannot say, when the command line is in error or asks
+    // for help.
+    let with_value = ["--config", "--format", "--color", "--timeout", "-t"];
+    let mut words = args.into_iter().skip(1);
+    while let Some(word) = words.next() {
+        let text = word.to_string_lossy();
+        if with_value.contains(&text.as_ref()) {
+            words.next();
+        } else if !text.starts_with('-') {
+            return text == "check";
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -502,5 +515,16 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         command().debug_assert();
+    }
+
+    #[test]
+    fn check_is_found_behind_global_options() {
+        let args =
+            |s: &str| std::iter::once(OsString::from("licusage")).chain(s.split_whitespace().map(OsString::from)).collect::<Vec<_>>();
+        assert!(is_check(args("check --help")));
+        assert!(is_check(args("--config x.toml -t 5s check -V")));
+        assert!(is_check(args("--format=json check")));
+        assert!(!is_check(args("show --source check")));
+        assert!(!is_check(args("--config check show")));
     }
 }

@@ -751,3 +751,20 @@ fn check_takes_nagios_ranges() {
     assert_eq!(bad.code, 3);
     assert!(bad.stdout.starts_with("LICUSAGE UNKNOWN - "), "{}", bad.stdout);
 }
+
+/// As the monitoring-plugins guidelines (and their own test suite) want:
+/// `check` with -h, --help, -V or --version exits UNKNOWN.
+#[test]
+fn check_help_and_version_exit_unknown() {
+    let env = TestEnv::new();
+    for flag in ["-h", "--help", "-V", "--version"] {
+        let mut cmd = env.cmd();
+        cmd.args(["check", flag]);
+        let out = Output::of(cmd);
+        assert_eq!(out.code, 3, "check {flag}");
+        assert!(!out.stdout.is_empty(), "check {flag} prints");
+    }
+    let mut cmd = env.cmd();
+    cmd.args(["show", "--help"]);
+    assert_eq!(Output::of(cmd).code, 0, "other commands' help exits 0");
+}
