@@ -361,6 +361,8 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--jwt-secret-env', '--jwt-secret-env', [CompletionResultType]::ParameterName, 'Environment variable holding the ONLYOFFICE JWT secret')
             [CompletionResult]::new('--jwt-secret-command', '--jwt-secret-command', [CompletionResultType]::ParameterName, 'Command whose stdout is the ONLYOFFICE JWT secret')
             [CompletionResult]::new('--jwt-header', '--jwt-header', [CompletionResultType]::ParameterName, 'Header that carries the ONLYOFFICE JWT (default Authorization)')
+            [CompletionResult]::new('--info-url', '--info-url', [CompletionResultType]::ParameterName, 'The server''s /info/info.json, for the connections in use (answered to allowed hosts only)')
+            [CompletionResult]::new('--info-file', '--info-file', [CompletionResultType]::ParameterName, 'A saved /info/info.json, for the connections in use')
             [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')

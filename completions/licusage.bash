@@ -1089,7 +1089,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__onlyoffice)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jwt-secret-env --jwt-secret-command --jwt-header --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jwt-secret-env --jwt-secret-command --jwt-header --info-url --info-file --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1116,6 +1116,14 @@ _licusage() {
                     return 0
                     ;;
                 --jwt-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --info-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --info-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

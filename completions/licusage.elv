@@ -340,6 +340,8 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand --jwt-secret-env 'Environment variable holding the ONLYOFFICE JWT secret'
             cand --jwt-secret-command 'Command whose stdout is the ONLYOFFICE JWT secret'
             cand --jwt-header 'Header that carries the ONLYOFFICE JWT (default Authorization)'
+            cand --info-url 'The server''s /info/info.json, for the connections in use (answered to allowed hosts only)'
+            cand --info-file 'A saved /info/info.json, for the connections in use'
             cand --product 'Only records whose product matches this glob (repeatable)'
             cand --metric 'Only records whose metric matches this glob (repeatable)'
             cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'

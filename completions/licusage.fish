@@ -331,6 +331,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l deadlin
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-env -d 'Environment variable holding the ONLYOFFICE JWT secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-secret-command -d 'Command whose stdout is the ONLYOFFICE JWT secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l jwt-header -d 'Header that carries the ONLYOFFICE JWT (default Authorization)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l info-url -d 'The server\'s /info/info.json, for the connections in use (answered to allowed hosts only)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l info-file -d 'A saved /info/info.json, for the connections in use' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F

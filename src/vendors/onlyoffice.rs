@@ -27,6 +27,30 @@ const GRACE_CONNECTIONS: u64 = 20;
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     jwt_header: Option<String>,
+    info_url: Option<String>,
+}
+
+/// The payload name of `/info/info.json`, beside the license answer.
+const INFO: &str = "info";
+
+/// `/info/info.json` (`DocService/sources/routes/info.js`
+/// `buildLicenseInfoOutput`): the connections in use, which the license
+/// command does not count.
+#[derive(Deserialize)]
+struct Info {
+    quota: InfoQuota,
+}
+
+#[derive(Deserialize)]
+struct InfoQuota {
+    edit: InfoCount,
+    view: InfoCount,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InfoCount {
+    connections_count: Count,
 }
 
 /// The answer of `commandFromServer` for `license` (DocsCoServer.js
@@ -348,6 +372,8 @@ impl Kind for OnlyOffice {
         const KEYS: &[Key] = &[
             Key::secret("jwt_secret", "the ONLYOFFICE JWT secret"),
             Key::text("jwt_header", "header that carries the ONLYOFFICE JWT (default Authorization)"),
+            Key::text("info_url", "the server's /info/info.json, for the connections in use (answered to allowed hosts only)"),
+            Key::input("info_file", INFO, false, "a saved /info/info.json, for the connections in use"),
         ];
         KEYS
     }
@@ -367,6 +393,16 @@ impl Kind for OnlyOffice {
         let license = r.license.ok_or_else(|| PayloadError::at("$", "missing field `license`"))?;
         let server = r.server.ok_or_else(|| PayloadError::at("$", "missing field `server`"))?;
         let quota = r.quota.unwrap_or_default();
+        // Connections in use come only from /info/info.json, when it was read.
+        let info: Option<Info> = match payloads.extra(INFO).and_then(|pages| pages.first()) {
+            Some(body) => Some(decode_body(body).map_err(|e| match e {
+                PayloadError::Invalid { path, message } => PayloadError::Invalid { path: format!("info {path}"), message },
+                other => other,
+            })?),
+            None => None,
+        };
+        let connections = info.as_ref().map(|i| i.quota.edit.connections_count.0);
+        let connections_view = info.as_ref().map(|i| i.quota.view.connections_count.0);
 
         // In its grace period the server enforces less than the file says (`tenantManager.js`).
         let grace = server.result_type == 7;
@@ -374,8 +410,8 @@ impl Kind for OnlyOffice {
         let series = [
             ("users", Some(quota.users.len() as u64), enforced(license.users_count, GRACE_USERS)),
             ("users_view", Some(quota.users_view.len() as u64), enforced(license.users_view_count, GRACE_USERS)),
-            ("connections", None, enforced(license.connections, GRACE_CONNECTIONS)),
-            ("connections_view", None, enforced(license.connections_view, GRACE_CONNECTIONS)),
+            ("connections", connections, enforced(license.connections, GRACE_CONNECTIONS)),
+            ("connections_view", connections_view, enforced(license.connections_view, GRACE_CONNECTIONS)),
         ];
         let meaning = result_meaning(server.result_type);
         // A metric the license counts: its limit is there and not 0 (an
@@ -458,7 +494,13 @@ impl Kind for OnlyOffice {
                 if reply.status.as_u16() == 404 && i + 1 < paths.len() {
                     continue;
                 }
-                return ctx.body(reply).map(Payloads::one);
+                let mut payloads = ctx.body(reply).map(Payloads::one)?;
+                if let Some(info) = &settings.info_url {
+                    let url = reqwest::Url::parse(info).with_context(|| format!("`info_url` {info:?} is not a URL"))?;
+                    let reply = ctx.send(Call::get(url).header("accept", "application/json")).await?;
+                    payloads.extra.insert(INFO, vec![super::Body::Bytes(ctx.body(reply)?)]);
+                }
+                return Ok(payloads);
             }
             bail!("no command service answered")
         })

@@ -827,3 +827,36 @@ fn veeva_session_for_another_vault_is_refused() {
     );
     assert_no_secret(&out, &["sid-OTHER"]);
 }
+
+/// Connection-licensed ONLYOFFICE: the connections in use come from the
+/// server's /info/info.json when `info_url` names it (or `info_file`).
+#[test]
+fn onlyoffice_connections_in_use_from_info_json() {
+    let server = Server::start();
+    server.mount(Mock::given(method("POST")).and(path("/command")).respond_with(json_file("onlyoffice/connection-license.json")));
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/info/info.json"))
+            .respond_with(json_file("onlyoffice/connection-license.info.json"))
+            .expect(1),
+    );
+    let env = TestEnv::new();
+    let cfg = format!("[sources.docs]\nkind = \"onlyoffice\"\nurl = \"{0}\"\ninfo_url = \"{0}/info/info.json\"\n", server.url());
+    let out = run(&env, &cfg, &[], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = out.json();
+    let used = |metric: &str| doc["records"].as_array().unwrap().iter().find(|r| r["metric"] == metric).unwrap()["used"].clone();
+    assert_eq!((used("connections"), used("connections_view")), (serde_json::json!(12), serde_json::json!(5)));
+    // Without it: use unknown, as the license command says nothing of connections.
+    let cfg = format!("[sources.docs]\nkind = \"onlyoffice\"\nurl = \"{}\"\n", server.url());
+    let doc = run(&env, &cfg, &[], &["show", "--json"]).json();
+    assert!(doc["records"][0]["used"].is_null(), "{doc}");
+    // From saved files, the same.
+    let cfg = format!(
+        "[sources.docs]\nkind = \"onlyoffice\"\nfile = \"{}\"\ninfo_file = \"{}\"\n",
+        fixture("onlyoffice/connection-license.json").display(),
+        fixture("onlyoffice/connection-license.info.json").display()
+    );
+    let doc = run(&env, &cfg, &[], &["show", "--json"]).json();
+    assert_eq!(doc["records"][0]["used"], 12, "{doc}");
+}
