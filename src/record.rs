@@ -48,6 +48,10 @@ pub struct Record {
     pub kind: String,
     pub product: String,
     pub metric: String,
+    /// What `used`, `limit` and `balance` count: `seats`, `documents`,
+    /// `connections`, `signatures`, … Series of different units never add up.
+    #[serde(default = "seats")]
+    pub unit: String,
     pub used: Option<u64>,
     pub limit: Option<u64>,
     pub balance: Option<i64>,
@@ -83,6 +87,7 @@ impl Record {
             kind: String::new(),
             product,
             metric,
+            unit: seats(),
             used,
             limit,
             balance,
@@ -93,6 +98,12 @@ impl Record {
             details: Map::new(),
             renews: false,
         }
+    }
+
+    /// What the counts count, when it is not seats.
+    pub fn unit(mut self, unit: &str) -> Self {
+        self.unit = unit.to_string();
+        self
     }
 
     /// The vendor's own id for this series, when it has one.
@@ -150,6 +161,10 @@ impl Record {
     pub fn series(&self) -> String {
         format!("{}/{}/{}", self.source, self.product, self.metric)
     }
+}
+
+fn seats() -> String {
+    "seats".to_string()
 }
 
 /// Thresholds of SPEC §4. Percentages are of the limit; `*_free` are seats left.
@@ -364,7 +379,7 @@ mod tests {
         let json = serde_json::to_string(&r).unwrap_or_default();
         assert_eq!(
             json,
-            r#"{"source":"","id":"p/m","kind":"","product":"p","metric":"m","used":1,"limit":null,"balance":null,"utilization":null,"expires_at":"2026-11-23T12:00:00Z","status":"ok","reasons":[],"details":{}}"#
+            r#"{"source":"","id":"p/m","kind":"","product":"p","metric":"m","unit":"seats","used":1,"limit":null,"balance":null,"utilization":null,"expires_at":"2026-11-23T12:00:00Z","status":"ok","reasons":[],"details":{}}"#
         );
     }
 }

@@ -5,9 +5,9 @@ use chrono::SecondsFormat;
 
 use crate::record::Record;
 
-/// `id` comes last: it was added after scripts had started reading the others by position.
-const HEADER: [&str; 12] =
-    ["source", "kind", "product", "metric", "used", "limit", "balance", "utilization", "expires_at", "status", "reasons", "id"];
+/// `id` and `unit` come last: added after scripts had started reading the others by position.
+const HEADER: [&str; 13] =
+    ["source", "kind", "product", "metric", "used", "limit", "balance", "utilization", "expires_at", "status", "reasons", "id", "unit"];
 
 /// RFC 4180 with a header row; `details` is omitted, `reasons` joined with "; ",
 /// nulls are empty cells.
@@ -29,6 +29,7 @@ pub fn write(out: &mut dyn Write, records: &[Record]) -> Result<()> {
             r.status.to_string(),
             r.reasons.join("; "),
             r.id.clone(),
+            r.unit.clone(),
         ])?;
     }
     w.flush()?;

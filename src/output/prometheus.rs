@@ -10,15 +10,38 @@ use crate::report::Report;
 
 type Value = fn(&Record) -> Option<f64>;
 
-const FAMILIES: [(&str, &str, Value); 5] = [
-    ("licusage_used", "Seats or units in use.", |r| r.used.map(|v| v as f64)),
-    ("licusage_limit", "Seats or units purchased (absent when unlimited or not reported).", |r| r.limit.map(|v| v as f64)),
-    ("licusage_balance", "Seats or units left: limit minus used, negative when over-allocated.", |r| r.balance.map(|v| v as f64)),
+/// Counts: one family per unit (`licusage_used_seats`,
+/// `licusage_used_documents`, …), so that one metric has one unit and a sum
+/// never adds seats to documents.
+const COUNTS: [(&str, &str, Value); 3] = [
+    ("licusage_used", "in use", |r| r.used.map(|v| v as f64)),
+    ("licusage_limit", "purchased (absent when unlimited or not reported)", |r| r.limit.map(|v| v as f64)),
+    ("licusage_balance", "left: limit minus used, negative when over-allocated", |r| r.balance.map(|v| v as f64)),
+];
+
+/// Unitless or in seconds: the same family for every record.
+const FAMILIES: [(&str, &str, Value); 2] = [
     ("licusage_utilization_ratio", "Used divided by limit.", |r| r.utilization),
     ("licusage_expiry_timestamp_seconds", "When the license expires, in seconds since the Unix epoch.", |r| {
         r.expires_at.map(|t| t.timestamp() as f64)
     }),
 ];
+
+/// A metric-name part from a unit: `[a-z0-9_]`.
+fn unit_name(unit: &str) -> String {
+    unit.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
+}
+
+fn labels(r: &Record) -> String {
+    format!(
+        "source=\"{}\",id=\"{}\",kind=\"{}\",product=\"{}\",metric=\"{}\"",
+        escape(&r.source),
+        escape(&r.key()),
+        escape(&r.kind),
+        escape(&r.product),
+        escape(&r.metric)
+    )
+}
 
 /// A label value with `\`, `"` and newlines escaped.
 pub fn escape(value: &str) -> String {
@@ -35,20 +58,30 @@ pub fn escape(value: &str) -> String {
 }
 
 pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
+    let mut units: Vec<String> = report.records.iter().map(|r| unit_name(&r.unit)).collect();
+    units.sort();
+    units.dedup();
+    for (base, help, value) in COUNTS {
+        for unit in &units {
+            let name = format!("{base}_{unit}");
+            let what = unit.replace('_', " ");
+            let mut what = what.chars();
+            let what: String = what.next().map(|c| c.to_uppercase().chain(what).collect()).unwrap_or_default();
+            writeln!(out, "# HELP {name} {what} {help}.")?;
+            writeln!(out, "# TYPE {name} gauge")?;
+            for r in report.records.iter().filter(|r| &unit_name(&r.unit) == unit) {
+                if let Some(v) = value(r) {
+                    writeln!(out, "{name}{{{}}} {v}", labels(r))?;
+                }
+            }
+        }
+    }
     for (name, help, value) in FAMILIES {
         writeln!(out, "# HELP {name} {help}")?;
         writeln!(out, "# TYPE {name} gauge")?;
         for r in &report.records {
             if let Some(v) = value(r) {
-                writeln!(
-                    out,
-                    "{name}{{source=\"{}\",id=\"{}\",kind=\"{}\",product=\"{}\",metric=\"{}\"}} {v}",
-                    escape(&r.source),
-                    escape(&r.key()),
-                    escape(&r.kind),
-                    escape(&r.product),
-                    escape(&r.metric)
-                )?;
+                writeln!(out, "{name}{{{}}} {v}", labels(r))?;
             }
         }
     }
@@ -99,14 +132,7 @@ fn info(out: &mut dyn Write, report: &Report) -> Result<()> {
     writeln!(out, "# HELP licusage_license_info What the vendor says about the license, as labels; always 1.")?;
     writeln!(out, "# TYPE licusage_license_info gauge")?;
     for r in &report.records {
-        let mut labels = format!(
-            "source=\"{}\",id=\"{}\",kind=\"{}\",product=\"{}\",metric=\"{}\"",
-            escape(&r.source),
-            escape(&r.key()),
-            escape(&r.kind),
-            escape(&r.product),
-            escape(&r.metric)
-        );
+        let mut labels = labels(r);
         for (key, value) in &r.details {
             let text = match value {
                 serde_json::Value::String(s) => s.clone(),

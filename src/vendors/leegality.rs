@@ -167,7 +167,11 @@ impl Kind for Leegality {
             ("certificates", &data.certificates),
         ]
         .into_iter()
-        .filter_map(|(metric, res)| res.as_ref().map(|res| Record::new(product, metric, res.current, res.limit)))
+        .filter_map(|(metric, res)| {
+            // Users hold seats; the others count what they name.
+            let unit = if metric == "users" { "seats" } else { metric };
+            res.as_ref().map(|res| Record::new(product, metric, res.current, res.limit).unit(unit))
+        })
         .collect::<Vec<_>>();
         let _ = holders;
         // An answer with nothing in it is not "nothing is licensed".

@@ -422,7 +422,9 @@ impl Kind for OnlyOffice {
         let support_until = if license.expires() { None } else { license.end_date };
         let mut records = Vec::new();
         for (metric, used, limit) in counted {
+            let unit = if metric.starts_with("connections") { "connections" } else { "seats" };
             let mut rec = Record::new("docs", metric, used, limit)
+                .unit(unit)
                 .expires(if license.expires() { license.end_date } else { None })
                 .detail("trial", license.trial)
                 .detail("time_limited", license.timelimited)

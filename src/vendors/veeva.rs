@@ -244,7 +244,7 @@ impl Kind for Veeva {
             }
         }
         if let Some(docs) = r.doc_count {
-            records.push(Record::new("vault", "doc_count", Some(docs.used.0), Some(docs.licensed.0)));
+            records.push(Record::new("vault", "doc_count", Some(docs.used.0), Some(docs.licensed.0)).unit("documents"));
         }
         if !warnings.is_empty() {
             for rec in &mut records {

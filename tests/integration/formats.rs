@@ -23,7 +23,7 @@ fn json_document_shape_read_by_jq() {
     let Some(keys) = jq("keys_unsorted | join(\",\")", &out.stdout) else { return };
     assert_eq!(keys.trim(), "schema_version,generated_at,records,errors");
     let fields = jq(".records[0] | keys_unsorted | join(\",\")", &out.stdout).unwrap();
-    assert_eq!(fields.trim(), "source,id,kind,product,metric,used,limit,balance,utilization,expires_at,status,reasons,details");
+    assert_eq!(fields.trim(), "source,id,kind,product,metric,unit,used,limit,balance,utilization,expires_at,status,reasons,details");
     let v = jq(".schema_version, (.errors | length), (.generated_at | test(\"^\\\\d{4}-\\\\d\\\\d-\\\\d\\\\dT\\\\d\\\\d:\\\\d\\\\d:\\\\d\\\\dZ$\"))", &out.stdout).unwrap();
     assert_eq!(v, "1\n0\ntrue\n");
     let full = jq(
@@ -61,7 +61,7 @@ fn csv_is_rfc4180_with_a_header() {
     env.config(&ALL_KINDS);
     let out = env.run(&["show", "--format", "csv", "--source", "assets"]);
     assert_eq!(out.code, 0);
-    assert!(out.stdout.starts_with("source,kind,product,metric,used,limit,balance,utilization,expires_at,status,reasons,id\r\n"));
+    assert!(out.stdout.starts_with("source,kind,product,metric,used,limit,balance,utilization,expires_at,status,reasons,id,unit\r\n"));
     let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 5);
@@ -76,7 +76,8 @@ fn csv_is_rfc4180_with_a_header() {
             "2027-01-31T00:00:00Z",
             "critical",
             "over-allocated (cPod compliance status); over limit by 2",
-            "lic_01HXA2"
+            "lic_01HXA2",
+            "seats"
         ]
     );
     let jira = rows.iter().find(|r| &r[2] == "Jira Software").unwrap();
@@ -92,7 +93,8 @@ fn csv_quotes_fields_with_commas_and_quotes() {
     cmd.args(["cpod", "--format", "csv", "--file"]).arg(file);
     let out = crate::env::Output::of(cmd);
     assert!(
-        out.stdout.contains("cpod,cpod,\"Office, \"\"Pro\"\" Plus\",named_user,1,5,4,0.2,,ok,,\"Office, \"\"Pro\"\" Plus/named_user\"\r\n"),
+        out.stdout
+            .contains("cpod,cpod,\"Office, \"\"Pro\"\" Plus\",named_user,1,5,4,0.2,,ok,,\"Office, \"\"Pro\"\" Plus/named_user\",seats\r\n"),
         "{}",
         out.stdout
     );

@@ -214,16 +214,17 @@ fn prometheus_output_passes_promtool() {
     let out = env.run(&["show", "--format", "prometheus"]);
     assert_eq!(out.code, 1);
     let text = &out.stdout;
-    assert!(text.contains("# TYPE licusage_used gauge\n"));
-    assert!(text.contains("licusage_used{source=\"vault-prod\",id=\"pm_promomats__v/full__v\",kind=\"veeva\",product=\"pm_promomats__v\",metric=\"full__v\"} 491\n"));
+    assert!(text.contains("# TYPE licusage_used_seats gauge\n") && text.contains("# TYPE licusage_used_documents gauge\n"));
+    assert!(text.contains("licusage_used_seats{source=\"vault-prod\",id=\"pm_promomats__v/full__v\",kind=\"veeva\",product=\"pm_promomats__v\",metric=\"full__v\"} 491\n"));
     assert!(text.contains(
         "licusage_utilization_ratio{source=\"vault-prod\",id=\"pm_promomats__v/full__v\",kind=\"veeva\",product=\"pm_promomats__v\",metric=\"full__v\"} 0.982\n"
     ));
-    assert!(text
-        .contains("licusage_balance{source=\"assets\",id=\"lic_01HXA2\",kind=\"cpod\",product=\"AutoCAD LT\",metric=\"concurrent\"} -2\n"));
+    assert!(text.contains(
+        "licusage_balance_seats{source=\"assets\",id=\"lic_01HXA2\",kind=\"cpod\",product=\"AutoCAD LT\",metric=\"concurrent\"} -2\n"
+    ));
     assert!(text.contains("licusage_expiry_timestamp_seconds{source=\"odd\",id=\"Quote \\\" back\\\\slash\\nnewline/named_user\",kind=\"cpod\",product=\"Quote \\\" back\\\\slash\\nnewline\",metric=\"named_user\"} 1893456000\n"), "{text}");
     assert!(
-        !text.contains("licusage_limit{source=\"assets\",id=\"lic_01HXA3\",kind=\"cpod\",product=\"Jira Software\""),
+        !text.contains("licusage_limit_seats{source=\"assets\",id=\"lic_01HXA3\",kind=\"cpod\",product=\"Jira Software\""),
         "unlimited: no limit sample"
     );
     assert!(text.contains("licusage_source_up{source=\"broken\",kind=\"veeva\"} 0\n"));
@@ -237,7 +238,7 @@ fn prometheus_output_passes_promtool() {
         text.contains("licusage_license_info{source=\"assets\",id=\"lic_01HXA1\",kind=\"cpod\",product=\"Acrobat Pro\",metric=\"named_user\",auto_renew=\"true\",compliance_status=\"compliant\""),
         "{text}"
     );
-    assert!(!text.lines().any(|l| l.starts_with("licusage_used{") && l.contains("compliance_status")), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("licusage_used_") && l.contains("compliance_status")), "{text}");
     let Some((ok, said)) = promtool_check(text) else { return };
     assert!(ok, "promtool check metrics: {said}\n{text}");
 }
@@ -507,7 +508,7 @@ fn two_licenses_of_one_product_are_two_series() {
     let samples: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).map(|l| l.rsplit_once(' ').unwrap().0).collect();
     let unique: std::collections::BTreeSet<&&str> = samples.iter().collect();
     assert_eq!(unique.len(), samples.len(), "a series twice on one page: a scrape rejects it\n{text}");
-    assert!(text.contains("licusage_used{source=\"c\",id=\"lic-a\",kind=\"cpod\",product=\"P\",metric=\"named\"} 4\n"), "{text}");
+    assert!(text.contains("licusage_used_seats{source=\"c\",id=\"lic-a\",kind=\"cpod\",product=\"P\",metric=\"named\"} 4\n"), "{text}");
     if let Some((ok, said)) = promtool_check(&text) {
         assert!(ok, "{said}");
     }
@@ -767,4 +768,42 @@ fn check_help_and_version_exit_unknown() {
     let mut cmd = env.cmd();
     cmd.args(["show", "--help"]);
     assert_eq!(Output::of(cmd).code, 0, "other commands' help exits 0");
+}
+
+/// One metric, one unit: seats, documents, signatures and the rest are
+/// families of their own, so a sum over a family never mixes them. Checked by
+/// promtool: the metrics, and a recording rule summing seats over a
+/// mixed-unit estate, whose value is the seats' sum alone.
+#[test]
+fn prometheus_families_have_one_unit_each() {
+    let env = TestEnv::new();
+    env.config(&ALL_KINDS);
+    let text = env.run(&["show", "--format", "prometheus"]).stdout;
+    let doc = env.run(&["show", "--json"]).json();
+    let records = doc["records"].as_array().unwrap();
+    let seats: u64 = records.iter().filter(|r| r["unit"] == "seats").filter_map(|r| r["used"].as_u64()).sum();
+    let all: u64 = records.iter().filter_map(|r| r["used"].as_u64()).sum();
+    assert!(records.iter().any(|r| r["unit"] != "seats") && seats < all, "the fixtures mix units");
+    for unit in ["seats", "documents", "signatures", "departments", "certificates"] {
+        assert!(text.contains(&format!("# TYPE licusage_used_{unit} gauge\n")), "{unit}\n{text}");
+    }
+    let Some(promtool) = tool("promtool") else { return };
+    let (ok, said) = promtool_check(&text).unwrap();
+    assert!(ok, "{said}");
+    // A rules test over these very samples.
+    let mut series = String::new();
+    for line in text.lines().filter(|l| l.starts_with("licusage_used_")) {
+        let (name, value) = line.rsplit_once(' ').unwrap();
+        series.push_str(&format!("      - series: '{}'\n        values: '{value}'\n", name.replace('\'', "''")));
+    }
+    env.write(
+        "rules.yml",
+        "groups:\n  - name: licusage\n    rules:\n      - record: licusage:used_seats:sum\n        expr: sum(licusage_used_seats)\n",
+    );
+    let tests = format!(
+        "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n{series}    promql_expr_test:\n      - expr: licusage:used_seats:sum\n        eval_time: 0m\n        exp_samples:\n          - labels: 'licusage:used_seats:sum'\n            value: {seats}\n"
+    );
+    let file = env.write("tests.yml", &tests);
+    let out = Command::new(promtool).args(["test", "rules"]).arg(&file).current_dir(env.path("")).output().unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }

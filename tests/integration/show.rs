@@ -124,13 +124,14 @@ fn leegality_product_is_the_license_id() {
     let out = Output::of(cmd);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stdout
-            .contains("\r\nleegality,leegality,bd82845c-897b,users,96,100,4,0.96,,critical,utilization 96% >= 95%,bd82845c-897b/users\r\n"),
+        out.stdout.contains(
+            "\r\nleegality,leegality,bd82845c-897b,users,96,100,4,0.96,,critical,utilization 96% >= 95%,bd82845c-897b/users,seats\r\n"
+        ),
         "{}",
         out.stdout
     );
     assert!(
-        out.stdout.contains("leegality,leegality,bd82845c-897b,certificates,2,,,,,ok,,bd82845c-897b/certificates\r\n"),
+        out.stdout.contains("leegality,leegality,bd82845c-897b,certificates,2,,,,,ok,,bd82845c-897b/certificates,certificates\r\n"),
         "{}",
         out.stdout
     );
