@@ -299,6 +299,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the API token (sent as Bearer)')
             [CompletionResult]::new('--token-command', '--token-command', [CompletionResultType]::ParameterName, 'Command whose stdout is the API token (sent as Bearer)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'User name for Basic auth (with the password)')
+            [CompletionResult]::new('--login', '--login', [CompletionResultType]::ParameterName, '`directory`: log in with POST /rest/$directory/login (username-4D, password-4D) instead of Basic auth')
             [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Environment variable holding the password for Basic auth')
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose stdout is the password for Basic auth')
             [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')

@@ -171,7 +171,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__4d)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --username --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --username --login --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -198,6 +198,10 @@ _licusage() {
                     return 0
                     ;;
                 --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -280,6 +280,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand --token-env 'Environment variable holding the API token (sent as Bearer)'
             cand --token-command 'Command whose stdout is the API token (sent as Bearer)'
             cand --username 'User name for Basic auth (with the password)'
+            cand --login '`directory`: log in with POST /rest/$directory/login (username-4D, password-4D) instead of Basic auth'
             cand --password-env 'Environment variable holding the password for Basic auth'
             cand --password-command 'Command whose stdout is the password for Basic auth'
             cand --product 'Only records whose product matches this glob (repeatable)'

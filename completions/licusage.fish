@@ -271,6 +271,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l deadline -d 'Ho
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-env -d 'Environment variable holding the API token (sent as Bearer)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l token-command -d 'Command whose stdout is the API token (sent as Bearer)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l username -d 'User name for Basic auth (with the password)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l login -d '`directory`: log in with POST /rest/$directory/login (username-4D, password-4D) instead of Basic auth' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-env -d 'Environment variable holding the password for Basic auth' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-command -d 'Command whose stdout is the password for Basic auth' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l product -d 'Only records whose product matches this glob (repeatable)' -r

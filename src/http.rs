@@ -154,6 +154,9 @@ impl Http {
             .user_agent(concat!("licusage/", env!("CARGO_PKG_VERSION")))
             .redirect(policy)
             .connect_timeout(Duration::from_secs(10))
+            // A session cookie goes back to the server that set it, within a run:
+            // 4D opens (and holds a license for) a session per request without one.
+            .cookie_store(true)
             .build()
             .map_err(|e| format!("cannot set up HTTP: {e}"))?;
         Ok(Http { client, verbose })

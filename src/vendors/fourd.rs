@@ -18,6 +18,9 @@ pub struct FourD;
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     username: Option<String>,
+    /// `directory`: log in with `POST /rest/$directory/login` (the
+    /// `username-4D`/`password-4D` headers) instead of Basic auth.
+    login: Option<String>,
 }
 
 /// Session details that identify a person or a machine (dropped by `--redact`).
@@ -149,12 +152,19 @@ impl Kind for FourD {
         const KEYS: &[Key] = &[
             Key::secret("token", "the API token (sent as Bearer)"),
             Key::text("username", "user name for Basic auth (with the password)"),
+            Key::text("login", "`directory`: log in with POST /rest/$directory/login (username-4D, password-4D) instead of Basic auth"),
             Key::secret("password", "the password for Basic auth"),
         ];
         KEYS
     }
 
     fn check(&self, settings: &Settings, shape: Shape) -> Result<(), String> {
+        match settings.login.as_deref() {
+            None => {}
+            Some("directory") if settings.username.is_some() || shape.reads_file => {}
+            Some("directory") => return Err("`login = \"directory\"` needs `username` and `password_env`".into()),
+            Some(other) => return Err(format!("`login` is `{other}`; expected `directory`")),
+        }
         match settings.username {
             Some(_) if !shape.reads_file && !shape.has("password") => Err("`username` needs `password_env` or `password_command`".into()),
             _ => Ok(()),
@@ -194,21 +204,55 @@ impl Kind for FourD {
         Ok(records)
     }
 
+    /// One REST session per read, closed after it: 4D holds a license for
+    /// each session (and opens one for every request that does not send its
+    /// cookie back), so licusage must not spend licenses to count them. The
+    /// HTTP layer keeps the session cookie for the run; a `/rest/` URL is
+    /// logged out of when the read is done.
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
         Box::pin(async move {
             let url = ctx.base_url(None)?;
-            let mut call = Call::get(url).header("accept", "application/json");
+            let rest = url.path().starts_with("/rest/");
+            let mut call = Call::get(url.clone()).header("accept", "application/json");
             if let Some(token) = ctx.secret("token").await? {
                 call = call.secret_header("authorization", &format!("Bearer {}", token.expose()))?;
             } else if let Some(user) = settings.username.as_deref() {
                 let password =
                     ctx.secret("password").await?.context("`username` is set but no password: give `password_env` or `password_command`")?;
-                let basic = base64_encode(format!("{user}:{}", password.expose()).as_bytes());
-                call = call.secret_header("authorization", &format!("Basic {basic}"))?;
+                if settings.login.as_deref() == Some("directory") {
+                    // The session cookie this sets is sent with the read.
+                    let login = ctx.endpoint(&origin(&url), "/rest/$directory/login", &[])?;
+                    let call = Call::post_json(login, &serde_json::json!({}))
+                        .secret_header("username-4D", user)?
+                        .secret_header("password-4D", password.expose())?;
+                    let reply = ctx.send(call).await?;
+                    if !reply.is_success() {
+                        anyhow::bail!("4D login as {user} failed: {}", reply.status_line());
+                    }
+                } else {
+                    let basic = base64_encode(format!("{user}:{}", password.expose()).as_bytes());
+                    call = call.secret_header("authorization", &format!("Basic {basic}"))?;
+                }
             }
-            ctx.body(ctx.send(call).await?).map(Payloads::one)
+            let body = ctx.body(ctx.send(call).await?);
+            if rest {
+                // Give the session (and its license) back; a server that has
+                // no such endpoint costs one failed request, never the read.
+                let logout = ctx.endpoint(&origin(&url), "/rest/$directory/logout", &[])?;
+                let _ = ctx.send(Call::post_json(logout, &serde_json::json!({}))).await;
+            }
+            body.map(Payloads::one)
         })
     }
+}
+
+/// The URL's scheme, host and port: where `/rest/$directory/…` lives.
+fn origin(url: &reqwest::Url) -> reqwest::Url {
+    let mut u = url.clone();
+    u.set_path("/");
+    u.set_query(None);
+    u.set_fragment(None);
+    u
 }
 
 fn base64_encode(bytes: &[u8]) -> String {

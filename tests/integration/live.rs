@@ -860,3 +860,114 @@ fn onlyoffice_connections_in_use_from_info_json() {
     let doc = run(&env, &cfg, &[], &["show", "--json"]).json();
     assert_eq!(doc["records"][0]["used"], 12, "{doc}");
 }
+
+/// A fake 4D Server that, as 4D does, opens a session (and holds a license)
+/// for every REST request without its session cookie, closes one on
+/// `$directory/logout`, and with `$directory/login` authenticates one.
+/// Sessions opened, sessions still open, logins seen.
+type Sessions = (usize, std::collections::BTreeSet<String>, Vec<String>);
+
+struct Fake4D {
+    port: u16,
+    state: Arc<Mutex<Sessions>>,
+}
+
+impl Fake4D {
+    fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let state: Arc<Mutex<Sessions>> = Arc::default();
+        let shared = state.clone();
+        let body = std::fs::read_to_string(fixture("4d/orda-result.json")).unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(200) {
+                let Ok(mut stream) = stream else { continue };
+                let state = shared.clone();
+                let body = body.clone();
+                std::thread::spawn(move || loop {
+                    // One request at a time on a keep-alive connection.
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        match stream.read(&mut byte) {
+                            Ok(1) => head.push(byte[0]),
+                            _ => return,
+                        }
+                    }
+                    let head = String::from_utf8_lossy(&head).to_string();
+                    let lower = head.to_ascii_lowercase();
+                    let length: usize =
+                        lower.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+                    let mut rest = vec![0u8; length];
+                    let _ = stream.read_exact(&mut rest);
+                    let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                    let cookie = lower
+                        .lines()
+                        .find_map(|l| l.strip_prefix("cookie:"))
+                        .and_then(|c| c.split(';').find_map(|p| p.trim().strip_prefix("wasid4d=").map(str::to_string)));
+                    let mut s = state.lock().unwrap();
+                    let mut set_cookie = String::new();
+                    let live = cookie.as_ref().is_some_and(|c| s.1.contains(c));
+                    let (status, answer) = if path.ends_with("/$directory/logout") {
+                        if let Some(c) = &cookie {
+                            s.1.remove(c);
+                        }
+                        ("200 OK", "{\"result\":true}".to_string())
+                    } else {
+                        if !live {
+                            // A new session: a license held until it is closed.
+                            s.0 += 1;
+                            let id = format!("s{}", s.0);
+                            s.1.insert(id.clone());
+                            set_cookie = format!("Set-Cookie: WASID4D={id}; Path=/\r\n");
+                        }
+                        if path.ends_with("/$directory/login") {
+                            let user = lower.lines().find_map(|l| l.strip_prefix("username-4d:")).unwrap_or("").trim().to_string();
+                            s.2.push(user);
+                            ("200 OK", "{\"result\":true}".to_string())
+                        } else {
+                            ("200 OK", body.clone())
+                        }
+                    };
+                    drop(s);
+                    let reply = format!(
+                        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{set_cookie}Content-Length: {}\r\n\r\n{answer}",
+                        answer.len()
+                    );
+                    if stream.write_all(reply.as_bytes()).is_err() {
+                        return;
+                    }
+                });
+            }
+        });
+        Fake4D { port, state }
+    }
+}
+
+/// licusage does not spend 4D licenses to count them: one session per read,
+/// given back when the read is done; with `login = "directory"`, the login's
+/// session is the one the read uses.
+#[test]
+fn fourd_reads_use_one_session_and_give_it_back() {
+    let server = Fake4D::start();
+    let env = TestEnv::new();
+    let cfg = format!("[sources.fourd]\nkind = \"4d\"\nurl = \"http://127.0.0.1:{}/rest/$catalog/licenseUsage\"\n", server.port);
+    for _ in 0..3 {
+        let out = run(&env, &cfg, &[], &["show", "--json"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(out.json()["records"].as_array().unwrap().len(), 2);
+    }
+    {
+        let s = server.state.lock().unwrap();
+        assert_eq!((s.0, s.1.len()), (3, 0), "one session a read, none left open");
+    }
+    let cfg = format!(
+        "[sources.fourd]\nkind = \"4d\"\nurl = \"http://127.0.0.1:{}/rest/$catalog/licenseUsage\"\nlogin = \"directory\"\nusername = \"licusage\"\npassword_env = \"PW\"\n",
+        server.port
+    );
+    let out = run(&env, &cfg, &[("PW", "4D-PASSWORD")], &["show", "--json", "-v"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_no_secret(&out, &["4D-PASSWORD"]);
+    let s = server.state.lock().unwrap();
+    assert_eq!((s.0, s.1.len(), s.2.as_slice()), (4, 0, &["licusage".to_string()][..]), "the login's session served the read");
+}
