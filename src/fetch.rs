@@ -18,12 +18,25 @@ use crate::vendors::Payloads;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// What a server said about how it will delay its next answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Throttle {
+    #[default]
+    None,
+    /// By this long.
+    By(Duration),
+    /// By an amount it did not say.
+    Unsaid,
+}
+
 pub struct Fetch<'a> {
     pub http: &'a Http,
     pub source: &'a Source,
     pub timeout: Duration,
     /// Whether holders are wanted (a kind may fetch them only then).
     pub want_holders: bool,
+    /// When the whole read must be over (the source's `deadline`).
+    pub ends: tokio::time::Instant,
 }
 
 impl Fetch<'_> {
@@ -55,6 +68,11 @@ impl Fetch<'_> {
     /// Send through the HTTP layer, after refusing to send a source's
     /// credentials over plain http:// to a host that is not this machine.
     pub async fn send(&self, call: Call) -> Result<Reply> {
+        self.check_credentials(&call)?;
+        Ok(self.http.send(&call, self.timeout).await?)
+    }
+
+    fn check_credentials(&self, call: &Call) -> Result<()> {
         // User info in a URL is a credential too (reqwest sends it as Basic auth).
         let credentials = self.source.secrets.any_given() || !call.url.username().is_empty() || call.url.password().is_some();
         if credentials && call.url.scheme() == "http" && !http::is_loopback(&call.url) && !self.source.allow_insecure_http {
@@ -63,7 +81,28 @@ impl Fetch<'_> {
                 call.url.host_str().unwrap_or("?")
             );
         }
-        Ok(self.http.send(&call, self.timeout).await?)
+        Ok(())
+    }
+
+    /// [`Fetch::send`] to a server that throttles by holding its answers
+    /// back rather than refusing them: the request gets the timeout plus the
+    /// delay the server announced, or all the time left before the deadline
+    /// when it announced none. A delay that cannot fit before the deadline is
+    /// an error now rather than at the deadline.
+    pub async fn send_throttled(&self, call: Call, throttle: Throttle, why: &str) -> Result<Reply> {
+        let left = self.ends.saturating_duration_since(tokio::time::Instant::now());
+        let timeout = match throttle {
+            Throttle::None => return self.send(call).await,
+            Throttle::By(delay) if delay >= left => bail!(
+                "{why}: answers are delayed by {}, past this source's deadline ({} left; `deadline` sets it): try again later",
+                humantime::format_duration(whole_ms(delay)),
+                humantime::format_duration(Duration::from_secs(left.as_secs_f64().round() as u64))
+            ),
+            Throttle::By(delay) => self.timeout.saturating_add(delay),
+            Throttle::Unsaid => left.max(self.timeout),
+        };
+        self.check_credentials(&call)?;
+        Ok(self.http.send(&call, timeout).await?)
     }
 
     /// The body of a successful reply. For an HTTP error, the vendor's own
@@ -87,4 +126,9 @@ impl Fetch<'_> {
             _ => bail!("{status} from {url}{hint}"),
         }
     }
+}
+
+/// Whole milliseconds, for messages.
+fn whole_ms(d: Duration) -> Duration {
+    Duration::from_millis(d.as_millis().min(u64::MAX as u128) as u64)
 }

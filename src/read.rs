@@ -73,7 +73,8 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
                 (None, Some(http)) => match http.as_ref() {
                     // The whole read, retries and waits included, ends by the deadline.
                     Ok(http) => {
-                        let ctx = Fetch { http, source: &source, timeout, want_holders };
+                        let ends = tokio::time::Instant::now() + deadline;
+                        let ctx = Fetch { http, source: &source, timeout, want_holders, ends };
                         match tokio::time::timeout(deadline, source.vendor.fetch(&ctx)).await {
                             Ok(fetched) => fetched.map_err(|e| report::message(&e)),
                             Err(_) => Err(format!(

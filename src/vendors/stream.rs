@@ -223,7 +223,7 @@ impl Scanner {
         let state = self.list?;
         let b = self.buf[self.pos];
         match b {
-            _ if b.is_ascii_whitespace() => self.pos += 1,
+            _ if is_json_space(b) => self.pos += 1,
             b',' if state == ListState::AfterItem => {
                 self.list = Some(ListState::AfterComma);
                 self.pos += 1;
@@ -309,7 +309,7 @@ impl Scanner {
     /// One byte of the envelope. `None` for what is not JSON.
     fn envelope_step(&mut self) -> Option<()> {
         let b = self.buf[self.pos];
-        if self.done && !b.is_ascii_whitespace() {
+        if self.done && !is_json_space(b) {
             return None; // trailing data
         }
         match b {
@@ -326,7 +326,7 @@ impl Scanner {
                 self.expect_key = false;
             }
             b',' => self.expect_key = matches!(self.stack.last(), Some(Frame::Object { .. })),
-            _ if b.is_ascii_whitespace() || b == b':' => {}
+            _ if is_json_space(b) || b == b':' => {}
             _ if self.stack.is_empty() => return None,
             _ => self.last_key = None,
         }
@@ -517,6 +517,13 @@ fn cut(rest: &mut Vec<u8>, segment: usize, reader: &mut dyn Read, eof: &mut bool
     }
 }
 
+/// JSON's whitespace: space, tab, line feed, carriage return. Not form feed
+/// or vertical tab, which `u8::is_ascii_whitespace` also takes (and serde
+/// refuses): a document the in-memory path refuses must not pass here.
+pub(crate) fn is_json_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 /// Append up to `n` bytes (fewer only at the end of the input); 0 at the end.
 fn read_more(buf: &mut Vec<u8>, reader: &mut dyn Read, n: usize) -> std::io::Result<usize> {
     reader.take(n as u64).read_to_end(buf)
@@ -526,7 +533,7 @@ fn read_more(buf: &mut Vec<u8>, reader: &mut dyn Read, n: usize) -> std::io::Res
 /// of a list of objects: `}`, `,`, `{`, then `"` or `}` (whitespace allowed
 /// between them). Only a guess: the same bytes can sit inside a string.
 fn boundary(buf: &[u8], from: usize) -> Option<usize> {
-    let ws = |b: &u8| b.is_ascii_whitespace();
+    let ws = |b: &u8| is_json_space(*b);
     let mut i = from;
     while let Some(off) = buf.get(i..)?.iter().position(|&b| b == b'{') {
         let at = i + off;
@@ -552,7 +559,7 @@ where
     // not goes to the one-thread path, which names the error.
     let Ok(text) = std::str::from_utf8(data) else { return parsed };
     let skip_ws = |mut i: usize| {
-        while data.get(i).is_some_and(u8::is_ascii_whitespace) {
+        while data.get(i).is_some_and(|&b| is_json_space(b)) {
             i += 1;
         }
         i
@@ -642,8 +649,14 @@ mod tests {
             r#"{"data": [{"a": "unterminated}]}"#,
             "",
             "nope",
+            // Form feed and vertical tab are not JSON whitespace (found by
+            // fuzzing: `[\f\t\f]` was read as an empty list, serde refuses it).
+            "\t[\x0c\t\x0c\t\t\n]",
+            "[{\"a\": 1},\x0b{\"b\": 2}]",
+            "\x0c[]",
+            "[] \x0c",
         ] {
-            assert_eq!(items(bad), None, "{bad}");
+            assert_eq!(items(bad), None, "{bad:?}");
         }
     }
 

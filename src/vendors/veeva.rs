@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 use super::wire::{decode, decode_body, Count, PayloadError};
 use super::{Key, Kind, Payloads, Shape};
-use crate::fetch::{BoxFuture, Fetch};
+use crate::fetch::{BoxFuture, Fetch, Throttle};
 use crate::holder::Sink;
-use crate::http::Call;
+use crate::http::{Call, Reply};
 use crate::record::Record;
 use crate::secret::Secret;
 
@@ -260,9 +260,9 @@ impl Kind for Veeva {
             let base = ctx.base_url(None)?;
             let version = settings.api_version.as_deref().unwrap_or(DEFAULT_API_VERSION);
             let url = ctx.endpoint(&base, &format!("/api/{version}/objects/licenses"), &[])?;
-            let (mut session, logged_in) = match ctx.secret("session_id").await? {
-                Some(s) => (s, false),
-                None => (login(ctx, settings, &base, version).await?, true),
+            let ((mut session, mut throttle), logged_in) = match ctx.secret("session_id").await? {
+                Some(s) => ((s, Throttle::None), false),
+                None => (login(ctx, settings, &base, version, Throttle::None).await?, true),
             };
             let mut relogged = false;
             loop {
@@ -270,16 +270,34 @@ impl Kind for Veeva {
                     .header("accept", "application/json")
                     .text_header("x-vaultapi-clientid", settings.client_id())?
                     .secret_header("authorization", session.expose())?;
-                let body = ctx.body(ctx.send(call).await?)?;
+                let reply = ctx.send_throttled(call, throttle, BURST).await?;
+                throttle = burst(&reply);
+                let body = ctx.body(reply)?;
                 // A session from our own login can expire between the two calls: log in once more.
                 if logged_in && !relogged && session_expired(&body) {
-                    session = login(ctx, settings, &base, version).await?;
+                    (session, throttle) = login(ctx, settings, &base, version, throttle).await?;
                     relogged = true;
                     continue;
                 }
                 return Ok(Payloads::one(body));
             }
         })
+    }
+}
+
+const BURST: &str = "Vault's API burst limit is reached (X-VaultAPI-BurstLimitRemaining)";
+
+/// Past its burst limit Vault does not refuse calls: it holds each answer
+/// back for the rest of its 5-minute window, and says by how long in
+/// `X-VaultAPI-ResponseDelay` (milliseconds). The next call waits for it
+/// rather than being cut off by the timeout; with no calls left and no delay
+/// said yet, it may wait until the deadline.
+fn burst(reply: &Reply) -> Throttle {
+    let number = |name: &str| reply.headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+    match (number("x-vaultapi-responsedelay"), number("x-vaultapi-burstlimitremaining")) {
+        (Some(ms), _) if ms > 0 => Throttle::By(std::time::Duration::from_millis(ms)),
+        (_, Some(0)) => Throttle::Unsaid,
+        _ => Throttle::None,
     }
 }
 
@@ -292,7 +310,13 @@ fn session_expired(body: &[u8]) -> bool {
 /// A session: from an OAuth 2.0 / OpenID Connect profile when the source
 /// names one, else from `POST /api/{version}/auth` with the user name and
 /// password. Either way Vault is told which Vault (`vaultDNS`), as its SDK does.
-async fn login(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url, version: &str) -> anyhow::Result<Secret> {
+async fn login(
+    ctx: &Fetch<'_>,
+    settings: &Settings,
+    base: &reqwest::Url,
+    version: &str,
+    throttle: Throttle,
+) -> anyhow::Result<(Secret, Throttle)> {
     let dns = base.host_str().unwrap_or_default();
     let (call, who) = match (&settings.oauth_profile_id, &settings.username) {
         (Some(profile), _) => {
@@ -316,7 +340,8 @@ or `oauth_profile_id` with `access_token_env` (or `_command`)"
         ),
     };
     let call = call.header("accept", "application/json").text_header("x-vaultapi-clientid", settings.client_id())?;
-    let reply = ctx.send(call).await?;
+    let reply = ctx.send_throttled(call, throttle, BURST).await?;
+    let throttle = burst(&reply);
     let status = reply.status_line();
     let answer: Login = super::wire::decode_credential(&reply.body).with_context(|| format!("Vault login {who}: {status}: unexpected answer"))?;
     let session_host = answer.session_host();
@@ -327,7 +352,7 @@ or `oauth_profile_id` with `access_token_env` (or `_command`)"
         ("SUCCESS", Some(_)) if other_vault.is_some() => {
             bail!("Vault login {who} gave a session for {}, not {dns}: check `url`", other_vault.unwrap_or_default())
         }
-        ("SUCCESS", Some(id)) if !id.is_empty() => Ok(Secret::new(id)),
+        ("SUCCESS", Some(id)) if !id.is_empty() => Ok((Secret::new(id), throttle)),
         (status, _) => {
             let why: Vec<String> = answer.errors.iter().map(VaultMessage::describe).collect();
             let why = if why.is_empty() { "no session id in the answer".to_string() } else { why.join("; ") };

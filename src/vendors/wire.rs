@@ -87,7 +87,7 @@ fn sniff(reader: &mut impl BufRead) -> Result<(), PayloadError> {
         if buf.is_empty() {
             return Err(PayloadError::Empty);
         }
-        match buf.iter().copied().find(|b| !b.is_ascii_whitespace()) {
+        match buf.iter().copied().find(|&b| !super::stream::is_json_space(b)) {
             Some(b'{' | b'[') => return Ok(()),
             Some(b) => return Err(PayloadError::NotJson(b)),
             None => {

@@ -971,3 +971,55 @@ fn fourd_reads_use_one_session_and_give_it_back() {
     let s = server.state.lock().unwrap();
     assert_eq!((s.0, s.1.len(), s.2.as_slice()), (4, 0, &["licusage".to_string()][..]), "the login's session served the read");
 }
+
+/// Past its burst limit Vault holds answers back and says for how long
+/// (`X-VaultAPI-ResponseDelay`): the next call waits that long on top of the
+/// timeout rather than being cut off; a delay past the deadline is named.
+#[test]
+fn veeva_burst_limit_delay_is_waited_for() {
+    let server = Server::start();
+    let throttled = |sid: &str, delay_ms: &str| {
+        json(serde_json::json!({"responseStatus": "SUCCESS", "sessionId": sid}))
+            .insert_header("X-VaultAPI-BurstLimit", "2000")
+            .insert_header("X-VaultAPI-BurstLimitRemaining", "0")
+            .insert_header("X-VaultAPI-ResponseDelay", delay_ms)
+    };
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/api/v25.3/auth"))
+            .and(body_string_contains("username=slow"))
+            .respond_with(throttled("sid-slow", "1500")),
+    );
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/api/v25.3/auth"))
+            .and(body_string_contains("username=later"))
+            .respond_with(throttled("sid-later", "600000")),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v25.3/objects/licenses"))
+            .and(header("authorization", "sid-slow"))
+            .respond_with(json_file("veeva/rim-warning.json").set_delay(Duration::from_millis(1500))),
+    );
+    let env = TestEnv::new();
+    let cfg = |user: &str| {
+        format!("[sources.vault]\nkind = \"veeva\"\nurl = \"{}\"\nusername = \"{user}\"\npassword_env = \"PW\"\n", server.url())
+    };
+    // A 1 s timeout, a 1.5 s delay said by Vault, a 3 s deadline: the answer arrives.
+    let out = run(&env, &cfg("slow"), &[("PW", "pw")], &["--timeout", "1s", "show", "--format", "csv"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("vault,veeva,ra_registrations__v,full__v,251,250,-1,"), "{}", out.stdout);
+
+    // Ten minutes of delay cannot fit in the deadline: said at once, not after it.
+    let out = run(&env, &cfg("later"), &[("PW", "pw")], &["--timeout", "1s", "show", "--format", "csv"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "source `vault` (veeva): Vault's API burst limit is reached (X-VaultAPI-BurstLimitRemaining): answers are delayed by 10m, past this source's deadline (3s left"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!server.requests().iter().any(|r| r.headers.get("authorization").is_some_and(|v| v == "sid-later")));
+}
