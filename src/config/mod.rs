@@ -151,16 +151,7 @@ impl Config {
 
     /// A config without a file, holding one source (one-off vendor subcommands).
     pub fn single(source: Source) -> Self {
-        Config {
-            path: None,
-            defaults: Thresholds::default(),
-            rules: Vec::new(),
-            timeout: DEFAULT_TIMEOUT,
-            history_path: None,
-            redact_salt: crate::secret::SecretSource::default(),
-            sources: vec![source],
-            overrides: Overrides::default(),
-        }
+        Config { sources: vec![source], ..Self::single_empty() }
     }
 
     pub fn load(path: &ConfigPath) -> Result<Self> {
