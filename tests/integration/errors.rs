@@ -101,12 +101,7 @@ fn file_and_stdin_agree_on_every_fixture() {
             if path.extension().is_none_or(|e| e != "json") {
                 continue;
             }
-            let mut cmd = env.cmd();
-            cmd.args([kind, "--format", "ndjson", "--file"]).arg(&path);
-            let from_file = Output::of(cmd);
-            let mut cmd = env.cmd();
-            cmd.args([kind, "--format", "ndjson", "--file", "-"]).stdin(std::fs::File::open(&path).unwrap());
-            let from_stdin = Output::of(cmd);
+            let (from_file, from_stdin) = file_and_stdin(&env, kind, &path);
             assert_eq!(from_file.code, from_stdin.code, "{}", path.display());
             assert_eq!(from_file.stdout, from_stdin.stdout, "{}", path.display());
             let shown = path.display().to_string();
@@ -132,12 +127,7 @@ fn file_and_stdin_agree_on_envelopes_the_fast_path_cannot_read() {
         ("4d", format!(r#"{{"pad":"{pad}","result":5}}"#), None),
     ] {
         let path = env.write("payload.json", &payload);
-        let mut cmd = env.cmd();
-        cmd.args([kind, "--format", "ndjson", "--file"]).arg(&path);
-        let from_file = Output::of(cmd);
-        let mut cmd = env.cmd();
-        cmd.args([kind, "--format", "ndjson", "--file", "-"]).stdin(std::fs::File::open(&path).unwrap());
-        let from_stdin = Output::of(cmd);
+        let (from_file, from_stdin) = file_and_stdin(&env, kind, &path);
         let shown = &payload[..payload.len().min(60)];
         assert_eq!(from_file.stdout, from_stdin.stdout, "{shown}");
         assert_eq!(from_file.code, from_stdin.code, "{shown}");
@@ -204,4 +194,14 @@ fn stdin_is_bounded() {
     let out = Output::of(cmd);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("document larger than 64 MiB: refused (only lists of items are streamed)"), "{}", out.stderr);
+}
+
+/// `licusage <kind> --format ndjson` on `path`, read as a file and from stdin.
+fn file_and_stdin(env: &TestEnv, kind: &str, path: &std::path::Path) -> (Output, Output) {
+    let mut cmd = env.cmd();
+    cmd.args([kind, "--format", "ndjson", "--file"]).arg(path);
+    let from_file = Output::of(cmd);
+    let mut cmd = env.cmd();
+    cmd.args([kind, "--format", "ndjson", "--file", "-"]).stdin(std::fs::File::open(path).unwrap());
+    (from_file, Output::of(cmd))
 }
