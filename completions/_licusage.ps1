@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('onlyoffice', 'onlyoffice', [CompletionResultType]::ParameterValue, 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})')
             [CompletionResult]::new('leegality', 'leegality', [CompletionResultType]::ParameterValue, 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)')
             [CompletionResult]::new('cpod', 'cpod', [CompletionResultType]::ParameterValue, 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)')
+            [CompletionResult]::new('flexlm', 'flexlm', [CompletionResultType]::ParameterValue, 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -444,6 +445,32 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'licusage;flexlm' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read a saved payload from this file instead of the API (- for stdin)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the vendor API')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'How long this source''s whole read may take, retries included (default 3 × timeout)')
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Run this program for the `lmstat -a` output (no shell), e.g. ["lmutil", "lmstat", "-a", "-c", "27000@lic1"] (one string, split into words like a shell''s, no shell run)')
+            [CompletionResult]::new('--expiry-file', '--expiry-file', [CompletionResultType]::ParameterName, 'Read the `lmstat -i` output (expiry dates) from this file (- for stdin)')
+            [CompletionResult]::new('--expiry-command', '--expiry-command', [CompletionResultType]::ParameterName, 'Run this program for the `lmstat -i` output (expiry dates) (one string, split into words like a shell''s, no shell run)')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--allow-insecure-http', '--allow-insecure-http', [CompletionResultType]::ParameterName, 'Allow credentials over plain http:// to a non-loopback host')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'licusage;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Read every configured source (or those named by --source) and render the records')
             [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)')
@@ -459,6 +486,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('onlyoffice', 'onlyoffice', [CompletionResultType]::ParameterValue, 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})')
             [CompletionResult]::new('leegality', 'leegality', [CompletionResultType]::ParameterValue, 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)')
             [CompletionResult]::new('cpod', 'cpod', [CompletionResultType]::ParameterValue, 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)')
+            [CompletionResult]::new('flexlm', 'flexlm', [CompletionResultType]::ParameterValue, 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -510,6 +538,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             break
         }
         'licusage;help;cpod' {
+            break
+        }
+        'licusage;help;flexlm' {
             break
         }
         'licusage;help;help' {

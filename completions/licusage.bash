@@ -34,6 +34,9 @@ _licusage() {
             licusage,diff)
                 cmd="licusage__subcmd__diff"
                 ;;
+            licusage,flexlm)
+                cmd="licusage__subcmd__flexlm"
+                ;;
             licusage,help)
                 cmd="licusage__subcmd__help"
                 ;;
@@ -97,6 +100,9 @@ _licusage() {
             licusage__subcmd__help,diff)
                 cmd="licusage__subcmd__help__subcmd__diff"
                 ;;
+            licusage__subcmd__help,flexlm)
+                cmd="licusage__subcmd__help__subcmd__flexlm"
+                ;;
             licusage__subcmd__help,help)
                 cmd="licusage__subcmd__help__subcmd__help"
                 ;;
@@ -137,7 +143,7 @@ _licusage() {
 
     case "${cmd}" in
         licusage)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -650,8 +656,74 @@ _licusage() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        licusage__subcmd__flexlm)
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --command --expiry-file --expiry-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiry-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiry-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --product)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         licusage__subcmd__help)
-            opts="show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod help"
+            opts="show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -763,6 +835,20 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        licusage__subcmd__help__subcmd__flexlm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

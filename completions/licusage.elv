@@ -46,6 +46,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand onlyoffice 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
             cand leegality 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
             cand cpod 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
+            cand flexlm 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'licusage;show'= {
@@ -420,6 +421,31 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'licusage;flexlm'= {
+            cand --file 'Read a saved payload from this file instead of the API (- for stdin)'
+            cand --url 'Base URL of the vendor API'
+            cand --deadline 'How long this source''s whole read may take, retries included (default 3 × timeout)'
+            cand --command 'Run this program for the `lmstat -a` output (no shell), e.g. ["lmutil", "lmstat", "-a", "-c", "27000@lic1"] (one string, split into words like a shell''s, no shell run)'
+            cand --expiry-file 'Read the `lmstat -i` output (expiry dates) from this file (- for stdin)'
+            cand --expiry-command 'Run this program for the `lmstat -i` output (expiry dates) (one string, split into words like a shell''s, no shell run)'
+            cand --product 'Only records whose product matches this glob (repeatable)'
+            cand --metric 'Only records whose metric matches this glob (repeatable)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'
+            cand --format 'Output format [default: table]'
+            cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
+            cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --allow-insecure-http 'Allow credentials over plain http:// to a non-loopback host'
+            cand --json 'Same as --format json'
+            cand -q 'No progress, no warnings'
+            cand --quiet 'No progress, no warnings'
+            cand -v 'Log requests to stderr (secrets redacted)'
+            cand --verbose 'Log requests to stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'licusage;help'= {
             cand show 'Read every configured source (or those named by --source) and render the records'
             cand holders 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
@@ -435,6 +461,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand onlyoffice 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
             cand leegality 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
             cand cpod 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
+            cand flexlm 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'licusage;help;show'= {
@@ -470,6 +497,8 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;help;leegality'= {
         }
         &'licusage;help;cpod'= {
+        }
+        &'licusage;help;flexlm'= {
         }
         &'licusage;help;help'= {
         }

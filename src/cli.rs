@@ -351,6 +351,11 @@ fn key_flags(key: &Key) -> Vec<(String, String, KeyType)> {
             (format!("{}_command", key.name), format!("Command whose stdout is {}", key.help), KeyType::Text),
         ],
         KeyType::List => Vec::new(),
+        KeyType::Argv => vec![(
+            key.name.to_string(),
+            format!("{} (one string, split into words like a shell's, no shell run)", capitalised(key.help)),
+            KeyType::Argv,
+        )],
         ty => vec![(key.name.to_string(), capitalised(key.help), ty)],
     }
 }
@@ -475,6 +480,14 @@ fn vendor_task(kind: &str, sub: &ArgMatches) -> Result<Task, clap::Error> {
                 table.insert(name, true.into());
             }
             KeyType::Flag => {}
+            KeyType::Argv => {
+                if let Ok(Some(v)) = sub.try_get_one::<String>(&name) {
+                    let words = shlex::split(v)
+                        .filter(|w| !w.is_empty())
+                        .ok_or_else(|| invalid(format!("--{}: cannot split {v:?} into words", name.replace('_', "-"))))?;
+                    table.insert(name, toml::Value::Array(words.into_iter().map(toml::Value::String).collect()));
+                }
+            }
             _ => {
                 if let Ok(Some(v)) = sub.try_get_one::<String>(&name) {
                     let value = v.clone();
@@ -484,7 +497,7 @@ fn vendor_task(kind: &str, sub: &ArgMatches) -> Result<Task, clap::Error> {
         }
     }
     let filter = filter(&FilterArgs::from_arg_matches(sub)?)?;
-    if !table.contains_key("file") && !table.contains_key("url") && vendor.default_url().is_none() {
+    if !table.contains_key("file") && !table.contains_key("url") && vendor.default_url().is_none() && vendor.reads_url() {
         return Err(invalid(format!("`licusage {kind}` needs --file PATH (- for stdin) or --url URL")));
     }
     Ok(Task::Vendor { kind: kind.to_string(), table, filter })

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod command;
 pub mod completions;
 pub mod config;
 pub mod diff;

@@ -87,6 +87,10 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
                 },
                 (None, None) => Err("no `file` and no HTTP client".to_string()),
             };
+            let payloads = payloads.map(|mut p| {
+                p.now = Some(now);
+                p
+            });
             let result = match payloads {
                 Ok(payloads) if want_holders => {
                     ticket.wait().await;

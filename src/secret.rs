@@ -3,10 +3,11 @@
 //! file, inline; they are never printed (`Debug` shows `[redacted]`).
 
 use std::fmt;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde::Deserialize;
+
+use crate::command::Stderr;
 
 #[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
@@ -102,28 +103,13 @@ impl Secrets {
 async fn run_command(key: &str, cmdline: &str, timeout: Duration) -> Result<Secret, String> {
     let words =
         shlex::split(cmdline).filter(|w| !w.is_empty()).ok_or_else(|| format!("{key}_command: cannot split {cmdline:?} into words"))?;
-    let (program, args) = words.split_first().ok_or_else(|| format!("{key}_command is empty"))?;
-    let child = tokio::process::Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("{key}_command: cannot run `{program}`: {e}"))?;
-    let out = match tokio::time::timeout(timeout, child.wait_with_output()).await {
-        Ok(out) => out.map_err(|e| format!("{key}_command `{program}`: {e}"))?,
-        // The child is dropped with the future, and killed.
-        Err(_) => return Err(format!("{key}_command `{program}` did not finish within {}: killed", humantime::format_duration(timeout))),
-    };
-    if !out.status.success() {
-        let code = out.status.code().map(|c| format!("exit code {c}")).unwrap_or_else(|| "killed by a signal".into());
-        return Err(format!("{key}_command `{program}` failed ({code})"));
-    }
-    let value = String::from_utf8(out.stdout).map_err(|_| format!("{key}_command `{program}` printed something that is not UTF-8"))?;
+    let label = format!("{key}_command");
+    let program = words.first().cloned().unwrap_or_default();
+    let out = crate::command::run(&label, &words, timeout, Stderr::Hidden).await?;
+    let value = String::from_utf8(out).map_err(|_| format!("{label} `{program}` printed something that is not UTF-8"))?;
     let value = value.trim();
     if value.is_empty() {
-        return Err(format!("{key}_command `{program}` printed nothing"));
+        return Err(format!("{label} `{program}` printed nothing"));
     }
     Ok(Secret(value.to_string()))
 }

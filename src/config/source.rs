@@ -265,14 +265,21 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
             return Err(TableError::new(Some("url"), format!("`url` {url:?} must be http:// or https://")));
         }
     }
-    if common.file.is_none() && common.url.is_none() && vendor.default_url().is_none() {
+    if !vendor.reads_url() && common.url.is_some() {
+        return Err(TableError::new(
+            Some("url"),
+            format!("kind `{kind}` reads no `url`: give `file` (a saved payload) or the kind's own keys"),
+        ));
+    }
+    if common.file.is_none() && common.url.is_none() && vendor.default_url().is_none() && vendor.reads_url() {
         return Err(TableError::new(None, "give `file` (a saved payload) or `url` (the vendor API)"));
     }
     if common.file.is_some() && common.url.is_some() {
         return Err(TableError::new(Some("url"), "give `file` (a saved payload) or `url` (the vendor API), not both"));
     }
     let given: Vec<&'static str> = secrets.iter().filter(|s| s.is_given()).map(|s| s.key).collect();
-    let shape = vendors::Shape { reads_file: common.file.is_some(), secrets: &given };
+    let given_inputs: Vec<&'static str> = inputs.iter().map(|i: &ExtraInput| i.key).collect();
+    let shape = vendors::Shape { reads_file: common.file.is_some(), secrets: &given, inputs: &given_inputs };
     let settings = vendor.settings(rest, shape).map_err(|e| TableError {
         message: match &e.key {
             Some(k) if !e.message.contains(k.as_str()) => format!("`{k}`: {}", e.message),

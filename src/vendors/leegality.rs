@@ -211,7 +211,7 @@ mod tests {
 
     #[test]
     fn environment_is_production_or_sandbox() {
-        let check = |env: &str| Leegality.check(&Settings { environment: Some(env.into()), ..Settings::default() }, Shape { reads_file: true, secrets: &[] });
+        let check = |env: &str| Leegality.check(&Settings { environment: Some(env.into()), ..Settings::default() }, Shape { reads_file: true, ..Shape::default() });
         assert_eq!(check("sandbox"), Ok(()));
         assert_eq!(check("staging"), Err("`environment` is `staging`; expected `production` or `sandbox`".to_string()));
     }

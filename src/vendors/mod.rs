@@ -33,7 +33,7 @@ macro_rules! registry {
 }
 
 // One entry per kind: `module::Type`, the module being `src/vendors/<module>.rs`.
-registry!(fourd::FourD, veeva::Veeva, onlyoffice::OnlyOffice, leegality::Leegality, cpod::Cpod);
+registry!(fourd::FourD, veeva::Veeva, onlyoffice::OnlyOffice, leegality::Leegality, cpod::Cpod, flexlm::Flexlm);
 
 pub fn find(kind: &str) -> Option<&'static dyn Vendor> {
     VENDORS.iter().copied().find(|v| v.kind() == kind)
@@ -52,6 +52,9 @@ pub enum KeyType {
     Flag,
     /// A list of strings (config only).
     List,
+    /// A program and its arguments, run without a shell: a list of strings in
+    /// the config, one string split like a shell's words on the command line.
+    Argv,
     /// A credential, given as `NAME` (inline, config only), `NAME_env` or
     /// `NAME_command`: read by shared code, never a field of the kind's settings.
     Secret,
@@ -82,6 +85,10 @@ impl Key {
         Key { name, ty: KeyType::List, help }
     }
 
+    pub const fn argv(name: &'static str, help: &'static str) -> Key {
+        Key { name, ty: KeyType::Argv, help }
+    }
+
     /// A secret; `help` names it (`the API token`).
     pub const fn secret(name: &'static str, help: &'static str) -> Key {
         Key { name, ty: KeyType::Secret, help }
@@ -106,11 +113,14 @@ impl Key {
 pub struct Payloads {
     pub main: Vec<Body>,
     pub extra: BTreeMap<&'static str, Vec<Body>>,
+    /// When the payloads were read (`LICUSAGE_NOW` in tests), for a vendor
+    /// that prints dates without their year.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Payloads {
     pub fn one(body: Vec<u8>) -> Self {
-        Payloads { main: vec![Body::Bytes(body)], extra: BTreeMap::new() }
+        Payloads { main: vec![Body::Bytes(body)], ..Payloads::default() }
     }
 
     /// The document of a kind that does not page.
@@ -133,6 +143,8 @@ pub struct Shape<'a> {
     pub reads_file: bool,
     /// The secrets the source gives (by their declared names).
     pub secrets: &'a [&'static str],
+    /// The declared inputs the source gives (by their keys).
+    pub inputs: &'a [&'static str],
 }
 
 impl Shape<'_> {
@@ -173,6 +185,12 @@ pub trait Kind: Send + Sync + 'static {
     fn has_holders(&self) -> bool {
         false
     }
+    /// Whether the kind reads a vendor API at a `url`; one that does not
+    /// (a program's output) is given `file` or its own keys, and its fetch
+    /// runs what they say.
+    fn reads_url(&self) -> bool {
+        true
+    }
     /// The keys this kind takes beyond the common ones.
     fn keys(&self) -> &'static [Key];
     /// A hint for an HTTP error status that means something particular for
@@ -204,6 +222,7 @@ pub trait Vendor: Sync {
     fn example(&self) -> &'static str;
     fn default_url(&self) -> Option<&'static str>;
     fn has_holders(&self) -> bool;
+    fn reads_url(&self) -> bool;
     fn keys(&self) -> &'static [Key];
     fn status_hint(&self, status: u16) -> Option<&'static str>;
     /// The kind's settings from the keys of its table that are its own (the
@@ -244,6 +263,10 @@ impl<K: Kind> Vendor for K {
 
     fn has_holders(&self) -> bool {
         Kind::has_holders(self)
+    }
+
+    fn reads_url(&self) -> bool {
+        Kind::reads_url(self)
     }
 
     fn keys(&self) -> &'static [Key] {

@@ -12,7 +12,9 @@ fn fixture_settings(vendor: &dyn Vendor, dir: &Path) -> Arc<dyn KindSettings> {
     match std::fs::read_to_string(dir.join("settings.toml")) {
         Ok(text) => {
             let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| unreachable!("{}: {e}", dir.display()));
-            vendor.settings(table, Shape { reads_file: true, secrets: &[] }).unwrap_or_else(|e| unreachable!("{}: {e:?}", dir.display()))
+            vendor
+                .settings(table, Shape { reads_file: true, ..Shape::default() })
+                .unwrap_or_else(|e| unreachable!("{}: {e:?}", dir.display()))
         }
         Err(_) => vendor.default_settings(),
     }
@@ -20,9 +22,12 @@ fn fixture_settings(vendor: &dyn Vendor, dir: &Path) -> Arc<dyn KindSettings> {
 
 /// Every fixture of every kind, parsed, as a reviewed snapshot: the records
 /// (or the one-line error) a user would see, and the holders. A fixture's
-/// extra payloads sit beside it as `NAME.<payload>.json`.
+/// extra payloads sit beside it as `NAME.<payload>.<ext>`.
 #[test]
 fn fixtures() {
+    // Times printed without a zone (lmstat's) are the local time of the machine: UTC here, on every machine.
+    std::env::set_var("TZ", "UTC");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z").map(|t| t.with_timezone(&chrono::Utc)).ok();
     for vendor in VENDORS {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(vendor.kind());
         let settings = fixture_settings(*vendor, &dir);
@@ -38,15 +43,16 @@ fn fixtures() {
             .unwrap_or_else(|e| unreachable!("{}: {e}", dir.display()))
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.file_stem().unwrap_or_default().to_string_lossy().contains('.'))
+            .filter(|p| p.extension().is_some_and(|e| e != "toml") && !p.file_stem().unwrap_or_default().to_string_lossy().contains('.'))
             .collect();
         paths.sort();
         assert!(paths.len() >= 3, "{} has too few fixtures", dir.display());
         for path in paths {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-            let mut payloads = Payloads { main: vec![Body::Bytes(std::fs::read(&path).unwrap_or_default())], extra: BTreeMap::new() };
+            let ext = path.extension().unwrap_or_default().to_string_lossy().into_owned();
+            let mut payloads = Payloads { main: vec![Body::Bytes(std::fs::read(&path).unwrap_or_default())], now, ..Payloads::default() };
             for name in &payload_names {
-                if let Ok(bytes) = std::fs::read(path.with_file_name(format!("{stem}.{name}.json"))) {
+                if let Ok(bytes) = std::fs::read(path.with_file_name(format!("{stem}.{name}.{ext}"))) {
                     payloads.extra.insert(name, vec![Body::Bytes(bytes)]);
                 }
             }
@@ -66,8 +72,12 @@ fn fixtures() {
 #[test]
 fn declared_keys_are_the_settings_fields() {
     for vendor in VENDORS {
-        let mut declared: Vec<&str> =
-            vendor.keys().iter().filter(|k| matches!(k.ty, KeyType::Text | KeyType::Flag | KeyType::List)).map(|k| k.name).collect();
+        let mut declared: Vec<&str> = vendor
+            .keys()
+            .iter()
+            .filter(|k| matches!(k.ty, KeyType::Text | KeyType::Flag | KeyType::List | KeyType::Argv))
+            .map(|k| k.name)
+            .collect();
         let mut fields = vendor.settings_fields();
         declared.sort_unstable();
         fields.sort_unstable();
@@ -88,13 +98,16 @@ fn settings_name_the_bad_key() {
     for vendor in VENDORS {
         let mut table = toml::Table::new();
         table.insert("no_such_key".into(), true.into());
-        let e = vendor.settings(table, Shape { reads_file: true, secrets: &[] }).err().unwrap_or_else(|| unreachable!("{}", vendor.kind()));
+        let e = vendor
+            .settings(table, Shape { reads_file: true, ..Shape::default() })
+            .err()
+            .unwrap_or_else(|| unreachable!("{}", vendor.kind()));
         assert!(e.message.contains("no_such_key"), "{}: {e:?}", vendor.kind());
         for key in vendor.keys().iter().filter(|k| k.ty == KeyType::Text) {
             let mut table = toml::Table::new();
             table.insert(key.name.into(), toml::Value::Integer(3));
             let e = vendor
-                .settings(table, Shape { reads_file: true, secrets: &[] })
+                .settings(table, Shape { reads_file: true, ..Shape::default() })
                 .err()
                 .unwrap_or_else(|| unreachable!("{}.{}", vendor.kind(), key.name));
             assert_eq!(e.key.as_deref(), Some(key.name), "{}: {e:?}", vendor.kind());

@@ -367,7 +367,7 @@ mod tests {
 
     #[test]
     fn api_versions_look_like_v25_3() {
-        let check = |v: &str| Veeva.check(&Settings { api_version: Some(v.into()), ..Settings::default() }, Shape { reads_file: true, secrets: &[] });
+        let check = |v: &str| Veeva.check(&Settings { api_version: Some(v.into()), ..Settings::default() }, Shape { reads_file: true, ..Shape::default() });
         assert_eq!(check("v25.3"), Ok(()));
         for bad in ["25", "v25", "v.3", "vx.y", "v25.3.1"] {
             assert_eq!(check(bad), Err(format!("`api_version` is `{bad}`; expected the form v25.3")), "{bad}");

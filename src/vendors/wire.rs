@@ -185,6 +185,45 @@ where
     }
 }
 
+/// Each line of a text payload (lmstat output), with its 1-based number:
+/// `\n` or `\r\n` ends a line, bytes that are not UTF-8 are replaced, and
+/// more than [`MAX_DOCUMENT`] bytes or a NUL byte (binary data) is an error.
+pub fn for_each_line(body: &Body, f: &mut dyn FnMut(usize, &str) -> Result<(), PayloadError>) -> Result<(), PayloadError> {
+    let reader: Box<dyn BufRead> = match body {
+        Body::Bytes(bytes) => Box::new(bytes.as_slice()),
+        Body::File(path) => Box::new(open(path)?),
+        Body::Stdin => Box::new(BufReader::with_capacity(1 << 20, std::io::stdin().lock())),
+    };
+    let mut reader = Capped { inner: reader, left: MAX_DOCUMENT };
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        let n = read_line(&mut reader, &mut line).map_err(|e| PayloadError::Io(format!("reading: {e}")))?;
+        if n == 0 {
+            return Ok(());
+        }
+        number += 1;
+        if line.contains(&0) {
+            return Err(PayloadError::at(format!("line {number}"), "a NUL byte: binary data, not text"));
+        }
+        while matches!(line.last(), Some(b'\n' | b'\r')) {
+            line.pop();
+        }
+        f(number, &String::from_utf8_lossy(&line))?;
+    }
+}
+
+/// `BufRead::read_until` for a reader that is only `Read` through [`Capped`].
+fn read_line<R: BufRead>(reader: &mut Capped<R>, out: &mut Vec<u8>) -> std::io::Result<usize> {
+    let n = reader.inner.read_until(b'\n', out)?;
+    reader.left = reader
+        .left
+        .checked_sub(n as u64)
+        .ok_or_else(|| std::io::Error::other(format!("text larger than {} MiB: refused", MAX_DOCUMENT >> 20)))?;
+    Ok(n)
+}
+
 /// A whole document as `T` (for the payloads that are one small object).
 pub fn decode_body<T: DeserializeOwned>(body: &Body) -> Result<T, PayloadError> {
     parse(body, PhantomData::<T>, PhantomData::<T>, Some(MAX_DOCUMENT))

@@ -55,6 +55,7 @@ impl TestEnv {
             .env_remove("LICUSAGE_CONFIG")
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
+            .env("TZ", "UTC")
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.path("xdg-config"))
             .env("XDG_DATA_HOME", self.path("xdg-data"));

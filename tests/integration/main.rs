@@ -6,6 +6,7 @@ mod completions;
 mod env;
 mod errors;
 mod faults;
+mod flexlm;
 mod formats;
 mod holders;
 mod live;

@@ -1,0 +1,795 @@
+//! FlexNet Publisher (FlexLM) license servers: the text `lmutil lmstat -a`
+//! prints, FlexLM v9 to v11.x and the Windows `lmutil.exe` (CRLF), and the
+//! `lmstat -i` table for expiry dates.
+//!
+//! The shape, as `lmstat` prints it: per license server (`License server
+//! status: port@host[,port@host,port@host]` for a redundant triad) one line
+//! per server (`host: license server UP (MASTER) v11.19` or the error), the
+//! vendor daemons (`MLM: UP v11.19`), then per feature `Users of F:  (Total of
+//! N licenses issued;  Total of M licenses in use)`, its license lines (`"F"
+//! v52, vendor: MLM, expiry: 30-dec-2025`, `floating license`), its
+//! reservations (`<tab>4 RESERVATIONs for GROUP eng (host/27000)`) and one line
+//! per checkout (`user host display (v52) (host/27000 401), start Mon 2/10
+//! 0:10[, N licenses][ (linger: …)][, PID: …]`) or queued request (`… queued
+//! for N licenses`). Several license servers are separated by a line of dashes.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::wire::{for_each_line, PayloadError};
+use super::{Body, Key, Kind, Payloads, Shape};
+use crate::command::{self, Stderr};
+use crate::config::Input;
+use crate::fetch::{BoxFuture, Fetch};
+use crate::holder::{Holder, Sink};
+use crate::record::{Record, Status};
+
+pub struct Flexlm;
+
+/// FlexLM's own keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    command: Option<Vec<String>>,
+    expiry_command: Option<Vec<String>>,
+}
+
+/// The payload name of the `lmstat -i` output, beside the `lmstat -a` one.
+const EXPIRY: &str = "expiry";
+const METRIC: &str = "licenses";
+
+impl Kind for Flexlm {
+    type Settings = Settings;
+
+    fn kind(&self) -> &'static str {
+        "flexlm"
+    }
+
+    fn about(&self) -> &'static str {
+        "FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command"
+    }
+
+    fn example(&self) -> &'static str {
+        "lmutil lmstat -a -c 27000@lic1 | licusage flexlm --file -"
+    }
+
+    fn reads_url(&self) -> bool {
+        false
+    }
+
+    fn has_holders(&self) -> bool {
+        true
+    }
+
+    fn keys(&self) -> &'static [Key] {
+        const KEYS: &[Key] = &[
+            Key::argv("command", "run this program for the `lmstat -a` output (no shell), e.g. [\"lmutil\", \"lmstat\", \"-a\", \"-c\", \"27000@lic1\"]"),
+            Key::input("expiry_file", EXPIRY, false, "read the `lmstat -i` output (expiry dates) from this file (- for stdin)"),
+            Key::argv("expiry_command", "run this program for the `lmstat -i` output (expiry dates)"),
+        ];
+        KEYS
+    }
+
+    fn check(&self, settings: &Settings, shape: Shape) -> Result<(), String> {
+        for (key, argv) in [("command", &settings.command), ("expiry_command", &settings.expiry_command)] {
+            if argv.as_ref().is_some_and(|a| a.first().is_none_or(|p| p.trim().is_empty())) {
+                return Err(format!("`{key}` is empty: give the program and its arguments, e.g. [\"lmutil\", \"lmstat\", \"-a\"]"));
+            }
+        }
+        if shape.reads_file && settings.command.is_some() {
+            return Err("give `file` (saved `lmstat -a` output) or `command`, not both".into());
+        }
+        if !shape.reads_file && settings.command.is_none() {
+            return Err("give `file` (saved `lmstat -a` output, - for stdin) or `command` (e.g. [\"lmutil\", \"lmstat\", \"-a\", \"-c\", \"27000@lic1\"])".into());
+        }
+        if settings.expiry_command.is_some() && shape.inputs.contains(&"expiry_file") {
+            return Err("give `expiry_file` or `expiry_command`, not both".into());
+        }
+        if settings.expiry_command.is_some() && shape.reads_file {
+            return Err("`expiry_command` goes with `command`; beside `file`, give `expiry_file`".into());
+        }
+        Ok(())
+    }
+
+    fn parse(&self, payloads: &Payloads, _: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
+        let mut status = Lmstat::default();
+        let reference = payloads.now.map(|t| t.with_timezone(&Local).naive_local());
+        let mut users = Vec::new();
+        for body in &payloads.main {
+            for_each_line(body, &mut |n, line| status.line(n, line, &mut users))?;
+        }
+        let expiry = match payloads.extra(EXPIRY) {
+            Some(pages) => {
+                let mut table = ExpiryTable::default();
+                for body in pages {
+                    for_each_line(body, &mut |n, line| table.line(n, line))?;
+                }
+                table.dates
+            }
+            None => HashMap::new(),
+        };
+        let records = status.records(&expiry)?;
+        let reference = status.printed_at.or(reference);
+        for user in users {
+            holders.push(user.holder(reference));
+        }
+        Ok(records)
+    }
+
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
+        Box::pin(async move {
+            let argv = settings.command.as_deref().context("no `command` to run (and no `file`)")?;
+            let usage = run(argv, "command", ctx);
+            let expiry = async {
+                match &settings.expiry_command {
+                    Some(argv) => run(argv, "expiry_command", ctx).await.map(|out| Some(Body::Bytes(out))),
+                    None => Ok(ctx.source.inputs.iter().find(|i| i.payload == EXPIRY).map(|i| match &i.input {
+                        Input::Path(p) => Body::File(p.clone()),
+                        Input::Stdin => Body::Stdin,
+                    })),
+                }
+            };
+            let (usage, expiry) = tokio::join!(usage, expiry);
+            let mut payloads = Payloads::one(usage?);
+            if let Some(body) = expiry? {
+                payloads.extra.insert(EXPIRY, vec![body]);
+            }
+            Ok(payloads)
+        })
+    }
+}
+
+/// Run a lmutil command. lmstat exits non-zero only when it could read no
+/// license server at all; its own reason is on stdout (`Error getting
+/// status: Cannot connect to license server system. (-15,570:115 …)`).
+async fn run(argv: &[String], key: &str, ctx: &Fetch<'_>) -> anyhow::Result<Vec<u8>> {
+    match command::run_status(key, argv, ctx.timeout, Stderr::Shown).await.map_err(anyhow::Error::msg)? {
+        command::Ran::Ok(out) => Ok(out),
+        command::Ran::Failed { message, stdout } => {
+            let said = String::from_utf8_lossy(&stdout);
+            match said.lines().map(str::trim).find(|l| down_reason(l).is_some()) {
+                Some(reason) => anyhow::bail!("{message}: {reason}"),
+                None => anyhow::bail!("{message}"),
+            }
+        }
+    }
+}
+
+/// A line that says a license server cannot be read.
+fn down_reason(line: &str) -> Option<&str> {
+    const SIGNS: &[&str] = &[
+        "Cannot connect to license server",
+        "License server machine is down or not responding",
+        "lmgrd is not running",
+        "Error getting status",
+        "Cannot find license file",
+        "The desired vendor daemon is down",
+        "Cannot read data from license server",
+    ];
+    SIGNS.iter().any(|s| line.contains(s)).then_some(line)
+}
+
+/// One `License server status:` block.
+#[derive(Debug, Default)]
+struct Server {
+    /// `port@host[,port@host…]` as printed.
+    name: String,
+    /// How many servers the block names (3 for a triad).
+    count: usize,
+    up: Vec<String>,
+    /// Servers that did not answer, with lmstat's reason.
+    down: Vec<(String, String)>,
+    /// `lmgrd is not running: …`, `Error reading license file: …`.
+    failed: Option<String>,
+    /// Vendor daemons that are not up, with the reason.
+    daemons_down: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+struct Feature {
+    name: String,
+    /// The server block it was listed under.
+    server: usize,
+    daemon: Option<String>,
+    issued: Option<u64>,
+    used: Option<u64>,
+    borrowable: bool,
+    /// `(Error: …)` or `Cannot get users of …`: lmstat could not count it.
+    error: Option<String>,
+    /// From each of its license lines: the date, or `None` for permanent.
+    expiry: Vec<Option<NaiveDate>>,
+    license_type: Option<String>,
+    reservations: Vec<Value>,
+    reserved: u64,
+    queued: u64,
+}
+
+/// `(month, day, hour, minute)`: a time as lmstat prints it, without its year.
+type Clock = (u32, u32, u32, u32);
+
+/// A checkout line, kept until its feature's record is known.
+#[derive(Debug)]
+struct User {
+    feature: String,
+    user: String,
+    host: Option<String>,
+    display: Option<String>,
+    version: Option<String>,
+    handle: Option<String>,
+    /// `Day M/D H:MM` as printed (the year is not).
+    start: Option<Clock>,
+    licenses: u64,
+    linger: Option<String>,
+    pid: Option<u64>,
+    borrow_return: Option<Clock>,
+}
+
+impl User {
+    fn holder(self, reference: Option<NaiveDateTime>) -> Holder {
+        let at = |t: Option<Clock>| t.zip(reference).and_then(|(t, r)| local_time(t, r));
+        let mut h = Holder::new(self.feature.as_str(), METRIC, self.user)
+            .detail("host", self.host.clone())
+            .detail("display", self.display)
+            .detail("version", self.version)
+            .detail("handle", self.handle)
+            .detail("licenses", self.licenses)
+            .detail("linger", self.linger)
+            .detail("pid", self.pid);
+        h.identifying = &["host", "display", "pid", "handle"];
+        h.location = self.host;
+        h.since = at(self.start);
+        // A borrowed license comes back then: the end of this holding.
+        if let Some(back) = self.borrow_return {
+            let back = reference.and_then(|r| local_time_after(back, r));
+            h.expires_at = back;
+            h.holder_type = Some("borrowed".into());
+        }
+        h
+    }
+}
+
+/// `(month, day, hour, minute)` as lmstat prints it, in the local time of
+/// the machine that ran it, in the latest year that puts it not after
+/// `reference` (lmstat leaves the year out).
+fn local_time((month, day, hour, minute): Clock, reference: NaiveDateTime) -> Option<DateTime<Utc>> {
+    (0..8).find_map(|back| {
+        let t = NaiveDate::from_ymd_opt(reference.year() - back, month, day)?.and_hms_opt(hour, minute, 0)?;
+        (t <= reference).then_some(t)
+    })
+    .and_then(|t| Local.from_local_datetime(&t).earliest())
+    .map(|t| t.with_timezone(&Utc))
+}
+
+/// Like [`local_time`], in the earliest year that puts it not before `after`
+/// (a borrowed license's return).
+fn local_time_after((month, day, hour, minute): Clock, after: NaiveDateTime) -> Option<DateTime<Utc>> {
+    (0..8)
+        .find_map(|ahead| {
+            let t = NaiveDate::from_ymd_opt(after.year() + ahead, month, day)?.and_hms_opt(hour, minute, 0)?;
+            (t >= after).then_some(t)
+        })
+        .and_then(|t| Local.from_local_datetime(&t).earliest())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Start,
+    Servers,
+    Daemons,
+    Features,
+}
+
+/// What an `lmstat -a` output says, read line by line.
+#[derive(Debug)]
+struct Lmstat {
+    part: Part,
+    servers: Vec<Server>,
+    features: Vec<Feature>,
+    /// The daemon named by `Users of features served by V:`.
+    daemon: Option<String>,
+    /// `Error getting status: …` and the like, outside any server block.
+    errors: Vec<String>,
+    /// `Flexible License Manager status on Tue 11/24/2026 10:15`.
+    printed_at: Option<NaiveDateTime>,
+    lines: usize,
+}
+
+impl Default for Lmstat {
+    fn default() -> Self {
+        Lmstat { part: Part::Start, servers: Vec::new(), features: Vec::new(), daemon: None, errors: Vec::new(), printed_at: None, lines: 0 }
+    }
+}
+
+fn invalid(n: usize, message: impl Into<String>) -> PayloadError {
+    PayloadError::at(format!("line {n}"), message)
+}
+
+/// A count as lmstat prints it; anything else is an error, never a zero.
+fn count(n: usize, text: &str, what: &str) -> Result<u64, PayloadError> {
+    let t = text.trim();
+    match t.parse::<u64>() {
+        Ok(v) if v <= i64::MAX as u64 => Ok(v),
+        _ => Err(invalid(n, format!("{what}: {t:?} is not a count"))),
+    }
+}
+
+impl Lmstat {
+    fn server(&mut self) -> &mut Server {
+        if self.servers.is_empty() {
+            self.servers.push(Server::default());
+        }
+        let last = self.servers.len() - 1;
+        &mut self.servers[last]
+    }
+
+    fn line(&mut self, n: usize, raw: &str, users: &mut Vec<User>) -> Result<(), PayloadError> {
+        self.lines = n;
+        let line = raw.trim();
+        if line.is_empty() {
+            return Ok(());
+        }
+        if let Some(rest) = line.strip_prefix("Flexible License Manager status on ") {
+            // `Tue 11/24/2026 10:15`
+            let rest = rest.split_once(' ').map_or(rest, |(_, r)| r);
+            self.printed_at = NaiveDateTime::parse_from_str(rest.trim(), "%m/%d/%Y %H:%M").ok();
+            return Ok(());
+        }
+        if line.starts_with("-----") && line.chars().all(|c| c == '-') {
+            self.part = Part::Start;
+            self.daemon = None;
+            return Ok(());
+        }
+        if let Some(name) = line.strip_prefix("License server status:") {
+            let name = name.trim().to_string();
+            let count = name.split(',').filter(|s| !s.trim().is_empty()).count().max(1);
+            self.servers.push(Server { name, count, ..Server::default() });
+            self.part = Part::Servers;
+            self.daemon = None;
+            return Ok(());
+        }
+        if line.starts_with("Vendor daemon status") {
+            self.part = Part::Daemons;
+            return Ok(());
+        }
+        if line.starts_with("Feature usage info") {
+            self.part = Part::Features;
+            return Ok(());
+        }
+        if let Some(rest) = line.strip_prefix("Users of features served by ") {
+            self.daemon = Some(rest.trim_end_matches(':').trim().to_string());
+            self.part = Part::Features;
+            return Ok(());
+        }
+        if let Some(rest) = line.strip_prefix("Users of ") {
+            return self.feature(n, rest);
+        }
+        if let Some(reason) = line.strip_prefix("lmgrd is not running:").or_else(|| line.strip_prefix("Error reading license file:")) {
+            let reason = format!("lmgrd is not running: {}", reason.trim());
+            self.server().failed = Some(reason);
+            return Ok(());
+        }
+        if line.starts_with("Error getting status:") || line.starts_with("Error getting feature") {
+            self.errors.push(line.to_string());
+            return Ok(());
+        }
+        match self.part {
+            Part::Servers if !line.starts_with("License file") && !line.starts_with("[") => {
+                if let Some((host, state)) = line.split_once(':') {
+                    let state = state.trim();
+                    let host = host.trim().to_string();
+                    if state.starts_with("license server UP") {
+                        self.server().up.push(host);
+                    } else if !host.contains(' ') {
+                        self.server().down.push((host, state.to_string()));
+                    }
+                }
+                Ok(())
+            }
+            Part::Daemons => {
+                if let Some((daemon, state)) = line.split_once(':') {
+                    let state = state.trim();
+                    if !state.starts_with("UP") && !daemon.trim().contains(' ') {
+                        let state = if state.is_empty() { "DOWN" } else { state };
+                        self.server().daemons_down.push((daemon.trim().to_string(), state.to_string()));
+                    }
+                }
+                Ok(())
+            }
+            Part::Features => self.feature_line(n, raw, line, users),
+            _ => {
+                if let Some(reason) = down_reason(line) {
+                    self.errors.push(reason.to_string());
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// `Users of F:  (Total of N licenses issued;  Total of M licenses in use)` and its variants.
+    fn feature(&mut self, n: usize, rest: &str) -> Result<(), PayloadError> {
+        let (name, usage) = rest.split_once(':').ok_or_else(|| invalid(n, format!("cannot read `Users of {rest}`: no `:` after the feature")))?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(invalid(n, "a `Users of` line without a feature name"));
+        }
+        if self.servers.is_empty() {
+            self.servers.push(Server::default());
+        }
+        let mut feature = Feature {
+            name: name.to_string(),
+            server: self.servers.len() - 1,
+            daemon: self.daemon.clone(),
+            issued: None,
+            used: None,
+            borrowable: false,
+            error: None,
+            expiry: Vec::new(),
+            license_type: None,
+            reservations: Vec::new(),
+            reserved: 0,
+            queued: 0,
+        };
+        let usage = usage.trim();
+        if let Some(inner) = usage.strip_prefix("(Total of ").and_then(|u| u.strip_suffix(')')) {
+            // `N [borrowable ]license[s] issued;  Total of M license[s] in use`
+            let (issued, used) =
+                inner.split_once(';').ok_or_else(|| invalid(n, format!("feature {name}: cannot read {usage:?}: no `;`")))?;
+            let issued_words: Vec<&str> = issued.split_whitespace().collect();
+            match issued_words.as_slice() {
+                [count_text, rest @ ..] if rest.last() == Some(&"issued") && rest.iter().any(|w| w.starts_with("license")) => {
+                    feature.issued = Some(count(n, count_text, &format!("feature {name}: licenses issued"))?);
+                    feature.borrowable = rest.contains(&"borrowable");
+                }
+                _ => return Err(invalid(n, format!("feature {name}: cannot read the licenses issued in {usage:?}"))),
+            }
+            let used_words: Vec<&str> = used.split_whitespace().collect();
+            match used_words.as_slice() {
+                ["Total", "of", count_text, license, "in", "use"] if license.starts_with("license") => {
+                    feature.used = Some(count(n, count_text, &format!("feature {name}: licenses in use"))?);
+                }
+                _ => return Err(invalid(n, format!("feature {name}: cannot read the licenses in use in {usage:?}"))),
+            }
+        } else if usage == "(Uncounted, node-locked)" {
+            feature.license_type = Some("uncounted nodelocked".into());
+        } else if let Some(error) = usage.strip_prefix("(Error:").and_then(|u| u.strip_suffix(')')) {
+            feature.error = Some(error.trim().to_string());
+        } else if let Some(error) = usage.strip_prefix("Cannot get users of") {
+            let error = error.split_once(':').map_or(error, |(_, e)| e);
+            feature.error = Some(error.trim().to_string());
+        } else if usage == "None" {
+            // Older lmstat: counted, nobody holds one; the issued count is not printed.
+            feature.used = Some(0);
+        } else {
+            return Err(invalid(n, format!("feature {name}: cannot read {usage:?} (truncated output?)")));
+        }
+        self.features.push(feature);
+        self.part = Part::Features;
+        Ok(())
+    }
+
+    /// A line under a feature: its license line, a reservation, a user.
+    fn feature_line(&mut self, n: usize, raw: &str, line: &str, users: &mut Vec<User>) -> Result<(), PayloadError> {
+        let Some(feature) = self.features.last_mut() else {
+            return Ok(());
+        };
+        // `"MATLAB" v52, vendor: MLM, expiry: 30-dec-2025`
+        if line.starts_with('"') {
+            for part in line.split(',').skip(1) {
+                let (key, value) = part.split_once(':').map_or(("", ""), |(k, v)| (k.trim(), v.trim()));
+                match key {
+                    "vendor" => feature.daemon = Some(value.to_string()),
+                    "expiry" => feature.expiry.push(expiry_date(value).map_err(|e| invalid(n, format!("feature {}: {e}", feature.name)))?),
+                    _ => {}
+                }
+            }
+            return Ok(());
+        }
+        if let Some(kind) = line.strip_suffix(" license").or_else(|| line.split_once(" license,").map(|(k, _)| k)).or_else(|| {
+            line.split_once(" license locked").map(|(k, _)| k)
+        }) {
+            if matches!(kind, "floating" | "nodelocked" | "uncounted nodelocked" | "counted nodelocked") || kind.ends_with("nodelocked") {
+                feature.license_type = Some(kind.to_string());
+                return Ok(());
+            }
+        }
+        if let Some((count_text, rest)) = line.split_once(' ') {
+            if let Some(what) = rest.strip_prefix("RESERVATIONs for ").or_else(|| rest.strip_prefix("RESERVATION for ")).or_else(|| {
+                rest.strip_prefix("RESERVATIONs (").or_else(|| rest.strip_prefix("RESERVATION (")).and_then(|r| r.split_once(") for ").map(|(_, w)| w))
+            }) {
+                let reserved = count(n, count_text, &format!("feature {}: reservations", feature.name))?;
+                let what = what.rsplit_once(" (").map_or(what, |(w, _)| w).trim();
+                feature.reserved = feature.reserved.saturating_add(reserved);
+                feature.reservations.push(json!({"count": reserved, "for": what}));
+                return Ok(());
+            }
+        }
+        if !raw.starts_with(' ') && !raw.starts_with('\t') {
+            return Ok(());
+        }
+        if let Some((head, queued)) = line.rsplit_once(" queued for ") {
+            let words: Vec<&str> = queued.split_whitespace().collect();
+            match words.as_slice() {
+                [c, license] if license.starts_with("license") => {
+                    let q = count(n, c, &format!("feature {}: queued", feature.name))?;
+                    feature.queued = feature.queued.saturating_add(q);
+                    let _ = head;
+                    return Ok(());
+                }
+                _ => return Err(invalid(n, format!("feature {}: cannot read the queued request {line:?}", feature.name))),
+            }
+        }
+        if let Some((head, tail)) = line.rsplit_once(", start ") {
+            let user = user_line(n, &feature.name, head, tail)?;
+            users.push(user);
+        } else if line.contains(" (v") && line.contains('/') {
+            // A checkout line cut short: its holder would go missing unseen.
+            return Err(invalid(n, format!("feature {}: cannot read the checkout line {line:?} (truncated output?)", feature.name)));
+        }
+        Ok(())
+    }
+
+    /// The records, once every line is read.
+    fn records(&self, table: &HashMap<String, Vec<Option<NaiveDate>>>) -> Result<Vec<Record>, PayloadError> {
+        if self.features.is_empty() {
+            let mut reasons: Vec<String> = self.errors.clone();
+            for s in &self.servers {
+                if let Some(f) = &s.failed {
+                    reasons.push(format!("{}: {f}", s.name));
+                }
+                for (host, why) in &s.down {
+                    reasons.push(format!("license server {host}: {why}"));
+                }
+                for (daemon, why) in &s.daemons_down {
+                    reasons.push(format!("vendor daemon {daemon}: {why}"));
+                }
+            }
+            return Err(match reasons.first() {
+                Some(_) => PayloadError::Vendor(format!("no feature usage to read: {}", reasons.join("; "))),
+                None if self.lines == 0 => PayloadError::Vendor("empty input: no `lmstat -a` output".into()),
+                None => PayloadError::Vendor(
+                    "no feature usage to read: no `Users of FEATURE:` line (is this `lmutil lmstat -a` output?)".into(),
+                ),
+            });
+        }
+        // A feature listed under two license servers (or two vendor daemons) is two series.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for f in &self.features {
+            *seen.entry(&f.name).or_default() += 1;
+        }
+        let mut records = Vec::with_capacity(self.features.len());
+        for f in &self.features {
+            let server = self.servers.get(f.server);
+            let (used, limit) = match (f.used, f.issued) {
+                (Some(u), Some(i)) => (Some(u), Some(i)),
+                (Some(u), None) => (Some(u), None),
+                _ => (None, None),
+            };
+            let mut dates: Vec<Option<NaiveDate>> = f.expiry.clone();
+            if dates.is_empty() {
+                dates = table.get(&f.name).cloned().unwrap_or_default();
+            }
+            let expires = dates.iter().flatten().min().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+            let id = match (seen.get(f.name.as_str()), server) {
+                (Some(&many), Some(s)) if many > 1 => format!("{}@{}", f.name, s.name),
+                _ => f.name.clone(),
+            };
+            let mut rec = Record::new(&f.name, METRIC, used, limit)
+                .unit(METRIC)
+                .with_id(Some(id))
+                .expires(expires)
+                .detail("vendor_daemon", f.daemon.clone())
+                .detail("server", server.map(|s| s.name.clone()).filter(|s| !s.is_empty()))
+                .detail("license_type", f.license_type.clone())
+                .detail("borrowable", f.borrowable.then_some(true))
+                .detail("permanent", (!dates.is_empty() && dates.iter().all(Option::is_none)).then_some(true))
+                .detail("reserved", (f.reserved > 0).then_some(f.reserved))
+                .detail("reservations", (!f.reservations.is_empty()).then(|| Value::Array(f.reservations.clone())))
+                .detail("queued", (f.queued > 0).then_some(f.queued));
+            if let Some(error) = &f.error {
+                rec.flag(Status::Unknown, format!("lmstat cannot count this feature: {error}"));
+            }
+            if f.queued > 0 {
+                rec.flag(Status::Warning, format!("{} licenses queued (requests waiting for a free license)", f.queued));
+            }
+            for error in &self.errors {
+                rec.flag(Status::Warning, format!("lmstat: {error}"));
+            }
+            for s in &self.servers {
+                let same = server.is_some_and(|own| std::ptr::eq(own, s));
+                if same && !s.down.is_empty() {
+                    let up = s.count.saturating_sub(s.down.len());
+                    for (host, _) in &s.down {
+                        rec.flag(Status::Warning, format!("license server {host} down ({up} of {} up)", s.count));
+                    }
+                }
+                if let Some(failed) = &s.failed {
+                    rec.flag(Status::Warning, format!("license server {} not read: {failed}", s.name));
+                }
+                for (daemon, why) in &s.daemons_down {
+                    if f.daemon.as_deref() != Some(daemon) {
+                        rec.flag(Status::Warning, format!("vendor daemon {daemon} down, its features not read: {why}"));
+                    }
+                }
+            }
+            records.push(rec);
+        }
+        Ok(records)
+    }
+}
+
+/// A checkout line: `head` is `user host [display] [vendor_def] [(vVER)]
+/// [(server/port handle)]`, `tail` what follows `, start `.
+fn user_line(n: usize, feature: &str, head: &str, tail: &str) -> Result<User, PayloadError> {
+    let mut head = head.trim();
+    let mut handle = None;
+    let mut version = None;
+    if head.ends_with(')') {
+        if let Some((before, group)) = head.rsplit_once(" (") {
+            let group = group.trim_end_matches(')');
+            if group.contains('/') {
+                handle = Some(group.to_string());
+                head = before.trim_end();
+            }
+        }
+    }
+    if head.ends_with(')') {
+        if let Some((before, group)) = head.rsplit_once(" (v") {
+            version = Some(group.trim_end_matches(')').to_string());
+            head = before.trim_end();
+        }
+    }
+    let mut words = head.split_whitespace();
+    let user = words.next().ok_or_else(|| invalid(n, format!("feature {feature}: a checkout line without a user")))?.to_string();
+    let host = words.next().map(str::to_string);
+    let display: Vec<&str> = words.collect();
+    let display = (!display.is_empty()).then(|| display.join(" "));
+
+    // `Mon 2/10 0:10[, 5 licenses][  (linger: 885098 / 1340160)][, PID: 2924522][, borrow-return Tue 3/4 9:00]`
+    let mut parts = tail.split(',').map(str::trim);
+    let start = parts.next().and_then(day_time).ok_or_else(|| invalid(n, format!("feature {feature}: cannot read the start time in {tail:?}")))?;
+    let mut user = User {
+        feature: feature.to_string(),
+        user,
+        host,
+        display,
+        version,
+        handle,
+        start: Some(start.0),
+        licenses: 1,
+        linger: start.1,
+        pid: None,
+        borrow_return: None,
+    };
+    for part in parts {
+        let (part, linger) = split_linger(part);
+        if linger.is_some() {
+            user.linger = linger;
+        }
+        let words: Vec<&str> = part.split_whitespace().collect();
+        match words.as_slice() {
+            [c, license] if license.starts_with("license") => user.licenses = count(n, c, &format!("feature {feature}: licenses of a checkout"))?,
+            ["PID:", pid] | ["PID", pid] => user.pid = pid.parse().ok(),
+            ["borrow-return", rest @ ..] => user.borrow_return = day_time(&rest.join(" ")).map(|t| t.0),
+            _ => {}
+        }
+    }
+    Ok(user)
+}
+
+/// `Mon 2/10 0:10` (and a trailing `(linger: …)`): month, day, hour, minute.
+fn day_time(text: &str) -> Option<(Clock, Option<String>)> {
+    let (text, linger) = split_linger(text);
+    let mut words = text.split_whitespace();
+    let _day = words.next()?;
+    let (month, day) = words.next()?.split_once('/')?;
+    let (hour, minute) = words.next()?.split_once(':')?;
+    let t = (month.parse().ok()?, day.parse().ok()?, hour.parse().ok()?, minute.parse().ok()?);
+    (1..=12).contains(&t.0).then_some((t, linger))
+}
+
+/// `… (linger: 885098 / 1340160)` → the text before it and the linger.
+fn split_linger(text: &str) -> (&str, Option<String>) {
+    match text.split_once("(linger:") {
+        Some((before, linger)) => (before.trim(), Some(linger.trim().trim_end_matches(')').trim().to_string())),
+        None => (text, None),
+    }
+}
+
+/// A FlexLM expiry date: `31-dec-2026`; `permanent`, `1-jan-0` (any year 0) mean none.
+fn expiry_date(text: &str) -> Result<Option<NaiveDate>, String> {
+    let t = text.trim().to_ascii_lowercase();
+    if t.starts_with("permanent") || t == "uncounted" {
+        return Ok(None);
+    }
+    let mut parts = t.splitn(3, '-');
+    let (Some(day), Some(month), Some(year)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(format!("invalid expiry date {text:?}: expected DD-mon-YYYY or permanent"));
+    };
+    let year: i32 = year.parse().map_err(|_| format!("invalid expiry date {text:?}: expected DD-mon-YYYY or permanent"))?;
+    if year == 0 {
+        return Ok(None);
+    }
+    let month = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .position(|m| *m == month)
+        .ok_or_else(|| format!("invalid expiry date {text:?}: unknown month {month:?}"))?;
+    // Two-digit years (older license files) are 19xx/20xx as FlexLM reads them.
+    let year = match year {
+        1..=99 if year < 70 => 2000 + year,
+        1..=99 => 1900 + year,
+        y => y,
+    };
+    day.parse::<u32>()
+        .ok()
+        .and_then(|d| NaiveDate::from_ymd_opt(year, month as u32 + 1, d))
+        .filter(|d| (1..=9999).contains(&d.year()))
+        .map(Some)
+        .ok_or_else(|| format!("invalid expiry date {text:?}"))
+}
+
+/// The `lmstat -i` table: `Feature Version #licenses Expires Vendor`, or
+/// with Vendor and Expires the other way round (both are in the wild); the
+/// header says which.
+#[derive(Debug, Default)]
+struct ExpiryTable {
+    /// Whether Expires comes before Vendor, once the header is read.
+    expires_first: Option<bool>,
+    dates: HashMap<String, Vec<Option<NaiveDate>>>,
+}
+
+impl ExpiryTable {
+    fn line(&mut self, n: usize, line: &str) -> Result<(), PayloadError> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.first() == Some(&"Feature") {
+            let at = |name: &str| words.iter().position(|w| w.eq_ignore_ascii_case(name));
+            self.expires_first = at("expires").zip(at("vendor")).map(|(e, v)| e < v);
+            return Ok(());
+        }
+        let Some(expires_first) = self.expires_first else { return Ok(()) };
+        if words.len() < 5 || words.iter().all(|w| w.chars().all(|c| c == '_')) {
+            return Ok(());
+        }
+        // Feature, version, count, then the date and the vendor (one word);
+        // the date may be words (`permanent(no expiration date)`).
+        let text = match expires_first {
+            true => words[3..words.len() - 1].join(" "),
+            false => words[4..].join(" "),
+        };
+        let date = expiry_date(&text).map_err(|e| invalid(n, format!("feature {}: {e}", words[0])))?;
+        self.dates.entry(words[0].to_string()).or_default().push(date);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_dates() {
+        assert_eq!(expiry_date("31-dec-2026"), Ok(NaiveDate::from_ymd_opt(2026, 12, 31)));
+        assert_eq!(expiry_date("1-jan-0"), Ok(None));
+        assert_eq!(expiry_date("01-jan-0000"), Ok(None));
+        assert_eq!(expiry_date("permanent"), Ok(None));
+        assert_eq!(expiry_date("permanent(no expiration date)"), Ok(None));
+        assert!(expiry_date("31-foo-2026").is_err());
+        assert!(expiry_date("30-feb-2026").is_err());
+    }
+
+    #[test]
+    fn the_year_is_the_latest_not_after_the_reference() {
+        let reference = NaiveDate::from_ymd_opt(2026, 1, 5).and_then(|d| d.and_hms_opt(10, 0, 0)).unwrap_or_default();
+        let t = local_time((12, 30, 9, 5), reference).map(|t| t.with_timezone(&Local).naive_local());
+        assert_eq!(t, NaiveDate::from_ymd_opt(2025, 12, 30).and_then(|d| d.and_hms_opt(9, 5, 0)));
+        let t = local_time((1, 5, 9, 0), reference).map(|t| t.with_timezone(&Local).naive_local());
+        assert_eq!(t, NaiveDate::from_ymd_opt(2026, 1, 5).and_then(|d| d.and_hms_opt(9, 0, 0)));
+        // 29 February: the latest leap year.
+        let t = local_time((2, 29, 0, 0), reference).map(|t| t.with_timezone(&Local).naive_local().date());
+        assert_eq!(t, NaiveDate::from_ymd_opt(2024, 2, 29));
+    }
+}
