@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('leegality', 'leegality', [CompletionResultType]::ParameterValue, 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)')
             [CompletionResult]::new('cpod', 'cpod', [CompletionResultType]::ParameterValue, 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)')
             [CompletionResult]::new('flexlm', 'flexlm', [CompletionResultType]::ParameterValue, 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command')
+            [CompletionResult]::new('generic', 'generic', [CompletionResultType]::ParameterValue, 'One-off read: Any JSON API or file, mapped to records by a jq filter')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -471,6 +472,45 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'licusage;generic' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read a saved payload from this file instead of the API (- for stdin)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the vendor API')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'How long this source''s whole read may take, retries included (default 3 × timeout)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Jq filter yielding {product, metric, used, limit, expires_at?, unit_price?, currency?, details?}')
+            [CompletionResult]::new('--holders-jq', '--holders-jq', [CompletionResultType]::ParameterName, 'Jq filter yielding holders {holder, product?, metric?, since?, last_used?, expires_at?, details?}')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'HTTP method: GET (default) or POST')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Request body for POST (sent as JSON when it parses as JSON)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Environment variable holding the API token')
+            [CompletionResult]::new('--token-command', '--token-command', [CompletionResultType]::ParameterName, 'Command whose stdout is the API token')
+            [CompletionResult]::new('--auth-header', '--auth-header', [CompletionResultType]::ParameterName, 'Header the token is sent in (default Authorization)')
+            [CompletionResult]::new('--auth-scheme', '--auth-scheme', [CompletionResultType]::ParameterName, 'Scheme before the token (default Bearer; "" for none)')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'User name for HTTP Basic authentication')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Environment variable holding the Basic authentication password')
+            [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose stdout is the Basic authentication password')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Client id for the OAuth2 client-credentials flow')
+            [CompletionResult]::new('--client-secret-env', '--client-secret-env', [CompletionResultType]::ParameterName, 'Environment variable holding the OAuth2 client secret')
+            [CompletionResult]::new('--client-secret-command', '--client-secret-command', [CompletionResultType]::ParameterName, 'Command whose stdout is the OAuth2 client secret')
+            [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint of the OAuth2 client-credentials flow')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Scope asked for in the client-credentials flow')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--allow-insecure-http', '--allow-insecure-http', [CompletionResultType]::ParameterName, 'Allow credentials over plain http:// to a non-loopback host')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'licusage;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Read every configured source (or those named by --source) and render the records')
             [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)')
@@ -487,6 +527,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('leegality', 'leegality', [CompletionResultType]::ParameterValue, 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)')
             [CompletionResult]::new('cpod', 'cpod', [CompletionResultType]::ParameterValue, 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)')
             [CompletionResult]::new('flexlm', 'flexlm', [CompletionResultType]::ParameterValue, 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command')
+            [CompletionResult]::new('generic', 'generic', [CompletionResultType]::ParameterValue, 'One-off read: Any JSON API or file, mapped to records by a jq filter')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -541,6 +582,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             break
         }
         'licusage;help;flexlm' {
+            break
+        }
+        'licusage;help;generic' {
             break
         }
         'licusage;help;help' {

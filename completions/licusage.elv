@@ -47,6 +47,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand leegality 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
             cand cpod 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
             cand flexlm 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
+            cand generic 'One-off read: Any JSON API or file, mapped to records by a jq filter'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'licusage;show'= {
@@ -446,6 +447,44 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'licusage;generic'= {
+            cand --file 'Read a saved payload from this file instead of the API (- for stdin)'
+            cand --url 'Base URL of the vendor API'
+            cand --deadline 'How long this source''s whole read may take, retries included (default 3 × timeout)'
+            cand --jq 'Jq filter yielding {product, metric, used, limit, expires_at?, unit_price?, currency?, details?}'
+            cand --holders-jq 'Jq filter yielding holders {holder, product?, metric?, since?, last_used?, expires_at?, details?}'
+            cand --method 'HTTP method: GET (default) or POST'
+            cand --body 'Request body for POST (sent as JSON when it parses as JSON)'
+            cand --token-env 'Environment variable holding the API token'
+            cand --token-command 'Command whose stdout is the API token'
+            cand --auth-header 'Header the token is sent in (default Authorization)'
+            cand --auth-scheme 'Scheme before the token (default Bearer; "" for none)'
+            cand --username 'User name for HTTP Basic authentication'
+            cand --password-env 'Environment variable holding the Basic authentication password'
+            cand --password-command 'Command whose stdout is the Basic authentication password'
+            cand --client-id 'Client id for the OAuth2 client-credentials flow'
+            cand --client-secret-env 'Environment variable holding the OAuth2 client secret'
+            cand --client-secret-command 'Command whose stdout is the OAuth2 client secret'
+            cand --token-url 'Token endpoint of the OAuth2 client-credentials flow'
+            cand --scope 'Scope asked for in the client-credentials flow'
+            cand --product 'Only records whose product matches this glob (repeatable)'
+            cand --metric 'Only records whose metric matches this glob (repeatable)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'
+            cand --format 'Output format [default: table]'
+            cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
+            cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --allow-insecure-http 'Allow credentials over plain http:// to a non-loopback host'
+            cand --json 'Same as --format json'
+            cand -q 'No progress, no warnings'
+            cand --quiet 'No progress, no warnings'
+            cand -v 'Log requests to stderr (secrets redacted)'
+            cand --verbose 'Log requests to stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'licusage;help'= {
             cand show 'Read every configured source (or those named by --source) and render the records'
             cand holders 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
@@ -462,6 +501,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand leegality 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
             cand cpod 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
             cand flexlm 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
+            cand generic 'One-off read: Any JSON API or file, mapped to records by a jq filter'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'licusage;help;show'= {
@@ -499,6 +539,8 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;help;cpod'= {
         }
         &'licusage;help;flexlm'= {
+        }
+        &'licusage;help;generic'= {
         }
         &'licusage;help;help'= {
         }

@@ -55,6 +55,7 @@ complete -c licusage -n "__fish_licusage_needs_command" -f -a "onlyoffice" -d 'O
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand show" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
 complete -c licusage -n "__fish_licusage_using_subcommand show" -l product -d 'Only records whose product matches this glob (repeatable)' -r
@@ -438,21 +439,60 @@ complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -s q -l quiet 
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "sources" -d 'List the configured sources and the supported kinds'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l file -d 'Read a saved payload from this file instead of the API (- for stdin)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l url -d 'Base URL of the vendor API' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l deadline -d 'How long this source\'s whole read may take, retries included (default 3 × timeout)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l jq -d 'Jq filter yielding {product, metric, used, limit, expires_at?, unit_price?, currency?, details?}' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l holders-jq -d 'Jq filter yielding holders {holder, product?, metric?, since?, last_used?, expires_at?, details?}' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l method -d 'HTTP method: GET (default) or POST' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l body -d 'Request body for POST (sent as JSON when it parses as JSON)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l token-env -d 'Environment variable holding the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l token-command -d 'Command whose stdout is the API token' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l auth-header -d 'Header the token is sent in (default Authorization)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l auth-scheme -d 'Scheme before the token (default Bearer; "" for none)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l username -d 'User name for HTTP Basic authentication' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l password-env -d 'Environment variable holding the Basic authentication password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l password-command -d 'Command whose stdout is the Basic authentication password' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l client-id -d 'Client id for the OAuth2 client-credentials flow' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l client-secret-env -d 'Environment variable holding the OAuth2 client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l client-secret-command -d 'Command whose stdout is the OAuth2 client secret' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l token-url -d 'Token endpoint of the OAuth2 client-credentials flow' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l scope -d 'Scope asked for in the client-credentials flow' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''
+checkmk\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l allow-insecure-http -d 'Allow credentials over plain http:// to a non-loopback host'
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "sources" -d 'List the configured sources and the supported kinds'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file path'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'

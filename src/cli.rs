@@ -350,7 +350,7 @@ fn key_flags(key: &Key) -> Vec<(String, String, KeyType)> {
             (format!("{}_env", key.name), format!("Environment variable holding {}", key.help), KeyType::Text),
             (format!("{}_command", key.name), format!("Command whose stdout is {}", key.help), KeyType::Text),
         ],
-        KeyType::List => Vec::new(),
+        KeyType::List | KeyType::Table => Vec::new(),
         KeyType::Argv => vec![(
             key.name.to_string(),
             format!("{} (one string, split into words like a shell's, no shell run)", capitalised(key.help)),

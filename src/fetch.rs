@@ -10,11 +10,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use reqwest::Url;
 
 use crate::config::Source;
-use crate::holder::Sink;
 use crate::http::{self, Call, Http, Reply};
 use crate::secret::Secret;
-use crate::vendors::wire::PayloadError;
-use crate::vendors::Payloads;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -121,9 +118,9 @@ impl Fetch<'_> {
             (None, 404) => " (check `url`)",
             _ => "",
         };
-        match vendor.parse(&Payloads::one(reply.body), self.source.settings.as_ref(), &mut Sink::new(&|_| false, &mut |_| {})) {
-            Err(PayloadError::Vendor(message)) => bail!("{status} from {url}: {message}"),
-            _ => bail!("{status} from {url}{hint}"),
+        match vendor.error_message(&reply.body, self.source.settings.as_ref()) {
+            Some(message) => bail!("{status} from {url}: {message}"),
+            None => bail!("{status} from {url}{hint}"),
         }
     }
 }

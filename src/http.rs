@@ -36,6 +36,13 @@ impl Call {
         call
     }
 
+    /// A POST whose body is sent as given (`text/plain`).
+    pub fn post_bytes(url: Url, body: Vec<u8>) -> Self {
+        let mut call = Call { method: Method::POST, url, headers: HeaderMap::new(), body: Some(body) };
+        call.headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        call
+    }
+
     pub fn post_form(url: Url, fields: &[(&str, &str)]) -> Self {
         let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
         let mut call = Call { method: Method::POST, url, headers: HeaderMap::new(), body: Some(body.into_bytes()) };
@@ -58,6 +65,15 @@ impl Call {
         let value = HeaderValue::from_str(value)
             .map_err(|_| anyhow::anyhow!("the value for header {name} contains characters a header cannot carry"))?;
         self.headers.insert(HeaderName::from_static(name), value);
+        Ok(self)
+    }
+
+    /// Add a header named in the configuration (not a credential).
+    pub fn named_header(mut self, name: &str, value: &str) -> anyhow::Result<Self> {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| anyhow::anyhow!("`{name}` is not a valid header name"))?;
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| anyhow::anyhow!("the value for header {name} contains characters a header cannot carry"))?;
+        self.headers.insert(name, value);
         Ok(self)
     }
 

@@ -153,7 +153,7 @@ pub fn write(
             super::table::fit(&mut table, style.width, &[(1, 10), (2, 8), (0, 6)]);
             if too_wide(&table) {
                 table = build(true);
-                super::table::fit(&mut table, style.width, &[(1, 10), (2, 8), (0, 6), (1, 5), (2, 5), (0, 4)]);
+                super::table::fit(&mut table, style.width, super::table::NARROWEST);
             }
             super::table::print(out, &table)?;
         }

@@ -148,10 +148,14 @@ pub fn write(out: &mut dyn Write, records: &[Record], style: &Style, now: DateTi
     fit(&mut table, style.width, &[(1, 10), (2, 8), (0, 6)]);
     if too_wide(&table) {
         table = build(Layout { bar: false, countdown: false, balance: false, short: true });
-        fit(&mut table, style.width, &[(1, 10), (2, 8), (0, 6), (1, 5), (2, 5), (0, 4)]);
+        fit(&mut table, style.width, NARROWEST);
     }
     print(out, &table)
 }
+
+/// The source, product and metric columns (0, 1, 2) shrunk in turn, as far
+/// as they go, when the compact layout still does not fit.
+pub const NARROWEST: &[(usize, usize)] = &[(1, 10), (2, 8), (0, 6), (1, 5), (2, 5), (0, 4), (1, 4), (2, 4), (0, 3)];
 
 /// Which parts of the table are drawn.
 #[derive(Debug, Clone, Copy)]

@@ -4,17 +4,17 @@
 //! Field names come in snake_case and in the older camelCase; lists come bare or
 //! in an envelope (see `wire::for_each`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 
-use super::wire::{decode_credential, decode_pages, TokenAnswer, for_each_map, opt_time, page_info, Count, PayloadError};
-use super::{Body, Key, Kind, Payloads, Shape};
+use super::wire::{decode_pages, for_each_map, opt_time, Count, PayloadError};
+use super::{oauth, paging, Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
@@ -36,8 +36,6 @@ pub struct Settings {
 const ASSIGNMENTS: &str = "assignments";
 
 pub const DEFAULT_URL: &str = "https://api.cyberpod.app";
-/// A guard against a server whose pagination never ends.
-const MAX_PAGES: usize = 100_000;
 
 /// `Some(None)` for an explicit `null`, `None` when the field is absent.
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
@@ -289,10 +287,13 @@ impl Kind for Cpod {
                 Some(t) => t,
                 None => client_credentials(ctx, settings, &base).await?,
             };
-            let main = pages(ctx, &base, ctx.endpoint(&base, "/api/v1/licenses", &[])?, &token).await?;
+            let bearer = format!("Bearer {}", token.expose());
+            let call = |url: reqwest::Url| Call::get(url).header("accept", "application/json").secret_header("authorization", &bearer);
+            let main = paging::pages(ctx, &base, ctx.endpoint(&base, "/api/v1/licenses", &[])?, paging::Shape::Lists, &call).await?;
             let mut payloads = Payloads { main, ..Payloads::default() };
             if ctx.want_holders {
-                let assignments = pages(ctx, &base, ctx.endpoint(&base, "/api/v1/licenses/assignments", &[])?, &token).await?;
+                let first = ctx.endpoint(&base, "/api/v1/licenses/assignments", &[])?;
+                let assignments = paging::pages(ctx, &base, first, paging::Shape::Lists, &call).await?;
                 payloads.extra.insert(ASSIGNMENTS, assignments);
             }
             Ok(payloads)
@@ -300,9 +301,8 @@ impl Kind for Cpod {
     }
 }
 
-/// The OAuth 2.0 client-credentials flow as cPod's REST reference documents
-/// it: `POST /v1/oauth/token`, form-encoded, answering `{access_token,
-/// token_type, expires_in}`; `token_url` and `scope` change it.
+/// The client-credentials flow as cPod's REST reference documents it:
+/// `POST /v1/oauth/token` (`token_url` changes it), with `scope` when set.
 async fn client_credentials(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url) -> anyhow::Result<Secret> {
     let client_id = settings
         .client_id
@@ -312,99 +312,10 @@ async fn client_credentials(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest
         .secret("client_secret")
         .await?
         .context("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
-    let url = match &settings.token_url {
-        Some(u) => reqwest::Url::parse(u).with_context(|| format!("`token_url` {u:?} is not a URL"))?,
+    let token_url = match &settings.token_url {
+        Some(u) => oauth::token_url(u)?,
         None => ctx.endpoint(base, "/v1/oauth/token", &[])?,
     };
-    let mut form = vec![("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", secret.expose())];
-    if let Some(scope) = &settings.scope {
-        form.push(("scope", scope));
-    }
-    let reply = ctx.send(Call::post_form(url, &form).header("accept", "application/json")).await?;
-    if !reply.is_success() {
-        bail!("cPod token request for client {client_id} failed: {}", reply.status_line());
-    }
-    let answer: TokenAnswer = decode_credential(&reply.body).context("cPod token answer")?;
-    answer.token().filter(|t| !t.is_empty()).map(Secret::new).context("cPod token answer has no `access_token`")
+    oauth::client_credentials(ctx, oauth::Client { label: "cPod", client_id, secret: &secret, token_url, scope: settings.scope.as_deref() }).await
 }
 
-/// Every page of a list, following whichever pagination the server uses: a
-/// `next_cursor` sent back as `?cursor=`, a `next` URL, a `Link: rel="next"`
-/// header, or `total` with `offset`/`limit` paged by `?offset=`.
-async fn pages(ctx: &Fetch<'_>, base: &reqwest::Url, first: reqwest::Url, token: &Secret) -> anyhow::Result<Vec<Body>> {
-    let bearer = format!("Bearer {}", token.expose());
-    let mut pages = Vec::new();
-    let mut seen = HashSet::new();
-    let mut fetched = 0u64;
-    let mut next = Some(first.clone());
-    while let Some(url) = next.take() {
-        if !seen.insert(url.to_string()) {
-            bail!("pagination loops: the server sent {} again after {} pages", crate::http::shown(&url), pages.len());
-        }
-        if pages.len() >= MAX_PAGES {
-            bail!("pagination did not end after {MAX_PAGES} pages");
-        }
-        let reply = ctx.send(Call::get(url.clone()).header("accept", "application/json").secret_header("authorization", &bearer)?).await?;
-        let link = reply.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()).find_map(link_next);
-        let body = ctx.body(reply)?;
-        let page = page_info(&body).with_context(|| format!("page {}", pages.len() + 1))?;
-        let got = page.items;
-        next = if let Some(cursor) = page.next_cursor.filter(|c| !c.is_empty()) {
-            let mut u = first.clone();
-            u.query_pairs_mut().append_pair("cursor", &cursor);
-            Some(u)
-        } else if let Some(href) = page.next.filter(|n| !n.is_empty()).or(link) {
-            let u = url.join(&href).with_context(|| format!("`next` {href:?} is not a URL"))?;
-            if u.origin() != base.origin() {
-                bail!(
-                    "`next` page {} is on another host: not followed, so that the token stays with {}",
-                    crate::http::shown(&u),
-                    base.origin().ascii_serialization()
-                );
-            }
-            Some(u)
-        } else if let (Some(total), true) = (page.total, page.offset.is_some() || page.limit.is_some()) {
-            let offset = page.offset.unwrap_or(fetched) + got;
-            if got > 0 && offset < total {
-                let mut u = first.clone();
-                u.query_pairs_mut().append_pair("offset", &offset.to_string());
-                if let Some(limit) = page.limit {
-                    u.query_pairs_mut().append_pair("limit", &limit.to_string());
-                }
-                Some(u)
-            } else {
-                None
-            }
-        } else {
-            None
-        };
-        fetched += got;
-        pages.push(Body::Bytes(body));
-    }
-    Ok(pages)
-}
-
-/// The target of `rel="next"` in a `Link` header.
-fn link_next(header: &str) -> Option<String> {
-    header.split(',').find_map(|part| {
-        let (target, params) = part.split_once(';')?;
-        let is_next = params.split(';').any(|p| {
-            let p = p.trim().to_ascii_lowercase();
-            p == "rel=\"next\"" || p == "rel=next"
-        });
-        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
-        is_next.then(|| target.to_string())
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn link_headers() {
-        assert_eq!(link_next(r#"<https://a/x?page=2>; rel="next", <https://a/x?page=9>; rel="last""#), Some("https://a/x?page=2".into()));
-        assert_eq!(link_next(r#"<https://a/x?page=1>; rel="prev""#), None);
-        assert_eq!(link_next("</p3>; rel=next"), Some("/p3".into()));
-    }
-}

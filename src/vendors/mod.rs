@@ -5,6 +5,8 @@
 //! the per-kind tests all come from this registry; shared code sees a kind
 //! only through [`Vendor`].
 
+mod oauth;
+mod paging;
 mod stream;
 pub mod wire;
 
@@ -33,7 +35,7 @@ macro_rules! registry {
 }
 
 // One entry per kind: `module::Type`, the module being `src/vendors/<module>.rs`.
-registry!(fourd::FourD, veeva::Veeva, onlyoffice::OnlyOffice, leegality::Leegality, cpod::Cpod, flexlm::Flexlm);
+registry!(fourd::FourD, veeva::Veeva, onlyoffice::OnlyOffice, leegality::Leegality, cpod::Cpod, flexlm::Flexlm, generic::Generic);
 
 pub fn find(kind: &str) -> Option<&'static dyn Vendor> {
     VENDORS.iter().copied().find(|v| v.kind() == kind)
@@ -52,6 +54,8 @@ pub enum KeyType {
     Flag,
     /// A list of strings (config only).
     List,
+    /// A table of strings (config only).
+    Table,
     /// A program and its arguments, run without a shell: a list of strings in
     /// the config, one string split like a shell's words on the command line.
     Argv,
@@ -83,6 +87,10 @@ impl Key {
 
     pub const fn list(name: &'static str, help: &'static str) -> Key {
         Key { name, ty: KeyType::List, help }
+    }
+
+    pub const fn table(name: &'static str, help: &'static str) -> Key {
+        Key { name, ty: KeyType::Table, help }
     }
 
     pub const fn argv(name: &'static str, help: &'static str) -> Key {
@@ -199,6 +207,14 @@ pub trait Kind: Send + Sync + 'static {
         let _ = status;
         None
     }
+    /// The vendor's own error message in the body of an HTTP error answer:
+    /// by default, what its parse says of that body.
+    fn error_message(&self, body: &[u8], settings: &Self::Settings) -> Option<String> {
+        match self.parse(&Payloads::one(body.to_vec()), settings, &mut Sink::new(&|_| false, &mut |_| {})) {
+            Err(wire::PayloadError::Vendor(message)) => Some(message),
+            _ => None,
+        }
+    }
     /// Check values the types alone do not (an enumeration, a version's
     /// form), and that a source that calls the API has what the API needs.
     fn check(&self, settings: &Self::Settings, shape: Shape) -> Result<(), String> {
@@ -232,6 +248,7 @@ pub trait Vendor: Sync {
     /// The settings of a table that sets none of the kind's keys.
     fn default_settings(&self) -> Arc<dyn KindSettings>;
     fn parse(&self, payloads: &Payloads, settings: &dyn KindSettings, holders: &mut Sink) -> Result<Vec<Record>, wire::PayloadError>;
+    fn error_message(&self, body: &[u8], settings: &dyn KindSettings) -> Option<String>;
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, anyhow::Result<Payloads>>;
     /// The keys the settings struct reads, to check them against [`Vendor::keys`].
     fn settings_fields(&self) -> Vec<&'static str>;
@@ -295,6 +312,13 @@ impl<K: Kind> Vendor for K {
         match settings.as_any().downcast_ref::<K::Settings>() {
             Some(s) => Kind::parse(self, payloads, s, holders),
             None => Kind::parse(self, payloads, &K::Settings::default(), holders),
+        }
+    }
+
+    fn error_message(&self, body: &[u8], settings: &dyn KindSettings) -> Option<String> {
+        match settings.as_any().downcast_ref::<K::Settings>() {
+            Some(s) => Kind::error_message(self, body, s),
+            None => Kind::error_message(self, body, &K::Settings::default()),
         }
     }
 

@@ -75,7 +75,7 @@ fn declared_keys_are_the_settings_fields() {
         let mut declared: Vec<&str> = vendor
             .keys()
             .iter()
-            .filter(|k| matches!(k.ty, KeyType::Text | KeyType::Flag | KeyType::List | KeyType::Argv))
+            .filter(|k| matches!(k.ty, KeyType::Text | KeyType::Flag | KeyType::List | KeyType::Argv | KeyType::Table))
             .map(|k| k.name)
             .collect();
         let mut fields = vendor.settings_fields();

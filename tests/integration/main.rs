@@ -8,6 +8,7 @@ mod errors;
 mod faults;
 mod flexlm;
 mod formats;
+mod generic;
 mod holders;
 mod live;
 mod monitoring;

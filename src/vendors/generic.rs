@@ -1,0 +1,520 @@
+//! Any JSON API or file, mapped to records by a jq filter in the config: no
+//! code of the user's own. The filter runs in-process (the jaq crates'
+//! implementation of the jq language), compiled once when the config is
+//! loaded; what it yields is checked field by field, so that a filter that
+//! yields a wrong type is an error naming the field, never a wrong number.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use anyhow::Context;
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use jaq_core::load::{Arena, File, Loader};
+use jaq_core::{data, Compiler, Ctx, Vars};
+use jaq_json::Val;
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+
+use super::wire::{decode_body, PayloadError, Timestamp};
+use super::{oauth, paging, Key, Kind, Payloads, Shape};
+use crate::fetch::{BoxFuture, Fetch};
+use crate::holder::{Holder, Sink};
+use crate::http::Call;
+use crate::record::Record;
+
+pub struct Generic;
+
+/// The generic kind's own keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    jq: Option<Jq>,
+    holders_jq: Option<Jq>,
+    method: Option<String>,
+    body: Option<String>,
+    headers: Option<BTreeMap<String, String>>,
+    auth_header: Option<String>,
+    auth_scheme: Option<String>,
+    username: Option<String>,
+    client_id: Option<String>,
+    token_url: Option<String>,
+    scope: Option<String>,
+}
+
+type Compiled = jaq_core::compile::Filter<jaq_core::Native<data::JustLut<Val>>>;
+
+/// A jq filter, compiled when the config is read.
+#[derive(Clone)]
+pub struct Jq {
+    code: String,
+    filter: Arc<Compiled>,
+}
+
+impl fmt::Debug for Jq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Jq({:?})", self.code)
+    }
+}
+
+/// Where `part` (a slice of `code`) starts: `line L, column C` of the filter.
+fn position(code: &str, part: &str) -> String {
+    let offset = (part.as_ptr() as usize).saturating_sub(code.as_ptr() as usize).min(code.len());
+    let before = code.get(..offset).unwrap_or(code);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column} of the filter")
+}
+
+impl Jq {
+    pub fn compile(code: &str) -> Result<Jq, String> {
+        let program = File { code, path: () };
+        let loader = Loader::new(jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs()));
+        let arena = Arena::default();
+        let modules = loader.load(&arena, program).map_err(|errors| {
+            let Some((_, error)) = errors.into_iter().next() else { return "invalid jq filter".to_string() };
+            match error {
+                jaq_core::load::Error::Lex(errs) => match errs.first() {
+                    Some((expect, at)) => format!("jq syntax error at {}: expected {}", position(code, at), expect.as_str()),
+                    None => "jq syntax error".to_string(),
+                },
+                jaq_core::load::Error::Parse(errs) => match errs.first() {
+                    Some((expect, "")) => {
+                        format!("jq syntax error at the end of the filter: expected {}", expect.as_str())
+                    }
+                    Some((expect, found)) => {
+                        format!("jq syntax error at {}: expected {}, found {found:?}", position(code, found), expect.as_str())
+                    }
+                    None => "jq syntax error".to_string(),
+                },
+                jaq_core::load::Error::Io(errs) => errs.first().map_or("jq: cannot load a module".to_string(), |(_, e)| format!("jq: {e}")),
+            }
+        })?;
+        let funs = jaq_core::funs().chain(jaq_std::funs()).chain(jaq_json::funs());
+        let filter = Compiler::default().with_funs(funs).compile(modules).map_err(|errors| {
+            let undefined = errors.into_iter().flat_map(|(_, errs)| errs).next();
+            match undefined {
+                Some((name, what)) => format!("jq: undefined {} `{name}` at {}", undefined_kind(&what), position(code, name)),
+                None => "jq: the filter does not compile".to_string(),
+            }
+        })?;
+        Ok(Jq { code: code.to_string(), filter: Arc::new(filter) })
+    }
+
+    /// Each value the filter yields for `input`, as JSON.
+    fn run(&self, input: Val) -> Vec<Result<Value, String>> {
+        let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new([]));
+        self.filter
+            .id
+            .run((ctx, input))
+            .map(jaq_core::unwrap_valr)
+            .map(|out| match out {
+                Ok(v) => serde_json::from_str(&v.to_string()).map_err(|e| format!("jq yielded {v}, which is not JSON: {e}")),
+                Err(e) => Err(format!("jq: {}", jq_error(&e))),
+            })
+            .collect()
+    }
+}
+
+fn undefined_kind(what: &jaq_core::compile::Undefined) -> String {
+    use jaq_core::compile::Undefined;
+    match what {
+        Undefined::Mod => "module".into(),
+        Undefined::Var => "variable".into(),
+        Undefined::Label => "label".into(),
+        Undefined::Filter(arity) => format!("filter (with {arity} arguments)"),
+        _ => "name".into(),
+    }
+}
+
+/// A jq runtime error as jq words it (`cannot iterate over null`, or the
+/// value given to `error`).
+fn jq_error(e: &jaq_core::Error<Val>) -> String {
+    let text = e.to_string();
+    text.strip_prefix("error: ").unwrap_or(&text).to_string()
+}
+
+impl<'de> Deserialize<'de> for Jq {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        Jq::compile(&code).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Kind for Generic {
+    type Settings = Settings;
+
+    fn kind(&self) -> &'static str {
+        "generic"
+    }
+
+    fn about(&self) -> &'static str {
+        "Any JSON API or file, mapped to records by a jq filter"
+    }
+
+    fn example(&self) -> &'static str {
+        "licusage generic --file seats.json --jq '.[] | {product: .name, metric: \"seats\", used: .used, limit: .total}'"
+    }
+
+    fn has_holders(&self) -> bool {
+        true
+    }
+
+    fn keys(&self) -> &'static [Key] {
+        const KEYS: &[Key] = &[
+            Key::text("jq", "jq filter yielding {product, metric, used, limit, expires_at?, unit_price?, currency?, details?}"),
+            Key::text("holders_jq", "jq filter yielding holders {holder, product?, metric?, since?, last_used?, expires_at?, details?}"),
+            Key::text("method", "HTTP method: GET (default) or POST"),
+            Key::text("body", "request body for POST (sent as JSON when it parses as JSON)"),
+            Key::table("headers", "extra request headers (not credentials)"),
+            Key::secret("token", "the API token"),
+            Key::text("auth_header", "header the token is sent in (default Authorization)"),
+            Key::text("auth_scheme", "scheme before the token (default Bearer; \"\" for none)"),
+            Key::text("username", "user name for HTTP Basic authentication"),
+            Key::secret("password", "the Basic authentication password"),
+            Key::text("client_id", "client id for the OAuth2 client-credentials flow"),
+            Key::secret("client_secret", "the OAuth2 client secret"),
+            Key::text("token_url", "token endpoint of the OAuth2 client-credentials flow"),
+            Key::text("scope", "scope asked for in the client-credentials flow"),
+        ];
+        KEYS
+    }
+
+    fn check(&self, s: &Settings, shape: Shape) -> Result<(), String> {
+        if s.jq.is_none() {
+            return Err("`jq` is missing: a jq filter that turns the document into records".into());
+        }
+        match s.method.as_deref().map(str::to_ascii_uppercase).as_deref() {
+            None | Some("GET") if s.body.is_some() => return Err("`body` goes with `method = \"POST\"`".into()),
+            None | Some("GET" | "POST") => {}
+            Some(m) => return Err(format!("`method`: {m:?} is not supported (GET or POST)")),
+        }
+        for name in s.headers.iter().flat_map(|h| h.keys()) {
+            if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(format!("`headers`: {name:?} is not a header name"));
+            }
+            if name.eq_ignore_ascii_case("authorization") {
+                return Err("`headers`: put credentials in `token_env` (with `auth_header`/`auth_scheme`), not in `headers`".into());
+            }
+        }
+        if shape.reads_file {
+            return Ok(());
+        }
+        if s.username.is_some() != shape.has("password") {
+            return Err("`username` and `password_env` (or `password_command`) go together".into());
+        }
+        if s.client_id.is_some() && (!shape.has("client_secret") || s.token_url.is_none()) {
+            return Err("`client_id` needs `client_secret_env` (or `_command`) and `token_url`".into());
+        }
+        let schemes = [shape.has("token"), s.username.is_some(), s.client_id.is_some()];
+        if schemes.iter().filter(|x| **x).count() > 1 {
+            return Err("give one way to authenticate: `token_env`, `username` + `password_env`, or `client_id` + `client_secret_env`".into());
+        }
+        if (s.auth_header.is_some() || s.auth_scheme.is_some()) && !shape.has("token") && s.client_id.is_none() {
+            return Err("`auth_header` and `auth_scheme` apply to a token: give `token_env` (or `_command`)".into());
+        }
+        Ok(())
+    }
+
+    /// The error shapes JSON APIs answer with: `{"error": {"code", "message"}}`
+    /// (Microsoft Graph, Google), `{"message": …}` (GitHub), `{"error": "…",
+    /// "error_description": …}` (OAuth 2.0), `{"errors": [{"message"}]}`.
+    fn error_message(&self, body: &[u8], _: &Settings) -> Option<String> {
+        let doc: Value = serde_json::from_slice(body).ok()?;
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+        let error = doc.get("error");
+        let message = match error {
+            Some(Value::Object(e)) => match (text(e.get("code")), text(e.get("message"))) {
+                (Some(code), Some(message)) => Some(format!("{code}: {message}")),
+                (code, message) => message.or(code),
+            },
+            Some(Value::String(code)) => Some(match text(doc.get("error_description")) {
+                Some(d) => format!("{code}: {d}"),
+                None => code.clone(),
+            }),
+            _ => text(doc.get("message")).or_else(|| text(doc.pointer("/errors/0/message"))),
+        };
+        message.map(|m| m.chars().take(300).collect())
+    }
+
+    fn parse(&self, payloads: &Payloads, settings: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
+        let jq = settings.jq.as_ref().ok_or_else(|| PayloadError::Vendor("no `jq` filter configured".into()))?;
+        let mut records = Vec::new();
+        let mut documents = Vec::with_capacity(payloads.main.len());
+        for (page, body) in payloads.main.iter().enumerate() {
+            let doc: Val = decode_body(body).map_err(|e| match payloads.main.len() {
+                1 => e,
+                _ => PayloadError::Vendor(format!("page {}: {e}", page + 1)),
+            })?;
+            for (i, out) in jq.run(doc.clone()).into_iter().enumerate() {
+                let value = out.map_err(|e| PayloadError::Vendor(format!("{e}{}", top_keys(&doc))))?;
+                records.push(record(&value).map_err(|e| PayloadError::Vendor(format!("jq output #{} {}: {e}", i + 1, shown(&value))))?);
+            }
+            if settings.holders_jq.is_some() {
+                documents.push(doc);
+            }
+        }
+        if records.is_empty() {
+            return Err(PayloadError::Vendor(
+                "the `jq` filter yielded no records: check it against the document (a path that matches nothing yields nothing)".into(),
+            ));
+        }
+        if let Some(holders_jq) = &settings.holders_jq {
+            let only = match records.as_slice() {
+                [one] => Some((one.product.clone(), one.metric.clone())),
+                _ => None,
+            };
+            for doc in documents {
+                for (i, out) in holders_jq.run(doc).into_iter().enumerate() {
+                    let value = out.map_err(|e| PayloadError::Vendor(format!("holders_jq: {e}")))?;
+                    let h = holder(&value, only.as_ref())
+                        .map_err(|e| PayloadError::Vendor(format!("holders_jq output #{} {}: {e}", i + 1, shown(&value))))?;
+                    holders.push(h);
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
+        Box::pin(async move {
+            let base = ctx.base_url(None)?;
+            let auth = credentials(ctx, settings).await?;
+            let post = settings.method.as_deref().is_some_and(|m| m.eq_ignore_ascii_case("POST"));
+            let call = |url: reqwest::Url| -> anyhow::Result<Call> {
+                let mut call = match (post, &settings.body) {
+                    (true, Some(body)) => match serde_json::from_str::<Value>(body) {
+                        Ok(json) => Call::post_json(url, &json),
+                        Err(_) => Call::post_bytes(url, body.as_bytes().to_vec()),
+                    },
+                    (true, None) => Call::post_bytes(url, Vec::new()),
+                    (false, _) => Call::get(url),
+                };
+                call = call.header("accept", "application/json");
+                for (name, value) in settings.headers.iter().flatten() {
+                    call = call.named_header(name, value)?;
+                }
+                if let Some((name, value)) = &auth {
+                    call = call.secret_header(name, value)?;
+                }
+                Ok(call)
+            };
+            let main = paging::pages(ctx, &base, base.clone(), paging::Shape::Any, &call).await?;
+            Ok(Payloads { main, ..Payloads::default() })
+        })
+    }
+}
+
+/// The header that carries the source's credentials, if any.
+async fn credentials(ctx: &Fetch<'_>, s: &Settings) -> anyhow::Result<Option<(String, String)>> {
+    let header = s.auth_header.clone().unwrap_or_else(|| "authorization".into());
+    let with_scheme = |token: &str| match s.auth_scheme.as_deref() {
+        None => format!("Bearer {token}"),
+        Some("") => token.to_string(),
+        Some(scheme) => format!("{scheme} {token}"),
+    };
+    if let Some(token) = ctx.secret("token").await? {
+        return Ok(Some((header, with_scheme(token.expose()))));
+    }
+    if let Some(user) = &s.username {
+        let password = ctx.secret("password").await?.context("`username` is set but no password: give `password_env` or `password_command`")?;
+        let pair = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", password.expose()));
+        return Ok(Some(("authorization".into(), format!("Basic {pair}"))));
+    }
+    if let Some(client_id) = &s.client_id {
+        let secret = ctx.secret("client_secret").await?.context("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
+        let token_url = oauth::token_url(s.token_url.as_deref().context("`client_id` needs `token_url`")?)?;
+        let token = oauth::client_credentials(ctx, oauth::Client { label: "OAuth2", client_id, secret: &secret, token_url, scope: s.scope.as_deref() }).await?;
+        return Ok(Some((header, with_scheme(token.expose()))));
+    }
+    Ok(None)
+}
+
+/// What the document holds at its top, for a filter that found nothing
+/// where it looked (an API's error answer is the usual cause).
+fn top_keys(doc: &Val) -> String {
+    match doc {
+        Val::Obj(map) => {
+            let keys: Vec<String> = map.keys().take(8).map(|k| k.to_string()).collect();
+            format!(" (the document's top-level keys: {})", keys.join(", "))
+        }
+        Val::Arr(items) => format!(" (the document is an array of {} items)", items.len()),
+        _ => String::new(),
+    }
+}
+
+/// A filter output for an error line: its product when it has one, else
+/// the output, shortened.
+fn shown(value: &Value) -> String {
+    if let Some(Value::String(product)) = value.get("product").or_else(|| value.get("holder")) {
+        let field = if value.get("product").is_some() { "product" } else { "holder" };
+        return format!("({field} {product:?})");
+    }
+    let text = value.to_string();
+    match text.char_indices().nth(120) {
+        Some((i, _)) => format!("({}…)", &text[..i]),
+        None => format!("({text})"),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn object<'v>(value: &'v Value, what: &str, fields: &[&str]) -> Result<&'v Map<String, Value>, String> {
+    let map = value.as_object().ok_or_else(|| format!("is {}, not {what} object", kind_of(value)))?;
+    if let Some(unknown) = map.keys().find(|k| !fields.contains(&k.as_str())) {
+        // A misspelt field would be a silent null (an unlimited limit): name it.
+        return Err(format!("unknown field `{unknown}` (fields: {})", fields.join(", ")));
+    }
+    Ok(map)
+}
+
+fn text(map: &Map<String, Value>, field: &str, required: bool) -> Result<Option<String>, String> {
+    match map.get(field) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+        Some(Value::Null) | None if !required => Ok(None),
+        None | Some(Value::Null) => Err(format!("`{field}` is missing")),
+        Some(Value::String(_)) => Err(format!("`{field}` is empty")),
+        Some(v) => Err(format!("`{field}`: expected a string, found {} {v}", kind_of(v))),
+    }
+}
+
+/// A count: a whole number from 0 to 2^63−1, or null.
+fn count(map: &Map<String, Value>, field: &str) -> Result<Option<u64>, String> {
+    match map.get(field) {
+        None => Err(format!("`{field}` is missing (null when the API does not say)")),
+        Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match (n.as_u64(), n.as_f64()) {
+            (Some(v), _) if v <= i64::MAX as u64 => Ok(Some(v)),
+            (None, Some(f)) if f.fract() == 0.0 && (0.0..9.0e15).contains(&f) => Ok(Some(f as u64)),
+            _ if n.as_i64().is_some_and(|v| v < 0) || n.as_f64().is_some_and(|f| f < 0.0) => {
+                Err(format!("`{field}`: {n} is negative, not a count"))
+            }
+            _ => Err(format!("`{field}`: {n} is not a whole number")),
+        },
+        Some(v) => Err(format!("`{field}`: expected a number, found {} {v}", kind_of(v))),
+    }
+}
+
+fn time(map: &Map<String, Value>, field: &str) -> Result<Option<DateTime<Utc>>, String> {
+    match map.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => {
+            Timestamp::parse(s).map(|t| Some(t.0)).ok_or_else(|| format!("`{field}`: invalid date {s:?}: expected RFC 3339 (2026-01-31T23:59:59Z)"))
+        }
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0))
+            .map(Some)
+            .ok_or_else(|| format!("`{field}`: {n} is not a time in seconds since 1970")),
+        Some(v) => Err(format!("`{field}`: expected a date string, found {} {v}", kind_of(v))),
+    }
+}
+
+const RECORD_FIELDS: &[&str] = &["product", "metric", "used", "limit", "expires_at", "unit_price", "currency", "details", "id", "unit"];
+
+/// One filter output as a record.
+fn record(value: &Value) -> Result<Record, String> {
+    let map = object(value, "a record", RECORD_FIELDS)?;
+    let product = text(map, "product", true)?.unwrap_or_default();
+    let metric = text(map, "metric", true)?.unwrap_or_default();
+    let mut rec = Record::new(product, metric, count(map, "used")?, count(map, "limit")?)
+        .with_id(text(map, "id", false)?)
+        .expires(time(map, "expires_at")?);
+    if let Some(unit) = text(map, "unit", false)? {
+        rec = rec.unit(&unit);
+    }
+    match map.get("unit_price") {
+        None | Some(Value::Null) => {}
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|p| p >= 0.0) => rec = rec.detail("unit_price", Value::Number(n.clone())),
+        Some(v) => return Err(format!("`unit_price`: expected a non-negative number (per seat per year), found {v}")),
+    }
+    if let Some(currency) = text(map, "currency", false)? {
+        rec = rec.detail("currency", currency);
+    }
+    match map.get("details") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(extra)) => {
+            for (k, v) in extra {
+                rec.details.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        Some(v) => return Err(format!("`details`: expected an object, found {} {v}", kind_of(v))),
+    }
+    Ok(rec)
+}
+
+const HOLDER_FIELDS: &[&str] = &["holder", "product", "metric", "since", "last_used", "expires_at", "details", "type"];
+
+/// One `holders_jq` output as a holder; `only` is the series when the
+/// source has one.
+fn holder(value: &Value, only: Option<&(String, String)>) -> Result<Holder, String> {
+    let map = object(value, "a holder", HOLDER_FIELDS)?;
+    let name = text(map, "holder", true)?.unwrap_or_default();
+    let (product, metric) = match (text(map, "product", false)?, text(map, "metric", false)?, only) {
+        (Some(p), Some(m), _) => (p, m),
+        (Some(p), None, _) => (p, "seats".to_string()),
+        (None, _, Some((p, m))) => (p.clone(), m.clone()),
+        (None, _, None) => return Err("`product` is missing: with several records, each holder names its `product` (and `metric`)".into()),
+    };
+    let mut h = Holder::new(product, metric, name);
+    h.since = time(map, "since")?;
+    h.expires_at = time(map, "expires_at")?;
+    h.holder_type = text(map, "type", false)?;
+    // A `last_used` field, even null, says the API records use: null is never used.
+    if map.contains_key("last_used") {
+        h.tracks_use = true;
+        h.last_used_at = time(map, "last_used")?;
+    }
+    match map.get("details") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(extra)) => {
+            for (k, v) in extra {
+                // Holder details are keyed by static names: keep the API's under `details`.
+                h.details.entry("details").or_insert_with(|| Value::Object(Map::new()));
+                if let Some(Value::Object(d)) = h.details.get_mut("details") {
+                    d.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        Some(v) => return Err(format!("`details`: expected an object, found {} {v}", kind_of(v))),
+    }
+    Ok(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_say_where() {
+        assert_eq!(Jq::compile(".a |\n  .[").err().unwrap_or_default(), "jq syntax error at line 2, column 5 of the filter: expected closing bracket");
+        let e = Jq::compile(".a | nosuch(1)").err().unwrap_or_default();
+        assert_eq!(e, "jq: undefined filter (with 1 arguments) `nosuch` at line 1, column 6 of the filter");
+        assert!(Jq::compile(".value[] | {product: .skuPartNumber}").is_ok());
+    }
+
+    #[test]
+    fn wrong_types_name_the_field() {
+        let e = |v: Value| record(&v).err().unwrap_or_default();
+        assert_eq!(e(serde_json::json!("E5")), "is a string, not a record object");
+        assert_eq!(e(serde_json::json!({"product": "E5", "metric": "seats", "used": "3", "limit": 5})), "`used`: expected a number, found a string \"3\"");
+        assert_eq!(e(serde_json::json!({"product": "E5", "metric": "seats", "used": -3, "limit": 5})), "`used`: -3 is negative, not a count");
+        assert_eq!(e(serde_json::json!({"product": "E5", "metric": "seats", "used": 2.5, "limit": 5})), "`used`: 2.5 is not a whole number");
+        assert_eq!(e(serde_json::json!({"product": "E5", "metric": "seats", "used": 1, "limt": 5})), "unknown field `limt` (fields: product, metric, used, limit, expires_at, unit_price, currency, details, id, unit)");
+        assert_eq!(
+            e(serde_json::json!({"product": "E5", "metric": "seats", "used": 1, "limit": 5, "expires_at": "soon"})),
+            "`expires_at`: invalid date \"soon\": expected RFC 3339 (2026-01-31T23:59:59Z)"
+        );
+        assert_eq!(e(serde_json::json!({"product": "E5", "used": 1, "limit": 5})), "`metric` is missing");
+    }
+}

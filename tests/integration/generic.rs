@@ -1,0 +1,221 @@
+//! `generic` sources against local servers that answer like the real APIs
+//! (Microsoft Graph with its token endpoint, GitHub's Copilot billing, a paged
+//! list), with the jq filters `config.example.toml` documents.
+
+use wiremock::matchers::{body_string_contains, header, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::env::{fixture, repo, Output, TestEnv};
+use crate::live::{assert_no_secret, json_file, run, Server};
+
+/// The `jq` (and `holders_jq`) of a source in `config.example.toml`, as TOML
+/// lines: the tests run the filters users copy.
+fn example_filters(source: &str) -> String {
+    let text = std::fs::read_to_string(repo("config.example.toml")).unwrap();
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    let table = doc["sources"][source].as_table().unwrap();
+    let mut out = String::new();
+    for key in ["jq", "holders_jq"] {
+        if let Some(code) = table.get(key).and_then(|v| v.as_str()) {
+            out.push_str(&format!("{key} = {}\n", toml::Value::String(code.to_string())));
+        }
+    }
+    out
+}
+
+#[test]
+fn microsoft_365_with_client_credentials() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/contoso-tenant/oauth2/v2.0/token"))
+            .and(body_string_contains("grant_type=client_credentials"))
+            .and(body_string_contains("client_id=app-123"))
+            .and(body_string_contains("client_secret=M365-SECRET"))
+            .and(body_string_contains("scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": "GRAPH-ACCESS-TOKEN"}))),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/v1.0/subscribedSkus"))
+            .and(header("authorization", "Bearer GRAPH-ACCESS-TOKEN"))
+            .respond_with(json_file("generic/subscribed-skus.json")),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.m365]\nkind = \"generic\"\nurl = \"{url}/v1.0/subscribedSkus\"\nclient_id = \"app-123\"\nclient_secret_env = \"M365_SECRET\"\ntoken_url = \"{url}/contoso-tenant/oauth2/v2.0/token\"\nscope = \"https://graph.microsoft.com/.default\"\n{}",
+        example_filters("m365"),
+        url = server.url()
+    );
+    let out = run(&env, &cfg, &[("M365_SECRET", "M365-SECRET")], &["show", "--json", "-v"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = out.json();
+    let e5 = doc["records"].as_array().unwrap().iter().find(|r| r["product"] == "SPE_E5").unwrap();
+    assert_eq!(
+        (e5["used"].as_u64(), e5["limit"].as_u64(), e5["id"].as_str()),
+        (Some(1432), Some(1500), Some("06ebc4ee-1bb5-47dd-8120-11324bc54e06"))
+    );
+    assert_no_secret(&out, &["M365-SECRET", "GRAPH-ACCESS-TOKEN"]);
+
+    // An expired token: Graph's own error code, not a jq complaint.
+    let server = Server::start();
+    server.mount(Mock::given(method("GET")).and(path("/v1.0/subscribedSkus")).respond_with(ResponseTemplate::new(401).set_body_json(
+        serde_json::json!({"error": {"code": "InvalidAuthenticationToken", "message": "Access token has expired or is not yet valid."}}),
+    )));
+    let cfg = format!(
+        "[sources.m365]\nkind = \"generic\"\nurl = \"{}/v1.0/subscribedSkus\"\ntoken_env = \"T\"\n{}",
+        server.url(),
+        example_filters("m365")
+    );
+    let out = run(&env, &cfg, &[("T", "STALE")], &["show"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("401 Unauthorized from") && out.stderr.contains("InvalidAuthenticationToken: Access token has expired"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn github_copilot_seats_with_a_token_and_headers() {
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/orgs/acme/copilot/billing"))
+            .and(header("authorization", "Bearer GH-TOKEN"))
+            .and(header("x-github-api-version", "2022-11-28"))
+            .and(header("accept", "application/vnd.github+json"))
+            .respond_with(json_file("generic/examples/copilot-billing.json")),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.copilot]\nkind = \"generic\"\nurl = \"{}/orgs/acme/copilot/billing\"\ntoken_env = \"GH\"\nheaders = {{ \"X-GitHub-Api-Version\" = \"2022-11-28\", \"Accept\" = \"application/vnd.github+json\" }}\n{}",
+        server.url(),
+        example_filters("copilot")
+    );
+    let out = run(&env, &cfg, &[("GH", "GH-TOKEN")], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let r = &out.json()["records"][0];
+    assert_eq!(r["product"], "GitHub Copilot business");
+    assert_eq!((r["used"].as_u64(), r["limit"].as_u64(), r["balance"].as_i64()), (Some(97), Some(120), Some(23)));
+    assert_eq!((r["details"]["unit_price"].as_u64(), r["details"]["currency"].as_str()), (Some(228), Some("USD")));
+    assert_no_secret(&out, &["GH-TOKEN"]);
+
+    // A named header without a scheme, and Basic.
+    let server = Server::start();
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/keyed"))
+            .and(header("x-api-key", "K-123"))
+            .respond_with(json_file("generic/examples/copilot-billing.json")),
+    );
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/basic"))
+            .and(header("authorization", "Basic dTpwdw=="))
+            .and(body_string_contains("\"org\":\"acme\""))
+            .respond_with(json_file("generic/examples/copilot-billing.json")),
+    );
+    let cfg = format!(
+        "[sources.keyed]\nkind = \"generic\"\nurl = \"{url}/keyed\"\ntoken_env = \"K\"\nauth_header = \"X-Api-Key\"\nauth_scheme = \"\"\n{f}\n[sources.basic]\nkind = \"generic\"\nurl = \"{url}/basic\"\nmethod = \"POST\"\nbody = '{{\"org\": \"acme\"}}'\nusername = \"u\"\npassword_env = \"P\"\n{f}",
+        url = server.url(),
+        f = example_filters("copilot")
+    );
+    let out = run(&env, &cfg, &[("K", "K-123"), ("P", "pw")], &["show", "--format", "csv"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().filter(|l| l.contains("GitHub Copilot business,seats,97,120,23")).count(), 2, "{}", out.stdout);
+}
+
+#[test]
+fn pages_are_followed_by_the_cpod_rules() {
+    let server = Server::start();
+    let item = |n: u32| serde_json::json!({"sku": format!("S{n}"), "seats": 10, "in_use": n});
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/v2/subscriptions"))
+            .and(query_param_is_missing("cursor"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [item(1), item(2)], "next_cursor": "c2"}))),
+    );
+    server.mount(Mock::given(method("GET")).and(path("/v2/subscriptions")).and(query_param("cursor", "c2")).respond_with(
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [item(3)]})).insert_header("link", "</v2/last>; rel=\"next\""),
+    ));
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/v2/last"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [item(4)]}))),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.subs]\nkind = \"generic\"\nurl = \"{}/v2/subscriptions\"\njq = '.data[] | {{product: .sku, metric: \"seats\", used: .in_use, limit: .seats}}'\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let products: Vec<String> =
+        out.json()["records"].as_array().unwrap().iter().map(|r| r["product"].as_str().unwrap().to_string()).collect();
+    assert_eq!(products, ["S1", "S2", "S3", "S4"]);
+}
+
+#[test]
+fn a_json_file_with_holders_and_the_one_off_subcommand() {
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.saas]\nkind = \"generic\"\nfile = \"{}\"\n{}",
+        fixture("generic/examples/seats.json").display(),
+        example_filters("saas-seats")
+    );
+    env.write("config.toml", &cfg);
+    let mut cmd = env.cmd();
+    cmd.env("LICUSAGE_NOW", "2026-11-24T12:00:00Z")
+        .arg("--config")
+        .arg(env.path("config.toml"))
+        .args(["holders", "--idle", "90", "--format", "csv"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let idle: Vec<&str> = out.stdout.lines().skip(1).filter_map(|l| l.split(',').find(|f| f.contains('@'))).collect();
+    // Idle past 90 days, or never used at all.
+    assert_eq!(idle, ["bo@example.com", "cy@example.com"], "{}", out.stdout);
+
+    let mut cmd = env.cmd();
+    cmd.args([
+        "generic",
+        "--file",
+        "-",
+        "--jq",
+        ".value[] | {product: .skuPartNumber, metric: \"licenses\", used: .consumedUnits, limit: .prepaidUnits.enabled}",
+        "--format",
+        "csv",
+    ])
+    .stdin(std::fs::File::open(fixture("generic/subscribed-skus.json")).unwrap());
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("generic,generic,SPE_E5,licenses,1432,1500,68"), "{}", out.stdout);
+}
+
+#[test]
+fn filter_mistakes_are_config_errors_or_named_output_errors() {
+    let env = TestEnv::new();
+    env.config(
+        "[sources.x]\nkind = \"generic\"\nfile = \"{fixtures}/generic/examples/seats.json\"\njq = '''\n.products[]\n| {product: .name,\n'''\n",
+    );
+    let out = env.run(&["config", "check"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("config.toml:4: source `x`: jq syntax error at line 3, column 1 of the filter: expected closing brace"),
+        "{}",
+        out.stderr
+    );
+    env.config("[sources.x]\nkind = \"generic\"\nfile = \"{fixtures}/generic/examples/seats.json\"\n");
+    let out = env.run(&["config", "check"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("`jq` is missing"), "{}", out.stderr);
+    // A string where a count goes: the source's error, naming output, field and value.
+    env.config("[sources.x]\nkind = \"generic\"\nfile = \"{fixtures}/generic/examples/seats.json\"\njq = '.products[] | {product: .name, metric: \"seats\", used: \"3\", limit: .purchased}'\n");
+    let out = env.run(&["show"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("jq output #1 (product \"Figma Professional\"): `used`: expected a number, found a string \"3\""),
+        "{}",
+        out.stderr
+    );
+}
