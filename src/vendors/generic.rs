@@ -17,8 +17,8 @@ use jaq_json::Val;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::wire::{decode_body, PayloadError, Timestamp};
-use super::{oauth, paging, Key, Kind, Payloads, Shape};
+use super::wire::{decode_body, PayloadError, Timestamp, MAX_DOCUMENT};
+use super::{oauth, paging, Body, Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
@@ -243,7 +243,7 @@ impl Kind for Generic {
         let mut records = Vec::new();
         let mut documents = Vec::with_capacity(payloads.main.len());
         for (page, body) in payloads.main.iter().enumerate() {
-            let doc: Val = decode_body(body).map_err(|e| match payloads.main.len() {
+            let doc = document(body).map_err(|e| match payloads.main.len() {
                 1 => e,
                 _ => PayloadError::Vendor(format!("page {}: {e}", page + 1)),
             })?;
@@ -329,6 +329,29 @@ async fn credentials(ctx: &Fetch<'_>, s: &Settings) -> anyhow::Result<Option<(St
         return Ok(Some((header, with_scheme(token.expose()))));
     }
     Ok(None)
+}
+
+/// The document as jq values, read by jaq's own JSON reader (the fastest
+/// way in); one it refuses is read again by serde for an error that names
+/// the JSON path.
+fn document(body: &Body) -> Result<Val, PayloadError> {
+    let bytes = match body {
+        Body::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
+        Body::File(path) => {
+            let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            if len > MAX_DOCUMENT {
+                return Err(PayloadError::Io(format!("{}: document larger than {} MiB: refused", path.display(), MAX_DOCUMENT >> 20)));
+            }
+            std::borrow::Cow::Owned(std::fs::read(path).map_err(|e| PayloadError::Io(format!("cannot read {}: {e}", path.display())))?)
+        }
+        // Read once, by serde, capped.
+        Body::Stdin => return decode_body(body),
+    };
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(&bytes);
+    match jaq_json::read::parse_single(text) {
+        Ok(v) => Ok(v),
+        Err(_) => decode_body::<Val>(&Body::Bytes(bytes.into_owned())),
+    }
 }
 
 /// What the document holds at its top, for a filter that found nothing
