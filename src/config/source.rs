@@ -118,6 +118,7 @@ impl Source {
                 }
                 _ => url.clone(),
             },
+            (None, None) if !self.vendor.reads_url() => "runs its `command`".to_string(),
             (None, None) => "vendor default URL".to_string(),
         }
     }

@@ -25,6 +25,8 @@ fn a_command_source_runs_lmutil_and_reads_its_output() {
     env.config(&format!(
         "[sources.cad]\nkind = \"flexlm\"\ncommand = [\"{a}\", \"lmstat\", \"-a\", \"-c\", \"27000@lic1\"]\nexpiry_command = [\"{i}\", \"lmstat\", \"-i\"]\n"
     ));
+    let out = env.run(&["sources"]);
+    assert!(out.stdout.contains("cad   flexlm") && out.stdout.contains("runs its `command`"), "{}", out.stdout);
     let out = env.run(&["show", "--json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let json = out.json();
