@@ -782,6 +782,15 @@ mod tests {
     }
 
     #[test]
+    fn the_header_time_is_the_reference() {
+        let mut status = Lmstat::default();
+        let mut users = Vec::new();
+        let r = status.line(2, "Flexible License Manager status on Tue 11/24/2026 9:41", &mut users);
+        assert_eq!(r, Ok(()));
+        assert_eq!(status.printed_at, NaiveDate::from_ymd_opt(2026, 11, 24).and_then(|d| d.and_hms_opt(9, 41, 0)));
+    }
+
+    #[test]
     fn the_year_is_the_latest_not_after_the_reference() {
         let reference = NaiveDate::from_ymd_opt(2026, 1, 5).and_then(|d| d.and_hms_opt(10, 0, 0)).unwrap_or_default();
         let t = local_time((12, 30, 9, 5), reference).map(|t| t.with_timezone(&Local).naive_local());
