@@ -511,13 +511,12 @@ impl Lmstat {
         if !raw.starts_with(' ') && !raw.starts_with('\t') {
             return Ok(());
         }
-        if let Some((head, queued)) = line.rsplit_once(" queued for ") {
+        if let Some((_, queued)) = line.rsplit_once(" queued for ") {
             let words: Vec<&str> = queued.split_whitespace().collect();
             match words.as_slice() {
                 [c, license] if license.starts_with("license") => {
                     let q = count(n, c, &format!("feature {}: queued", feature.name))?;
                     feature.queued = feature.queued.saturating_add(q);
-                    let _ = head;
                     return Ok(());
                 }
                 _ => return Err(invalid(n, format!("feature {}: cannot read the queued request {line:?}", feature.name))),
@@ -564,11 +563,6 @@ impl Lmstat {
         let mut records = Vec::with_capacity(self.features.len());
         for f in &self.features {
             let server = self.servers.get(f.server);
-            let (used, limit) = match (f.used, f.issued) {
-                (Some(u), Some(i)) => (Some(u), Some(i)),
-                (Some(u), None) => (Some(u), None),
-                _ => (None, None),
-            };
             let mut dates: Vec<Option<NaiveDate>> = f.expiry.clone();
             if dates.is_empty() {
                 dates = table.get(&f.name).cloned().unwrap_or_default();
@@ -578,7 +572,7 @@ impl Lmstat {
                 (Some(&many), Some(s)) if many > 1 => format!("{}@{}", f.name, s.name),
                 _ => f.name.clone(),
             };
-            let mut rec = Record::new(&f.name, METRIC, used, limit)
+            let mut rec = Record::new(&f.name, METRIC, f.used, f.issued)
                 .unit(METRIC)
                 .with_id(Some(id))
                 .expires(expires)
@@ -599,9 +593,8 @@ impl Lmstat {
             for error in &self.errors {
                 rec.flag(Status::Warning, format!("lmstat: {error}"));
             }
-            for s in &self.servers {
-                let same = server.is_some_and(|own| std::ptr::eq(own, s));
-                if same && !s.down.is_empty() {
+            for (i, s) in self.servers.iter().enumerate() {
+                if i == f.server && !s.down.is_empty() {
                     let up = s.count.saturating_sub(s.down.len());
                     for (host, _) in &s.down {
                         rec.flag(Status::Warning, format!("license server {host} down ({up} of {} up)", s.count));
@@ -779,6 +772,14 @@ mod tests {
         assert_eq!(expiry_date("permanent(no expiration date)"), Ok(None));
         assert!(expiry_date("31-foo-2026").is_err());
         assert!(expiry_date("30-feb-2026").is_err());
+    }
+
+    /// Text past 64 MiB is refused, even one line without end, never held whole.
+    #[test]
+    fn oversized_text_is_refused() {
+        let body = Body::Bytes(vec![b'x'; super::super::wire::MAX_DOCUMENT as usize + 1]);
+        let r = for_each_line(&body, &mut |_, _| Ok(()));
+        assert_eq!(r, Err(PayloadError::Io("reading: text larger than 64 MiB: refused".into())));
     }
 
     #[test]

@@ -500,15 +500,11 @@ fn holder(value: &Value, only: Option<&(String, String)>) -> Result<Holder, Stri
     }
     match map.get("details") {
         None | Some(Value::Null) => {}
-        Some(Value::Object(extra)) => {
-            for (k, v) in extra {
-                // Holder details are keyed by static names: keep the API's under `details`.
-                h.details.entry("details").or_insert_with(|| Value::Object(Map::new()));
-                if let Some(Value::Object(d)) = h.details.get_mut("details") {
-                    d.insert(k.clone(), v.clone());
-                }
-            }
+        // Holder details are keyed by static names: the API's go under `details`.
+        Some(Value::Object(extra)) if !extra.is_empty() => {
+            h.details.insert("details", Value::Object(extra.clone()));
         }
+        Some(Value::Object(_)) => {}
         Some(v) => return Err(format!("`details`: expected an object, found {} {v}", kind_of(v))),
     }
     Ok(h)

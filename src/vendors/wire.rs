@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
@@ -194,12 +194,19 @@ pub fn for_each_line(body: &Body, f: &mut dyn FnMut(usize, &str) -> Result<(), P
         Body::File(path) => Box::new(open(path)?),
         Body::Stdin => Box::new(BufReader::with_capacity(1 << 20, std::io::stdin().lock())),
     };
-    let mut reader = Capped { inner: reader, left: MAX_DOCUMENT };
+    // One byte past the cap is read, to know the text went past it; a line
+    // without end is never read past the cap either.
+    let mut reader = reader.take(MAX_DOCUMENT + 1);
     let mut line = Vec::new();
     let mut number = 0;
+    let mut read = 0u64;
     loop {
         line.clear();
-        let n = read_line(&mut reader, &mut line).map_err(|e| PayloadError::Io(format!("reading: {e}")))?;
+        let n = reader.read_until(b'\n', &mut line).map_err(|e| PayloadError::Io(format!("reading: {e}")))?;
+        read += n as u64;
+        if read > MAX_DOCUMENT {
+            return Err(PayloadError::Io(format!("reading: text larger than {} MiB: refused", MAX_DOCUMENT >> 20)));
+        }
         if n == 0 {
             return Ok(());
         }
@@ -212,16 +219,6 @@ pub fn for_each_line(body: &Body, f: &mut dyn FnMut(usize, &str) -> Result<(), P
         }
         f(number, &String::from_utf8_lossy(&line))?;
     }
-}
-
-/// `BufRead::read_until` for a reader that is only `Read` through [`Capped`].
-fn read_line<R: BufRead>(reader: &mut Capped<R>, out: &mut Vec<u8>) -> std::io::Result<usize> {
-    let n = reader.inner.read_until(b'\n', out)?;
-    reader.left = reader
-        .left
-        .checked_sub(n as u64)
-        .ok_or_else(|| std::io::Error::other(format!("text larger than {} MiB: refused", MAX_DOCUMENT >> 20)))?;
-    Ok(n)
 }
 
 /// A whole document as `T` (for the payloads that are one small object).
