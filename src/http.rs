@@ -144,6 +144,8 @@ impl HttpError {
     }
 }
 
+/// Cheap to clone: the connection pool is shared.
+#[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
     verbose: bool,

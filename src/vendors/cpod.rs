@@ -288,14 +288,17 @@ impl Kind for Cpod {
                 None => client_credentials(ctx, settings, &base).await?,
             };
             let bearer = format!("Bearer {}", token.expose());
-            let call = |url: reqwest::Url| Call::get(url).header("accept", "application/json").secret_header("authorization", &bearer);
-            let main = paging::pages(ctx, &base, ctx.endpoint(&base, "/api/v1/licenses", &[])?, paging::Shape::Lists, &call).await?;
-            let mut payloads = Payloads { main, ..Payloads::default() };
+            let call = move |url: reqwest::Url| Call::get(url).header("accept", "application/json").secret_header("authorization", &bearer);
+            let mut payloads = Payloads::default();
+            let licenses = ctx.endpoint(&base, "/api/v1/licenses", &[])?;
             if ctx.want_holders {
+                // A million assignments stream by, a page ahead of the parse,
+                // fetched while the licenses are.
                 let first = ctx.endpoint(&base, "/api/v1/licenses/assignments", &[])?;
-                let assignments = paging::pages(ctx, &base, first, paging::Shape::Lists, &call).await?;
-                payloads.extra.insert(ASSIGNMENTS, assignments);
+                let assignments = paging::stream(ctx, base.clone(), first, call.clone());
+                payloads.extra.insert(ASSIGNMENTS, vec![assignments]);
             }
+            payloads.main = paging::pages(ctx, &base, licenses, paging::Shape::Lists, &call).await?;
             Ok(payloads)
         })
     }

@@ -346,6 +346,7 @@ fn document(body: &Body) -> Result<Val, PayloadError> {
         }
         // Read once, by serde, capped.
         Body::Stdin => return decode_body(body),
+        Body::Incoming(_) => return Err(PayloadError::Io("internal error: streamed pages read as one document".into())),
     };
     let text = bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(&bytes);
     match jaq_json::read::parse_single(text) {

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use anyhow::{bail, Context};
 use reqwest::Url;
 
-use super::wire::page_info;
+use super::wire::{page_info, Feed, Page};
 use super::Body;
 use crate::fetch::Fetch;
 use crate::http::Call;
@@ -27,24 +27,34 @@ pub enum Shape {
     Any,
 }
 
-/// Every page, from `first`, each request made by `call` (the method,
-/// headers and credentials of the source).
-pub async fn pages(
-    ctx: &Fetch<'_>,
-    base: &Url,
+/// Where a walk through the pages is.
+struct Pager {
     first: Url,
     shape: Shape,
-    call: &(dyn Fn(Url) -> anyhow::Result<Call> + Sync),
-) -> anyhow::Result<Vec<Body>> {
-    let mut pages = Vec::new();
-    let mut seen = HashSet::new();
-    let mut fetched = 0u64;
-    let mut next = Some(first.clone());
-    while let Some(url) = next.take() {
-        if !seen.insert(url.to_string()) {
-            bail!("pagination loops: the server sent {} again after {} pages", crate::http::shown(&url), pages.len());
+    seen: HashSet<String>,
+    /// Pages and items read so far.
+    pages: usize,
+    fetched: u64,
+    next: Option<Url>,
+}
+
+impl Pager {
+    fn new(first: Url, shape: Shape) -> Self {
+        Pager { next: Some(first.clone()), first, shape, seen: HashSet::new(), pages: 0, fetched: 0 }
+    }
+
+    /// The next page's body, or `None` after the last.
+    async fn next(
+        &mut self,
+        ctx: &Fetch<'_>,
+        base: &Url,
+        call: &(dyn Fn(Url) -> anyhow::Result<Call> + Sync),
+    ) -> anyhow::Result<Option<Vec<u8>>> {
+        let Some(url) = self.next.take() else { return Ok(None) };
+        if !self.seen.insert(url.to_string()) {
+            bail!("pagination loops: the server sent {} again after {} pages", crate::http::shown(&url), self.pages);
         }
-        if pages.len() >= MAX_PAGES {
+        if self.pages >= MAX_PAGES {
             bail!("pagination did not end after {MAX_PAGES} pages");
         }
         let reply = ctx.send(call(url.clone())?).await?;
@@ -52,12 +62,12 @@ pub async fn pages(
         let body = ctx.body(reply)?;
         let page = match page_info(&body) {
             Ok(page) => page,
-            Err(_) if shape == Shape::Any => Default::default(),
-            Err(e) => return Err(e).with_context(|| format!("page {}", pages.len() + 1)),
+            Err(_) if self.shape == Shape::Any => Default::default(),
+            Err(e) => return Err(e).with_context(|| format!("page {}", self.pages + 1)),
         };
         let got = page.items;
-        next = if let Some(cursor) = page.next_cursor.filter(|c| !c.is_empty()) {
-            let mut u = first.clone();
+        self.next = if let Some(cursor) = page.next_cursor.filter(|c| !c.is_empty()) {
+            let mut u = self.first.clone();
             u.query_pairs_mut().append_pair("cursor", &cursor);
             Some(u)
         } else if let Some(href) = page.next.filter(|n| !n.is_empty()).or(link) {
@@ -71,9 +81,9 @@ pub async fn pages(
             }
             Some(u)
         } else if let (Some(total), true) = (page.total, page.offset.is_some() || page.limit.is_some()) {
-            let offset = page.offset.unwrap_or(fetched) + got;
+            let offset = page.offset.unwrap_or(self.fetched) + got;
             if got > 0 && offset < total {
-                let mut u = first.clone();
+                let mut u = self.first.clone();
                 u.query_pairs_mut().append_pair("offset", &offset.to_string());
                 if let Some(limit) = page.limit {
                     u.query_pairs_mut().append_pair("limit", &limit.to_string());
@@ -85,10 +95,61 @@ pub async fn pages(
         } else {
             None
         };
-        fetched += got;
+        self.fetched += got;
+        self.pages += 1;
+        Ok(Some(body))
+    }
+}
+
+/// Every page, from `first`, each request made by `call` (the method,
+/// headers and credentials of the source), held in memory: for documents
+/// that are few and small (a license list, a kind's jq input).
+pub async fn pages(
+    ctx: &Fetch<'_>,
+    base: &Url,
+    first: Url,
+    shape: Shape,
+    call: &(dyn Fn(Url) -> anyhow::Result<Call> + Sync),
+) -> anyhow::Result<Vec<Body>> {
+    let mut pager = Pager::new(first, shape);
+    let mut pages = Vec::new();
+    while let Some(body) = pager.next(ctx, base, call).await? {
         pages.push(Body::Bytes(body));
     }
     Ok(pages)
+}
+
+/// The pages of a long list, streamed: fetched in the background, one page
+/// ahead of the parse that reads them (`Body::Incoming`), so that memory
+/// holds a page or two however long the list. The fetcher stops when the
+/// parse is gone, and its waits for the parse do not count against the
+/// source's deadline (sources' holders are parsed one after the other).
+pub fn stream(ctx: &Fetch<'_>, base: Url, first: Url, call: impl Fn(Url) -> anyhow::Result<Call> + Send + Sync + 'static) -> Body {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    let http = ctx.http.clone();
+    let source = ctx.source.clone();
+    let (timeout, want_holders, mut ends) = (ctx.timeout, ctx.want_holders, ctx.ends);
+    tokio::spawn(async move {
+        let mut pager = Pager::new(first, Shape::Lists);
+        let failed = loop {
+            let ctx = Fetch { http: &http, source: &source, timeout, want_holders, ends };
+            let page = match tokio::time::timeout_at(ends, pager.next(&ctx, &base, &call)).await {
+                Ok(Ok(Some(body))) => Page::Data(body),
+                Ok(Ok(None)) => Page::End,
+                Ok(Err(e)) => break crate::report::message(&e),
+                Err(_) => break "no answer within the source's deadline (`deadline` sets it, 3 × the timeout by default)".to_string(),
+            };
+            let end = matches!(page, Page::End);
+            let waiting = tokio::time::Instant::now();
+            if tx.send(page).await.is_err() || end {
+                // The parse is done (or gave up): nothing more to fetch.
+                return;
+            }
+            ends += waiting.elapsed();
+        };
+        let _ = tx.send(Page::Failed(failed)).await;
+    });
+    Body::Incoming(Feed::new(rx))
 }
 
 /// The target of `rel="next"` in a `Link` header.

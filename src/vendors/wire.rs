@@ -45,6 +45,68 @@ pub enum Body {
     /// Standard input, read once: a list streams through in one exact pass; a
     /// document that cannot be streamed is refused past [`MAX_DOCUMENT`].
     Stdin,
+    /// The pages of a paged list as the API serves them: each is parsed as it
+    /// arrives while the next is fetched (`paging::stream`), so a million
+    /// items cost a page of memory. Only lists are read this way.
+    Incoming(Feed),
+}
+
+/// What a page fetcher hands the parse.
+#[derive(Debug)]
+pub enum Page {
+    Data(Vec<u8>),
+    /// The pages could not be read to the end: why.
+    Failed(String),
+    /// Every page was handed on.
+    End,
+}
+
+/// The receiving end of a stream of pages. Taken by the one parse that reads
+/// it: a second read of it is an error, never an empty list.
+#[derive(Clone)]
+pub struct Feed(std::sync::Arc<std::sync::Mutex<Option<tokio::sync::mpsc::Receiver<Page>>>>);
+
+impl fmt::Debug for Feed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Feed")
+    }
+}
+
+impl Feed {
+    pub fn new(pages: tokio::sync::mpsc::Receiver<Page>) -> Self {
+        Feed(std::sync::Arc::new(std::sync::Mutex::new(Some(pages))))
+    }
+
+    /// Each page's bytes in order (blocking: call it off the async workers),
+    /// numbered from 0, until the end. A fetch that failed, or a fetcher
+    /// gone before the end (a panic, the runtime shutting down), is an
+    /// error, so that a list cut short is never taken for a whole one.
+    fn each(&self, label: &str, f: &mut dyn FnMut(usize, Vec<u8>) -> Result<(), PayloadError>) -> Result<(), PayloadError> {
+        let taken = self.0.lock().ok().and_then(|mut r| r.take());
+        let Some(mut pages) = taken else {
+            return Err(PayloadError::Io("internal error: the pages were read already".into()));
+        };
+        let mut n = 0;
+        loop {
+            match pages.blocking_recv() {
+                Some(Page::Data(bytes)) => {
+                    f(n, bytes)?;
+                    n += 1;
+                }
+                Some(Page::Failed(why)) => return Err(within(PayloadError::Vendor(why), label, n, usize::MAX)),
+                Some(Page::End) => return Ok(()),
+                None => {
+                    let why = PayloadError::Vendor("internal error: the pages stopped coming before the last one".into());
+                    return Err(within(why, label, n, usize::MAX));
+                }
+            }
+        }
+    }
+}
+
+/// What a body that is not a document says when it is read as one.
+fn not_a_document() -> PayloadError {
+    PayloadError::Io("internal error: streamed pages read as one document".into())
 }
 
 /// The most of a document that is not a list licusage reads from stdin (as
@@ -161,6 +223,7 @@ where
                 run_fast(de, seed)
             }
         }
+        Body::Incoming(_) => Err(Some(not_a_document())),
     }
 }
 
@@ -193,6 +256,7 @@ pub fn for_each_line(body: &Body, f: &mut dyn FnMut(usize, &str) -> Result<(), P
         Body::Bytes(bytes) => Box::new(bytes.as_slice()),
         Body::File(path) => Box::new(open(path)?),
         Body::Stdin => Box::new(BufReader::with_capacity(1 << 20, std::io::stdin().lock())),
+        Body::Incoming(_) => return Err(not_a_document()),
     };
     // One byte past the cap is read, to know the text went past it; a line
     // without end is never read past the cap either.
@@ -313,8 +377,9 @@ pub fn for_each<T: DeserializeOwned + Send>(pages: &[Body], label: &str, f: &mut
 }
 
 /// Each item of every page of a list through `map`, which may run on other
-/// threads (a large file is parsed on every core), and what it returns to
-/// `emit`, in the list's order. Errors say which list (`label`) and page.
+/// threads (a large file or page is parsed on every core), and what it
+/// returns to `emit`, in the list's order. Errors say which list (`label`)
+/// and page.
 pub fn for_each_map<T, R>(
     pages: &[Body],
     label: &str,
@@ -325,35 +390,72 @@ where
     T: DeserializeOwned,
     R: Send,
 {
-    fn each<T, R>(map: &(dyn Fn(T) -> Option<R> + Sync), emit: &mut dyn FnMut(R), skip: &mut usize, item: T) {
-        if *skip > 0 {
-            *skip -= 1;
+    for (i, page) in pages.iter().enumerate() {
+        match page {
+            // Streamed pages are numbered as they come.
+            // Streamed pages are numbered as they come.
+            Body::Incoming(feed) => feed.each(label, &mut |n, bytes| {
+                list_items(&Body::Bytes(bytes), map, &mut *emit).map_err(|e| within(e, label, n, usize::MAX))
+            })?,
+            _ => list_items(page, map, &mut *emit).map_err(|e| within(e, label, i, pages.len()))?,
+        }
+    }
+    Ok(())
+}
+
+/// The items of one page of a list.
+fn list_items<T, R>(page: &Body, map: &(dyn Fn(T) -> Option<R> + Sync), emit: &mut dyn FnMut(R)) -> Result<(), PayloadError>
+where
+    T: DeserializeOwned,
+    R: Send,
+{
+    match page {
+        Body::File(path) => fast_items(page, open(path)?, map, emit),
+        Body::Bytes(bytes) => fast_items(page, bytes.as_slice(), map, emit),
+        Body::Stdin => exact_items(page, map, emit, 0),
+        Body::Incoming(_) => Err(not_a_document()),
+    }
+}
+
+/// A file or a page in memory, item by item at `from_slice` speed, in
+/// bounded memory; anything odd, and the exact way finds the error (should
+/// it find none, it hands on the items the fast path did not).
+fn fast_items<T, R>(
+    page: &Body,
+    mut reader: impl BufRead,
+    map: &(dyn Fn(T) -> Option<R> + Sync),
+    emit: &mut dyn FnMut(R),
+) -> Result<(), PayloadError>
+where
+    T: DeserializeOwned,
+    R: Send,
+{
+    sniff(&mut reader)?;
+    match super::stream::for_each_item(reader, map, &mut *emit) {
+        Ok(()) => Ok(()),
+        Err(taken) => exact_items(page, map, emit, taken),
+    }
+}
+
+/// One exact pass, skipping the first `skip` items (handed on already).
+fn exact_items<T, R>(
+    page: &Body,
+    map: &(dyn Fn(T) -> Option<R> + Sync),
+    emit: &mut dyn FnMut(R),
+    mut skip: usize,
+) -> Result<(), PayloadError>
+where
+    T: DeserializeOwned,
+    R: Send,
+{
+    let mut each = |item: T| {
+        if skip > 0 {
+            skip -= 1;
         } else if let Some(r) = map(item) {
             emit(r);
         }
-    }
-    for (i, page) in pages.iter().enumerate() {
-        let result = match page {
-            // A file: item by item at `from_slice` speed, in bounded memory.
-            Body::File(path) => {
-                let mut reader = open(path)?;
-                sniff(&mut reader).map_err(|e| within(e, label, i, pages.len()))?;
-                match super::stream::for_each_item(reader, map, &mut *emit) {
-                    Ok(()) => Ok(PageInfo::default()),
-                    // The exact way finds the error; should it find none, it
-                    // hands on the items the fast path did not.
-                    Err(mut taken) => {
-                        parse(page, Items { f: &mut |item| each(map, &mut *emit, &mut taken, item) }, Items::<T> { f: &mut |_| {} }, None)
-                    }
-                }
-            }
-            Body::Bytes(_) | Body::Stdin => {
-                parse(page, Items { f: &mut |item| each(map, &mut *emit, &mut 0, item) }, Items::<T> { f: &mut |_| {} }, None)
-            }
-        };
-        result.map_err(|e| within(e, label, i, pages.len()))?;
-    }
-    Ok(())
+    };
+    parse(page, Items { f: &mut each }, Items::<T> { f: &mut |_| {} }, None).map(|_| ())
 }
 
 /// Every item of every page of a list.

@@ -1023,3 +1023,64 @@ fn veeva_burst_limit_delay_is_waited_for() {
     );
     assert!(!server.requests().iter().any(|r| r.headers.get("authorization").is_some_and(|v| v == "sid-later")));
 }
+
+/// A cPod server paging its assignments by cursor: 40 pages of 25.
+fn paged_assignments(server: &Server, pages: usize, failing: Option<usize>) {
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/v1/licenses"))
+            .respond_with(json(serde_json::json!({"data": [{"id": "l1", "product_name": "CAD", "license_type": "named_user", "total_seats": 2000, "used_seats": 1000}]}))),
+    );
+    for page in 0..pages {
+        let items: Vec<serde_json::Value> = (0..25)
+            .map(|i| serde_json::json!({"id": format!("a{page}-{i}"), "license_id": "l1", "assignee_id": format!("p{:04}", page * 25 + i), "status": "active", "last_used_at": "2025-01-01T00:00:00Z"}))
+            .collect();
+        let mut body = serde_json::json!({"data": items});
+        if page + 1 < pages {
+            body["next_cursor"] = serde_json::json!(format!("c{}", page + 1));
+        }
+        let mock = Mock::given(method("GET")).and(path("/api/v1/licenses/assignments"));
+        let mock = match page {
+            0 => mock.and(query_param_is_missing("cursor")),
+            n => mock.and(query_param("cursor", format!("c{n}"))),
+        };
+        let answer = match failing == Some(page) {
+            true => ResponseTemplate::new(500).set_body_string("database went away"),
+            false => json(body),
+        };
+        server.mount(mock.respond_with(answer));
+    }
+}
+
+#[test]
+fn cpod_assignments_stream_page_by_page_and_a_failing_page_is_named() {
+    let server = Server::start();
+    paged_assignments(&server, 40, None);
+    let env = TestEnv::new();
+    let cfg = format!("[sources.assets]\nkind = \"cpod\"\nurl = \"{}\"\ntoken_env = \"CPOD\"\n", server.url());
+    let out = run(&env, &cfg, &[("CPOD", "CPOD-TOKEN")], &["holders", "--format", "ndjson"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let holders: Vec<String> =
+        out.stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["holder"].as_str().unwrap().to_string()).collect();
+    // Every holder of every page, once, in the API's order.
+    let expected: Vec<String> = (0..1000).map(|n| format!("p{n:04}")).collect();
+    assert_eq!(holders, expected);
+    assert_no_secret(&out, &["CPOD-TOKEN"]);
+
+    // Page 17 fails: the source's error names the list and the page, exit 1;
+    // the list is never taken as ending there.
+    let server = Server::start();
+    paged_assignments(&server, 40, Some(16));
+    let cfg = format!(
+        "[sources.assets]\nkind = \"cpod\"\nurl = \"{}\"\ntoken_env = \"CPOD\"\n[sources.other]\nkind = \"4d\"\nfile = \"{}\"\n",
+        server.url(),
+        fixture("4d/single-client.json").display()
+    );
+    let out = run(&env, &cfg, &[("CPOD", "CPOD-TOKEN")], &["holders", "--json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("assets") && out.stderr.contains("assignments page 17") && out.stderr.contains("500"), "{}", out.stderr);
+    let doc = out.json();
+    assert_eq!(doc["errors"][0]["source"], "assets", "{doc}");
+    // The other source's holders are there all the same.
+    assert!(doc["holders"].as_array().unwrap().iter().any(|h| h["source"] == "other"), "{doc}");
+}
