@@ -684,6 +684,31 @@ mod tests {
         n: Count,
     }
 
+    /// Streamed pages: every item in order; a fetcher that ends without
+    /// saying the list is over is an error naming the page, never a short list.
+    #[test]
+    fn streamed_pages_end_only_when_the_fetcher_says_so() {
+        let feed = |pages: Vec<Page>| {
+            let (tx, rx) = tokio::sync::mpsc::channel(pages.len().max(1));
+            for p in pages {
+                tx.try_send(p).unwrap_or_else(|_| unreachable!());
+            }
+            Body::Incoming(Feed::new(rx))
+        };
+        let data = |n: u64| Page::Data(format!("{{\"data\":[{{\"n\":{n}}},{{\"n\":{}}}]}}", n + 1).into_bytes());
+        let count = |body: Body| {
+            let mut n = 0;
+            for_each::<Seat>(&[body], "assignments", &mut |_| n += 1).map(|_| n).map_err(|e| e.to_string())
+        };
+        assert_eq!(count(feed(vec![data(1), data(3), Page::End])), Ok(4));
+        let cut = count(feed(vec![data(1), data(3)]));
+        assert_eq!(cut, Err("assignments page 3: internal error: the pages stopped coming before the last one".into()));
+        let failed = count(feed(vec![data(1), Page::Failed("HTTP 503 Service Unavailable from http://x/".into())]));
+        assert_eq!(failed, Err("assignments page 2: HTTP 503 Service Unavailable from http://x/".into()));
+        let bad = count(feed(vec![data(1), Page::Data(b"{\"data\":[{\"n\":-1}]}".to_vec()), Page::End]));
+        assert!(bad.as_ref().is_err_and(|e| e.starts_with("assignments page 2 $.data[0].n")), "{bad:?}");
+    }
+
     fn seats(body: &[u8]) -> Result<Vec<Seat>, PayloadError> {
         decode_pages(&[Body::Bytes(body.to_vec())], "")
     }
