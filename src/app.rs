@@ -130,6 +130,11 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
             Exit::Ok
         }
         Task::ConfigCheck => config_check(&options)?,
+        Task::Serve { sources, filter, listen, refresh } => {
+            Run::new(&options, "serve", Rendered::Text)?;
+            crate::serve::run(&options, crate::serve::Request { sources, filter, listen, refresh })?;
+            Exit::Ok
+        }
     };
     Ok(exit.into())
 }

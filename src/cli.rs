@@ -78,6 +78,10 @@ fn since(text: &str) -> Result<Duration, String> {
     config::parse_duration_of(text, "--since")
 }
 
+fn refresh(text: &str) -> Result<Duration, String> {
+    config::parse_duration_of(text, "--refresh")
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormatArg {
     Table,
@@ -148,6 +152,29 @@ config that `licusage` finds from where the shell runs (LICUSAGE_CONFIG or the d
     /// `config path` prints the config file path; `config check` validates it
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// A long-running Prometheus exporter: /metrics, /healthz, /records
+    #[command(
+        long_about = "A long-running Prometheus exporter. Each source is read in the background every \
+--refresh (config [serve] refresh, default 5m); GET /metrics answers from the latest reads at once \
+(a failed read keeps the source's last good series, with licusage_source_up 0), /records is the \
+`show --format json` document, /healthz says ok. Listens on 127.0.0.1:9873 unless --listen or \
+[serve] listen says otherwise; [serve] adds Basic auth and TLS. SIGHUP re-reads the config \
+(an invalid one is logged and the old one kept); SIGTERM or SIGINT ends it, exit 0.",
+        after_help = "Examples:\n  licusage serve\n  licusage serve --listen 0.0.0.0:9873 --refresh 2m\n  curl -s localhost:9873/metrics"
+    )]
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Address to listen on, host:port [default: [serve] listen, else 127.0.0.1:9873]
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// How often each source is read, e.g. 5m, 30s [default: [serve] refresh, else 5m]
+    #[arg(long, value_name = "DURATION", value_parser = refresh)]
+    pub refresh: Option<Duration>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -307,6 +334,12 @@ pub enum Task {
         names: bool,
     },
     Completions(clap_complete::Shell),
+    Serve {
+        sources: Vec<String>,
+        filter: RecordFilter,
+        listen: Option<String>,
+        refresh: Option<Duration>,
+    },
     ConfigPath,
     ConfigCheck,
     /// A one-off read of one kind, without a config file: the source's keys
@@ -457,6 +490,9 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
             Command::Completions { shell } => Task::Completions(shell),
             Command::Config(ConfigCommand::Path) => Task::ConfigPath,
             Command::Config(ConfigCommand::Check) => Task::ConfigCheck,
+            Command::Serve(a) => {
+                Task::Serve { filter: filter(&a.select.filter)?, sources: a.select.sources, listen: a.listen, refresh: a.refresh }
+            }
         },
     };
     Ok(Invocation { options, task })

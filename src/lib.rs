@@ -19,6 +19,7 @@ pub mod report;
 pub mod resolve;
 pub mod secret;
 pub mod select;
+pub mod serve;
 pub mod vendors;
 
 mod app;

@@ -152,6 +152,15 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
             Err(message) => report.errors.push(SourceError { source: source.name.clone(), kind: source.kind().to_string(), message }),
         }
     }
+    report.succeeded_at = report
+        .sources
+        .iter()
+        .zip(&report.took)
+        .map(|((name, _), took)| {
+            let failed = report.errors.iter().any(|e| &e.source == name);
+            (!failed).then(|| now + chrono::Duration::from_std(*took).unwrap_or_default())
+        })
+        .collect();
     report.records.sort_by(|a, b| (&a.source, &a.product, &a.metric, &a.id).cmp(&(&b.source, &b.product, &b.metric, &b.id)));
     report
 }

@@ -20,6 +20,10 @@ pub struct Report {
     pub took: Vec<std::time::Duration>,
     /// When the read started.
     pub read_at: chrono::DateTime<chrono::Utc>,
+    /// When each of `sources` was last read successfully: this read's end,
+    /// or (in `serve`) an earlier read's when this one failed; `None` when
+    /// it never was.
+    pub succeeded_at: Vec<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 /// A source that could not be read, as it appears in the JSON `errors` list.

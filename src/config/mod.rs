@@ -3,9 +3,11 @@
 //! table, `thresholds` the threshold keys; `crate::resolve` lays the command
 //! line over the result.
 
+mod serve;
 mod source;
 mod thresholds;
 
+pub use serve::{Serve, DEFAULT_LISTEN, DEFAULT_REFRESH};
 pub use source::{check_source, ExtraInput, Input, Source, TableError, COMMON_KEYS};
 pub use thresholds::{check as check_thresholds, Overrides, Rule};
 
@@ -30,6 +32,8 @@ struct RawConfig {
     history: RawHistory,
     #[serde(default)]
     holders: RawHolders,
+    #[serde(default)]
+    serve: serve::RawServe,
     #[serde(default)]
     sources: BTreeMap<String, Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
     #[serde(default)]
@@ -127,6 +131,8 @@ pub struct Config {
     /// `[holders] redact_salt…`: keys the `--redact` hash, so that a staff
     /// list alone does not re-identify.
     pub redact_salt: crate::secret::SecretSource,
+    /// `[serve]`: the exporter's listen address, refresh, auth and TLS.
+    pub serve: Serve,
     pub sources: Vec<Source>,
     /// Thresholds from the command line (`check --warn …`), over everything else.
     pub overrides: Overrides,
@@ -144,6 +150,7 @@ impl Config {
             timeout: DEFAULT_TIMEOUT,
             history_path: None,
             redact_salt: crate::secret::SecretSource::default(),
+            serve: Serve::default(),
             sources: Vec::new(),
             overrides: Overrides::default(),
         }
@@ -171,7 +178,10 @@ impl Config {
             UsageError(format!("cannot read config file {shown} ({origin}): {why}"))
         })?;
         let config = Self::parse(&text, &path.path)?;
-        if config.redact_salt.inline.is_some() || config.sources.iter().any(|s| s.secrets.inline().next().is_some() || s.url_has_password())
+        let inline_serve = config.serve.basic_auth.as_ref().is_some_and(|(_, p)| p.inline.is_some());
+        if config.redact_salt.inline.is_some()
+            || inline_serve
+            || config.sources.iter().any(|s| s.secrets.inline().next().is_some() || s.url_has_password())
         {
             check_private(&path.path)?;
         }
@@ -243,6 +253,7 @@ impl Config {
             env: h.redact_salt_env,
             command: h.redact_salt_command,
         };
+        let serve = raw.serve.check(base).map_err(|e| UsageError(format!("{shown}: [serve]: {e}")))?;
         Ok(Config {
             path: Some(path.to_path_buf()),
             defaults,
@@ -250,6 +261,7 @@ impl Config {
             timeout,
             history_path,
             redact_salt,
+            serve,
             sources,
             overrides: Overrides::default(),
         })

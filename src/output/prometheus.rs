@@ -96,11 +96,8 @@ pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
     writeln!(out, "# HELP licusage_source_last_success_timestamp_seconds When the source was last read successfully.")?;
     writeln!(out, "# TYPE licusage_source_last_success_timestamp_seconds gauge")?;
     for (i, (source, kind)) in report.sources.iter().enumerate() {
-        if report.errors.iter().any(|e| &e.source == source) {
-            continue;
-        }
-        let took = report.took.get(i).copied().unwrap_or_default();
-        let at = report.read_at.timestamp_millis() as f64 / 1000.0 + took.as_secs_f64();
+        let Some(at) = report.succeeded_at.get(i).copied().flatten() else { continue };
+        let at = at.timestamp_millis() as f64 / 1000.0;
         writeln!(out, "licusage_source_last_success_timestamp_seconds{{source=\"{}\",kind=\"{}\"}} {at:.3}", escape(source), escape(kind))?;
     }
     writeln!(out, "# HELP licusage_source_read_duration_seconds How long the source's last read took.")?;

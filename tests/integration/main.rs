@@ -14,6 +14,7 @@ mod live;
 mod monitoring;
 mod resolved;
 mod secrets;
+mod serve;
 mod show;
 mod terminal;
 mod usage;

@@ -1,0 +1,137 @@
+//! What `serve` answers from: the latest read of every source, kept per
+//! source (a failed read keeps the last good records), and the documents
+//! rendered from them once per read, which every scrape until the next read
+//! shares.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::output::{self, Format, Style};
+use crate::record::Record;
+use crate::report::{Report, SourceError};
+
+/// The documents of one moment, ready to send.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// `/metrics`: the Prometheus text.
+    pub metrics: Vec<u8>,
+    /// `/records`: the `show --format json` document.
+    pub records: Vec<u8>,
+}
+
+/// One source's latest read.
+#[derive(Debug)]
+struct Latest {
+    kind: String,
+    /// The records of the last read that succeeded.
+    records: Vec<Record>,
+    /// Why the latest read failed, when it did.
+    error: Option<String>,
+    succeeded_at: Option<DateTime<Utc>>,
+    took: Duration,
+}
+
+#[derive(Debug, Default)]
+struct Sources {
+    /// The sources served, in the config's order.
+    order: Vec<String>,
+    latest: HashMap<String, Latest>,
+}
+
+/// The latest reads and the snapshot made of them.
+#[derive(Debug, Default)]
+pub struct Board {
+    sources: Mutex<Sources>,
+    snapshot: RwLock<Arc<Snapshot>>,
+}
+
+impl Board {
+    /// The documents to answer with now: never waits for a read.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
+            Ok(s) => s.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Serve these sources (after a reload): the latest reads of those that
+    /// stay are kept, those of sources gone are dropped.
+    pub fn set_sources(&self, names: Vec<String>) {
+        self.change(|s| {
+            s.latest.retain(|name, _| names.contains(name));
+            s.order = names;
+        });
+    }
+
+    /// A read of one source, as `read::read` reported it.
+    pub fn update(&self, report: Report) {
+        self.change(|s| {
+            for (i, (name, kind)) in report.sources.iter().enumerate() {
+                if !s.order.contains(name) {
+                    // Read by a reader of the config before a reload.
+                    continue;
+                }
+                let error = report.errors.iter().find(|e| &e.source == name).map(|e| e.message.clone());
+                let took = report.took.get(i).copied().unwrap_or_default();
+                let latest = s.latest.entry(name.clone()).or_insert_with(|| Latest {
+                    kind: kind.clone(),
+                    records: Vec::new(),
+                    error: None,
+                    succeeded_at: None,
+                    took,
+                });
+                latest.kind = kind.clone();
+                latest.took = took;
+                match error {
+                    // The last good series stay: a vendor's bad minute does not blank the dashboards.
+                    Some(message) => latest.error = Some(message),
+                    None => {
+                        latest.error = None;
+                        latest.records = report.records.iter().filter(|r| &r.source == name).cloned().collect();
+                        latest.succeeded_at = report.succeeded_at.get(i).copied().flatten();
+                    }
+                }
+            }
+        });
+    }
+
+    fn change(&self, f: impl FnOnce(&mut Sources)) {
+        let mut sources = match self.sources.lock() {
+            Ok(s) => s,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut sources);
+        let snapshot = Arc::new(render(&sources, crate::resolve::now().unwrap_or_else(|_| Utc::now())));
+        // Published while the sources are still locked, so snapshots follow reads in order.
+        match self.snapshot.write() {
+            Ok(mut s) => *s = snapshot,
+            Err(poisoned) => *poisoned.into_inner() = snapshot,
+        }
+    }
+}
+
+/// The report the latest reads make together, rendered.
+fn render(sources: &Sources, now: DateTime<Utc>) -> Snapshot {
+    let mut report = Report { read_at: now, ..Report::default() };
+    for name in &sources.order {
+        // A source not read yet has no series at all, not a 0.
+        let Some(latest) = sources.latest.get(name) else { continue };
+        report.sources.push((name.clone(), latest.kind.clone()));
+        report.took.push(latest.took);
+        report.succeeded_at.push(latest.succeeded_at);
+        report.records.extend(latest.records.iter().cloned());
+        if let Some(message) = &latest.error {
+            report.errors.push(SourceError { source: name.clone(), kind: latest.kind.clone(), message: message.clone() });
+        }
+    }
+    let mut metrics = Vec::new();
+    let mut records = Vec::new();
+    let style = Style { color: false, width: None };
+    // Writing to memory cannot fail.
+    let _ = output::render(&mut metrics, Format::Prometheus, &report, now, &style);
+    let _ = output::render(&mut records, Format::Json, &report, now, &style);
+    Snapshot { metrics, records }
+}

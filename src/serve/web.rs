@@ -1,0 +1,151 @@
+//! The HTTP side of `serve`: axum routes over the board's snapshot, Basic
+//! auth, and connections served by hyper with the limits an exporter on a
+//! network needs (header read timeout, header size, connection count, TLS
+//! handshake timeout), so that a slow or hostile client holds only its own
+//! connection.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+
+use super::state::Board;
+
+/// The exposition format's content type (Prometheus text, 0.0.4).
+pub const METRICS_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+/// Headers must be in within this.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// A connection, kept alive or not, ends after this.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(120);
+/// The most a request's head may take.
+const MAX_HEAD: usize = 16 * 1024;
+/// Connections open at once; more wait in the listen queue.
+const MAX_CONNECTIONS: usize = 256;
+
+/// Basic auth as checked: the expected `Authorization` value, kept as an
+/// HMAC tag under a key made at start, so that comparing is constant-time.
+pub struct Auth {
+    key: ring::hmac::Key,
+    tag: ring::hmac::Tag,
+}
+
+impl Auth {
+    pub fn new(user: &str, password: &crate::secret::Secret) -> Result<Self, String> {
+        use base64::Engine;
+        let rng = ring::rand::SystemRandom::new();
+        let key =
+            ring::hmac::Key::generate(ring::hmac::HMAC_SHA256, &rng).map_err(|_| "no random numbers for the auth check".to_string())?;
+        let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", password.expose())));
+        let tag = ring::hmac::sign(&key, expected.as_bytes());
+        Ok(Auth { key, tag })
+    }
+
+    fn allows(&self, given: Option<&HeaderValue>) -> bool {
+        given.is_some_and(|v| ring::hmac::verify(&self.key, v.as_bytes(), self.tag.as_ref()).is_ok())
+    }
+}
+
+/// What the routes see.
+#[derive(Clone)]
+pub struct Shared {
+    pub board: Arc<Board>,
+    /// Replaced when a reload changes `[serve]` Basic auth.
+    pub auth: Arc<RwLock<Option<Auth>>>,
+}
+
+pub fn router(shared: Shared) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .route("/records", get(records))
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(shared.clone(), basic_auth))
+        .with_state(shared)
+}
+
+async fn metrics(State(shared): State<Shared>) -> Response {
+    let snapshot = shared.board.snapshot();
+    ([(header::CONTENT_TYPE, METRICS_TYPE)], snapshot.metrics.clone()).into_response()
+}
+
+async fn records(State(shared): State<Shared>) -> Response {
+    let snapshot = shared.board.snapshot();
+    ([(header::CONTENT_TYPE, "application/json")], snapshot.records.clone()).into_response()
+}
+
+async fn healthz() -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok\n").into_response()
+}
+
+async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found: try /metrics, /records or /healthz\n")
+        .into_response()
+}
+
+async fn basic_auth(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    let allowed = match shared.auth.read() {
+        Ok(auth) => auth.as_ref().is_none_or(|a| a.allows(request.headers().get(header::AUTHORIZATION))),
+        Err(_) => false,
+    };
+    if !allowed {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [
+                (header::WWW_AUTHENTICATE, "Basic realm=\"licusage\", charset=\"UTF-8\""),
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            ],
+            "unauthorized\n",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// Accept connections until the task is dropped; each is served on its own
+/// task, over TLS when `tls` is given.
+pub async fn serve(listener: TcpListener, tls: Option<tokio_rustls::TlsAcceptor>, app: Router) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else { return };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: wait, then go on.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            match tls {
+                Some(acceptor) => {
+                    if let Ok(Ok(stream)) = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)).await {
+                        connection(stream, app).await;
+                    }
+                }
+                None => connection(stream, app).await,
+            }
+        });
+    }
+}
+
+async fn connection<IO>(io: IO, app: Router)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper_util::service::TowerToHyperService::new(app);
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).max_buf_size(MAX_HEAD);
+    let served = builder.serve_connection(TokioIo::new(io), service);
+    let _ = tokio::time::timeout(CONNECTION_TIMEOUT, served).await;
+}
