@@ -480,3 +480,35 @@ fn a_real_prometheus_scrapes_serve() {
     assert_eq!(stored, fixtures);
     assert_eq!(query("licusage_source_up == 1").len(), 2);
 }
+
+/// The alerting rules the README points to: promtool accepts them, their
+/// unit tests pass, and every licusage metric they name is one licusage
+/// writes.
+#[test]
+fn the_alerting_rules_check_and_pass_their_tests() {
+    let Some(promtool) = tool("promtool") else { return };
+    let docs = crate::env::repo("docs");
+    for args in [&["check", "rules", "prometheus-rules.yml"][..], &["test", "rules", "prometheus-rules.test.yml"]] {
+        let out = std::process::Command::new(&promtool).args(args).current_dir(&docs).output().unwrap();
+        assert!(
+            out.status.success(),
+            "promtool {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let env = TestEnv::new();
+    env.config(&crate::env::ALL_KINDS);
+    let written = String::from_utf8(env.run(&["show", "--format", "prometheus"]).stdout.into_bytes()).unwrap();
+    let rules = std::fs::read_to_string(docs.join("prometheus-rules.yml")).unwrap();
+    let mut named: Vec<&str> = rules
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with("licusage_") && w.len() > "licusage_".len())
+        .collect();
+    named.sort();
+    named.dedup();
+    assert!(named.len() >= 5, "{named:?}");
+    for name in named {
+        assert!(written.contains(&format!("# TYPE {name} gauge")), "the rules name {name}, which licusage does not write");
+    }
+}
