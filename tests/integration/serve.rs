@@ -512,3 +512,65 @@ fn the_alerting_rules_check_and_pass_their_tests() {
         assert!(written.contains(&format!("# TYPE {name} gauge")), "the rules name {name}, which licusage does not write");
     }
 }
+
+/// A client that sends its headers a byte at a time, one that sends a head
+/// past the limit, and a `record` run on the same config: the scrapes of
+/// others go on, and the history is written.
+#[test]
+fn slow_clients_and_record_beside_it_stall_nothing() {
+    use std::io::{Read, Write};
+    let server = vault_server();
+    let env = TestEnv::new();
+    vault_and_4d(&env, &server);
+    let served = Served::start(&env, &["--refresh", "1h"], &[("VAULT_SID", "s")]);
+    let http = Http::new();
+    served.metrics_when(&http, |m| m.contains("source=\"vault\"") && m.contains("source=\"fourd\""));
+
+    let mut slow: Vec<std::net::TcpStream> = (0..20).map(|_| std::net::TcpStream::connect(&served.addr).unwrap()).collect();
+    for s in &mut slow {
+        s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n").unwrap();
+    }
+    for _ in 0..3 {
+        for s in &mut slow {
+            let _ = s.write_all(b"X-Slow: 1\r\n");
+        }
+        assert_eq!(http.get(&served.url("/metrics")).0, 200);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A head far past any real one is refused, not buffered.
+    let mut big = std::net::TcpStream::connect(&served.addr).unwrap();
+    big.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = big.write_all(format!("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "a".repeat(200_000)).as_bytes());
+    let mut answer = Vec::new();
+    let _ = big.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 431"), "{answer}");
+
+    let mut record = env.cmd();
+    record.arg("--config").arg(env.path("config.toml")).arg("record").env("VAULT_SID", "s");
+    let out = crate::env::Output::of(record);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let history = env.run(&["history", "--format", "json"]);
+    assert_eq!(history.code, 0, "{}", history.stderr);
+    assert!(history.stdout.contains("\"vault\""), "{}", history.stdout);
+    assert_eq!(http.get(&served.url("/metrics")).0, 200);
+}
+
+#[test]
+fn a_config_that_cannot_serve_exits_2_before_listening() {
+    let env = TestEnv::new();
+    for (config, says) in [
+        ("[serve]\nrefresh = \"soon\"\n", "config.toml: [serve]: refresh"),
+        ("[serve]\nbasic_auth_user = \"prom\"\n", "needs `basic_auth_password_env`"),
+        ("[serve]\nlisten = \"127.0.0.1:9873\"\nport = 1\n", "config.toml:3"),
+        ("[serve]\ntls_cert = \"none.pem\"\ntls_key = \"none.pem\"\n[sources.f]\nkind = \"4d\"\nfile = \"x.json\"\n", "tls_cert"),
+        ("", "no sources configured"),
+    ] {
+        env.write("config.toml", config);
+        let out = env.run(&["serve", "--listen", "127.0.0.1:0"]);
+        assert_eq!(out.code, 2, "{config}: {}", out.stderr);
+        assert!(out.stderr.contains(says) && !out.stderr.contains("listening"), "{config}: {}", out.stderr);
+    }
+    let out = env.run(&["serve", "--refresh", "0s"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}
