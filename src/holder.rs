@@ -8,6 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
+/// What one seat costs a year, and the currency.
+pub type Price = (f64, Arc<str>);
+
 /// One row of `licusage holders`. The strings every row of a series shares
 /// are reference-counted, not copied: an export has a million rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,6 +33,10 @@ pub struct Holder {
     /// Whether the seat was never used; only where the vendor records use.
     pub never_used: Option<bool>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// What the seat costs a year and in which currency, when the vendor
+    /// reports prices (`unit_price` and `currency` in JSON).
+    #[serde(flatten, serialize_with = "price")]
+    pub price: Option<Price>,
     pub details: BTreeMap<&'static str, Value>,
     /// Where the seat is held from (host, IP), for the table; identifying.
     #[serde(skip)]
@@ -42,6 +49,15 @@ pub struct Holder {
     /// no `last_used_at` means never used rather than unknown.
     #[serde(skip)]
     pub tracks_use: bool,
+}
+
+/// `unit_price` and `currency`, null when unknown.
+fn price<S: serde::Serializer>(price: &Option<Price>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(2))?;
+    map.serialize_entry("unit_price", &price.as_ref().map(|p| p.0))?;
+    map.serialize_entry("currency", &price.as_ref().map(|p| &*p.1))?;
+    map.end()
 }
 
 impl Holder {
@@ -58,6 +74,7 @@ impl Holder {
             idle_days: None,
             never_used: None,
             expires_at: None,
+            price: None,
             details: BTreeMap::new(),
             location: None,
             identifying: &[],

@@ -16,8 +16,21 @@ use crate::report::{SourceError, SCHEMA_VERSION};
 
 type Out = Box<dyn Write + Send>;
 
-const CSV_HEADER: [&str; 11] =
-    ["source", "kind", "product", "metric", "holder", "holder_type", "since", "last_used_at", "idle_days", "never_used", "expires_at"];
+const CSV_HEADER: [&str; 13] = [
+    "source",
+    "kind",
+    "product",
+    "metric",
+    "holder",
+    "holder_type",
+    "since",
+    "last_used_at",
+    "idle_days",
+    "never_used",
+    "expires_at",
+    "unit_price",
+    "currency",
+];
 
 enum Sink {
     Table(Out, Vec<Holder>),
@@ -92,6 +105,8 @@ impl HolderWriter {
                 &h.idle_days.map(|d| d.to_string()).unwrap_or_default(),
                 h.never_used.map(|n| if n { "true" } else { "false" }).unwrap_or(""),
                 &time(h.expires_at),
+                &h.price.as_ref().map(|p| p.0.to_string()).unwrap_or_default(),
+                h.price.as_ref().map(|p| &*p.1).unwrap_or(""),
             ])?,
         }
         Ok(())
@@ -125,6 +140,8 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
     if rows.is_empty() {
         return Ok(());
     }
+    // What a seat costs a year, where the vendor says: a column, and totals by currency.
+    let priced = rows.iter().any(|h| h.price.is_some());
     // `short`: two-digit years, and no EXPIRES or WHERE columns.
     let build = |times: bool, short: bool| {
         let date = if short { "%y-%m-%d" } else { "%Y-%m-%d" };
@@ -140,6 +157,10 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
         if !short {
             header.extend(["EXPIRES", "WHERE"]);
         }
+        if priced {
+            header.push("COST/YR");
+        }
+        let cost_column = header.len() - 1;
         b.push_record(header);
         for h in rows {
             let last = match (h.last_used_at, h.never_used) {
@@ -162,10 +183,16 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
                 row.push(h.expires_at.map(|t| t.format(date).to_string()).unwrap_or_else(|| "—".into()));
                 row.push(h.location.as_deref().map(text).unwrap_or_else(|| "—".into()));
             }
+            if priced {
+                row.push(h.price.as_ref().map(|(p, c)| format!("{p:.2} {}", text(c))).unwrap_or_else(|| "—".into()));
+            }
             b.push_record(row);
         }
         let mut table = b.build();
         table.with(TableStyle::blank()).with(Padding::new(0, 1, 0, 0)).with(Modify::new(Columns::new(7..8)).with(Alignment::right()));
+        if priced {
+            table.with(Modify::new(Columns::new(cost_column..cost_column + 1)).with(Alignment::right()));
+        }
         table
     };
     // On a narrow terminal the times of day go first, then names shrink;
@@ -182,8 +209,51 @@ fn table(out: &mut Out, rows: &[Holder], style: &Style, now: DateTime<Utc>) -> R
         super::table::fit(
             &mut table,
             style.width,
-            &[(1, 10), (3, 12), (2, 8), (0, 6), (1, 5), (3, 8), (2, 5), (4, 5), (0, 4), (6, 8), (4, 4), (3, 6)],
+            &[
+                (1, 10),
+                (3, 12),
+                (2, 8),
+                (0, 6),
+                (1, 5),
+                (3, 8),
+                (2, 5),
+                (4, 5),
+                (0, 4),
+                (6, 8),
+                (4, 4),
+                (3, 6),
+                (8, 7),
+                (4, 2),
+                (6, 5),
+                (3, 4),
+                (1, 4),
+                (2, 4),
+                (0, 3),
+            ],
         );
     }
-    super::table::print(out, &table)
+    super::table::print(out, &table)?;
+    if priced {
+        writeln!(out, "{}", totals(rows))?;
+    }
+    Ok(())
+}
+
+/// The yearly cost of the seats listed, a line per currency, and how many
+/// have no price: `total a year: 407.80 EUR for 2 seats`.
+fn totals(rows: &[Holder]) -> String {
+    let mut by_currency: std::collections::BTreeMap<&str, (f64, usize)> = std::collections::BTreeMap::new();
+    for (price, currency) in rows.iter().filter_map(|h| h.price.as_ref()) {
+        let t = by_currency.entry(currency).or_default();
+        t.0 += price;
+        t.1 += 1;
+    }
+    let seats = |n: usize| if n == 1 { "1 seat".to_string() } else { format!("{n} seats") };
+    let mut lines: Vec<String> =
+        by_currency.iter().map(|(c, (sum, n))| format!("total a year: {sum:.2} {} for {}", escape::text(c), seats(*n))).collect();
+    match rows.iter().filter(|h| h.price.is_none()).count() {
+        0 => {}
+        n => lines.push(format!("({} without a price)", seats(n))),
+    }
+    lines.join("\n")
 }

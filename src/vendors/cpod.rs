@@ -78,7 +78,54 @@ struct License {
     compliance_status: Option<String>,
     #[serde(alias = "contractReference")]
     contract_reference: Option<String>,
+    /// Prices: read loosely, as a value of any type; an odd one is left out.
+    #[serde(default, alias = "listPrice")]
+    list_price: Option<serde_json::Value>,
+    #[serde(default, alias = "negotiatedDiscount")]
+    negotiated_discount: Option<serde_json::Value>,
+    #[serde(default)]
+    cost: Option<serde_json::Value>,
+    #[serde(default)]
+    currency: Option<serde_json::Value>,
 }
+
+/// What one seat costs a year after the negotiated discount, and in which
+/// currency: `list_price` (per seat per billing period) less
+/// `negotiated_discount` percent, times the periods in a year (`cost`'s
+/// `billing_period`, `billing_cycle` or `period`: annual, monthly, quarterly;
+/// none said is annual). No currency (`cost.currency` or `currency`), a
+/// negative or non-numeric price, a discount outside 0–100 or a period of
+/// another name: no price, never a guess.
+fn unit_price(lic: &License) -> Option<(f64, String)> {
+    use serde_json::Value;
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    let cost = lic.cost.as_ref().and_then(Value::as_object);
+    let text = |key: &str| cost.and_then(|c| c.get(key)).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+    let currency = text("currency").or_else(|| lic.currency.as_ref().and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()))?;
+    if currency.len() > 8 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let list = lic.list_price.as_ref().and_then(number).filter(|p| p.is_finite() && *p >= 0.0)?;
+    let discount = match &lic.negotiated_discount {
+        None | Some(Value::Null) => 0.0,
+        Some(v) => number(v).filter(|d| (0.0..=100.0).contains(d))?,
+    };
+    let per_year = match text("billing_period").or_else(|| text("billing_cycle")).or_else(|| text("period")).map(str::to_ascii_lowercase).as_deref() {
+        None | Some("annual" | "annually" | "yearly" | "year" | "per_year") => 1.0,
+        Some("monthly" | "month" | "per_month") => 12.0,
+        Some("quarterly" | "quarter" | "per_quarter") => 4.0,
+        Some(_) => return None,
+    };
+    let price = (list * (1.0 - discount / 100.0) * per_year * 100.0).round() / 100.0;
+    Some((price, currency.to_ascii_uppercase()))
+}
+
+/// What the holders of a license share: product, metric, price.
+type Series = (Arc<str>, Arc<str>, Option<crate::holder::Price>);
 
 fn used_seats<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     Count::deserialize(d).map(|c| c.0)
@@ -214,10 +261,12 @@ impl Kind for Cpod {
         let licenses: Vec<License> = decode_pages(&payloads.main, "")?;
         let mut records = Vec::new();
         // Each license's product and metric, shared by all its holders.
-        let mut by_id: HashMap<&str, (Arc<str>, Arc<str>)> = HashMap::new();
+        let mut by_id: HashMap<&str, Series> = HashMap::new();
         for lic in licenses.iter().filter(|l| !l.deleted()) {
+            let price = unit_price(lic);
             if let Some(id) = &lic.id {
-                by_id.insert(id, (Arc::from(lic.product_name.as_str()), Arc::from(lic.metric())));
+                let shared = price.as_ref().map(|(p, c)| (*p, Arc::from(c.as_str())));
+                by_id.insert(id, (Arc::from(lic.product_name.as_str()), Arc::from(lic.metric()), shared));
             }
             let mut rec = Record::new(&lic.product_name, lic.metric(), Some(lic.used_seats), lic.limit())
                 .with_id(lic.id.as_ref().filter(|id| !id.is_empty()))
@@ -235,6 +284,9 @@ impl Kind for Cpod {
                 .detail("license_status", lic.status.clone())
                 .detail("compliance_status", lic.compliance_status.clone())
                 .detail("contract", lic.contract_reference.clone());
+            if let Some((price, currency)) = price {
+                rec = rec.detail("unit_price", price).detail("currency", currency);
+            }
             if lic.compliance_status.as_deref() == Some("over_allocated") {
                 rec.flag(Status::Critical, "over-allocated (cPod compliance status)");
             }
@@ -257,9 +309,9 @@ impl Kind for Cpod {
                 if !a.active() {
                     return None;
                 }
-                let (product, metric) = match a.license_id.as_deref().and_then(|id| by_id.get(id)) {
-                    Some((product, metric)) => (product.clone(), metric.clone()),
-                    None => (Arc::from(a.license_id.as_deref().unwrap_or("(unknown license)")), Arc::from("seats")),
+                let (product, metric, price) = match a.license_id.as_deref().and_then(|id| by_id.get(id)) {
+                    Some((product, metric, price)) => (product.clone(), metric.clone(), price.clone()),
+                    None => (Arc::from(a.license_id.as_deref().unwrap_or("(unknown license)")), Arc::from("seats"), None),
                 };
                 // Moved, not copied: a million of these go through here.
                 let Assignment { id, license_id, assignee_id, assignee_type, assigned_at, expires_at, last_used_at, asset_id, .. } = a;
@@ -273,6 +325,7 @@ impl Kind for Cpod {
                 h.last_used_at = last_used_at;
                 h.expires_at = expires_at;
                 h.tracks_use = true;
+                h.price = price;
                 wanted(&mut h).then_some(h)
             };
             for_each_map(pages, ASSIGNMENTS, &holder, emit)?;

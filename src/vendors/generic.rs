@@ -265,11 +265,22 @@ impl Kind for Generic {
                 [one] => Some((one.product.clone(), one.metric.clone())),
                 _ => None,
             };
+            // A holder's seat costs what its series' seats cost, when the filter says.
+            let prices: std::collections::HashMap<(&str, &str), (f64, std::sync::Arc<str>)> = records
+                .iter()
+                .filter_map(|r| {
+                    let price = r.details.get("unit_price").and_then(Value::as_f64)?;
+                    let currency = r.details.get("currency").and_then(Value::as_str)?;
+                    Some(((r.product.as_str(), r.metric.as_str()), (price, std::sync::Arc::from(currency))))
+                })
+                .collect();
             for doc in documents {
                 for (i, out) in holders_jq.run(doc).into_iter().enumerate() {
                     let value = out.map_err(|e| PayloadError::Vendor(format!("holders_jq: {e}")))?;
                     let h = holder(&value, only.as_ref())
                         .map_err(|e| PayloadError::Vendor(format!("holders_jq output #{} {}: {e}", i + 1, shown(&value))))?;
+                    let mut h = h;
+                    h.price = prices.get(&(&*h.product, &*h.metric)).cloned();
                     holders.push(h);
                 }
             }

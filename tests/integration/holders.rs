@@ -85,9 +85,43 @@ fn idle_keeps_the_seats_to_reclaim() {
     // Never used counts, however recent the assignment; 4D sessions record no use and are never idle.
     assert_eq!(who, ["stale", "never", "exactly-90"]);
     let stale = out.stdout.lines().find(|l| l.contains(",stale,")).unwrap();
-    assert!(stale.ends_with(",120,false,"), "{stale}");
+    assert!(stale.ends_with(",120,false,,,"), "{stale}");
     let never = out.stdout.lines().find(|l| l.contains(",never,")).unwrap();
-    assert!(never.ends_with(",5,true,"), "{never}");
+    assert!(never.ends_with(",5,true,,,"), "{never}");
+
+    // With prices, each seat to reclaim says what it costs a year (after the
+    // discount, monthly made yearly), and the table totals them.
+    env.write(
+        "lic.json",
+        r#"[{"id":"l1","product_name":"CAD","license_type":"named_user","total_seats":10,"used_seats":4,
+             "list_price":"50","negotiated_discount":20,"cost":{"currency":"eur","billing_period":"monthly"}}]"#,
+    );
+    let out = env.run(&["holders", "--idle", "90", "--format", "csv"]);
+    let stale = out.stdout.lines().find(|l| l.contains(",stale,")).unwrap();
+    assert!(stale.ends_with(",120,false,,480,EUR"), "{stale}");
+    let json = env.run(&["holders", "--idle", "90", "--json"]).json();
+    assert_eq!(json["holders"][0]["unit_price"], 480.0);
+    assert_eq!(json["holders"][0]["currency"], "EUR");
+    let table = env.run(&["holders", "--idle", "90"]).stdout;
+    assert!(table.lines().next().unwrap().ends_with("COST/YR"), "{table}");
+    assert!(table.contains("480.00 EUR"), "{table}");
+    assert!(table.contains("total a year: 1440.00 EUR for 3 seats"), "{table}");
+    // An odd price (a discount past 100%, no currency, a period of another name) is no price.
+    for odd in [
+        r#""list_price":50,"negotiated_discount":120,"currency":"EUR""#,
+        r#""list_price":50"#,
+        r#""list_price":50,"cost":{"currency":"EUR","billing_period":"fortnightly"}"#,
+        r#""list_price":-5,"currency":"EUR""#,
+    ] {
+        env.write(
+            "lic.json",
+            &format!(r#"[{{"id":"l1","product_name":"CAD","license_type":"named_user","total_seats":10,"used_seats":4,{odd}}}]"#),
+        );
+        let out = env.run(&["holders", "--idle", "90", "--json"]);
+        assert_eq!(out.code, 0, "{odd}: {}", out.stderr);
+        assert!(out.json()["holders"].as_array().unwrap().iter().all(|h| h["unit_price"].is_null()), "{odd}");
+        assert!(!env.run(&["holders", "--idle", "90"]).stdout.contains("COST/YR"), "{odd}");
+    }
 }
 
 #[test]
@@ -121,7 +155,9 @@ fn every_format() {
     assert_eq!(header, ["SOURCE", "PRODUCT", "METRIC", "HOLDER", "TYPE", "SINCE", "LAST USED", "IDLE", "EXPIRES", "WHERE"]);
     assert!(table.stdout.lines().any(|l| l.contains("Anna Schmidt") && l.contains("ACC-PC-12 10.10.4.12")), "{}", table.stdout);
     let csv = env.run(&["holders", "--source", "fourd", "--format", "csv"]);
-    assert!(csv.stdout.starts_with("source,kind,product,metric,holder,holder_type,since,last_used_at,idle_days,never_used,expires_at\r\n"));
+    assert!(csv.stdout.starts_with(
+        "source,kind,product,metric,holder,holder_type,since,last_used_at,idle_days,never_used,expires_at,unit_price,currency\r\n"
+    ));
     assert_eq!(csv.stdout.lines().count(), 7);
     let ndjson = env.run(&["holders", "--source", "fourd", "--format", "ndjson"]);
     assert_eq!(ndjson.stdout.lines().count(), 6);
@@ -174,7 +210,8 @@ fn every_source_without_holders_says_so() {
     // One order in every format: the table lists holders as the CSV does.
     let csv: Vec<String> = out.stdout.lines().skip(1).map(|l| l.split(',').nth(4).unwrap().to_string()).collect();
     let table = env.run(&["holders"]).stdout;
-    let rows: Vec<&str> = table.lines().skip(1).collect();
+    // Below the rows, the totals of what the seats cost.
+    let rows: Vec<&str> = table.lines().skip(1).filter(|l| !l.starts_with("total a year: ") && !l.starts_with('(')).collect();
     assert_eq!(rows.len(), csv.len());
     for (row, holder) in rows.iter().zip(&csv) {
         assert!(row.contains(holder.as_str()), "{row} / {holder}");
