@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script: bash, zsh, fish, powershell, elvish')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, '`config path` prints the config file path; `config check` validates it')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A long-running Prometheus exporter: /metrics, /healthz, /records')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'A self-contained HTML (or Markdown) report with charts, prices and renewals')
             [CompletionResult]::new('4d', '4d', [CompletionResultType]::ParameterValue, 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)')
             [CompletionResult]::new('veeva', 'veeva', [CompletionResultType]::ParameterValue, 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)')
             [CompletionResult]::new('onlyoffice', 'onlyoffice', [CompletionResultType]::ParameterValue, 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})')
@@ -318,6 +319,31 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'licusage;report' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'How far back the charts go, e.g. 90d, 12w')
+            [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Seats unused this many days or more are to reclaim')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE (replaced whole, never half-written) instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE (replaced whole, never half-written) instead of stdout')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'licusage;4d' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read a saved payload from this file instead of the API (- for stdin)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the vendor API')
@@ -546,6 +572,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script: bash, zsh, fish, powershell, elvish')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, '`config path` prints the config file path; `config check` validates it')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A long-running Prometheus exporter: /metrics, /healthz, /records')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'A self-contained HTML (or Markdown) report with charts, prices and renewals')
             [CompletionResult]::new('4d', '4d', [CompletionResultType]::ParameterValue, 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)')
             [CompletionResult]::new('veeva', 'veeva', [CompletionResultType]::ParameterValue, 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)')
             [CompletionResult]::new('onlyoffice', 'onlyoffice', [CompletionResultType]::ParameterValue, 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})')
@@ -592,6 +619,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             break
         }
         'licusage;help;serve' {
+            break
+        }
+        'licusage;help;report' {
             break
         }
         'licusage;help;4d' {

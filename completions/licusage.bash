@@ -58,6 +58,9 @@ _licusage() {
             licusage,record)
                 cmd="licusage__subcmd__record"
                 ;;
+            licusage,report)
+                cmd="licusage__subcmd__report"
+                ;;
             licusage,serve)
                 cmd="licusage__subcmd__serve"
                 ;;
@@ -130,6 +133,9 @@ _licusage() {
             licusage__subcmd__help,record)
                 cmd="licusage__subcmd__help__subcmd__record"
                 ;;
+            licusage__subcmd__help,report)
+                cmd="licusage__subcmd__help__subcmd__report"
+                ;;
             licusage__subcmd__help,serve)
                 cmd="licusage__subcmd__help__subcmd__serve"
                 ;;
@@ -155,7 +161,7 @@ _licusage() {
 
     case "${cmd}" in
         licusage)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -166,7 +172,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -244,7 +250,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -334,7 +340,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -368,7 +374,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -402,7 +408,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -436,7 +442,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -526,7 +532,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -612,7 +618,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -646,7 +652,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -712,7 +718,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -830,7 +836,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -853,7 +859,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help)
-            opts="show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help"
+            opts="show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,6 +1096,20 @@ _licusage() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        licusage__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         licusage__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1178,7 +1198,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1232,7 +1252,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1314,7 +1334,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1388,7 +1408,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1438,7 +1458,73 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        licusage__subcmd__report)
+            opts="-s -o -q -v -t -h -V --source --product --metric --since --idle --output --config --format --json --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --source)
+                    COMPREPLY=($(compgen -W "$(licusage sources --names 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -W "$(licusage sources --names 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --product)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1496,7 +1582,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1546,7 +1632,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1580,7 +1666,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1678,7 +1764,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)

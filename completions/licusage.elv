@@ -42,6 +42,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand completions 'Print a completion script: bash, zsh, fish, powershell, elvish'
             cand config '`config path` prints the config file path; `config check` validates it'
             cand serve 'A long-running Prometheus exporter: /metrics, /healthz, /records'
+            cand report 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
             cand 4d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
             cand veeva 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
             cand onlyoffice 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
@@ -298,6 +299,30 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'licusage;report'= {
+            cand -s 'A source name from the config, or a kind for every source of that kind (repeatable)'
+            cand --source 'A source name from the config, or a kind for every source of that kind (repeatable)'
+            cand --product 'Only records whose product matches this glob (repeatable)'
+            cand --metric 'Only records whose metric matches this glob (repeatable)'
+            cand --since 'How far back the charts go, e.g. 90d, 12w'
+            cand --idle 'Seats unused this many days or more are to reclaim'
+            cand -o 'Write the report to FILE (replaced whole, never half-written) instead of stdout'
+            cand --output 'Write the report to FILE (replaced whole, never half-written) instead of stdout'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'
+            cand --format 'Output format [default: table]'
+            cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
+            cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --json 'Same as --format json'
+            cand -q 'No progress, no warnings'
+            cand --quiet 'No progress, no warnings'
+            cand -v 'Log requests to stderr (secrets redacted)'
+            cand --verbose 'Log requests to stderr (secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'licusage;4d'= {
             cand --file 'Read a saved payload from this file instead of the API (- for stdin)'
             cand --url 'Base URL of the vendor API'
@@ -519,6 +544,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand completions 'Print a completion script: bash, zsh, fish, powershell, elvish'
             cand config '`config path` prints the config file path; `config check` validates it'
             cand serve 'A long-running Prometheus exporter: /metrics, /healthz, /records'
+            cand report 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
             cand 4d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
             cand veeva 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
             cand onlyoffice 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
@@ -553,6 +579,8 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;help;config;check'= {
         }
         &'licusage;help;serve'= {
+        }
+        &'licusage;help;report'= {
         }
         &'licusage;help;4d'= {
         }

@@ -30,7 +30,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -50,6 +52,7 @@ complete -c licusage -n "__fish_licusage_needs_command" -f -a "sources" -d 'List
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "serve" -d 'A long-running Prometheus exporter: /metrics, /healthz, /records'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "report" -d 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
@@ -67,7 +70,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand show" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -87,7 +92,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -115,7 +122,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -135,7 +144,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand record" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -155,7 +166,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -171,7 +184,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -187,7 +202,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -204,7 +221,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand completions" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -220,7 +239,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -239,7 +260,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -255,7 +278,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -279,7 +304,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand serve" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -289,6 +316,30 @@ complete -c licusage -n "__fish_licusage_using_subcommand serve" -s q -l quiet -
 complete -c licusage -n "__fish_licusage_using_subcommand serve" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c licusage -n "__fish_licusage_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand report" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand report" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand report" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand report" -l since -d 'How far back the charts go, e.g. 90d, 12w' -r
+complete -c licusage -n "__fish_licusage_using_subcommand report" -l idle -d 'Seats unused this many days or more are to reclaim' -r
+complete -c licusage -n "__fish_licusage_using_subcommand report" -s o -l output -d 'Write the report to FILE (replaced whole, never half-written) instead of stdout' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand report" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand report" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''
+checkmk\t''
+html\t''
+markdown\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand report" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand report" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand report" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand report" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand report" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c licusage -n "__fish_licusage_using_subcommand report" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l file -d 'Read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l url -d 'Base URL of the vendor API' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l deadline -d 'How long this source\'s whole read may take, retries included (default 3 × timeout)' -r
@@ -306,7 +357,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -339,7 +392,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -366,7 +421,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -395,7 +452,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -425,7 +484,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -450,7 +511,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -488,7 +551,9 @@ json\t''
 ndjson\t''
 csv\t''
 prometheus\t''
-checkmk\t''"
+checkmk\t''
+html\t''
+markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -499,23 +564,24 @@ complete -c licusage -n "__fish_licusage_using_subcommand generic" -s q -l quiet
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "sources" -d 'List the configured sources and the supported kinds'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "serve" -d 'A long-running Prometheus exporter: /metrics, /healthz, /records'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "sources" -d 'List the configured sources and the supported kinds'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "serve" -d 'A long-running Prometheus exporter: /metrics, /healthz, /records'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "report" -d 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file path'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'

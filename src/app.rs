@@ -130,6 +130,7 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
             Exit::Ok
         }
         Task::ConfigCheck => config_check(&options)?,
+        Task::Report { sources, filter, since, idle, output } => report(&options, &sources, &filter, since, idle, output.as_deref())?,
         Task::Serve { sources, filter, listen, refresh } => {
             Run::new(&options, "serve", Rendered::Text)?;
             crate::serve::run(&options, crate::serve::Request { sources, filter, listen, refresh })?;
@@ -182,6 +183,65 @@ fn exit_of(report: &Report) -> Exit {
     } else {
         Exit::SourceFailed
     }
+}
+
+/// `report`: the document of a read, the history, the seats to reclaim and
+/// what is due; exit code as `show`'s.
+fn report(
+    options: &Options,
+    sources: &[String],
+    filter: &RecordFilter,
+    since: std::time::Duration,
+    idle: i64,
+    output: Option<&Path>,
+) -> Result<Exit> {
+    let run = Run::new(options, "report", Rendered::Report)?;
+    let config = resolve::config(options, None)?;
+    let chosen = select::sources(&config, sources)?;
+    let now = run.now;
+    // Idle seats are counted per series as they stream by, never kept.
+    let idle_seats: Arc<Mutex<crate::digest::IdleSeats>> = Arc::default();
+    let counted = idle_seats.clone();
+    let sink = HolderSink {
+        wanted: Arc::new(move |h| {
+            h.age(now);
+            h.idle_for(idle)
+        }),
+        write: Arc::new(move |h| {
+            if let Ok(mut seats) = counted.lock() {
+                let entry = seats.entry((h.source.to_string(), h.product.to_string(), h.metric.to_string())).or_insert((0, None));
+                entry.0 += 1;
+                if let Some((price, currency)) = h.price {
+                    entry.1 = Some((price, currency.to_string()));
+                }
+            }
+        }),
+    };
+    let report = read_sources(&run, &config, &chosen, filter, Some(sink))?;
+    let path = history_path(Some(&config))?;
+    let history = match path.exists() {
+        false => Err(crate::digest::NoHistory { path }),
+        true => {
+            let names = chosen.iter().map(|s| crate::select::Glob::new(&s.name)).collect::<Result<Vec<_>, _>>().map_err(UsageError)?;
+            let filter = HistoryFilter { sources: names, ..HistoryFilter::default() };
+            let from = now - chrono::Duration::from_std(since).unwrap_or_default();
+            Ok(Store::open_read(&path)?.history_in(&filter, from, now, 60)?)
+        }
+    };
+    let idle_seats = idle_seats.lock().map(|s| s.clone()).unwrap_or_default();
+    let digest = crate::digest::Digest::new(report, history, idle_seats, since, idle, now);
+    match output {
+        None => print(|out| output::report::write(out, run.format, &digest))?,
+        Some(file) => {
+            // Beside the target, then renamed over it: a mailer never reads half a report.
+            let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+            output::report::write(&mut std::io::BufWriter::new(tmp.as_file_mut()), run.format, &digest)?;
+            tmp.persist(file).with_context(|| format!("cannot write {}", file.display()))?;
+        }
+    }
+    print_errors(&digest.report);
+    Ok(exit_of(&digest.report))
 }
 
 /// `holders`: who holds the seats, streamed to stdout as the sources are read.

@@ -90,6 +90,8 @@ pub enum FormatArg {
     Csv,
     Prometheus,
     Checkmk,
+    Html,
+    Markdown,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +165,32 @@ config that `licusage` finds from where the shell runs (LICUSAGE_CONFIG or the d
         after_help = "Examples:\n  licusage serve\n  licusage serve --listen 0.0.0.0:9873 --refresh 2m\n  curl -s localhost:9873/metrics"
     )]
     Serve(ServeArgs),
+    /// A self-contained HTML (or Markdown) report with charts, prices and renewals
+    #[command(
+        long_about = "A document a person reads: a summary, usage by source with utilization bars, \
+charts of used against limit with trend and forecast from the history (`record`), the seats to reclaim \
+(idle past --idle days) and the unused seats, priced where the vendor reports prices, and what expires \
+or renews in the next 90 days. HTML (one file: inline CSS and SVG, no script, no external reference; \
+prints on A4) or --format markdown. Exit codes as `show`.",
+        after_help = "Examples:\n  licusage report -o report.html\n  licusage report --format markdown --since 30d\n  \
+0 7 * * 1 licusage -q report -o /tmp/licenses.html && mail -A /tmp/licenses.html -s 'License report' it@example.com < /dev/null"
+    )]
+    Report(ReportArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// How far back the charts go, e.g. 90d, 12w
+    #[arg(long, value_name = "DURATION", default_value = "90d", value_parser = since)]
+    pub since: Duration,
+    /// Seats unused this many days or more are to reclaim
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub idle: u32,
+    /// Write the report to FILE (replaced whole, never half-written) instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -334,6 +362,13 @@ pub enum Task {
         names: bool,
     },
     Completions(clap_complete::Shell),
+    Report {
+        sources: Vec<String>,
+        filter: RecordFilter,
+        since: Duration,
+        idle: i64,
+        output: Option<PathBuf>,
+    },
     Serve {
         sources: Vec<String>,
         filter: RecordFilter,
@@ -439,6 +474,8 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
             FormatArg::Csv => Format::Csv,
             FormatArg::Prometheus => Format::Prometheus,
             FormatArg::Checkmk => Format::Checkmk,
+            FormatArg::Html => Format::Html,
+            FormatArg::Markdown => Format::Markdown,
         })
     };
     let options = Options {
@@ -490,6 +527,13 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
             Command::Completions { shell } => Task::Completions(shell),
             Command::Config(ConfigCommand::Path) => Task::ConfigPath,
             Command::Config(ConfigCommand::Check) => Task::ConfigCheck,
+            Command::Report(a) => Task::Report {
+                filter: filter(&a.select.filter)?,
+                sources: a.select.sources,
+                since: a.since,
+                idle: i64::from(a.idle),
+                output: a.output,
+            },
             Command::Serve(a) => {
                 Task::Serve { filter: filter(&a.select.filter)?, sources: a.select.sources, listen: a.listen, refresh: a.refresh }
             }

@@ -281,6 +281,13 @@ impl Store {
     /// Whole days come from the daily rollup, the part-day at `since` from
     /// the samples themselves, so the figures are exact either way.
     pub fn history(&self, filter: &HistoryFilter, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<SeriesHistory>> {
+        self.history_in(filter, since, now, SPARK_WIDTH)
+    }
+
+    /// [`Store::history`] with `points` steps over the range (the sparkline
+    /// and [`SeriesHistory::points`] have that many), for a chart.
+    pub fn history_in(&self, filter: &HistoryFilter, since: DateTime<Utc>, now: DateTime<Utc>, points: i64) -> Result<Vec<SeriesHistory>> {
+        let points = points.max(1);
         let mut stmt =
             self.conn.prepare("SELECT id, source, ident, kind, product, metric FROM series ORDER BY source, product, metric, ident")?;
         let series: Vec<(i64, String, String, String, String, String)> =
@@ -296,7 +303,7 @@ impl Store {
             }
             let Some(first) = self.edge("ASC", id, from)? else { continue };
             let Some(last) = self.edge("DESC", id, from)? else { continue };
-            let mut acc = Acc::new(from, span);
+            let mut acc = Acc::new(from, span, points);
             let raw_until = rollup_from.saturating_mul(86400);
             let mut raw =
                 self.conn.prepare_cached("SELECT taken_at, used FROM samples WHERE series_id = ?1 AND taken_at >= ?2 AND taken_at < ?3")?;
@@ -326,6 +333,7 @@ impl Store {
             // Counts are whole: a trend that moves less than half a unit over
             // the whole range is rounding noise in the fit, and is zero.
             let span_days = span as f64 / 86400.0;
+            let points: Vec<Option<f64>> = acc.buckets.iter().map(|(sum, n)| (*n > 0.0).then(|| sum / n)).collect();
             let trend = acc.slope().map(|s| if (s * span_days).abs() < 0.5 { 0.0 } else { s });
             // Already at or over the limit: said as such, not forecast.
             let over_limit = last.balance.is_some_and(|b| b <= 0);
@@ -350,7 +358,8 @@ impl Store {
                 trend_per_day: trend,
                 exhausted_at,
                 over_limit,
-                sparkline: sparkline(&acc.buckets.iter().map(|(sum, n)| (*n > 0.0).then(|| sum / n)).collect::<Vec<_>>()),
+                sparkline: sparkline(&points),
+                points,
             });
         }
         Ok(out)
@@ -391,6 +400,8 @@ struct Day {
 /// Running sums for a least-squares fit of `used` against time in days since
 /// `from`, min/max, and sparkline buckets.
 struct Acc {
+    /// How many buckets the range is cut into.
+    width: i64,
     from: i64,
     span: i64,
     rows: u64,
@@ -405,8 +416,9 @@ struct Acc {
 }
 
 impl Acc {
-    fn new(from: i64, span: i64) -> Self {
+    fn new(from: i64, span: i64, width: i64) -> Self {
         Acc {
+            width,
             from,
             span,
             rows: 0,
@@ -417,12 +429,12 @@ impl Acc {
             sy: 0.0,
             min: None,
             max: None,
-            buckets: vec![(0.0, 0.0); SPARK_WIDTH as usize],
+            buckets: vec![(0.0, 0.0); usize::try_from(width).unwrap_or(1)],
         }
     }
 
     fn bucket(&mut self, at: i64) -> Option<&mut (f64, f64)> {
-        let i = ((at - self.from).max(0) as i128 * i128::from(SPARK_WIDTH) / i128::from(self.span)).clamp(0, i128::from(SPARK_WIDTH - 1));
+        let i = ((at - self.from).max(0) as i128 * i128::from(self.width) / i128::from(self.span)).clamp(0, i128::from(self.width - 1));
         self.buckets.get_mut(usize::try_from(i).ok()?)
     }
 
@@ -532,6 +544,10 @@ pub struct SeriesHistory {
     /// Whether the latest sample is already at or over the limit.
     pub over_limit: bool,
     pub sparkline: String,
+    /// Mean `used` in each equal step of the range, oldest first (`None`:
+    /// no sample in that step): what a chart draws.
+    #[serde(skip)]
+    pub points: Vec<Option<f64>>,
 }
 
 /// `--source`, `--product`, `--metric` globs for `history`.

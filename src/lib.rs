@@ -6,6 +6,7 @@ pub mod command;
 pub mod completions;
 pub mod config;
 pub mod diff;
+pub mod digest;
 pub mod error;
 pub mod fetch;
 pub mod history;

@@ -92,7 +92,7 @@ pub fn write(
             }
             w.flush()?;
         }
-        Format::Table | Format::Prometheus | Format::Checkmk => {
+        Format::Table | Format::Prometheus | Format::Checkmk | Format::Html | Format::Markdown => {
             if series.is_empty() {
                 return Ok(());
             }

@@ -67,7 +67,7 @@ impl HolderWriter {
                 w.write_record(CSV_HEADER)?;
                 Sink::Csv(Box::new(w))
             }
-            Format::Table | Format::Prometheus | Format::Checkmk => Sink::Table(out, Vec::new()),
+            Format::Table | Format::Prometheus | Format::Checkmk | Format::Html | Format::Markdown => Sink::Table(out, Vec::new()),
         };
         Ok(HolderWriter { sink, now, error: None })
     }

@@ -15,6 +15,7 @@ mod json;
 pub mod messages;
 mod ndjson;
 pub mod prometheus;
+pub mod report;
 pub mod sources;
 pub mod table;
 
@@ -38,6 +39,9 @@ pub enum Format {
     Prometheus,
     /// Checkmk's local-check lines (`check` only).
     Checkmk,
+    /// `report` only.
+    Html,
+    Markdown,
 }
 
 impl Format {
@@ -49,6 +53,8 @@ impl Format {
             Format::Csv => "csv",
             Format::Prometheus => "prometheus",
             Format::Checkmk => "checkmk",
+            Format::Html => "html",
+            Format::Markdown => "markdown",
         }
     }
 }
@@ -67,6 +73,8 @@ pub enum Rendered {
     Sources,
     /// A line of text for a person (`record`, `config`, `completions`).
     Text,
+    /// The document of `report`.
+    Report,
 }
 
 impl Rendered {
@@ -80,6 +88,7 @@ impl Rendered {
             Rendered::Sources => &[Table, Json, Csv],
             Rendered::Check => &[Checkmk],
             Rendered::Text => &[Table],
+            Rendered::Report => &[Html, Markdown],
         }
     }
 
@@ -147,8 +156,8 @@ pub fn render(out: &mut dyn Write, format: Format, report: &Report, generated_at
         Format::Ndjson => ndjson::write(out, &report.records),
         Format::Csv => csv::write(out, &report.records),
         Format::Prometheus => prometheus::write(out, report),
-        // Only `check` renders it (`Rendered::Check`).
-        Format::Checkmk => Ok(()),
+        // Only `check` and `report` render these (`Rendered::Check`, `Rendered::Report`).
+        Format::Checkmk | Format::Html | Format::Markdown => Ok(()),
     }
 }
 

@@ -12,6 +12,7 @@ mod generic;
 mod holders;
 mod live;
 mod monitoring;
+mod report;
 mod resolved;
 mod secrets;
 mod serve;

@@ -1,0 +1,146 @@
+//! What `licusage report` says (SPEC §9), gathered once and handed to its
+//! renderers: a read of the sources (with the seats idle past `--idle`
+//! counted per series, not listed), the history of each series, what unused
+//! and idle seats cost, and what expires or renews soon.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::history::SeriesHistory;
+use crate::record::{Record, Status};
+use crate::report::Report;
+
+/// Seats idle past `--idle`, counted per (source, product, metric), with
+/// their price a seat a year when known.
+pub type IdleSeats = BTreeMap<(String, String, String), (u64, Option<(f64, String)>)>;
+
+/// How far ahead expiries and renewals are listed.
+pub const AHEAD_DAYS: i64 = 90;
+
+#[derive(Debug)]
+pub struct Digest {
+    pub generated_at: DateTime<Utc>,
+    pub since: std::time::Duration,
+    pub idle_days: i64,
+    pub report: Report,
+    /// The history of each series, or why there is none.
+    pub history: Result<Vec<SeriesHistory>, NoHistory>,
+    /// Seats held but unused for `idle_days` or more, per series.
+    pub reclaim: Vec<Seats>,
+    /// Seats bought and not held (limit − used), per series.
+    pub unused: Vec<Seats>,
+    pub ahead: Vec<Due>,
+}
+
+/// Why a report has no charts.
+#[derive(Debug, Clone)]
+pub struct NoHistory {
+    pub path: PathBuf,
+}
+
+/// A number of seats of one series, and what they cost a year when priced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seats {
+    pub source: String,
+    pub product: String,
+    pub metric: String,
+    pub seats: u64,
+    /// Per seat per year, and the currency.
+    pub price: Option<(f64, String)>,
+}
+
+impl Seats {
+    pub fn cost(&self) -> Option<(f64, &str)> {
+        self.price.as_ref().map(|(p, c)| (p * self.seats as f64, c.as_str()))
+    }
+}
+
+/// Costs summed per currency.
+pub fn totals<'a>(seats: impl IntoIterator<Item = &'a Seats>) -> BTreeMap<String, f64> {
+    let mut sums = BTreeMap::new();
+    for s in seats {
+        if let Some((cost, currency)) = s.cost() {
+            *sums.entry(currency.to_string()).or_insert(0.0) += cost;
+        }
+    }
+    sums
+}
+
+/// Something that expires or renews within [`AHEAD_DAYS`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Due {
+    pub at: DateTime<Utc>,
+    pub source: String,
+    pub product: String,
+    pub metric: String,
+    /// `expires` or `renews`.
+    pub what: &'static str,
+    pub auto_renew: Option<bool>,
+}
+
+/// The unit price a record's details carry, when they carry one.
+fn price_of(record: &Record) -> Option<(f64, String)> {
+    let price = record.details.get("unit_price").and_then(serde_json::Value::as_f64)?;
+    let currency = record.details.get("currency").and_then(serde_json::Value::as_str)?;
+    Some((price, currency.to_string()))
+}
+
+impl Digest {
+    /// `idle`: the holders idle past `idle_days`, counted per (source, product, metric).
+    pub fn new(
+        report: Report,
+        history: Result<Vec<SeriesHistory>, NoHistory>,
+        idle: IdleSeats,
+        since: std::time::Duration,
+        idle_days: i64,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let reclaim =
+            idle.into_iter().map(|((source, product, metric), (seats, price))| Seats { source, product, metric, seats, price }).collect();
+        let unused = report
+            .records
+            .iter()
+            .filter_map(|r| {
+                let left = r.balance.filter(|b| *b > 0)?;
+                Some(Seats {
+                    source: r.source.clone(),
+                    product: r.product.clone(),
+                    metric: r.metric.clone(),
+                    seats: left as u64,
+                    price: price_of(r),
+                })
+            })
+            .collect();
+        let until = now + Duration::days(AHEAD_DAYS);
+        let mut ahead = Vec::new();
+        for r in &report.records {
+            let auto_renew = r.details.get("auto_renew").and_then(serde_json::Value::as_bool).or(r.renews.then_some(true));
+            let due = |at: DateTime<Utc>, what| Due {
+                at,
+                source: r.source.clone(),
+                product: r.product.clone(),
+                metric: r.metric.clone(),
+                what,
+                auto_renew,
+            };
+            if let Some(at) = r.expires_at.filter(|t| *t <= until) {
+                ahead.push(due(at, "expires"));
+            }
+            let renewal =
+                r.details.get("renewal_date").and_then(serde_json::Value::as_str).and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+            if let Some(at) = renewal.map(|t| t.with_timezone(&Utc)).filter(|t| *t <= until && *t >= now) {
+                ahead.push(due(at, "renews"));
+            }
+        }
+        ahead.sort_by(|a, b| (a.at, &a.source, &a.product).cmp(&(b.at, &b.source, &b.product)));
+        Digest { generated_at: now, since, idle_days, report, history, reclaim, unused, ahead }
+    }
+
+    /// How many series are in each state, in the order ok, warning, critical, unknown.
+    pub fn by_status(&self) -> [(Status, usize); 4] {
+        [Status::Ok, Status::Warning, Status::Critical, Status::Unknown]
+            .map(|s| (s, self.report.records.iter().filter(|r| r.status == s).count()))
+    }
+}

@@ -1,0 +1,173 @@
+//! The report as one self-contained HTML page: maud templates (escaping
+//! every value), inline CSS with a print layout for A4, inline SVG charts
+//! with text alternatives, no script and no external reference.
+
+use std::io::Write;
+
+use anyhow::Result;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::{chart, count, limit, money, percent, sums};
+use crate::digest::{self, Digest, Seats};
+use crate::output::escape;
+use crate::record::Status;
+
+const CSS: &str = r#"
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1f2328;margin:2rem auto;max-width:60rem;padding:0 1rem;line-height:1.4}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.05rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #d8dee4;vertical-align:top}
+th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.bar{display:inline-block;width:6rem;height:.7rem;background:#eaeef2;border-radius:2px;vertical-align:middle;margin-right:.4rem}
+.fill{display:block;height:100%;border-radius:2px;background:#1f883d}.fill.warning{background:#bf8700}.fill.critical{background:#cf222e}.fill.unknown{background:#8c959f}
+.status{font-weight:600}.status.ok{color:#1a7f37}.status.warning{color:#9a6700}.status.critical{color:#cf222e}.status.unknown{color:#57606a}
+.cards{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0}.card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .9rem;min-width:8rem}.card b{display:block;font-size:1.4rem}
+figure{margin:1rem 0 1.5rem;break-inside:avoid}figcaption{font-size:.85rem;color:#57606a}
+svg.chart{width:100%;height:auto;max-width:640px;display:block}.plot{fill:#fff;stroke:#d0d7de}.axis{stroke:#8c959f}
+.used{fill:none;stroke:#0969da;stroke-width:2.5}.used-dot{fill:#0969da}.limit{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:6 4}.trend{stroke:#8250df;stroke-width:1.5;stroke-dasharray:2 3}
+.tick,.label{font-size:11px;fill:#57606a}.limit-label{fill:#cf222e}.note{color:#57606a}.error{color:#cf222e}
+@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}tr,figure,.card{break-inside:avoid}}
+@page{size:A4;margin:15mm}
+"#;
+
+/// Vendor text as data: control characters escaped, then HTML-escaped by maud.
+fn t(s: &str) -> String {
+    escape::text(s).into_owned()
+}
+
+fn status(s: Status) -> Markup {
+    html! { span class={"status " (s.as_str())} { (s.as_str()) } }
+}
+
+fn seats_table(caption: &str, rows: &[Seats], what: &str) -> Markup {
+    html! {
+        table {
+            caption class="note" { (caption) }
+            thead { tr { th scope="col" { "Source" } th scope="col" { "Product" } th scope="col" { "Metric" } th scope="col" { (what) } th scope="col" { "Price a seat / year" } th scope="col" { "Cost a year" } } }
+            tbody {
+                @for s in rows {
+                    tr {
+                        td { (t(&s.source)) } td { (t(&s.product)) } td { (t(&s.metric)) }
+                        td class="n" { (s.seats) }
+                        td class="n" { @if let Some((p, c)) = &s.price { (money(*p, &t(c))) } @else { "—" } }
+                        td class="n" { @if let Some((v, c)) = s.cost() { (money(v, &t(c))) } @else { "—" } }
+                    }
+                }
+            }
+            tfoot { tr { th scope="row" colspan="5" { "Total a year" } td class="n" { (sums(&digest::totals(rows))) } } }
+        }
+    }
+}
+
+pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
+    let r = &d.report;
+    let now = d.generated_at;
+    let from = now - chrono::Duration::from_std(d.since).unwrap_or_default();
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "License usage report, " (now.format("%Y-%m-%d")) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                header {
+                    h1 { "License usage report" }
+                    p class="note" { "Generated " (now.format("%Y-%m-%d %H:%M UTC")) " by licusage " (env!("CARGO_PKG_VERSION")) " from " (r.sources.len()) " sources." }
+                }
+                main {
+                    section aria-labelledby="summary" {
+                        h2 id="summary" { "Summary" }
+                        div class="cards" {
+                            @for (s, n) in d.by_status() {
+                                div class="card" { b { (n) } (status(s)) " series" }
+                            }
+                            div class="card" { b { (r.errors.len()) } "sources failed" }
+                            div class="card" { b { (sums(&digest::totals(&d.reclaim))) } "a year in seats idle " (d.idle_days) "+ days" }
+                            div class="card" { b { (sums(&digest::totals(&d.unused))) } "a year in unused seats" }
+                            div class="card" { b { (d.ahead.len()) } "expiries and renewals in " (digest::AHEAD_DAYS) " days" }
+                        }
+                        @if !r.errors.is_empty() {
+                            h3 { "Sources that could not be read" }
+                            ul { @for e in &r.errors { li class="error" { strong { (t(&e.source)) } " (" (t(&e.kind)) "): " (t(&e.message)) } } }
+                        }
+                    }
+                    section aria-labelledby="sources" {
+                        h2 id="sources" { "Usage by source" }
+                        @for (name, kind) in &r.sources {
+                            @let records: Vec<_> = r.records.iter().filter(|x| &x.source == name).collect();
+                            @if !records.is_empty() {
+                                h3 { (t(name)) " " span class="note" { "(" (t(kind)) ")" } }
+                                table {
+                                    thead { tr { th scope="col" { "Product" } th scope="col" { "Metric" } th scope="col" { "Used" } th scope="col" { "Limit" } th scope="col" { "Use" } th scope="col" { "Expires" } th scope="col" { "Status" } } }
+                                    tbody {
+                                        @for x in records {
+                                            tr {
+                                                td { (t(&x.product)) } td { (t(&x.metric)) }
+                                                td class="n" { (count(x.used)) } td class="n" { (limit(x)) }
+                                                td {
+                                                    @if let Some(p) = percent(x) {
+                                                        span class="bar" aria-hidden="true" { span class={"fill " (x.status.as_str())} style={"width:" (p.min(100)) "%"} {} }
+                                                        (p) "%"
+                                                    } @else { "—" }
+                                                }
+                                                td { @if let Some(e) = x.expires_at { (e.format("%Y-%m-%d")) } @else { "—" } }
+                                                td { (status(x.status)) @for reason in &x.reasons { br; span class="note" { (t(reason)) } } }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    section aria-labelledby="trends" {
+                        h2 id="trends" { "Trends over " (super::range(d.since)) }
+                        @match &d.history {
+                            Err(none) => p class="note" { "No history yet at " code { (none.path.display().to_string()) } ": run " code { "licusage record" } " from cron (every 15 minutes, say) and the charts of used against limit, their trends and forecasts appear here." },
+                            Ok(series) if series.is_empty() => p class="note" { "The history holds no samples in this range." },
+                            Ok(series) => {
+                                @for (i, s) in series.iter().enumerate() {
+                                    @let title = format!("{} {} ({})", t(&s.product), t(&s.metric), t(&s.source));
+                                    figure {
+                                        (chart::svg(s, from, now, i, &title))
+                                        figcaption { strong { (title) } ": " (chart::describe(s)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    section aria-labelledby="reclaim" {
+                        h2 id="reclaim" { "Seats to reclaim and unused seats" }
+                        @if d.reclaim.is_empty() { p class="note" { "No seat held by someone who has not used it for " (d.idle_days) " days or more (among the sources that record use)." } }
+                        @else { (seats_table(&format!("Held, unused for {} days or more", d.idle_days), &d.reclaim, "Idle seats")) }
+                        @if d.unused.is_empty() { p class="note" { "Every limited license is fully used." } }
+                        @else { (seats_table("Bought and not assigned", &d.unused, "Unused seats")) }
+                    }
+                    section aria-labelledby="ahead" {
+                        h2 id="ahead" { "Expiries and renewals in the next " (digest::AHEAD_DAYS) " days" }
+                        @if d.ahead.is_empty() { p class="note" { "Nothing expires or renews in that time." } }
+                        @else {
+                            table {
+                                thead { tr { th scope="col" { "Date" } th scope="col" { "What" } th scope="col" { "Source" } th scope="col" { "Product" } th scope="col" { "Metric" } th scope="col" { "Auto-renew" } } }
+                                tbody {
+                                    @for due in &d.ahead {
+                                        tr {
+                                            td { (due.at.format("%Y-%m-%d")) }
+                                            td { @if due.at < now { "expired" } @else { (due.what) } }
+                                            td { (t(&due.source)) } td { (t(&due.product)) } td { (t(&due.metric)) }
+                                            td { @match due.auto_renew { Some(true) => "yes", Some(false) => "no", None => "—" } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    out.write_all(page.into_string().as_bytes())?;
+    out.write_all(b"\n")?;
+    Ok(())
+}

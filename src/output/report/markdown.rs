@@ -1,0 +1,126 @@
+//! The report as Markdown (GFM tables, sparklines for charts), for tickets
+//! and chat: the same content as the HTML.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::{chart, count, limit, money, percent, sums};
+use crate::digest::{self, Digest, Seats};
+use crate::output::escape;
+
+/// Vendor text in a table cell: controls escaped, Markdown's own characters too.
+fn t(s: &str) -> String {
+    let mut out = String::new();
+    for c in escape::text(s).chars() {
+        if matches!(c, '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn seats(out: &mut dyn Write, rows: &[Seats], what: &str) -> Result<()> {
+    writeln!(out, "| Source | Product | Metric | {what} | Price a seat / year | Cost a year |\n|---|---|---|---:|---:|---:|")?;
+    for s in rows {
+        let price = s.price.as_ref().map(|(p, c)| money(*p, &t(c))).unwrap_or_else(|| "—".into());
+        let cost = s.cost().map(|(v, c)| money(v, &t(c))).unwrap_or_else(|| "—".into());
+        writeln!(out, "| {} | {} | {} | {} | {price} | {cost} |", t(&s.source), t(&s.product), t(&s.metric), s.seats)?;
+    }
+    writeln!(out, "| **Total a year** | | | | | {} |\n", sums(&digest::totals(rows)))?;
+    Ok(())
+}
+
+pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
+    let r = &d.report;
+    writeln!(
+        out,
+        "# License usage report\n\nGenerated {} by licusage {} from {} sources.\n",
+        d.generated_at.format("%Y-%m-%d %H:%M UTC"),
+        env!("CARGO_PKG_VERSION"),
+        r.sources.len()
+    )?;
+    writeln!(out, "## Summary\n")?;
+    let states: Vec<String> = d.by_status().iter().map(|(s, n)| format!("{n} {s}")).collect();
+    writeln!(out, "- Series: {}", states.join(", "))?;
+    writeln!(out, "- Sources failed: {}", r.errors.len())?;
+    writeln!(out, "- Seats idle {}+ days cost a year: {}", d.idle_days, sums(&digest::totals(&d.reclaim)))?;
+    writeln!(out, "- Unused seats cost a year: {}", sums(&digest::totals(&d.unused)))?;
+    writeln!(out, "- Expiries and renewals in {} days: {}\n", digest::AHEAD_DAYS, d.ahead.len())?;
+    for e in &r.errors {
+        writeln!(out, "> **{}** ({}): {}", t(&e.source), t(&e.kind), t(&e.message))?;
+    }
+    if !r.errors.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(out, "## Usage by source\n")?;
+    for (name, kind) in &r.sources {
+        let records: Vec<_> = r.records.iter().filter(|x| &x.source == name).collect();
+        if records.is_empty() {
+            continue;
+        }
+        writeln!(
+            out,
+            "### {} ({})\n\n| Product | Metric | Used | Limit | Use | Expires | Status |\n|---|---|---:|---:|---:|---|---|",
+            t(name),
+            t(kind)
+        )?;
+        for x in records {
+            let used = percent(x).map(|p| format!("{p}%")).unwrap_or_else(|| "—".into());
+            let expires = x.expires_at.map(|e| e.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+            let reasons: Vec<String> = x.reasons.iter().map(|s| t(s)).collect();
+            let state = if reasons.is_empty() { x.status.to_string() } else { format!("{} ({})", x.status, reasons.join("; ")) };
+            writeln!(out, "| {} | {} | {} | {} | {used} | {expires} | {state} |", t(&x.product), t(&x.metric), count(x.used), limit(x))?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "## Trends over {}\n", super::range(d.since))?;
+    match &d.history {
+        Err(none) => writeln!(
+            out,
+            "No history yet at `{}`: run `licusage record` from cron and the trends and forecasts appear here.\n",
+            none.path.display()
+        )?,
+        Ok(series) if series.is_empty() => writeln!(out, "The history holds no samples in this range.\n")?,
+        Ok(series) => {
+            writeln!(out, "| Series | Used | Trend | |\n|---|---|---|---|")?;
+            for s in series {
+                writeln!(out, "| {} {} ({}) | `{}` | {} | |", t(&s.product), t(&s.metric), t(&s.source), s.sparkline, chart::describe(s))?;
+            }
+            writeln!(out)?;
+        }
+    }
+    writeln!(out, "## Seats to reclaim and unused seats\n")?;
+    match d.reclaim.is_empty() {
+        true => writeln!(out, "No seat held by someone who has not used it for {} days or more.\n", d.idle_days)?,
+        false => seats(out, &d.reclaim, "Idle seats")?,
+    }
+    match d.unused.is_empty() {
+        true => writeln!(out, "Every limited license is fully used.\n")?,
+        false => seats(out, &d.unused, "Unused seats")?,
+    }
+    writeln!(out, "## Expiries and renewals in the next {} days\n", digest::AHEAD_DAYS)?;
+    if d.ahead.is_empty() {
+        writeln!(out, "Nothing expires or renews in that time.")?;
+    } else {
+        writeln!(out, "| Date | What | Source | Product | Metric | Auto-renew |\n|---|---|---|---|---|---|")?;
+        for due in &d.ahead {
+            let what = if due.at < d.generated_at { "expired" } else { due.what };
+            let auto = match due.auto_renew {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "—",
+            };
+            writeln!(
+                out,
+                "| {} | {what} | {} | {} | {} | {auto} |",
+                due.at.format("%Y-%m-%d"),
+                t(&due.source),
+                t(&due.product),
+                t(&due.metric)
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! `licusage report`: one document a person reads (SPEC §9), from a
+//! [`Digest`]: self-contained HTML (inline CSS and SVG, no script, no
+//! external reference) or Markdown with the same content.
+
+mod chart;
+mod html;
+mod markdown;
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::Format;
+use crate::digest::Digest;
+use crate::record::Record;
+
+pub fn write(out: &mut dyn Write, format: Format, digest: &Digest) -> Result<()> {
+    match format {
+        Format::Markdown => markdown::write(out, digest),
+        _ => html::write(out, digest),
+    }
+}
+
+/// A count, or `—`.
+fn count<N: std::fmt::Display>(v: Option<N>) -> String {
+    v.map(|n| n.to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// The limit, `unlimited` when there is none.
+fn limit(r: &Record) -> String {
+    r.limit.map(|n| n.to_string()).unwrap_or_else(|| "unlimited".into())
+}
+
+/// Use in whole percent (floored, as the table shows it), when known.
+fn percent(r: &Record) -> Option<u32> {
+    r.utilization.map(|u| (u * 100.0).floor().max(0.0) as u32)
+}
+
+/// `1,234.50 EUR`.
+fn money(amount: f64, currency: &str) -> String {
+    let cents = (amount * 100.0).round() as i64;
+    let (whole, frac) = (cents / 100, (cents % 100).abs());
+    let digits = whole.abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{grouped}.{frac:02} {currency}")
+}
+
+/// Totals per currency, `1,234.50 EUR + 80.00 USD`, or `—`.
+fn sums(totals: &std::collections::BTreeMap<String, f64>) -> String {
+    match totals.is_empty() {
+        true => "—".into(),
+        false => totals.iter().map(|(c, v)| money(*v, c)).collect::<Vec<_>>().join(" + "),
+    }
+}
+
+/// `30 days`, `12 hours`: a range as people say it.
+fn range(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        s if s >= 86400 && s % 86400 == 0 => format!("{} days", s / 86400),
+        s if s >= 3600 && s % 3600 == 0 => format!("{} hours", s / 3600),
+        _ => humantime::format_duration(d).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_grouped() {
+        assert_eq!(money(1234.5, "EUR"), "1,234.50 EUR");
+        assert_eq!(money(999.999, "USD"), "1,000.00 USD");
+        assert_eq!(money(12.0, "EUR"), "12.00 EUR");
+        assert_eq!(money(1234567.891, "EUR"), "1,234,567.89 EUR");
+    }
+}

@@ -1,0 +1,177 @@
+//! `licusage report`: the page of the bundled fixtures with a history made by
+//! `record`, checked by an HTML parser and drawn by a real Chromium.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::env::{repo, tool, Output, TestEnv};
+
+/// The example config against the fixtures, a history in the test's dir,
+/// and a hostile generic source; `record` run on eleven days of November.
+fn setup(env: &TestEnv) -> PathBuf {
+    let example = std::fs::read_to_string(repo("config.example.toml")).unwrap();
+    let fixtures = repo("fixtures").display().to_string();
+    let mut config = example.replace("\"fixtures/", &format!("\"{fixtures}/"));
+    config = config.replacen("[history]\n", &format!("[history]\npath = \"{}\"\n", env.path("history.sqlite3").display()), 1);
+    env.write(
+        "hostile.json",
+        r#"{"items": [{"name": "<script>alert(1)</script> Pro \u001b[31m", "used": 4, "limit": 5, "price": 100, "currency": "EUR"}]}"#,
+    );
+    config.push_str(&format!(
+        "\n[sources.hostile]\nkind = \"generic\"\nfile = \"{}\"\njq = '.items[] | {{product: .name, metric: \"seats\", used, limit, unit_price: .price, currency}}'\n",
+        env.path("hostile.json").display()
+    ));
+    let path = env.write("config.toml", &config);
+    for day in ["01", "03", "05", "08", "10", "12", "15", "17", "19", "22", "24"] {
+        let out = Output::of(report_cmd(env, &format!("2026-11-{day}T12:00:00Z"), &["-q", "record"]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    path
+}
+
+fn report_cmd(env: &TestEnv, now: &str, args: &[&str]) -> Command {
+    let mut cmd = env.cmd();
+    cmd.env("LICUSAGE_NOW", now).arg("--config").arg(env.path("config.toml")).args(args);
+    cmd
+}
+
+fn html_report(env: &TestEnv) -> (PathBuf, String) {
+    let file = env.path("report.html");
+    let out = Output::of(report_cmd(env, "2026-11-24T12:00:00Z", &["report", "--since", "30d", "-o", file.to_str().unwrap()]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "-o writes nothing on stdout");
+    let text = std::fs::read_to_string(&file).unwrap();
+    (file, text)
+}
+
+#[test]
+fn the_html_report_is_one_self_contained_accessible_page() {
+    use scraper::{Html, Selector};
+    let env = TestEnv::new();
+    setup(&env);
+    let (_, text) = html_report(&env);
+    let page = Html::parse_document(&text);
+    let all = |css: &str| page.select(&Selector::parse(css).unwrap()).collect::<Vec<_>>();
+    // Nothing to fetch, nothing to run.
+    assert!(all("script").is_empty() && all("link").is_empty() && all("img").is_empty() && all("iframe").is_empty());
+    let external: Vec<String> = all("[src], [href]").iter().map(|e| e.html()).collect();
+    assert!(external.is_empty(), "external references: {external:?}");
+    let css: String = all("style").iter().map(|s| s.text().collect::<String>()).collect();
+    assert!(!css.contains("url(") && !css.contains("@import") && !css.contains("@font-face"), "{css}");
+    assert!(css.contains("@media print") && css.contains("size:A4"));
+    // Structure: one title, the sections, tables with headers.
+    assert_eq!(all("h1").len(), 1);
+    let sections: Vec<String> = all("h2").iter().map(|h| h.text().collect()).collect();
+    assert_eq!(sections[0], "Summary");
+    for want in ["Usage by source", "Trends over 30 days", "Seats to reclaim and unused seats", "Expiries and renewals in the next 90 days"]
+    {
+        assert!(sections.iter().any(|s| s == want), "{want}: {sections:?}");
+    }
+    assert!(all("table").iter().all(|t| t.select(&Selector::parse("th").unwrap()).next().is_some()));
+    // A chart per series with history, each with its text alternative.
+    let charts = all("figure svg");
+    assert!(charts.len() >= 20, "{} charts", charts.len());
+    for svg in &charts {
+        assert_eq!(svg.value().attr("role"), Some("img"));
+        let desc: String = svg.select(&Selector::parse("desc").unwrap()).next().unwrap().text().collect();
+        assert!(desc.starts_with("Used went from "), "{desc}");
+    }
+    // Vendor text is data: the hostile product shows as text, its control
+    // character escaped, never as markup.
+    let cells: Vec<String> = all("td").iter().map(|td| td.text().collect()).collect();
+    assert!(cells.iter().any(|c| c == "<script>alert(1)</script> Pro \\x1b[31m"), "{cells:?}");
+    assert!(!text.contains('\u{1b}'));
+    // Prices: idle seats and unused seats, by currency; renewals ahead.
+    let summary: String = all(".cards").iter().map(|c| c.text().collect::<String>()).collect();
+    assert!(summary.contains("695.80 EUR") && summary.contains("a year in seats idle 90+ days"), "{summary}");
+    assert!(summary.contains("USD") && summary.contains("a year in unused seats"), "{summary}");
+    let due: Vec<String> = all("section[aria-labelledby=ahead] td").iter().map(|td| td.text().collect()).collect();
+    assert!(due.windows(3).any(|w| w == ["expires", "assets", "AutoCAD LT"]), "{due:?}");
+    assert!(due.iter().any(|c| c == "cfd_base") && !due.iter().any(|c| c == "IntelliJ IDEA Ultimate"), "{due:?}");
+}
+
+#[test]
+fn markdown_and_the_exit_code_of_show_and_a_report_without_history() {
+    let env = TestEnv::new();
+    setup(&env);
+    let out = Output::of(report_cmd(&env, "2026-11-24T12:00:00Z", &["report", "--format", "markdown", "--since", "30d"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = out.stdout;
+    assert!(md.starts_with("# License usage report\n"));
+    assert!(md.contains("| Product | Metric | Used | Limit | Use | Expires | Status |\n|---|---|---:|---:|---:|---|---|"));
+    assert!(md.contains("\\<script\\>alert(1)\\</script\\> Pro \\\\x1b\\[31m"), "{md}");
+    // Sparklines stand for the charts.
+    assert!(md.lines().any(|l| l.contains("Acrobat Pro") && l.contains('▄')), "{md}");
+
+    // A source that fails: the report is written, says so, and exits 1 as `show` does.
+    let broken = format!(
+        "{}\n[sources.gone]\nkind = \"4d\"\nfile = \"{}\"\n",
+        std::fs::read_to_string(env.path("config.toml")).unwrap(),
+        env.path("none.json").display()
+    );
+    env.write("config.toml", &broken);
+    let out = Output::of(report_cmd(&env, "2026-11-24T12:00:00Z", &["report"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("Sources that could not be read") && out.stdout.contains("gone"));
+
+    // No history: the charts section says how to start one.
+    let fresh = TestEnv::new();
+    fresh.write(
+        "config.toml",
+        &format!("[sources.f]\nkind = \"4d\"\nfile = \"{}\"\n", crate::env::fixture("4d/license-usage.json").display()),
+    );
+    let out = Output::of(report_cmd(&fresh, "2026-11-24T12:00:00Z", &["report"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("No history yet") && out.stdout.contains("licusage record"), "{}", out.stdout);
+    let out = Output::of(report_cmd(&fresh, "2026-11-24T12:00:00Z", &["report", "--format", "json"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("use html or markdown"), "{}", out.stderr);
+}
+
+/// Share of pixels that are not near-white, and of the charts' blue line.
+fn ink(png: &Path) -> (u32, u32, f64, usize) {
+    let decoder = png::Decoder::new(std::fs::File::open(png).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let pixels = buf[..info.buffer_size()].chunks(channels);
+    let (mut inked, mut blue, mut total) = (0usize, 0usize, 0usize);
+    for p in pixels {
+        total += 1;
+        if p[0] < 235 || p[1] < 235 || p[2] < 235 {
+            inked += 1;
+        }
+        // The used line, #0969da.
+        if (p[0] as i32 - 9).abs() < 30 && (p[1] as i32 - 105).abs() < 30 && (p[2] as i32 - 218).abs() < 30 {
+            blue += 1;
+        }
+    }
+    (info.width, info.height, inked as f64 / total as f64, blue)
+}
+
+#[test]
+fn chromium_draws_the_report_with_its_charts() {
+    let Some(chromium) = tool("chromium") else { return };
+    let env = TestEnv::new();
+    setup(&env);
+    let (file, _) = html_report(&env);
+    let shot = env.path("report.png");
+    let out = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"])
+        .args(["--disable-component-update", "--disable-sync", "--hide-scrollbars", "--window-size=1100,6000"])
+        .arg(format!("--user-data-dir={}", env.path("chromium-profile").display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .unwrap();
+    assert!(shot.exists(), "no screenshot: {}", String::from_utf8_lossy(&out.stderr));
+    let (w, h, inked, blue) = ink(&shot);
+    assert_eq!((w, h), (1100, 6000));
+    assert!(inked > 0.03, "the page looks blank: {inked:.3} inked");
+    // The charts' used lines were drawn: thousands of pixels of their blue.
+    assert!(blue > 2000, "{blue} pixels of the chart blue");
+    if std::env::var_os("UPDATE_GENERATED").is_some() {
+        std::fs::copy(&shot, repo("docs/report.png")).unwrap();
+    }
+}
