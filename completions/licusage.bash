@@ -79,6 +79,9 @@ _licusage() {
             licusage__subcmd__config,help)
                 cmd="licusage__subcmd__config__subcmd__help"
                 ;;
+            licusage__subcmd__config,init)
+                cmd="licusage__subcmd__config__subcmd__init"
+                ;;
             licusage__subcmd__config,path)
                 cmd="licusage__subcmd__config__subcmd__path"
                 ;;
@@ -87,6 +90,9 @@ _licusage() {
                 ;;
             licusage__subcmd__config__subcmd__help,help)
                 cmd="licusage__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            licusage__subcmd__config__subcmd__help,init)
+                cmd="licusage__subcmd__config__subcmd__help__subcmd__init"
                 ;;
             licusage__subcmd__config__subcmd__help,path)
                 cmd="licusage__subcmd__config__subcmd__help__subcmd__path"
@@ -150,6 +156,9 @@ _licusage() {
                 ;;
             licusage__subcmd__help__subcmd__config,check)
                 cmd="licusage__subcmd__help__subcmd__config__subcmd__check"
+                ;;
+            licusage__subcmd__help__subcmd__config,init)
+                cmd="licusage__subcmd__help__subcmd__config__subcmd__init"
                 ;;
             licusage__subcmd__help__subcmd__config,path)
                 cmd="licusage__subcmd__help__subcmd__config__subcmd__path"
@@ -397,7 +406,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__config)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version path check help"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version path init check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,7 +474,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__config__subcmd__help)
-            opts="path check help"
+            opts="path init check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,6 +515,20 @@ _licusage() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        licusage__subcmd__config__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         licusage__subcmd__config__subcmd__help__subcmd__path)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -513,6 +536,44 @@ _licusage() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        licusage__subcmd__config__subcmd__init)
+            opts="-q -v -t -h -V --path --force --config --format --json --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -915,7 +976,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help__subcmd__config)
-            opts="path check"
+            opts="path init check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,6 +990,20 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help__subcmd__config__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        licusage__subcmd__help__subcmd__config__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -231,6 +231,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand path 'Print the config file path'
+            cand init 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
             cand check 'Validate the config file: exit 0 when valid, 2 with the reason when not'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -240,6 +241,24 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
             cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
             cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --json 'Same as --format json'
+            cand -q 'No progress, no warnings'
+            cand --quiet 'No progress, no warnings'
+            cand -v 'Log requests to stderr (secrets redacted)'
+            cand --verbose 'Log requests to stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'licusage;config;init'= {
+            cand --path 'Write here instead of the config path (--config, LICUSAGE_CONFIG, else the platform config dir)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'
+            cand --format 'Output format [default: table]'
+            cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
+            cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --force 'Replace a file that is there'
             cand --json 'Same as --format json'
             cand -q 'No progress, no warnings'
             cand --quiet 'No progress, no warnings'
@@ -268,10 +287,13 @@ set edit:completion:arg-completer[licusage] = {|@words|
         }
         &'licusage;config;help'= {
             cand path 'Print the config file path'
+            cand init 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
             cand check 'Validate the config file: exit 0 when valid, 2 with the reason when not'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'licusage;config;help;path'= {
+        }
+        &'licusage;config;help;init'= {
         }
         &'licusage;config;help;check'= {
         }
@@ -572,9 +594,12 @@ set edit:completion:arg-completer[licusage] = {|@words|
         }
         &'licusage;help;config'= {
             cand path 'Print the config file path'
+            cand init 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
             cand check 'Validate the config file: exit 0 when valid, 2 with the reason when not'
         }
         &'licusage;help;config;path'= {
+        }
+        &'licusage;help;config;init'= {
         }
         &'licusage;help;config;check'= {
         }

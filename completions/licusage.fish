@@ -233,8 +233,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand completions" -s q -l q
 complete -c licusage -n "__fish_licusage_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c licusage -n "__fish_licusage_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
@@ -242,18 +242,19 @@ prometheus\t''
 checkmk\t''
 html\t''
 markdown\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -l json -d 'Same as --format json'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s q -l quiet -d 'No progress, no warnings'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s h -l help -d 'Print help'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -f -a "path" -d 'Print the config file path'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "path" -d 'Print the config file path'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "init" -d 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
@@ -272,6 +273,26 @@ complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_see
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l path -d 'Write here instead of the config path (--config, LICUSAGE_CONFIG, else the platform config dir)' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''
+prometheus\t''
+checkmk\t''
+html\t''
+markdown\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Replace a file that is there'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
@@ -291,6 +312,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_see
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file path'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
 complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand serve" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
@@ -584,4 +606,5 @@ complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_s
 complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file path'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'

@@ -31,6 +31,12 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     if std::env::var_os("LICUSAGE_CONFIG").is_some_and(|v| v.is_empty()) {
         std::env::remove_var("LICUSAGE_CONFIG");
     }
+    // No arguments at all: a newcomer. The three commands that get them going.
+    if args.len() <= 1 {
+        let mut out = output::stdout();
+        let _ = output::messages::start_here(&mut out).and_then(|_| Ok(out.flush()?));
+        return ExitCode::from(Exit::Usage as u8);
+    }
     let invocation = match cli::parse(args.clone()) {
         Ok(i) => i,
         Err(e) => {
@@ -130,6 +136,7 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
             Exit::Ok
         }
         Task::ConfigCheck => config_check(&options)?,
+        Task::ConfigInit { path, force } => config_init(&options, path, force)?,
         Task::Report { sources, filter, since, idle, output } => report(&options, &sources, &filter, since, idle, output.as_deref())?,
         Task::Serve { sources, filter, listen, refresh } => {
             Run::new(&options, "serve", Rendered::Text)?;
@@ -448,6 +455,34 @@ fn sources(options: &Options, names: bool) -> Result<Exit> {
         Err(e) => return Err(e),
     };
     print(|out| output::sources::write(out, run.format, &config))?;
+    Ok(Exit::Ok)
+}
+
+/// `config init`: the starter config, mode 0600, never over a file unless `force`.
+fn config_init(options: &Options, path: Option<std::path::PathBuf>, force: bool) -> Result<Exit> {
+    let run = Run::new(options, "config init", Rendered::Text)?;
+    let path = match path {
+        Some(p) => p,
+        None => resolve::config_path(options)?.path,
+    };
+    if path.exists() && !force {
+        return Err(UsageError(format!("{} exists: not replaced (--force replaces it)", path.display())).into());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    tmp.write_all(crate::config::starter::text().as_bytes())?;
+    tmp.persist(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    if !run.quiet {
+        eprintln!("licusage: wrote {}: uncomment a source in it, then run `licusage show`", path.display());
+    }
     Ok(Exit::Ok)
 }
 

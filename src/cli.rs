@@ -210,6 +210,16 @@ pub enum ConfigCommand {
     /// Print the config file path
     #[command(after_help = "Example:\n  $EDITOR \"$(licusage config path)\"")]
     Path,
+    /// Write a commented starter config (every kind, keys commented out) at the config path, mode 0600
+    #[command(after_help = "Examples:\n  licusage config init\n  licusage config init --path ./licusage.toml --force")]
+    Init {
+        /// Write here instead of the config path (--config, LICUSAGE_CONFIG, else the platform config dir)
+        #[arg(long, value_name = "PATH")]
+        path: Option<PathBuf>,
+        /// Replace a file that is there
+        #[arg(long)]
+        force: bool,
+    },
     /// Validate the config file: exit 0 when valid, 2 with the reason when not
     #[command(after_help = "Example:\n  licusage --config /etc/licusage.toml config check")]
     Check,
@@ -377,6 +387,10 @@ pub enum Task {
     },
     ConfigPath,
     ConfigCheck,
+    ConfigInit {
+        path: Option<PathBuf>,
+        force: bool,
+    },
     /// A one-off read of one kind, without a config file: the source's keys
     /// as the flags gave them.
     Vendor {
@@ -527,6 +541,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
             Command::Completions { shell } => Task::Completions(shell),
             Command::Config(ConfigCommand::Path) => Task::ConfigPath,
             Command::Config(ConfigCommand::Check) => Task::ConfigCheck,
+            Command::Config(ConfigCommand::Init { path, force }) => Task::ConfigInit { path, force },
             Command::Report(a) => Task::Report {
                 filter: filter(&a.select.filter)?,
                 sources: a.select.sources,

@@ -5,6 +5,7 @@
 
 mod serve;
 mod source;
+pub mod starter;
 mod thresholds;
 
 pub use serve::{Serve, DEFAULT_LISTEN, DEFAULT_REFRESH};
@@ -167,7 +168,7 @@ impl Config {
             let origin = path.origin;
             if e.kind() == std::io::ErrorKind::NotFound {
                 let hint = match origin {
-                    Origin::Default => "create it there (the README's Configuration section has one to start from), or pass --config PATH",
+                    Origin::Default => "run `licusage config init` to write a starter config there, or pass --config PATH",
                     _ => "check the path",
                 };
                 return UsageError(format!("no config file at {shown} ({origin}): {hint}"));

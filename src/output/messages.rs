@@ -28,3 +28,17 @@ pub fn path(out: &mut dyn Write, path: &Path) -> Result<()> {
     writeln!(out, "{}", path.display())?;
     Ok(())
 }
+
+/// What `licusage` alone says: the three commands a newcomer needs.
+pub fn start_here(out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "licusage: license seats used, left, held and expiring, per vendor\n\n\
+         Start here:\n  \
+         licusage config init    write a starter config (every kind, commented) at the config path\n  \
+         licusage show           read every configured source: used, limit, balance, expiry, status\n  \
+         licusage check          the same as a Nagios/Icinga plugin, with its exit codes\n\n\
+         Every command: licusage --help; one command: licusage <command> --help"
+    )?;
+    Ok(())
+}

@@ -279,3 +279,57 @@ fn an_empty_licusage_config_is_unset() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("No config file at ") && out.stdout.contains("Supported kinds:"), "{}", out.stdout);
 }
+
+#[test]
+fn config_init_writes_a_private_starter_config_and_never_overwrites() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    // No config yet: the error says how to start one.
+    let out = Output::of({
+        let mut c = env.cmd();
+        c.arg("show");
+        c
+    });
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("licusage config init"), "{}", out.stderr);
+
+    let init = |args: &[&str]| {
+        let mut c = env.cmd();
+        c.args(["config", "init"]).args(args);
+        Output::of(c)
+    };
+    let out = init(&[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = env.path("xdg-config/licusage/config.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    for kind in ["4d", "veeva", "onlyoffice", "leegality", "cpod", "flexlm", "generic"] {
+        assert!(text.contains(&format!("# kind = \"{kind}\"")), "{kind}");
+    }
+    // Valid as written, and `show` runs on it (nothing configured yet).
+    let check = Output::of({
+        let mut c = env.cmd();
+        c.args(["config", "check"]);
+        c
+    });
+    assert_eq!(check.code, 0, "{}", check.stderr);
+
+    // Never over a file without --force.
+    std::fs::write(&path, "# mine\n").unwrap();
+    let out = init(&[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--force"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
+    assert_eq!(init(&["--force"]).code, 0);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    let elsewhere = env.path("here/licusage.toml");
+    assert_eq!(init(&["--path", elsewhere.to_str().unwrap()]).code, 0);
+    assert!(elsewhere.exists());
+
+    // `licusage` alone: the three commands to start with.
+    let out = Output::of(env.cmd());
+    assert_eq!(out.code, 2);
+    for want in ["licusage config init", "licusage show", "licusage check"] {
+        assert!(out.stdout.contains(want), "{want}: {}", out.stdout);
+    }
+}
