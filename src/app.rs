@@ -239,13 +239,8 @@ fn report(
     let digest = crate::digest::Digest::new(report, history, idle_seats, since, idle, now);
     match output {
         None => print(|out| output::report::write(out, run.format, &digest))?,
-        Some(file) => {
-            // Beside the target, then renamed over it: a mailer never reads half a report.
-            let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-            output::report::write(&mut std::io::BufWriter::new(tmp.as_file_mut()), run.format, &digest)?;
-            tmp.persist(file).with_context(|| format!("cannot write {}", file.display()))?;
-        }
+        // A mailer never reads half a report.
+        Some(file) => write_whole(file, |out| output::report::write(out, run.format, &digest))?,
     }
     print_errors(&digest.report);
     Ok(exit_of(&digest.report))
@@ -458,6 +453,27 @@ fn sources(options: &Options, names: bool) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// Write `path` whole: into a file beside it (mode 0600), flushed, then
+/// renamed over it, so that a reader never sees half of it and a failed write
+/// leaves the old file as it was.
+fn write_whole(path: &Path, render: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    {
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+        render(&mut out)?;
+        // Flushed here, where an error (a full disk) is seen, not on drop.
+        out.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
 /// `config init`: the starter config, mode 0600, never over a file unless `force`.
 fn config_init(options: &Options, path: Option<std::path::PathBuf>, force: bool) -> Result<Exit> {
     let run = Run::new(options, "config init", Rendered::Text)?;
@@ -471,15 +487,7 @@ fn config_init(options: &Options, path: Option<std::path::PathBuf>, force: bool)
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    tmp.write_all(crate::config::starter::text().as_bytes())?;
-    tmp.persist(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    write_whole(&path, |out| Ok(out.write_all(crate::config::starter::text().as_bytes())?))?;
     if !run.quiet {
         eprintln!("licusage: wrote {}: uncomment a source in it, then run `licusage show`", path.display());
     }

@@ -4,9 +4,10 @@
 
 use crate::vendors::{Key, KeyType, VENDORS};
 
-/// An example value for a key, as TOML.
-fn example(key: &Key, kind: &str) -> String {
-    match key.ty {
+/// One key's line: `# name = value   # help`, with an example value; a
+/// secret as its `_env` key naming an environment variable.
+fn line(key: &Key, kind: &str) -> String {
+    let value = match key.ty {
         KeyType::Text if key.name == "url" => "\"https://…\"".into(),
         KeyType::Text if key.name == "file" => format!("\"/var/lib/licusage/{kind}.json\""),
         KeyType::Text => "\"…\"".into(),
@@ -14,19 +15,12 @@ fn example(key: &Key, kind: &str) -> String {
         KeyType::List => "[]".into(),
         KeyType::Table => "{}".into(),
         KeyType::Argv => "[\"…\"]".into(),
-        KeyType::Secret => String::new(),
+        KeyType::Secret => format!("\"LICUSAGE_{}_{}\"", kind.to_ascii_uppercase().replace('-', "_"), key.name.to_ascii_uppercase()),
         KeyType::Input { .. } => format!("\"/var/lib/licusage/{kind}-{}.json\"", key.name.trim_end_matches("_file")),
-    }
-}
-
-/// One key's line: `# name = value   # help`; a secret as its `_env` key.
-fn line(key: &Key, kind: &str) -> String {
-    let (name, value) = match key.ty {
-        KeyType::Secret => (
-            format!("{}_env", key.name),
-            format!("\"LICUSAGE_{}_{}\"", kind.to_ascii_uppercase().replace('-', "_"), key.name.to_ascii_uppercase()),
-        ),
-        _ => (key.name.to_string(), example(key, kind)),
+    };
+    let name = match key.ty {
+        KeyType::Secret => format!("{}_env", key.name),
+        _ => key.name.to_string(),
     };
     let lhs = format!("# {name} = {value}");
     format!("{lhs:<48} # {}\n", key.help)
