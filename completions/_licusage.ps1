@@ -22,7 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
     $completions = @(switch ($command) {
         'licusage' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, before the subcommand; each subcommand that renders takes its own --format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
@@ -35,16 +35,16 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Read every configured source (or those named by --source) and render the records')
-            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Take a snapshot of all sources and append it to the history store (for cron)')
-            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Usage over time per series: sparkline, trend, forecast of exhaustion')
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two saved JSON outputs (`show --format json`): what changed, per series')
-            [CompletionResult]::new('sources', 'sources', [CompletionResultType]::ParameterValue, 'List the configured sources and the supported kinds')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script: bash, zsh, fish, powershell, elvish')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, '`config path` prints the config file path; `config check` validates it')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A long-running Prometheus exporter: /metrics, /healthz, /records')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Read every configured source (or those named by --source) and render the records')
+            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Usage over time per series: sparkline, trend, forecast of exhaustion')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two saved JSON outputs (`show --format json`): what changed, per series')
+            [CompletionResult]::new('sources', 'sources', [CompletionResultType]::ParameterValue, 'List the configured sources and the supported kinds')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'A self-contained HTML (or Markdown) report with charts, prices and renewals')
             [CompletionResult]::new('4d', '4d', [CompletionResultType]::ParameterValue, 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)')
             [CompletionResult]::new('veeva', 'veeva', [CompletionResultType]::ParameterValue, 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)')
@@ -56,150 +56,15 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
-        'licusage;show' {
-            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
-            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
-            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
-            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'licusage;holders' {
-            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
-            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
-            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
-            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Only holders whose seat has not been used for DAYS or more (never used counts)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'licusage;check' {
-            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
-            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
-            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
-            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Warning at this utilization, in percent [default: 80, or the config''s]')
-            [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'Critical at this utilization, in percent [default: 95, or the config''s]')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Warning when utilization (in percent) is outside this Nagios range: 80, 10:, ~:80, 10:80, @10:80')
-            [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'Warning when utilization (in percent) is outside this Nagios range: 80, 10:, ~:80, 10:80, @10:80')
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Critical when utilization (in percent) is outside this Nagios range')
-            [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'Critical when utilization (in percent) is outside this Nagios range')
-            [CompletionResult]::new('--warn-free', '--warn-free', [CompletionResultType]::ParameterName, 'Warning when this many seats or fewer are left')
-            [CompletionResult]::new('--crit-free', '--crit-free', [CompletionResultType]::ParameterName, 'Critical when this many seats or fewer are left')
-            [CompletionResult]::new('--expiry-warn', '--expiry-warn', [CompletionResultType]::ParameterName, 'Warning when the license expires within this many days [default: 30]')
-            [CompletionResult]::new('--expiry-crit', '--expiry-crit', [CompletionResultType]::ParameterName, 'Critical when the license expires within this many days [default: 7]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--skip-unknown', '--skip-unknown', [CompletionResultType]::ParameterName, 'Leave out perfdata series whose use is unknown instead of writing U (some graphers reject U)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
         'licusage;record' {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
             [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
             [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'licusage;history' {
-            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name or a kind, or a glob of them (repeatable)')
-            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name or a kind, or a glob of them (repeatable)')
-            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
-            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'How far back, e.g. 30d, 12h, 52w')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'licusage;diff' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'licusage;sources' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Only the names: each configured source, then each kind, one per line (for completion scripts)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
@@ -212,11 +77,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
         }
         'licusage;completions' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
@@ -229,11 +92,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
         }
         'licusage;config' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
@@ -250,11 +111,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
         }
         'licusage;config;path' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
@@ -268,12 +127,10 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
         'licusage;config;init' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Write here instead of the config path (--config, LICUSAGE_CONFIG, else the platform config dir)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a file that is there')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
@@ -286,11 +143,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
         }
         'licusage;config;check' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
@@ -328,7 +183,119 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on, host:port [default: [serve] listen, else 127.0.0.1:9873]')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'How often each source is read, e.g. 5m, 30s [default: [serve] refresh, else 5m]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'licusage;show' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'licusage;holders' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
+            [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Only holders whose seat has not been used for DAYS or more (never used counts)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'licusage;check' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
+            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Warning at this utilization, in percent [default: 80, or the config''s]')
+            [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'Critical at this utilization, in percent [default: 95, or the config''s]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Warning when utilization (in percent) is outside this Nagios range: 80, 10:, ~:80, 10:80, @10:80')
+            [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'Warning when utilization (in percent) is outside this Nagios range: 80, 10:, ~:80, 10:80, @10:80')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Critical when utilization (in percent) is outside this Nagios range')
+            [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'Critical when utilization (in percent) is outside this Nagios range')
+            [CompletionResult]::new('--warn-free', '--warn-free', [CompletionResultType]::ParameterName, 'Warning when this many seats or fewer are left')
+            [CompletionResult]::new('--crit-free', '--crit-free', [CompletionResultType]::ParameterName, 'Critical when this many seats or fewer are left')
+            [CompletionResult]::new('--expiry-warn', '--expiry-warn', [CompletionResultType]::ParameterName, 'Warning when the license expires within this many days [default: 30]')
+            [CompletionResult]::new('--expiry-crit', '--expiry-crit', [CompletionResultType]::ParameterName, 'Critical when the license expires within this many days [default: 7]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'checkmk: Checkmk''s local-check lines instead of the monitoring-plugin output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--skip-unknown', '--skip-unknown', [CompletionResultType]::ParameterName, 'Leave out perfdata series whose use is unknown instead of writing U (some graphers reject U)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'licusage;history' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name or a kind, or a glob of them (repeatable)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name or a kind, or a glob of them (repeatable)')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'How far back, e.g. 30d, 12h, 52w')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'licusage;diff' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
@@ -343,6 +310,24 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'licusage;sources' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Only the names: each configured source, then each kind, one per line (for completion scripts)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'licusage;report' {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
             [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
@@ -352,12 +337,11 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Seats unused this many days or more are to reclaim')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE (replaced whole, never half-written) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE (replaced whole, never half-written) instead of stdout')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: html]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
@@ -380,8 +364,8 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose stdout is the password for Basic auth')
             [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
@@ -414,8 +398,8 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'X-VaultAPI-ClientID sent with every call, which Vault logs (default licusage)')
             [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
@@ -442,8 +426,8 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--info-file', '--info-file', [CompletionResultType]::ParameterName, 'A saved /info/info.json, for the connections in use')
             [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
@@ -472,8 +456,8 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--client-secret-command', '--client-secret-command', [CompletionResultType]::ParameterName, 'Command whose stdout is the SignStation client secret')
             [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
@@ -503,8 +487,8 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--assignments-file', '--assignments-file', [CompletionResultType]::ParameterName, 'Read the cPod assignments payload from this file (- for stdin)')
             [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
@@ -529,8 +513,8 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--expiry-command', '--expiry-command', [CompletionResultType]::ParameterName, 'Run this program for the `lmstat -i` output (expiry dates) (one string, split into words like a shell''s, no shell run)')
             [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
@@ -568,8 +552,8 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Scope asked for in the client-credentials flow')
             [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
             [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
@@ -586,16 +570,16 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             break
         }
         'licusage;help' {
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Read every configured source (or those named by --source) and render the records')
-            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes')
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Take a snapshot of all sources and append it to the history store (for cron)')
-            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Usage over time per series: sparkline, trend, forecast of exhaustion')
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two saved JSON outputs (`show --format json`): what changed, per series')
-            [CompletionResult]::new('sources', 'sources', [CompletionResultType]::ParameterValue, 'List the configured sources and the supported kinds')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script: bash, zsh, fish, powershell, elvish')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, '`config path` prints the config file path; `config check` validates it')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A long-running Prometheus exporter: /metrics, /healthz, /records')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Read every configured source (or those named by --source) and render the records')
+            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Usage over time per series: sparkline, trend, forecast of exhaustion')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two saved JSON outputs (`show --format json`): what changed, per series')
+            [CompletionResult]::new('sources', 'sources', [CompletionResultType]::ParameterValue, 'List the configured sources and the supported kinds')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'A self-contained HTML (or Markdown) report with charts, prices and renewals')
             [CompletionResult]::new('4d', '4d', [CompletionResultType]::ParameterValue, 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)')
             [CompletionResult]::new('veeva', 'veeva', [CompletionResultType]::ParameterValue, 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)')
@@ -607,25 +591,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
-        'licusage;help;show' {
-            break
-        }
-        'licusage;help;holders' {
-            break
-        }
-        'licusage;help;check' {
-            break
-        }
         'licusage;help;record' {
-            break
-        }
-        'licusage;help;history' {
-            break
-        }
-        'licusage;help;diff' {
-            break
-        }
-        'licusage;help;sources' {
             break
         }
         'licusage;help;completions' {
@@ -647,6 +613,24 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             break
         }
         'licusage;help;serve' {
+            break
+        }
+        'licusage;help;show' {
+            break
+        }
+        'licusage;help;holders' {
+            break
+        }
+        'licusage;help;check' {
+            break
+        }
+        'licusage;help;history' {
+            break
+        }
+        'licusage;help;diff' {
+            break
+        }
+        'licusage;help;sources' {
             break
         }
         'licusage;help;report' {

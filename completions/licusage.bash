@@ -170,7 +170,7 @@ _licusage() {
 
     case "${cmd}" in
         licusage)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,7 +204,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__4d)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --username --login --password-env --password-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --username --login --password-env --password-command --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -254,12 +254,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -282,7 +282,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__check)
-            opts="-s -w -c -q -v -t -h -V --source --product --metric --warn --crit --warning --critical --skip-unknown --warn-free --crit-free --expiry-warn --expiry-crit --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -w -c -q -v -t -h -V --source --product --metric --warn --crit --warning --critical --skip-unknown --warn-free --crit-free --expiry-warn --expiry-crit --format --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,12 +344,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "checkmk" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -372,7 +372,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__completions)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version bash elvish fish powershell zsh"
+            opts="-q -v -t -h -V --config --color --quiet --verbose --timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -380,10 +380,6 @@ _licusage() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -406,7 +402,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__config)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version path init check help"
+            opts="-q -v -t -h -V --config --color --quiet --verbose --timeout --help --version path init check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -414,10 +410,6 @@ _licusage() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -440,7 +432,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__config__subcmd__check)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -448,10 +440,6 @@ _licusage() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -544,7 +532,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__config__subcmd__init)
-            opts="-q -v -t -h -V --path --force --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --path --force --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -556,10 +544,6 @@ _licusage() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -582,7 +566,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__config__subcmd__path)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -590,10 +574,6 @@ _licusage() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -616,7 +596,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__cpod)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --token-url --scope --assignments-file --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --token-env --token-command --client-id --client-secret-env --client-secret-command --token-url --scope --assignments-file --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,12 +654,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -702,18 +682,18 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__diff)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -736,7 +716,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__flexlm)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --command --expiry-file --expiry-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --command --expiry-file --expiry-command --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -774,12 +754,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -802,7 +782,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__generic)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jq --holders-jq --method --body --token-env --token-command --auth-header --auth-scheme --username --password-env --password-command --client-id --client-secret-env --client-secret-command --token-url --scope --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jq --holders-jq --method --body --token-env --token-command --auth-header --auth-scheme --username --password-env --password-command --client-id --client-secret-env --client-secret-command --token-url --scope --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -892,12 +872,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -920,7 +900,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help)
-            opts="show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help"
+            opts="record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1242,7 +1222,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__history)
-            opts="-s -q -v -t -h -V --source --product --metric --since --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --since --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1268,12 +1248,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1296,7 +1276,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__holders)
-            opts="-s -q -v -t -h -V --source --product --metric --idle --redact --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --idle --redact --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1322,12 +1302,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1350,7 +1330,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__leegality)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --license-id --environment --token-env --token-command --client-id --client-secret-env --client-secret-command --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --license-id --environment --token-env --token-command --client-id --client-secret-env --client-secret-command --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1404,12 +1384,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1432,7 +1412,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__onlyoffice)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jwt-secret-env --jwt-secret-command --jwt-header --info-url --info-file --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jwt-secret-env --jwt-secret-command --jwt-header --info-url --info-file --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1478,12 +1458,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1506,7 +1486,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__record)
-            opts="-s -q -v -t -h -V --source --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1532,10 +1512,6 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1556,7 +1532,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__report)
-            opts="-s -o -q -v -t -h -V --source --product --metric --since --idle --output --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -o -q -v -t -h -V --source --product --metric --since --idle --output --format --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1594,12 +1570,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "html markdown" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1622,7 +1598,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__serve)
-            opts="-s -q -v -t -h -V --source --product --metric --listen --refresh --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --listen --refresh --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1656,10 +1632,6 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1680,7 +1652,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__show)
-            opts="-s -q -v -t -h -V --source --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1702,12 +1674,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1730,18 +1702,18 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__sources)
-            opts="-q -v -t -h -V --names --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --names --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1764,7 +1736,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__veeva)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --api-version --session-id-env --session-id-command --username --password-env --password-command --oauth-profile-id --access-token-env --access-token-command --login-url --client-id --product --metric --config --format --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --api-version --session-id-env --session-id-command --username --password-env --password-command --oauth-profile-id --access-token-env --access-token-command --login-url --client-id --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1834,12 +1806,12 @@ _licusage() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

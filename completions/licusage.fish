@@ -25,7 +25,7 @@ function __fish_licusage_using_subcommand
 end
 
 complete -c licusage -n "__fish_licusage_needs_command" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_needs_command" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+complete -c licusage -n "__fish_licusage_needs_command" -l format -d 'Output format, before the subcommand; each subcommand that renders takes its own --format' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
@@ -42,16 +42,16 @@ complete -c licusage -n "__fish_licusage_needs_command" -s q -l quiet -d 'No pro
 complete -c licusage -n "__fish_licusage_needs_command" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c licusage -n "__fish_licusage_needs_command" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_needs_command" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
-complete -c licusage -n "__fish_licusage_needs_command" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
-complete -c licusage -n "__fish_licusage_needs_command" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
-complete -c licusage -n "__fish_licusage_needs_command" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
-complete -c licusage -n "__fish_licusage_needs_command" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
-complete -c licusage -n "__fish_licusage_needs_command" -f -a "sources" -d 'List the configured sources and the supported kinds'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "serve" -d 'A long-running Prometheus exporter: /metrics, /healthz, /records'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "sources" -d 'List the configured sources and the supported kinds'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "report" -d 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
@@ -61,18 +61,96 @@ complete -c licusage -n "__fish_licusage_needs_command" -f -a "cpod" -d 'One-off
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand record" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand record" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c licusage -n "__fish_licusage_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "path" -d 'Print the config file path'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "init" -d 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l path -d 'Write here instead of the config path (--config, LICUSAGE_CONFIG, else the platform config dir)' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Replace a file that is there'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file path'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
+complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -l listen -d 'Address to listen on, host:port [default: [serve] listen, else 127.0.0.1:9873]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -l refresh -d 'How often each source is read, e.g. 5m, 30s [default: [serve] refresh, else 5m]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c licusage -n "__fish_licusage_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand show" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
 complete -c licusage -n "__fish_licusage_using_subcommand show" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand show" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand show" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand show" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand show" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -86,15 +164,11 @@ complete -c licusage -n "__fish_licusage_using_subcommand holders" -s s -l sourc
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l idle -d 'Only holders whose seat has not been used for DAYS or more (never used counts)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+csv\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -116,59 +190,26 @@ complete -c licusage -n "__fish_licusage_using_subcommand check" -l warn-free -d
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l crit-free -d 'Critical when this many seats or fewer are left' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l expiry-warn -d 'Warning when the license expires within this many days [default: 30]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l expiry-crit -d 'Critical when the license expires within this many days [default: 7]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l format -d 'checkmk: Checkmk\'s local-check lines instead of the monitoring-plugin output' -r -f -a "checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand check" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l skip-unknown -d 'Leave out perfdata series whose use is unknown instead of writing U (some graphers reject U)'
-complete -c licusage -n "__fish_licusage_using_subcommand check" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand record" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
-complete -c licusage -n "__fish_licusage_using_subcommand record" -l product -d 'Only records whose product matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand record" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand record" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand record" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand record" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand record" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand record" -l json -d 'Same as --format json'
-complete -c licusage -n "__fish_licusage_using_subcommand record" -s q -l quiet -d 'No progress, no warnings'
-complete -c licusage -n "__fish_licusage_using_subcommand record" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
-complete -c licusage -n "__fish_licusage_using_subcommand record" -s h -l help -d 'Print help'
-complete -c licusage -n "__fish_licusage_using_subcommand record" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand history" -s s -l source -d 'A source name or a kind, or a glob of them (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l since -d 'How far back, e.g. 30d, 12h, 52w' -r
-complete -c licusage -n "__fish_licusage_using_subcommand history" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+csv\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand history" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand history" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -178,15 +219,9 @@ complete -c licusage -n "__fish_licusage_using_subcommand history" -s q -l quiet
 complete -c licusage -n "__fish_licusage_using_subcommand history" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand history" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand history" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand diff" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+json\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand diff" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -196,15 +231,10 @@ complete -c licusage -n "__fish_licusage_using_subcommand diff" -s q -l quiet -d
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand sources" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+csv\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand sources" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -215,149 +245,19 @@ complete -c licusage -n "__fish_licusage_using_subcommand sources" -s q -l quiet
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand sources" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand completions" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand completions" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand completions" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand completions" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand completions" -l json -d 'Same as --format json'
-complete -c licusage -n "__fish_licusage_using_subcommand completions" -s q -l quiet -d 'No progress, no warnings'
-complete -c licusage -n "__fish_licusage_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
-complete -c licusage -n "__fish_licusage_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c licusage -n "__fish_licusage_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -l json -d 'Same as --format json'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s q -l quiet -d 'No progress, no warnings'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s h -l help -d 'Print help'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "path" -d 'Print the config file path'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "init" -d 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and not __fish_seen_subcommand_from path init check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -l json -d 'Same as --format json'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'No progress, no warnings'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from path" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l path -d 'Write here instead of the config path (--config, LICUSAGE_CONFIG, else the platform config dir)' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Replace a file that is there'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -l json -d 'Same as --format json'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'No progress, no warnings'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -l json -d 'Same as --format json'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'No progress, no warnings'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file path'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
-complete -c licusage -n "__fish_licusage_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -l product -d 'Only records whose product matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -l listen -d 'Address to listen on, host:port [default: [serve] listen, else 127.0.0.1:9873]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -l refresh -d 'How often each source is read, e.g. 5m, 30s [default: [serve] refresh, else 5m]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -l json -d 'Same as --format json'
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -s q -l quiet -d 'No progress, no warnings'
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c licusage -n "__fish_licusage_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand report" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
 complete -c licusage -n "__fish_licusage_using_subcommand report" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand report" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand report" -l since -d 'How far back the charts go, e.g. 90d, 12w' -r
 complete -c licusage -n "__fish_licusage_using_subcommand report" -l idle -d 'Seats unused this many days or more are to reclaim' -r
 complete -c licusage -n "__fish_licusage_using_subcommand report" -s o -l output -d 'Write the report to FILE (replaced whole, never half-written) instead of stdout' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand report" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand report" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
+complete -c licusage -n "__fish_licusage_using_subcommand report" -l format -d 'Output format [default: html]' -r -f -a "html\t''
 markdown\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand report" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand report" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand report" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand report" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand report" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand report" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -373,15 +273,12 @@ complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-env -d
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l password-command -d 'Command whose stdout is the password for Basic auth' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand 4d" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -408,15 +305,12 @@ complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l login-url -d
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l client-id -d 'X-VaultAPI-ClientID sent with every call, which Vault logs (default licusage)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand veeva" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -437,15 +331,12 @@ complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l info-ur
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l info-file -d 'A saved /info/info.json, for the connections in use' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand onlyoffice" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -468,15 +359,12 @@ complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l client-s
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l client-secret-command -d 'Command whose stdout is the SignStation client secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand leegality" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -500,15 +388,12 @@ complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l scope -d 'Sco
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l assignments-file -d 'Read the cPod assignments payload from this file (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand cpod" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -527,15 +412,12 @@ complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l expiry-file
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l expiry-command -d 'Run this program for the `lmstat -i` output (expiry dates) (one string, split into words like a shell\'s, no shell run)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -567,15 +449,12 @@ complete -c licusage -n "__fish_licusage_using_subcommand generic" -l token-url 
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l scope -d 'Scope asked for in the client-credentials flow' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand generic" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''
-prometheus\t''
-checkmk\t''
-html\t''
-markdown\t''"
+prometheus\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -586,25 +465,25 @@ complete -c licusage -n "__fish_licusage_using_subcommand generic" -s q -l quiet
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "sources" -d 'List the configured sources and the supported kinds'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "serve" -d 'A long-running Prometheus exporter: /metrics, /healthz, /records'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "report" -d 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from show holders check record history diff sources completions config serve report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "serve" -d 'A long-running Prometheus exporter: /metrics, /healthz, /records'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "sources" -d 'List the configured sources and the supported kinds'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "report" -d 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file path'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'

@@ -50,7 +50,11 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
                 return if check { ExitCode::from(State::Unknown.code()) } else { ExitCode::SUCCESS };
             }
             if check {
-                let first = e.to_string().lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+                // The error and what clap says with it ("[possible values:
+                // checkmk]"), up to the first blank line, on one line.
+                let text = e.to_string();
+                let first: Vec<&str> = text.lines().take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
+                let first = first.join(" ").trim_start_matches("error: ").to_string();
                 let mut out = output::stdout();
                 let _ = writeln!(out, "LICUSAGE UNKNOWN - {}", output::escape::plugin(&first)).and_then(|_| out.flush());
                 return ExitCode::from(State::Unknown.code());

@@ -10,7 +10,7 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand,
 
 use crate::config::{self, Origin, Overrides, COMMON_KEYS};
 use crate::history::HistoryFilter;
-use crate::output::Format;
+use crate::output::{Format, Rendered};
 use crate::range::Range;
 use crate::select::{Glob, RecordFilter};
 use crate::vendors::{self, Key, KeyType, Vendor};
@@ -46,11 +46,11 @@ pub struct GlobalArgs {
     /// Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]
     #[arg(long, global = true, env = "LICUSAGE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Output format [default: table]
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
+    /// Output format, before the subcommand; each subcommand that renders takes its own --format
+    #[arg(long, value_name = "FORMAT", value_parser = clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::name)))]
+    pub format: Option<String>,
     /// Same as --format json
-    #[arg(long, global = true, conflicts_with = "format")]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
     /// When to colour the table (NO_COLOR is honoured with auto)
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
@@ -80,18 +80,6 @@ fn since(text: &str) -> Result<Duration, String> {
 
 fn refresh(text: &str) -> Result<Duration, String> {
     config::parse_duration_of(text, "--refresh")
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormatArg {
-    Table,
-    Json,
-    Ndjson,
-    Csv,
-    Prometheus,
-    Checkmk,
-    Html,
-    Markdown,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -420,7 +408,67 @@ Prometheus metrics.",
     for vendor in vendors::VENDORS {
         cmd = cmd.subcommand(vendor_command(*vendor));
     }
+    // `--format` is offered where it means something, with the formats that
+    // command has: `show --format <table|json|…>`, `check --format checkmk`,
+    // none on `record`, `serve`, `completions` or `config`.
+    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in names {
+        if let Some(rendered) = rendered(&name) {
+            cmd = cmd.mut_subcommand(name, |sub| with_format(sub, rendered));
+        }
+    }
     cmd
+}
+
+/// What a subcommand prints, for those that take `--format`.
+fn rendered(subcommand: &str) -> Option<Rendered> {
+    Some(match subcommand {
+        "show" => Rendered::Records,
+        "holders" => Rendered::Holders,
+        "check" => Rendered::Check,
+        "history" => Rendered::History,
+        "diff" => Rendered::Diff,
+        "sources" => Rendered::Sources,
+        "report" => Rendered::Report,
+        kind if vendors::find(kind).is_some() => Rendered::Records,
+        _ => return None,
+    })
+}
+
+fn with_format(sub: clap::Command, rendered: Rendered) -> clap::Command {
+    let formats = rendered.formats();
+    let help = match rendered {
+        Rendered::Check => "checkmk: Checkmk's local-check lines instead of the monitoring-plugin output".to_string(),
+        _ => format!("Output format [default: {}]", formats[0].name()),
+    };
+    let sub = sub.arg(
+        clap::Arg::new("format")
+            .long("format")
+            .value_name("FORMAT")
+            .help(help)
+            .value_parser(clap::builder::PossibleValuesParser::new(formats.iter().map(|f| f.name()))),
+    );
+    match formats.contains(&Format::Json) {
+        true => sub.arg(
+            clap::Arg::new("json").long("json").help("Same as --format json").action(clap::ArgAction::SetTrue).conflicts_with("format"),
+        ),
+        false => sub,
+    }
+}
+
+/// The format a command line asks for: the subcommand's own `--format` or
+/// `--json`, else the one given before the subcommand.
+fn asked_format(global: &GlobalArgs, matches: &ArgMatches) -> Option<Format> {
+    let own = matches.subcommand().and_then(|(_, sub)| {
+        if sub.try_get_one::<bool>("json").ok().flatten() == Some(&true) {
+            return Some(Format::Json);
+        }
+        sub.try_get_one::<String>("format").ok().flatten().and_then(|name| Format::from_name(name))
+    });
+    own.or_else(|| match global.json {
+        true => Some(Format::Json),
+        false => global.format.as_deref().and_then(Format::from_name),
+    })
 }
 
 /// The flags of `licusage <kind>` for one key: `token_env` → `--token-env`.
@@ -478,20 +526,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
         Some(ValueSource::EnvVariable) => Origin::Env,
         _ => Origin::Flag,
     };
-    let format = if global.json {
-        Some(Format::Json)
-    } else {
-        global.format.map(|f| match f {
-            FormatArg::Table => Format::Table,
-            FormatArg::Json => Format::Json,
-            FormatArg::Ndjson => Format::Ndjson,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Prometheus => Format::Prometheus,
-            FormatArg::Checkmk => Format::Checkmk,
-            FormatArg::Html => Format::Html,
-            FormatArg::Markdown => Format::Markdown,
-        })
-    };
+    let format = asked_format(&global, &matches);
     let options = Options {
         config: global.config.map(|p| (p, origin)),
         format,

@@ -45,6 +45,13 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: [Format; 8] =
+        [Format::Table, Format::Json, Format::Ndjson, Format::Csv, Format::Prometheus, Format::Checkmk, Format::Html, Format::Markdown];
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Table => "table",
@@ -87,6 +94,7 @@ impl Rendered {
             Rendered::Diff => &[Table, Json],
             Rendered::Sources => &[Table, Json, Csv],
             Rendered::Check => &[Checkmk],
+            // No `--format`: the table stands for their only output.
             Rendered::Text => &[Table],
             Rendered::Report => &[Html, Markdown],
         }
@@ -100,6 +108,7 @@ impl Rendered {
             None if self == Rendered::Check => Ok(Format::Table),
             None => Ok(formats.first().copied().unwrap_or(Format::Table)),
             Some(f) if formats.contains(&f) => Ok(f),
+            Some(_) if self == Rendered::Text => Err(UsageError(format!("`{command}` takes no --format: it prints text"))),
             Some(f) if self == Rendered::Check => Err(UsageError(format!(
                 "`{command}` has no {} format: it prints the monitoring-plugin format, or checkmk's local-check lines with --format checkmk",
                 f.name()
@@ -174,7 +183,7 @@ mod tests {
         let e = Rendered::Diff.format("diff", Some(Format::Ndjson)).err().map(|e| e.0);
         assert_eq!(e.as_deref(), Some("`diff` has no ndjson format: use table or json"));
         let e = Rendered::Text.format("record", Some(Format::Json)).err().map(|e| e.0);
-        assert_eq!(e.as_deref(), Some("`record` has no json format: use table"));
+        assert_eq!(e.as_deref(), Some("`record` takes no --format: it prints text"));
         assert!(Rendered::Check.format("check", Some(Format::Json)).is_err());
         assert_eq!(Rendered::Check.format("check", None), Ok(Format::Table));
         assert_eq!(Rendered::Check.format("check", Some(Format::Checkmk)), Ok(Format::Checkmk));

@@ -161,6 +161,12 @@ fn bash_completes_commands_flags_and_source_names() {
     };
     assert_eq!(complete("licusage ho", 1), ["holders"]);
     assert!(complete("licusage show --fo", 2).contains(&"--format".to_string()));
+    // Each command offers its own formats, and none where there is none.
+    assert_eq!(complete("licusage holders --format ", 3), ["table", "json", "ndjson", "csv"]);
+    assert_eq!(complete("licusage check --format ", 3), ["checkmk"]);
+    assert_eq!(complete("licusage report --format ", 3), ["html", "markdown"]);
+    assert!(complete("licusage record --", 2).iter().all(|f| f != "--format" && f != "--json"), "record offers --format");
+    assert!(complete("licusage completions --", 2).iter().all(|f| f != "--format"), "completions offers --format");
     let names = complete("licusage show --source vault", 3);
     assert_eq!(names, ["vault-prod", "vault-test"]);
     let names = complete("licusage check -s ve", 3);

@@ -717,7 +717,7 @@ fn checkmk_local_check_lines() {
     // Another format is refused, naming this one.
     let json = env.run(&["check", "--format", "json"]);
     assert_eq!(json.code, 3);
-    assert!(json.stdout.contains("--format checkmk"), "{}", json.stdout);
+    assert!(json.stdout.contains("[possible values: checkmk]"), "{}", json.stdout);
 }
 
 /// `-w`/`-c` take the monitoring-plugins range expressions on utilization in

@@ -125,7 +125,7 @@ fn markdown_and_the_exit_code_of_show_and_a_report_without_history() {
     assert!(out.stdout.contains("No history yet") && out.stdout.contains("licusage record"), "{}", out.stdout);
     let out = Output::of(report_cmd(&fresh, "2026-11-24T12:00:00Z", &["report", "--format", "json"]));
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("use html or markdown"), "{}", out.stderr);
+    assert!(out.stderr.contains("[possible values: html, markdown]"), "{}", out.stderr);
 }
 
 /// Share of pixels that are not near-white, and of the charts' blue line.

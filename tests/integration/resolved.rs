@@ -65,25 +65,47 @@ fn unsupported_formats_are_usage_errors_for_every_command() {
         (&["diff", saved, saved], "csv", "use table or json"),
         (&["sources"], "ndjson", "use table, json or csv"),
         (&["sources"], "prometheus", "use table, json or csv"),
-        (&["record"], "json", "use table"),
-        (&["config", "check"], "csv", "use table"),
-        (&["config", "path"], "json", "use table"),
-        (&["completions", "bash"], "json", "use table"),
     ] {
+        // Before the subcommand, refused with the formats it has; after it,
+        // clap lists them.
         let out = env.run(&[&["--format", format][..], args].concat());
         assert_eq!(out.code, 2, "{args:?} --format {format}: {out:?}");
         let command = args[..if args[0] == "config" { 2 } else { 1 }].join(" ");
         let want = format!("licusage: error: `{command}` has no {format} format: {supported}\n");
         assert_eq!(out.stderr, want, "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+        let out = env.run(&[args, &["--format", format]].concat());
+        assert_eq!(out.code, 2, "{args:?} --format {format}: {out:?}");
+        let values = supported.trim_start_matches("use ").replace(" or ", ", ");
+        assert!(out.stderr.contains(&format!("invalid value '{format}' for '--format <FORMAT>'")), "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(&format!("[possible values: {values}]")), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+    }
+    // Commands that print text take no --format: not offered after them, and
+    // refused before them.
+    for args in [&["record"][..], &["config", "check"], &["config", "path"], &["completions", "bash"], &["serve"]] {
+        let command = args.join(" ").replace(" bash", "");
+        let out = env.run(&[&["--format", "json"][..], args].concat());
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert_eq!(out.stderr, format!("licusage: error: `{command}` takes no --format: it prints text\n"), "{args:?}");
+        for flag in ["--format", "--json"] {
+            let out = env.run(&[args, &[flag, "json"]].concat());
+            assert_eq!(out.code, 2, "{args:?} {flag}: {out:?}");
+            assert!(out.stderr.contains(&format!("unexpected argument '{flag}' found")), "{args:?}: {}", out.stderr);
+        }
+        let help = env.run(&[args, &["--help"]].concat());
+        assert!(!help.stdout.contains("--format <FORMAT>"), "{args:?} --help offers --format:\n{}", help.stdout);
     }
     assert!(!env.path("xdg-data/licusage/history.sqlite3").exists(), "record refused before it read or wrote anything");
-    let out = env.run(&["check", "--format", "json"]);
+    let out = env.run(&["--format", "json", "check"]);
     assert_eq!(out.code, 3);
     assert_eq!(
         out.stdout,
         "LICUSAGE UNKNOWN - `check` has no json format: it prints the monitoring-plugin format, or checkmk's local-check lines with --format checkmk\n"
     );
+    let out = env.run(&["check", "--format", "json"]);
+    assert_eq!(out.code, 3);
+    assert_eq!(out.stdout, "LICUSAGE UNKNOWN - invalid value 'json' for '--format <FORMAT>' [possible values: checkmk]\n");
     // What is supported still works.
     for args in [&["sources", "--format", "csv"][..], &["diff", "--json", saved, saved], &["holders", "--format", "ndjson"]] {
         assert_eq!(env.run(args).code, 0, "{args:?}");
