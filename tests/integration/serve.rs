@@ -40,10 +40,12 @@ impl Served {
         let log = stderr.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                // Logged before the address is handed on: a test that
+                // reads the log once serve listens finds the line there.
+                log.lock().unwrap().push_str(&format!("{line}\n"));
                 if let Some(at) = line.split("://").nth(1).filter(|_| line.contains("listening on")) {
                     let _ = tx.send(at.split_whitespace().next().unwrap_or_default().to_string());
                 }
-                log.lock().unwrap().push_str(&(line + "\n"));
             }
         });
         let addr = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| {
