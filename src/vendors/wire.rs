@@ -393,7 +393,6 @@ where
     for (i, page) in pages.iter().enumerate() {
         match page {
             // Streamed pages are numbered as they come.
-            // Streamed pages are numbered as they come.
             Body::Incoming(feed) => feed.each(label, &mut |n, bytes| {
                 list_items(&Body::Bytes(bytes), map, &mut *emit).map_err(|e| within(e, label, n, usize::MAX))
             })?,
