@@ -8,6 +8,7 @@ pages one after another, bodies thrown away), and the rows against a count
 made here from the same data.
 
 Run after `cargo build --release`: python3 bench/paged.py [--rows N] [--runs N] [--gzip]
+(LICUSAGE_BIN=path measures another build, to compare two in one run)
 """
 import argparse
 import datetime
@@ -27,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "licusage")
+BIN = os.environ.get("LICUSAGE_BIN") or os.path.join(ROOT, "target", "release", "licusage")
 TIME = shutil.which("time") or "/usr/bin/time"
 NOW = datetime.datetime.now(datetime.timezone.utc)
 PAGE = 1000

@@ -7,6 +7,7 @@
 
 mod oauth;
 mod paging;
+mod skim;
 mod stream;
 pub mod wire;
 
@@ -21,6 +22,8 @@ use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;
 use crate::record::Record;
 
+#[doc(hidden)]
+pub use skim::page_info as skim_page_info;
 #[doc(hidden)]
 pub use stream::set_segment_size;
 pub use wire::Body;

@@ -60,7 +60,9 @@ impl Pager {
         let reply = ctx.send(call(url.clone())?).await?;
         let link = reply.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()).find_map(link_next);
         let body = ctx.body(reply)?;
-        let page = match page_info(&body) {
+        // The skim finds the fields without parsing the items (the parse
+        // reads them anyway); what it cannot read exactly, serde does.
+        let page = match super::skim::page_info(&body).map_or_else(|| page_info(&body), Ok) {
             Ok(page) => page,
             Err(_) if self.shape == Shape::Any => Default::default(),
             Err(e) => return Err(e).with_context(|| format!("page {}", self.pages + 1)),

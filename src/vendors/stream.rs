@@ -271,6 +271,11 @@ impl Scanner {
         R: Send,
     {
         self.segments = false;
+        if self.eof && self.buf.len() - self.pos <= items.segment {
+            // All that is left is in the buffer and too short to cut (a
+            // page of a paged API): the one-thread path, without a copy.
+            return;
+        }
         let before = *items.taken;
         let rest = self.buf.split_off(self.pos);
         self.buf = in_segments(rest, items.reader, &mut self.eof, items.segment, items.map, items.emit, items.taken);
