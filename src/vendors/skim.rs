@@ -3,8 +3,8 @@
 //! paged list learns where the list goes on in a fraction of the time the
 //! parse of the page takes (the parse reads every item anyway).
 //!
-//! The page is scanned once, strings exactly (`"` and `\` found by
-//! `memchr`), brackets counted. Inside the list only the items' boundaries
+//! The page is scanned once, strings exactly (each `"` found by `memchr`,
+//! escaped when an odd run of `\` is before it), brackets counted. Inside the list only the items' boundaries
 //! are seen; the envelope around it (the page with the list emptied) is
 //! parsed by serde, as `wire::Items` reads it. Whatever this scan does not
 //! read as `wire::page_info` does, it leaves to that (`None`): a key of the
@@ -16,9 +16,9 @@
 
 use memchr::memchr;
 
+use super::stream::{is_json_space as is_space, LIST_KEYS};
 use super::wire::PageInfo;
 
-const LIST_KEYS: [&[u8]; 4] = [b"data", b"items", b"results", b"result"];
 /// Nesting deeper than serde_json's own limit is left to it.
 const MAX_DEPTH: usize = 128;
 
@@ -165,10 +165,6 @@ fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
     }
 }
 
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +197,7 @@ mod tests {
     fn leaves_what_it_cannot_read_exactly_to_serde() {
         for page in [
             r#"{"d\u0061ta":[1],"next_cursor":"c"}"#,
+            r#"{"d\u0061ta":[1,2],"items":[3]}"#,
             r#"{"data":[1],"items":[2]}"#,
             r#"{"data":[1],"next_cursor":"c""#,
             r#"{"data":[1,"#,

@@ -65,7 +65,8 @@ enum ListState {
     AfterComma,
 }
 
-const LIST_KEYS: [&[u8]; 4] = [b"data", b"items", b"results", b"result"];
+/// The keys an envelope names its list by (as `wire::Items` reads them).
+pub(super) const LIST_KEYS: [&[u8]; 4] = [b"data", b"items", b"results", b"result"];
 
 /// Hand each item of the list in `reader` to `map` (on any thread), and what
 /// it returns to `emit` (on this one), in order. `Err(n)` when the input is
