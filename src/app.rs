@@ -12,12 +12,13 @@ use anyhow::{Context, Result};
 
 use crate::check::State;
 use crate::cli::{self, Invocation, Options, Task};
-use crate::config::{Config, Input, Overrides, Source};
+use crate::config::{Config, Overrides, Source};
 use crate::diff;
 use crate::error::{Exit, UsageError};
 use crate::history::{self, HistoryFilter, Store};
 use crate::output::holders::HolderWriter;
 use crate::output::{self, Rendered};
+use crate::payload::Input;
 use crate::read::{self, HolderSink, ReadOptions};
 use crate::report::Report;
 use crate::resolve::{self, Run};
@@ -233,7 +234,7 @@ fn report(
     let history = match path.exists() {
         false => Err(crate::digest::NoHistory { path }),
         true => {
-            let names = chosen.iter().map(|s| crate::select::Glob::new(&s.name)).collect::<Result<Vec<_>, _>>().map_err(UsageError)?;
+            let names = chosen.iter().map(|s| crate::glob::Glob::new(&s.name)).collect::<Result<Vec<_>, _>>().map_err(UsageError)?;
             let filter = HistoryFilter { sources: names, ..HistoryFilter::default() };
             let from = now - chrono::Duration::from_std(since).unwrap_or_default();
             Ok(Store::open_read(&path)?.history_in(&filter, from, now, 60)?)
@@ -408,7 +409,7 @@ fn history(options: &Options, filter: &HistoryFilter, since: std::time::Duration
     // A --source that names nothing anywhere is a mistake, as in `show`.
     let known = store.sources()?;
     for name in names {
-        let hit = |v: &str| crate::select::Glob::new(name).is_ok_and(|g| g.matches(v));
+        let hit = |v: &str| crate::glob::Glob::new(name).is_ok_and(|g| g.matches(v));
         let configured = config.iter().flat_map(|c| &c.sources).any(|s| hit(&s.name) || hit(s.kind()));
         if !configured && !known.iter().any(|(s, k)| hit(s) || hit(k)) && !crate::vendors::kinds().any(hit) {
             return Err(UsageError(format!("no source or kind named `{name}` in the config or the history")).into());

@@ -9,10 +9,11 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, Origin, Overrides, COMMON_KEYS};
+use crate::glob::Glob;
 use crate::history::HistoryFilter;
 use crate::output::{Format, Rendered};
 use crate::range::Range;
-use crate::select::{Glob, RecordFilter};
+use crate::select::RecordFilter;
 use crate::vendors::{self, Key, KeyType, Vendor};
 
 const EXAMPLES: &str = "\

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::io::AsyncReadExt;
 
-use crate::vendors::wire::MAX_DOCUMENT;
+use crate::payload::MAX_DOCUMENT;
 
 /// What a failed program printed on stderr, at most (its last line is shown).
 const STDERR_CAP: u64 = 64 * 1024;

@@ -8,9 +8,9 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use crate::error::UsageError;
+use crate::payload::decode;
 use crate::record::{Record, Status};
 use crate::report::{SourceError, SCHEMA_VERSION};
-use crate::vendors::wire::decode;
 
 /// A saved `show --format json` document: its records, and the sources that
 /// could not be read then.

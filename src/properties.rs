@@ -6,9 +6,10 @@ use proptest::prelude::*;
 
 use crate::holder::Sink;
 use crate::output::{self, Format, Style};
+use crate::payload::Body;
 use crate::record::{evaluate, Record, Status, Thresholds};
 use crate::report::Report;
-use crate::vendors::{Body, KeyType, Payloads, Vendor, VENDORS};
+use crate::vendors::{KeyType, Payloads, Vendor, VENDORS};
 
 fn record() -> impl Strategy<Value = Record> {
     (
@@ -116,7 +117,7 @@ proptest! {
     #[test]
     fn any_bytes_parse_or_error(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         for vendor in VENDORS {
-            let _ = vendor.parse(&every_payload(*vendor, &bytes), vendor.default_settings().as_ref(), &mut Sink::new(&|_| true, &mut |_| {}));
+            let _ = crate::vendors::tests::fixture_bound(*vendor).parse(&every_payload(*vendor, &bytes), &mut Sink::new(&|_| true, &mut |_| {}));
         }
     }
 
@@ -124,7 +125,7 @@ proptest! {
     fn any_json_parse_or_error(value in json(4)) {
         let text = serde_json::to_vec(&value).unwrap_or_default();
         for vendor in VENDORS {
-            let _ = vendor.parse(&every_payload(*vendor, &text), vendor.default_settings().as_ref(), &mut Sink::new(&|_| true, &mut |_| {}));
+            let _ = crate::vendors::tests::fixture_bound(*vendor).parse(&every_payload(*vendor, &text), &mut Sink::new(&|_| true, &mut |_| {}));
         }
     }
 }

@@ -8,14 +8,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{Config, Input, Source};
+use crate::config::{Config, Source};
 use crate::fetch::Fetch;
 use crate::holder::{Holder, Sink};
 use crate::http::Http;
+use crate::payload::{Body, Input};
 use crate::record::{evaluate, Record};
 use crate::report::{self, Report, SourceError};
 use crate::select::RecordFilter;
-use crate::vendors::{Body, Payloads};
+use crate::vendors::Payloads;
 
 /// Where holders go as they are read: `wanted` finishes each one and says
 /// whether it goes out (it runs on the threads that parse, so a large export
@@ -74,8 +75,8 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
                     // The whole read, retries and waits included, ends by the deadline.
                     Ok(http) => {
                         let ends = tokio::time::Instant::now() + deadline;
-                        let ctx = Fetch { http, source: &source, timeout, want_holders, ends };
-                        match tokio::time::timeout(deadline, source.vendor.fetch(&ctx)).await {
+                        let ctx = Fetch { http, source: Arc::new(source.clone()), timeout, want_holders, ends };
+                        match tokio::time::timeout(deadline, source.bound.fetch(&ctx)).await {
                             Ok(fetched) => fetched.map_err(|e| report::message(&e)),
                             Err(_) => Err(format!(
                                 "no answer within the source's deadline of {} (retries and waits included; `deadline` sets it, 3 × the timeout by default)",
@@ -236,7 +237,7 @@ async fn parse(source: Source, payloads: Payloads, holders: Option<(HolderSink, 
                 (sink.write)(h);
             }
         };
-        source.vendor.parse(&payloads, source.settings.as_ref(), &mut Sink::new(&wanted, &mut write))
+        source.bound.parse(&payloads, &mut Sink::new(&wanted, &mut write))
     })
     .await
     .map_err(|e| format!("internal error: {e}"))?;
@@ -341,8 +342,11 @@ mod tests {
     /// A kind whose fetch panics: as a bug in a vendor module would.
     struct Panics;
 
+    #[derive(Debug, serde::Deserialize)]
+    struct NoSettings {}
+
     impl Kind for Panics {
-        type Settings = ();
+        type Settings = NoSettings;
         fn kind(&self) -> &'static str {
             "panics"
         }
@@ -355,11 +359,11 @@ mod tests {
         fn keys(&self) -> &'static [Key] {
             &[]
         }
-        fn parse(&self, _: &Payloads, _: &(), _: &mut Sink) -> Result<Vec<Record>, crate::vendors::wire::PayloadError> {
+        fn parse(&self, _: &Payloads, _: &NoSettings, _: &mut Sink) -> Result<Vec<Record>, crate::payload::PayloadError> {
             Ok(Vec::new())
         }
         #[allow(clippy::panic)]
-        fn fetch<'a>(&'a self, _: &'a Fetch<'a>, _: &'a ()) -> BoxFuture<'a, anyhow::Result<Payloads>> {
+        fn fetch<'a>(&'a self, _: &'a Fetch<'a>, _: &'a NoSettings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
             Box::pin(async { panic!("a bug in a vendor module") })
         }
     }
@@ -376,7 +380,7 @@ mod tests {
         for s in &mut config.sources {
             if s.name == "bad" {
                 s.vendor = &PANICS as &'static dyn Vendor;
-                s.settings = PANICS.default_settings();
+                s.bound = PANICS.bind(toml::Table::new(), crate::vendors::Shape::default()).unwrap_or_else(|e| unreachable!("{e:?}"));
             }
         }
         let sources: Vec<&Source> = config.sources.iter().collect();

@@ -11,7 +11,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use licusage::vendors::{skim_page_info, wire, Body};
+use licusage::payload::{self, skim, Body};
 
 fuzz_target!(|input: &[u8]| {
     let Some((&mode, body)) = input.split_first() else { return };
@@ -20,11 +20,11 @@ fuzz_target!(|input: &[u8]| {
         2 => [&b"{\"result\":{\"items\":"[..], body, b",\"total\":9,\"offset\":0},\"limit\":3}"].concat(),
         _ => body.to_vec(),
     };
-    let Some(skim) = skim_page_info(&page) else { return };
-    match wire::page_info(&page) {
+    let Some(skim) = skim::page_info(&page) else { return };
+    match payload::page_info(&page) {
         Ok(serde) => assert_eq!(skim, serde, "skim and serde disagree"),
         Err(_) => {
-            let parsed = wire::decode_pages::<serde::de::IgnoredAny>(&[Body::Bytes(page.clone())], "");
+            let parsed = payload::decode_pages::<serde::de::IgnoredAny>(&[Body::Bytes(page.clone())], "");
             assert!(parsed.is_err(), "the skim read {skim:?} from a page serde refuses, and the parse took it");
         }
     }

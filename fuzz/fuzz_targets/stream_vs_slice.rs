@@ -13,7 +13,8 @@ use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
 use licusage::holder::Sink;
-use licusage::vendors::{find, Body, KeyType, Payloads};
+use licusage::payload::Body;
+use licusage::vendors::{find, KeyType, Payloads, Shape};
 
 /// The payload for `data`: its first byte picks the shape.
 fn shape(data: &[u8]) -> Vec<u8> {
@@ -68,7 +69,7 @@ fn shape(data: &[u8]) -> Vec<u8> {
 fuzz_target!(|input: &[u8]| {
     // Segments of a few bytes, so that small inputs go through the worker
     // threads and their guesses at item boundaries too.
-    licusage::vendors::set_segment_size(16);
+    licusage::payload::stream::set_segment_size(16);
     let data = shape(input);
     let data = data.as_slice();
     let dir = std::env::temp_dir().join(format!("licusage-fuzz-{}", std::process::id()));
@@ -89,8 +90,8 @@ fuzz_target!(|input: &[u8]| {
                     payloads.extra.insert(payload, vec![body.clone()]);
                 }
             }
-            let settings = vendor.default_settings();
-            let records = vendor.parse(&payloads, settings.as_ref(), &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
+            let Ok(bound) = vendor.bind(Default::default(), Shape { reads_file: true, ..Shape::default() }) else { unreachable!() };
+            let records = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
             (records.map_err(|e| e.to_string()), holders)
         };
         let (from_file, file_holders) = run(Body::File(path.clone()));

@@ -9,7 +9,7 @@ pub mod starter;
 mod thresholds;
 
 pub use serve::{Serve, DEFAULT_LISTEN, DEFAULT_REFRESH};
-pub use source::{check_source, ExtraInput, Input, Source, TableError, COMMON_KEYS};
+pub use source::{check_source, Source, TableError, COMMON_KEYS};
 pub use thresholds::{check as check_thresholds, Overrides, Rule};
 
 use std::collections::BTreeMap;
@@ -352,6 +352,7 @@ fn check_private(_: &Path) -> Result<(), UsageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::payload::Input;
 
     fn parse(text: &str) -> Result<Config, String> {
         Config::parse(text, Path::new("/etc/licusage.toml")).map_err(|e| e.to_string())

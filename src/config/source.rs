@@ -2,16 +2,17 @@
 //! inputs its kind declared (read here, the same way for every kind), and
 //! the rest handed to the kind, which checks its own.
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::fetch::Target;
+use crate::glob::Glob;
+use crate::payload::{ExtraInput, Input};
 use crate::secret::{Secret, SecretSource, Secrets};
-use crate::select::Glob;
-use crate::vendors::{self, Key, KeyType, KindSettings, Vendor};
+use crate::vendors::{self, Bound, Key, KeyType, Vendor};
 
 /// Keys every kind takes.
 pub const COMMON_KEYS: &[Key] = &[
@@ -37,49 +38,6 @@ struct Common {
     allow_insecure_http: Option<bool>,
 }
 
-/// Where a payload is read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
-    Stdin,
-    Path(PathBuf),
-}
-
-impl Input {
-    pub fn new(value: &str, base: Option<&Path>) -> Self {
-        match value {
-            "-" => Input::Stdin,
-            v => {
-                let p = PathBuf::from(v);
-                match base {
-                    Some(base) if p.is_relative() => Input::Path(base.join(p)),
-                    _ => Input::Path(p),
-                }
-            }
-        }
-    }
-}
-
-impl fmt::Display for Input {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Input::Stdin => f.write_str("stdin"),
-            Input::Path(p) => write!(f, "{}", p.display()),
-        }
-    }
-}
-
-/// A payload file besides `file`, as its kind declared it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExtraInput {
-    /// The config key (`NAME_file`).
-    pub key: &'static str,
-    /// The name the kind's parse finds it under.
-    pub payload: &'static str,
-    /// Read only when holders are wanted.
-    pub holders_only: bool,
-    pub input: Input,
-}
-
 /// One configured source, checked.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -97,8 +55,38 @@ pub struct Source {
     pub deadline: Option<Duration>,
     pub allow_insecure_http: bool,
     pub secrets: Secrets,
-    /// The kind's own settings, opaque here.
-    pub settings: Arc<dyn KindSettings>,
+    /// The kind bound to this source's own keys: what parses and fetches.
+    pub bound: Arc<dyn Bound>,
+}
+
+impl Target for Source {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    fn secrets(&self) -> &Secrets {
+        &self.secrets
+    }
+
+    fn allow_insecure_http(&self) -> bool {
+        self.allow_insecure_http
+    }
+
+    fn inputs(&self) -> &[ExtraInput] {
+        &self.inputs
+    }
+
+    fn status_hint(&self, status: u16) -> Option<&'static str> {
+        self.vendor.status_hint(status)
+    }
+
+    fn error_message(&self, body: &[u8]) -> Option<String> {
+        self.bound.error_message(body)
+    }
 }
 
 impl Source {
@@ -193,8 +181,61 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
     let vendor = vendors::find(&kind).ok_or_else(|| {
         TableError::new(Some("kind"), format!("unknown kind `{kind}` (supported: {})", vendors::kinds().collect::<Vec<_>>().join(", ")))
     })?;
+    known_keys(vendor, &table)?;
+    let (secrets, inputs) = declared(vendor, &mut table, base)?;
+    // The common keys; what is left is the kind's.
+    let common_names: Vec<String> = COMMON_KEYS.iter().flat_map(Key::names).collect();
+    let (shared, rest): (toml::Table, toml::Table) = table.into_iter().partition(|(key, _)| common_names.contains(key));
+    let common: Common = serde_path_to_error::deserialize(toml::Value::Table(shared)).map_err(|e| {
+        let key = e.path().iter().next().map(|s| s.to_string());
+        TableError { message: format!("`{}`: {}", key.as_deref().unwrap_or("?"), first_line(e.into_inner())), key }
+    })?;
+    location(vendor, &common)?;
+    let given: Vec<&'static str> = secrets.iter().filter(|s| s.is_given()).map(|s| s.key).collect();
+    let given_inputs: Vec<&'static str> = inputs.iter().map(|i: &ExtraInput| i.key).collect();
+    let shape = vendors::Shape { reads_file: common.file.is_some(), secrets: &given, inputs: &given_inputs };
+    let bound = vendor.bind(rest, shape).map_err(|e| TableError {
+        message: match &e.key {
+            Some(k) if !e.message.contains(k.as_str()) => format!("`{k}`: {}", e.message),
+            _ => e.message.clone(),
+        },
+        key: e.key,
+    })?;
+    let globs = |key: &str, list: &Option<Vec<String>>| -> Result<Vec<Glob>, TableError> {
+        list.iter().flatten().map(|g| Glob::new(g).map_err(|e| TableError::new(Some(key), e))).collect()
+    };
+    let duration = |key: &str, value: &Option<String>, what: &str| {
+        value
+            .as_deref()
+            .map(|d| super::parse_duration_of(d, what))
+            .transpose()
+            .map_err(|e| TableError::new(Some(key), format!("`{key}`: {e}")))
+    };
+    Ok(Source {
+        name: name.to_string(),
+        timeout: duration("timeout", &common.timeout, "a timeout")?,
+        deadline: duration("deadline", &common.deadline, "a deadline")?,
+        vendor,
+        file: common.file.as_deref().map(|f| Input::new(f, base)),
+        inputs,
+        include: globs("include", &common.include)?,
+        exclude: globs("exclude", &common.exclude)?,
+        allow_insecure_http: common.allow_insecure_http == Some(true),
+        secrets: Secrets::new(secrets),
+        bound,
+        url: common.url,
+    })
+}
 
-    // Every key is a common one, or one its kind declared.
+/// The first line of a deserializer's message: toml adds `in \`key\`` on a second.
+fn first_line(e: impl std::fmt::Display) -> String {
+    e.to_string().lines().next().unwrap_or_default().to_string()
+}
+
+/// Every key is a common one, or one the kind declared: else an error that
+/// names the key, and the key meant when one is close.
+fn known_keys(vendor: &dyn Vendor, table: &toml::Table) -> Result<(), TableError> {
+    let kind = vendor.kind();
     let common: Vec<String> = COMMON_KEYS.iter().flat_map(Key::names).collect();
     let own: Vec<String> = vendor.keys().iter().flat_map(Key::names).collect();
     let mut keys: Vec<&String> = table.keys().collect();
@@ -209,7 +250,6 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
         let mut expected = vec!["kind".to_string()];
         expected.extend(common.iter().cloned());
         expected.extend(own.iter().cloned());
-        // A typo is the likely cause: name the key meant, when one is close.
         let near = expected.iter().map(|k| (distance(key, k), k)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d);
         let message = match near {
             Some((_, k)) => format!("unknown field `{key}`: did you mean `{k}`?"),
@@ -217,8 +257,11 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
         };
         return Err(TableError::new(Some(key), message));
     }
+    Ok(())
+}
 
-    // Secrets and inputs, for whichever names the kind declared.
+/// The secrets and inputs the kind declared, taken out of `table`.
+fn declared(vendor: &dyn Vendor, table: &mut toml::Table, base: Option<&Path>) -> Result<(Vec<SecretSource>, Vec<ExtraInput>), TableError> {
     let mut secrets = Vec::new();
     let mut inputs = Vec::new();
     for key in vendor.keys() {
@@ -229,37 +272,26 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
                 if given.len() > 1 {
                     return Err(TableError::new(Some(&given[1]), format!("give only one of {}", quoted(&given))));
                 }
-                let inline = text(&mut table, &names[0])?.map(Secret::new);
-                let env = text(&mut table, &names[1])?;
-                let command = text(&mut table, &names[2])?;
+                let inline = text(table, &names[0])?.map(Secret::new);
+                let env = text(table, &names[1])?;
+                let command = text(table, &names[2])?;
                 secrets.push(SecretSource { key: key.name, inline, env, command });
             }
             KeyType::Input { payload, holders_only } => {
-                if let Some(value) = text(&mut table, key.name)? {
+                if let Some(value) = text(table, key.name)? {
                     inputs.push(ExtraInput { key: key.name, payload, holders_only, input: Input::new(&value, base) });
                 }
             }
             _ => {}
         }
     }
+    Ok((secrets, inputs))
+}
 
-    // The common keys; what is left is the kind's.
-    let mut rest = toml::Table::new();
-    let mut shared = toml::Table::new();
-    for (key, value) in table {
-        if common.contains(&key) {
-            shared.insert(key, value);
-        } else {
-            rest.insert(key, value);
-        }
-    }
-    let common: Common = serde_path_to_error::deserialize(toml::Value::Table(shared)).map_err(|e| {
-        let key = e.path().iter().next().map(|s| s.to_string());
-        // The first line: toml adds `in \`key\`` on a second.
-        let message = e.into_inner().to_string();
-        let message = message.lines().next().unwrap_or_default().to_string();
-        TableError { message: format!("`{}`: {message}", key.as_deref().unwrap_or("?")), key }
-    })?;
+/// Where the source reads: `file` or `url` (or the kind's default URL, or
+/// its own keys for a kind that reads no URL), a URL that is http(s).
+fn location(vendor: &dyn Vendor, common: &Common) -> Result<(), TableError> {
+    let kind = vendor.kind();
     if let Some(url) = &common.url {
         let parsed = reqwest::Url::parse(url).map_err(|e| TableError::new(Some("url"), format!("`url` {url:?} is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -278,44 +310,5 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
     if common.file.is_some() && common.url.is_some() {
         return Err(TableError::new(Some("url"), "give `file` (a saved payload) or `url` (the vendor API), not both"));
     }
-    let given: Vec<&'static str> = secrets.iter().filter(|s| s.is_given()).map(|s| s.key).collect();
-    let given_inputs: Vec<&'static str> = inputs.iter().map(|i: &ExtraInput| i.key).collect();
-    let shape = vendors::Shape { reads_file: common.file.is_some(), secrets: &given, inputs: &given_inputs };
-    let settings = vendor.settings(rest, shape).map_err(|e| TableError {
-        message: match &e.key {
-            Some(k) if !e.message.contains(k.as_str()) => format!("`{k}`: {}", e.message),
-            _ => e.message.clone(),
-        },
-        key: e.key,
-    })?;
-
-    let globs = |key: &str, list: &Option<Vec<String>>| -> Result<Vec<Glob>, TableError> {
-        list.iter().flatten().map(|g| Glob::new(g).map_err(|e| TableError::new(Some(key), e))).collect()
-    };
-    let timeout = common
-        .timeout
-        .as_deref()
-        .map(super::parse_duration)
-        .transpose()
-        .map_err(|e| TableError::new(Some("timeout"), format!("`timeout`: {e}")))?;
-    let deadline = common
-        .deadline
-        .as_deref()
-        .map(|d| super::parse_duration_of(d, "a deadline"))
-        .transpose()
-        .map_err(|e| TableError::new(Some("deadline"), format!("`deadline`: {e}")))?;
-    Ok(Source {
-        name: name.to_string(),
-        deadline,
-        vendor,
-        file: common.file.as_deref().map(|f| Input::new(f, base)),
-        inputs,
-        include: globs("include", &common.include)?,
-        exclude: globs("exclude", &common.exclude)?,
-        timeout,
-        allow_insecure_http: common.allow_insecure_http == Some(true),
-        secrets: Secrets::new(secrets),
-        settings,
-        url: common.url,
-    })
+    Ok(())
 }

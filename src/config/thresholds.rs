@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 
+use crate::glob::Glob;
 use crate::record::Thresholds;
-use crate::select::Glob;
 
 /// Threshold values that replace the ones below them where set.
 #[derive(Debug, Clone, Default, PartialEq)]

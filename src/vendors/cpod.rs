@@ -2,7 +2,7 @@
 //! `LicenseAssignment`s from `/api/v1/licenses/assignments`.
 //!
 //! Field names come in snake_case and in the older camelCase; lists come bare or
-//! in an envelope (see `wire::for_each`).
+//! in an envelope (see `payload::for_each`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,8 +13,9 @@ use serde::{Deserialize, Deserializer};
 
 use anyhow::Context;
 
-use super::wire::{decode_pages, for_each_map, opt_time, Count, PayloadError};
-use super::{oauth, paging, Key, Kind, Payloads, Shape};
+use crate::payload::{decode_pages, for_each_map, opt_time, Count, PayloadError};
+use crate::fetch::{oauth, paging};
+use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;

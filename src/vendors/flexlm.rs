@@ -20,10 +20,9 @@ use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveDateTime, TimeZone, Utc}
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::wire::{for_each_line, PayloadError};
+use crate::payload::{for_each_line, PayloadError};
 use super::{Body, Key, Kind, Payloads, Shape};
 use crate::command::{self, Stderr};
-use crate::config::Input;
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::record::{Record, Status};
@@ -127,10 +126,7 @@ impl Kind for Flexlm {
             let expiry = async {
                 match &settings.expiry_command {
                     Some(argv) => run(argv, "expiry_command", ctx).await.map(|out| Some(Body::Bytes(out))),
-                    None => Ok(ctx.source.inputs.iter().find(|i| i.payload == EXPIRY).map(|i| match &i.input {
-                        Input::Path(p) => Body::File(p.clone()),
-                        Input::Stdin => Body::Stdin,
-                    })),
+                    None => Ok(ctx.source.inputs().iter().find(|i| i.payload == EXPIRY).map(|i| i.input.body())),
                 }
             };
             let (usage, expiry) = tokio::join!(usage, expiry);
@@ -777,7 +773,7 @@ mod tests {
     /// Text past 64 MiB is refused, even one line without end, never held whole.
     #[test]
     fn oversized_text_is_refused() {
-        let body = Body::Bytes(vec![b'x'; super::super::wire::MAX_DOCUMENT as usize + 1]);
+        let body = Body::Bytes(vec![b'x'; crate::payload::MAX_DOCUMENT as usize + 1]);
         let r = for_each_line(&body, &mut |_, _| Ok(()));
         assert_eq!(r, Err(PayloadError::Io("reading: text larger than 64 MiB: refused".into())));
     }

@@ -4,7 +4,7 @@
 use anyhow::Context;
 use serde::Deserialize;
 
-use super::wire::{for_each, lenient_time, Count, PayloadError, Timestamp};
+use crate::payload::{for_each, lenient_time, Count, PayloadError, Timestamp};
 use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};

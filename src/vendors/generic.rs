@@ -17,8 +17,9 @@ use jaq_json::Val;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::wire::{decode_body, PayloadError, Timestamp, MAX_DOCUMENT};
-use super::{oauth, paging, Body, Key, Kind, Payloads, Shape};
+use crate::payload::{decode_body, PayloadError, Timestamp, MAX_DOCUMENT};
+use crate::fetch::{oauth, paging};
+use super::{Body, Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;

@@ -3,7 +3,8 @@
 use anyhow::Context;
 use serde::Deserialize;
 
-use super::wire::{decode_body, decode_credential, opt_count, PayloadError, TokenAnswer};
+use crate::fetch::oauth::TokenAnswer;
+use crate::payload::{decode_body, decode_credential, opt_count, PayloadError};
 use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;

@@ -5,13 +5,6 @@
 //! the per-kind tests all come from this registry; shared code sees a kind
 //! only through [`Vendor`].
 
-mod oauth;
-mod paging;
-mod skim;
-mod stream;
-pub mod wire;
-
-use std::any::Any;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -20,13 +13,8 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;
+use crate::payload::{Body, PayloadError};
 use crate::record::Record;
-
-#[doc(hidden)]
-pub use skim::page_info as skim_page_info;
-#[doc(hidden)]
-pub use stream::set_segment_size;
-pub use wire::Body;
 
 /// Declares each kind's module and lists it in [`VENDORS`].
 macro_rules! registry {
@@ -135,8 +123,8 @@ impl Payloads {
     }
 
     /// The document of a kind that does not page.
-    pub fn first(&self) -> Result<&Body, wire::PayloadError> {
-        self.main.first().ok_or(wire::PayloadError::Empty)
+    pub fn first(&self) -> Result<&Body, PayloadError> {
+        self.main.first().ok_or(PayloadError::Empty)
     }
 
     /// The pages of a declared extra payload, when it was read.
@@ -164,22 +152,11 @@ impl Shape<'_> {
     }
 }
 
-/// A kind's own settings, checked, as shared code carries them (opaque).
-pub trait KindSettings: Any + Debug + Send + Sync {
-    fn as_any(&self) -> &dyn Any;
-}
-
-impl<T: Any + Debug + Send + Sync> KindSettings for T {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
 /// What a source kind implements, in its own file.
 pub trait Kind: Send + Sync + 'static {
     /// The kind's own keys (those of [`Kind::keys`] that are text, flags or
     /// lists), as a serde struct that denies unknown fields.
-    type Settings: DeserializeOwned + Default + Debug + Send + Sync + 'static;
+    type Settings: DeserializeOwned + Debug + Send + Sync + 'static;
 
     /// The `kind` in the config and the name of the one-off subcommand.
     fn kind(&self) -> &'static str;
@@ -214,7 +191,7 @@ pub trait Kind: Send + Sync + 'static {
     /// by default, what its parse says of that body.
     fn error_message(&self, body: &[u8], settings: &Self::Settings) -> Option<String> {
         match self.parse(&Payloads::one(body.to_vec()), settings, &mut Sink::new(&|_| false, &mut |_| {})) {
-            Err(wire::PayloadError::Vendor(message)) => Some(message),
+            Err(PayloadError::Vendor(message)) => Some(message),
             _ => None,
         }
     }
@@ -227,7 +204,7 @@ pub trait Kind: Send + Sync + 'static {
     /// Records from the payloads, and each holder handed to `holders` as it is
     /// read (a million holders never sit in memory at once): a pure function
     /// of its input, shared by files, stdin and the network.
-    fn parse(&self, payloads: &Payloads, settings: &Self::Settings, holders: &mut Sink) -> Result<Vec<Record>, wire::PayloadError>;
+    fn parse(&self, payloads: &Payloads, settings: &Self::Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError>;
     /// The payloads from the vendor's API: which requests, with which
     /// credentials, in which order. Retries, timeouts and limits are the HTTP
     /// layer's.
@@ -244,17 +221,22 @@ pub trait Vendor: Sync {
     fn reads_url(&self) -> bool;
     fn keys(&self) -> &'static [Key];
     fn status_hint(&self, status: u16) -> Option<&'static str>;
-    /// The kind's settings from the keys of its table that are its own (the
-    /// common keys, secrets and inputs taken out): typed and checked. An
-    /// error names the key.
-    fn settings(&self, table: toml::Table, shape: Shape) -> Result<Arc<dyn KindSettings>, KeyError>;
-    /// The settings of a table that sets none of the kind's keys.
-    fn default_settings(&self) -> Arc<dyn KindSettings>;
-    fn parse(&self, payloads: &Payloads, settings: &dyn KindSettings, holders: &mut Sink) -> Result<Vec<Record>, wire::PayloadError>;
-    fn error_message(&self, body: &[u8], settings: &dyn KindSettings) -> Option<String>;
-    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, anyhow::Result<Payloads>>;
+    /// The kind bound to the keys of a source's table that are its own (the
+    /// common keys, secrets and inputs taken out): its settings typed and
+    /// checked, what the source is read with. An error names the key.
+    fn bind(&'static self, table: toml::Table, shape: Shape) -> Result<Arc<dyn Bound>, KeyError>;
     /// The keys the settings struct reads, to check them against [`Vendor::keys`].
     fn settings_fields(&self) -> Vec<&'static str>;
+}
+
+/// A kind with one source's settings, as the config read them: what reading
+/// that source parses and fetches with.
+pub trait Bound: Debug + Send + Sync {
+    fn vendor(&self) -> &'static dyn Vendor;
+    fn parse(&self, payloads: &Payloads, holders: &mut Sink) -> Result<Vec<Record>, PayloadError>;
+    /// The vendor's own message in the body of an HTTP error answer.
+    fn error_message(&self, body: &[u8]) -> Option<String>;
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, anyhow::Result<Payloads>>;
 }
 
 /// A bad value for a kind's key: which key (when known), and what is wrong.
@@ -262,6 +244,36 @@ pub trait Vendor: Sync {
 pub struct KeyError {
     pub key: Option<String>,
     pub message: String,
+}
+
+/// [`Bound`] for a kind: the kind and its settings, typed.
+struct Configured<K: Kind> {
+    kind: &'static K,
+    settings: K::Settings,
+}
+
+impl<K: Kind> Debug for Configured<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(self.kind.kind()).field("settings", &self.settings).finish()
+    }
+}
+
+impl<K: Kind> Bound for Configured<K> {
+    fn vendor(&self) -> &'static dyn Vendor {
+        self.kind
+    }
+
+    fn parse(&self, payloads: &Payloads, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
+        self.kind.parse(payloads, &self.settings, holders)
+    }
+
+    fn error_message(&self, body: &[u8]) -> Option<String> {
+        self.kind.error_message(body, &self.settings)
+    }
+
+    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, anyhow::Result<Payloads>> {
+        self.kind.fetch(ctx, &self.settings)
+    }
 }
 
 impl<K: Kind> Vendor for K {
@@ -297,41 +309,14 @@ impl<K: Kind> Vendor for K {
         Kind::status_hint(self, status)
     }
 
-    fn settings(&self, table: toml::Table, shape: Shape) -> Result<Arc<dyn KindSettings>, KeyError> {
+    fn bind(&'static self, table: toml::Table, shape: Shape) -> Result<Arc<dyn Bound>, KeyError> {
         let settings: K::Settings = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
             let key = e.path().iter().next().map(|s| s.to_string()).filter(|k| k != "?");
             // The first line: toml adds `in \`key\`` on a second.
             KeyError { key, message: e.into_inner().to_string().lines().next().unwrap_or_default().to_string() }
         })?;
         Kind::check(self, &settings, shape).map_err(|message| KeyError { key: None, message })?;
-        Ok(Arc::new(settings))
-    }
-
-    fn default_settings(&self) -> Arc<dyn KindSettings> {
-        Arc::new(K::Settings::default())
-    }
-
-    fn parse(&self, payloads: &Payloads, settings: &dyn KindSettings, holders: &mut Sink) -> Result<Vec<Record>, wire::PayloadError> {
-        match settings.as_any().downcast_ref::<K::Settings>() {
-            Some(s) => Kind::parse(self, payloads, s, holders),
-            None => Kind::parse(self, payloads, &K::Settings::default(), holders),
-        }
-    }
-
-    fn error_message(&self, body: &[u8], settings: &dyn KindSettings) -> Option<String> {
-        match settings.as_any().downcast_ref::<K::Settings>() {
-            Some(s) => Kind::error_message(self, body, s),
-            None => Kind::error_message(self, body, &K::Settings::default()),
-        }
-    }
-
-    fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, anyhow::Result<Payloads>> {
-        match ctx.source.settings.as_ref().as_any().downcast_ref::<K::Settings>() {
-            Some(s) => Kind::fetch(self, ctx, s),
-            None => Box::pin(async move {
-                anyhow::bail!("internal error: the settings of source `{}` are not a {}'s", ctx.source.name, Kind::kind(self))
-            }),
-        }
+        Ok(Arc::new(Configured { kind: self, settings }))
     }
 
     fn settings_fields(&self) -> Vec<&'static str> {
@@ -382,4 +367,4 @@ impl std::fmt::Debug for dyn Vendor {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-use super::wire::{decode_body, opt_time, Count, PayloadError, Timestamp};
+use crate::payload::{decode_body, opt_time, Count, PayloadError, Timestamp};
 use super::{Key, Kind, Payloads};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};

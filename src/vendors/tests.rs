@@ -6,18 +6,16 @@ use std::path::Path;
 use super::*;
 use crate::holder::Sink;
 
-/// The settings a kind's fixtures are read with: `fixtures/<kind>/settings.toml`
-/// when there is one (keys of `[sources.NAME]`), else none.
-fn fixture_settings(vendor: &dyn Vendor, dir: &Path) -> Arc<dyn KindSettings> {
-    match std::fs::read_to_string(dir.join("settings.toml")) {
-        Ok(text) => {
-            let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| unreachable!("{}: {e}", dir.display()));
-            vendor
-                .settings(table, Shape { reads_file: true, ..Shape::default() })
-                .unwrap_or_else(|e| unreachable!("{}: {e:?}", dir.display()))
-        }
-        Err(_) => vendor.default_settings(),
-    }
+/// A kind bound to the settings its fixtures are read with:
+/// `fixtures/<kind>/settings.toml` when there is one (keys of
+/// `[sources.NAME]`), else none.
+pub(crate) fn fixture_bound(vendor: &'static dyn Vendor) -> Arc<dyn Bound> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(vendor.kind());
+    let table = match std::fs::read_to_string(dir.join("settings.toml")) {
+        Ok(text) => toml::from_str(&text).unwrap_or_else(|e| unreachable!("{}: {e}", dir.display())),
+        Err(_) => toml::Table::new(),
+    };
+    vendor.bind(table, Shape { reads_file: true, ..Shape::default() }).unwrap_or_else(|e| unreachable!("{}: {e:?}", dir.display()))
 }
 
 /// Every fixture of every kind, parsed, as a reviewed snapshot: the records
@@ -30,7 +28,7 @@ fn fixtures() {
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z").map(|t| t.with_timezone(&chrono::Utc)).ok();
     for vendor in VENDORS {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(vendor.kind());
-        let settings = fixture_settings(*vendor, &dir);
+        let bound = fixture_bound(*vendor);
         let payload_names: Vec<&str> = vendor
             .keys()
             .iter()
@@ -57,7 +55,7 @@ fn fixtures() {
                 }
             }
             let mut holders = Vec::new();
-            let parsed = vendor.parse(&payloads, settings.as_ref(), &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
+            let parsed = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
             let value = match parsed {
                 Ok(records) => serde_json::json!({"records": records, "holders": holders}),
                 Err(e) => serde_json::json!({"error": e.to_string()}),
@@ -98,16 +96,14 @@ fn settings_name_the_bad_key() {
     for vendor in VENDORS {
         let mut table = toml::Table::new();
         table.insert("no_such_key".into(), true.into());
-        let e = vendor
-            .settings(table, Shape { reads_file: true, ..Shape::default() })
-            .err()
-            .unwrap_or_else(|| unreachable!("{}", vendor.kind()));
+        let e =
+            vendor.bind(table, Shape { reads_file: true, ..Shape::default() }).err().unwrap_or_else(|| unreachable!("{}", vendor.kind()));
         assert!(e.message.contains("no_such_key"), "{}: {e:?}", vendor.kind());
         for key in vendor.keys().iter().filter(|k| k.ty == KeyType::Text) {
             let mut table = toml::Table::new();
             table.insert(key.name.into(), toml::Value::Integer(3));
             let e = vendor
-                .settings(table, Shape { reads_file: true, ..Shape::default() })
+                .bind(table, Shape { reads_file: true, ..Shape::default() })
                 .err()
                 .unwrap_or_else(|| unreachable!("{}.{}", vendor.kind(), key.name));
             assert_eq!(e.key.as_deref(), Some(key.name), "{}: {e:?}", vendor.kind());

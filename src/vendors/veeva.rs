@@ -6,7 +6,7 @@
 use anyhow::{bail, Context};
 use serde::Deserialize;
 
-use super::wire::{decode, decode_body, Count, PayloadError};
+use crate::payload::{decode, decode_body, Count, PayloadError};
 use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch, Throttle};
 use crate::holder::Sink;
@@ -343,7 +343,7 @@ or `oauth_profile_id` with `access_token_env` (or `_command`)"
     let reply = ctx.send_throttled(call, throttle, BURST).await?;
     let throttle = burst(&reply);
     let status = reply.status_line();
-    let answer: Login = super::wire::decode_credential(&reply.body).with_context(|| format!("Vault login {who}: {status}: unexpected answer"))?;
+    let answer: Login = crate::payload::decode_credential(&reply.body).with_context(|| format!("Vault login {who}: {status}: unexpected answer"))?;
     let session_host = answer.session_host();
     let other_vault = session_host.as_deref().filter(|h| !h.eq_ignore_ascii_case(dns));
     match (answer.response_status.as_str(), answer.session_id) {

@@ -1,117 +1,16 @@
-//! Building blocks the vendor modules share for reading JSON payloads: errors
-//! that name the JSON path, non-negative counts, liberal timestamps and
-//! collections that come bare or inside an envelope.
+//! Reading a payload: a whole document, or a list item by item, from memory,
+//! a file or stdin, refusing what is not JSON before serde sees it; errors
+//! name the JSON path.
 
-use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::marker::PhantomData;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny};
 
-/// Why a payload could not be turned into records.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum PayloadError {
-    #[error("empty input: no JSON payload")]
-    Empty,
-    #[error("not JSON: input starts with byte 0x{0:02x} (binary data or an HTML error page?)")]
-    NotJson(u8),
-    /// The JSON is malformed, truncated, or a field has the wrong type or value.
-    #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
-    /// The vendor answered, and its answer is a failure.
-    #[error("{0}")]
-    Vendor(String),
-    /// The payload's file could not be read.
-    #[error("{0}")]
-    Io(String),
-}
-
-impl PayloadError {
-    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
-        PayloadError::Invalid { path: path.into(), message: message.into() }
-    }
-}
-
-/// A payload: bytes from the network, or a file or standard input read as it
-/// is parsed, so that a large export never has to fit in memory.
-#[derive(Debug, Clone)]
-pub enum Body {
-    Bytes(Vec<u8>),
-    File(PathBuf),
-    /// Standard input, read once: a list streams through in one exact pass; a
-    /// document that cannot be streamed is refused past [`MAX_DOCUMENT`].
-    Stdin,
-    /// The pages of a paged list as the API serves them: each is parsed as it
-    /// arrives while the next is fetched (`paging::stream`), so a million
-    /// items cost a page of memory. Only lists are read this way.
-    Incoming(Feed),
-}
-
-/// What a page fetcher hands the parse.
-#[derive(Debug)]
-pub enum Page {
-    Data(Vec<u8>),
-    /// The pages could not be read to the end: why.
-    Failed(String),
-    /// Every page was handed on.
-    End,
-}
-
-/// The receiving end of a stream of pages. Taken by the one parse that reads
-/// it: a second read of it is an error, never an empty list.
-#[derive(Clone)]
-pub struct Feed(std::sync::Arc<std::sync::Mutex<Option<tokio::sync::mpsc::Receiver<Page>>>>);
-
-impl fmt::Debug for Feed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Feed")
-    }
-}
-
-impl Feed {
-    pub fn new(pages: tokio::sync::mpsc::Receiver<Page>) -> Self {
-        Feed(std::sync::Arc::new(std::sync::Mutex::new(Some(pages))))
-    }
-
-    /// Each page's bytes in order (blocking: call it off the async workers),
-    /// numbered from 0, until the end. A fetch that failed, or a fetcher
-    /// gone before the end (a panic, the runtime shutting down), is an
-    /// error, so that a list cut short is never taken for a whole one.
-    fn each(&self, label: &str, f: &mut dyn FnMut(usize, Vec<u8>) -> Result<(), PayloadError>) -> Result<(), PayloadError> {
-        let taken = self.0.lock().ok().and_then(|mut r| r.take());
-        let Some(mut pages) = taken else {
-            return Err(PayloadError::Io("internal error: the pages were read already".into()));
-        };
-        let mut n = 0;
-        loop {
-            match pages.blocking_recv() {
-                Some(Page::Data(bytes)) => {
-                    f(n, bytes)?;
-                    n += 1;
-                }
-                Some(Page::Failed(why)) => return Err(within(PayloadError::Vendor(why), label, n, usize::MAX)),
-                Some(Page::End) => return Ok(()),
-                None => {
-                    let why = PayloadError::Vendor("internal error: the pages stopped coming before the last one".into());
-                    return Err(within(why, label, n, usize::MAX));
-                }
-            }
-        }
-    }
-}
-
-/// What a body that is not a document says when it is read as one.
-fn not_a_document() -> PayloadError {
-    PayloadError::Io("internal error: streamed pages read as one document".into())
-}
-
-/// The most of a document that is not a list licusage reads from stdin (as
-/// from the network): the whole of it is held to be parsed.
-pub const MAX_DOCUMENT: u64 = 64 * 1024 * 1024;
+use super::list::{is_json_space, Items, PageInfo};
+use super::{not_a_document, within, Body, PayloadError, MAX_DOCUMENT};
 
 /// A reader that fails once more than `left` bytes were asked of it.
 struct Capped<R> {
@@ -149,7 +48,7 @@ fn sniff(reader: &mut impl BufRead) -> Result<(), PayloadError> {
         if buf.is_empty() {
             return Err(PayloadError::Empty);
         }
-        match buf.iter().copied().find(|&b| !super::stream::is_json_space(b)) {
+        match buf.iter().copied().find(|&b| !is_json_space(b)) {
             Some(b'{' | b'[') => return Ok(()),
             Some(b) => return Err(PayloadError::NotJson(b)),
             None => {
@@ -342,34 +241,6 @@ fn without_values(message: &str) -> String {
     out
 }
 
-/// A token endpoint's answer, in the spellings seen: `access_token`,
-/// `accessToken` or `token`, at the top or inside `data`.
-#[derive(Deserialize)]
-pub struct TokenAnswer {
-    #[serde(alias = "accessToken", alias = "token")]
-    access_token: Option<String>,
-    data: Option<Box<TokenAnswer>>,
-}
-
-impl TokenAnswer {
-    pub fn token(self) -> Option<String> {
-        self.access_token.or_else(|| self.data.and_then(|d| d.token()))
-    }
-}
-
-/// Name the list and page in an error: `assignments page 2 $.data[3].…`.
-fn within(e: PayloadError, label: &str, page: usize, pages: usize) -> PayloadError {
-    let mut prefix = label.to_string();
-    if pages > 1 {
-        prefix = format!("{prefix} page {}", page + 1).trim_start().to_string();
-    }
-    match e {
-        _ if prefix.is_empty() => e,
-        PayloadError::Invalid { path, message } => PayloadError::Invalid { path: format!("{prefix} {path}"), message },
-        other => PayloadError::Vendor(format!("{prefix}: {other}")),
-    }
-}
-
 /// Call `f` with each item of every page of a list, in order, one item in
 /// memory at a time. Errors say which list (`label`) and page.
 pub fn for_each<T: DeserializeOwned + Send>(pages: &[Body], label: &str, f: &mut dyn FnMut(T)) -> Result<(), PayloadError> {
@@ -481,201 +352,12 @@ fn json_path(serde_path: &str) -> String {
     }
 }
 
-/// A count of seats or units: a non-negative integer (a whole float such as
-/// `10.0` is accepted, since some exporters write numbers that way), at most
-/// [`Count::MAX`], so that a balance (limit − used) is always exact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Count(pub u64);
-
-impl Count {
-    /// The largest count a record holds exactly: `i64::MAX`, the range of a balance.
-    pub const MAX: u64 = i64::MAX as u64;
-}
-
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Count;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a non-negative integer")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-                if v > Count::MAX {
-                    return Err(E::custom(format!("count {v} is too large (more than {})", Count::MAX)));
-                }
-                Ok(Count(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-                u64::try_from(v).map(Count).map_err(|_| E::custom(format!("negative count {v}")))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
-                // From 2^53 on a float no longer holds every whole number: such a
-                // count (or one past u64, which JSON parsers read as a float)
-                // would come out silently wrong.
-                const EXACT: f64 = 9_007_199_254_740_992.0;
-                if v < 0.0 {
-                    Err(E::custom(format!("negative count {v}")))
-                } else if !v.is_finite() || v >= EXACT {
-                    Err(E::custom(format!("count {v} is too large to be exact")))
-                } else if v.fract() != 0.0 {
-                    Err(E::custom(format!("count {v} is not a whole number")))
-                } else {
-                    Ok(Count(v as u64))
-                }
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// Deserialize into `Option<u64>` through [`Count`].
-pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(Option::<Count>::deserialize(d)?.map(|c| c.0))
-}
-
-/// A point in time, as vendors write it: RFC 3339, an ISO 8601 date-time
-/// without offset (taken as UTC), or a bare date (midnight UTC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Timestamp(pub DateTime<Utc>);
-
-impl Timestamp {
-    /// Years 1 to 9999 only: RFC 3339, which licusage writes, has four digits.
-    pub fn parse(s: &str) -> Option<Self> {
-        use chrono::Datelike;
-        Self::parse_any(s).filter(|t| (1..=9999).contains(&t.0.year()))
-    }
-
-    fn parse_any(s: &str) -> Option<Self> {
-        let s = s.trim();
-        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-            return Some(Timestamp(t.with_timezone(&Utc)));
-        }
-        // ISO 8601 to the minute, as 4D prints session times: `2021-12-01T15:36+01:00`.
-        if let Ok(t) = DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z") {
-            return Some(Timestamp(t.with_timezone(&Utc)));
-        }
-        if let Some(t) = s.strip_suffix('Z').and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()) {
-            return Some(Timestamp(t.and_utc()));
-        }
-        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-            if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
-                return Some(Timestamp(t.and_utc()));
-            }
-        }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| Timestamp(t.and_utc()))
-    }
-}
-
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // A visitor, so that the text is read where it lies, never copied.
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Timestamp;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a date-time string")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Timestamp, E> {
-                Timestamp::parse(s).ok_or_else(|| E::custom(format!("invalid date {s:?}: expected RFC 3339 (2026-01-31T23:59:59Z)")))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// A time that only describes (a holder's session start): one that cannot
-/// be read is left out, never the reason a source fails.
-pub fn lenient_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(s) => Timestamp::parse(&s).map(|t| t.0),
-        _ => None,
-    })
-}
-
-/// Deserialize into `Option<DateTime<Utc>>` through [`Timestamp`].
-pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-    Ok(Option::<Timestamp>::deserialize(d)?.map(|t| t.0))
-}
-
-/// Where a paged list goes on, as its page says.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct PageInfo {
-    pub items: u64,
-    pub next_cursor: Option<String>,
-    pub next: Option<String>,
-    pub total: Option<u64>,
-    pub offset: Option<u64>,
-    pub limit: Option<u64>,
-}
-
-/// A list of `T` as APIs and exports return it: a bare array, or an envelope
-/// with the items under `data`, `items`, `results` or `result` (itself an array
-/// or an object with `items`), and pagination fields beside them. Each item
-/// goes to `f` as soon as it is read.
-pub(super) struct Items<'f, T> {
-    pub(super) f: &'f mut dyn FnMut(T),
-}
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Items<'_, T> {
-    type Value = PageInfo;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<PageInfo, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for Items<'_, T> {
-    type Value = PageInfo;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array, or an object with `data`, `items`, `results` or `result`")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PageInfo, A::Error> {
-        let mut info = PageInfo::default();
-        while let Some(item) = seq.next_element()? {
-            (self.f)(item);
-            info.items += 1;
-        }
-        Ok(info)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageInfo, A::Error> {
-        let mut out = PageInfo::default();
-        let mut found = false;
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "data" | "items" | "results" | "result" => {
-                    let inner = map.next_value_seed(Items { f: &mut *self.f })?;
-                    found = true;
-                    out.items += inner.items;
-                    out.next_cursor = out.next_cursor.or(inner.next_cursor);
-                    out.next = out.next.or(inner.next);
-                    out.total = out.total.or(inner.total);
-                    out.offset = out.offset.or(inner.offset);
-                    out.limit = out.limit.or(inner.limit);
-                }
-                "next_cursor" | "nextCursor" => out.next_cursor = map.next_value()?,
-                "next" => out.next = map.next_value()?,
-                "total" => out.total = map.next_value::<Option<Count>>()?.map(|c| c.0),
-                "offset" => out.offset = map.next_value::<Option<Count>>()?.map(|c| c.0),
-                "limit" => out.limit = map.next_value::<Option<Count>>()?.map(|c| c.0),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        if !found {
-            return Err(de::Error::custom("no list of items: expected an array, or `data`, `items`, `results` or `result`"));
-        }
-        Ok(out)
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
+    use crate::payload::{Count, Feed, Page, Timestamp};
 
     #[derive(Debug, Deserialize)]
     struct Seat {

@@ -6,24 +6,23 @@
 //! The page is scanned once, strings exactly (each `"` found by `memchr`,
 //! escaped when an odd run of `\` is before it), brackets counted. Inside the list only the items' boundaries
 //! are seen; the envelope around it (the page with the list emptied) is
-//! parsed by serde, as `wire::Items` reads it. Whatever this scan does not
-//! read as `wire::page_info` does, it leaves to that (`None`): a key of the
+//! parsed by serde, as `read::Items` reads it. Whatever this scan does not
+//! read as `read::page_info` does, it leaves to that (`None`): a key of the
 //! envelope written with escapes, a second list, anything unbalanced or cut
-//! short. On well-formed JSON the answer is `wire::page_info`'s (a
+//! short. On well-formed JSON the answer is `read::page_info`'s (a
 //! differential proptest holds it to that); items that are not well-formed
 //! JSON are counted as best the brackets allow, and the parse of the page
 //! then reports the error with its JSON path.
 
 use memchr::memchr;
 
-use super::stream::{is_json_space as is_space, LIST_KEYS};
-use super::wire::PageInfo;
+use super::list::{is_json_space as is_space, PageInfo, LIST_KEYS};
 
 /// Nesting deeper than serde_json's own limit is left to it.
 const MAX_DEPTH: usize = 128;
 
 /// The pagination fields of one page, and how many items it held; `None`
-/// when the page is not one this scan reads the way `wire::page_info` does.
+/// when the page is not one this scan reads the way `read::page_info` does.
 pub fn page_info(bytes: &[u8]) -> Option<PageInfo> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let start = bytes.iter().position(|&b| !is_space(b))?;
@@ -104,7 +103,7 @@ pub fn page_info(bytes: &[u8]) -> Option<PageInfo> {
     }
     let items = items?;
     skeleton.extend_from_slice(&bytes[kept..i]);
-    let mut info = super::wire::page_info(&skeleton).ok()?;
+    let mut info = super::read::page_info(&skeleton).ok()?;
     info.items = items;
     Some(info)
 }
@@ -171,7 +170,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn both(page: &str) -> (Option<PageInfo>, Option<PageInfo>) {
-        (page_info(page.as_bytes()), super::super::wire::page_info(page.as_bytes()).ok())
+        (page_info(page.as_bytes()), super::super::read::page_info(page.as_bytes()).ok())
     }
 
     #[test]
@@ -285,8 +284,8 @@ mod tests {
             let mut bytes = text.into_bytes();
             let at = cut.index(bytes.len());
             if replace { bytes[at] = byte } else { bytes.truncate(at) }
-            if let (Some(skim), Err(_)) = (page_info(&bytes), super::super::wire::page_info(&bytes)) {
-                let parsed = super::super::wire::decode_pages::<serde::de::IgnoredAny>(&[super::super::Body::Bytes(bytes.clone())], "");
+            if let (Some(skim), Err(_)) = (page_info(&bytes), super::super::read::page_info(&bytes)) {
+                let parsed = super::super::read::decode_pages::<serde::de::IgnoredAny>(&[super::super::Body::Bytes(bytes.clone())], "");
                 prop_assert!(parsed.is_err(), "{:?} {}", skim, String::from_utf8_lossy(&bytes));
             }
         }

@@ -9,10 +9,9 @@ use std::collections::HashSet;
 use anyhow::{bail, Context};
 use reqwest::Url;
 
-use super::wire::{page_info, Feed, Page};
-use super::Body;
-use crate::fetch::Fetch;
+use super::Fetch;
 use crate::http::Call;
+use crate::payload::{page_info, skim, Body, Feed, Page};
 
 /// A guard against a server whose pagination never ends.
 const MAX_PAGES: usize = 100_000;
@@ -62,7 +61,7 @@ impl Pager {
         let body = ctx.body(reply)?;
         // The skim finds the fields without parsing the items (the parse
         // reads them anyway); what it cannot read exactly, serde does.
-        let page = match super::skim::page_info(&body).map_or_else(|| page_info(&body), Ok) {
+        let page = match skim::page_info(&body).map_or_else(|| page_info(&body), Ok) {
             Ok(page) => page,
             Err(_) if self.shape == Shape::Any => Default::default(),
             Err(e) => return Err(e).with_context(|| format!("page {}", self.pages + 1)),
@@ -134,7 +133,7 @@ pub fn stream(ctx: &Fetch<'_>, base: Url, first: Url, call: impl Fn(Url) -> anyh
     tokio::spawn(async move {
         let mut pager = Pager::new(first, Shape::Lists);
         let failed = loop {
-            let ctx = Fetch { http: &http, source: &source, timeout, want_holders, ends };
+            let ctx = Fetch { http: &http, source: source.clone(), timeout, want_holders, ends };
             let page = match tokio::time::timeout_at(ends, pager.next(&ctx, &base, &call)).await {
                 Ok(Ok(Some(body))) => Page::Data(body),
                 Ok(Ok(None)) => Page::End,

@@ -5,9 +5,11 @@
 
 use anyhow::{bail, Context};
 
-use super::wire::{decode_credential, TokenAnswer};
-use crate::fetch::Fetch;
+use serde::Deserialize;
+
+use super::Fetch;
 use crate::http::Call;
+use crate::payload::decode_credential;
 use crate::secret::Secret;
 
 /// The client's credentials and where to trade them for a token.
@@ -39,4 +41,19 @@ pub async fn client_credentials(ctx: &Fetch<'_>, client: Client<'_>) -> anyhow::
 /// `token_url` as configured, checked.
 pub fn token_url(text: &str) -> anyhow::Result<reqwest::Url> {
     reqwest::Url::parse(text).with_context(|| format!("`token_url` {text:?} is not a URL"))
+}
+
+/// A token endpoint's answer, in the spellings seen: `access_token`,
+/// `accessToken` or `token`, at the top or inside `data`.
+#[derive(Deserialize)]
+pub struct TokenAnswer {
+    #[serde(alias = "accessToken", alias = "token")]
+    access_token: Option<String>,
+    data: Option<Box<TokenAnswer>>,
+}
+
+impl TokenAnswer {
+    pub fn token(self) -> Option<String> {
+        self.access_token.or_else(|| self.data.and_then(|d| d.token()))
+    }
 }

@@ -1,6 +1,10 @@
 //! What a kind's `fetch` gets to work with: its source, its secrets, and the
 //! HTTP layer, with the checks every kind shares (plain-http refusal, HTTP
-//! error statuses turned into the vendor's own error message).
+//! error statuses turned into the vendor's own error message); `paging`
+//! follows a paged API, `oauth` trades client credentials for a token.
+
+pub mod oauth;
+pub mod paging;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,9 +13,9 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context, Result};
 use reqwest::Url;
 
-use crate::config::Source;
 use crate::http::{self, Call, Http, Reply};
-use crate::secret::Secret;
+use crate::payload::ExtraInput;
+use crate::secret::{Secret, Secrets};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -26,9 +30,24 @@ pub enum Throttle {
     Unsaid,
 }
 
+/// What a fetch needs of its source (the configured source implements it).
+pub trait Target: Send + Sync {
+    fn name(&self) -> &str;
+    /// The source's `url`.
+    fn url(&self) -> Option<&str>;
+    fn secrets(&self) -> &Secrets;
+    fn allow_insecure_http(&self) -> bool;
+    /// The declared payload files the source gives besides `file`.
+    fn inputs(&self) -> &[ExtraInput];
+    /// A hint for an HTTP error status that means something particular to the kind.
+    fn status_hint(&self, status: u16) -> Option<&'static str>;
+    /// The vendor's own message in the body of an HTTP error answer.
+    fn error_message(&self, body: &[u8]) -> Option<String>;
+}
+
 pub struct Fetch<'a> {
     pub http: &'a Http,
-    pub source: &'a Source,
+    pub source: std::sync::Arc<dyn Target>,
     pub timeout: Duration,
     /// Whether holders are wanted (a kind may fetch them only then).
     pub want_holders: bool,
@@ -39,7 +58,7 @@ pub struct Fetch<'a> {
 impl Fetch<'_> {
     /// The source's `url`, else the kind's default base URL.
     pub fn base_url(&self, default: Option<&str>) -> Result<Url> {
-        let text = self.source.url.as_deref().or(default).context("no `url` configured (and no `file`): give the vendor API's base URL")?;
+        let text = self.source.url().or(default).context("no `url` configured (and no `file`): give the vendor API's base URL")?;
         Url::parse(text).with_context(|| format!("`url` {text:?} is not a URL"))
     }
 
@@ -59,7 +78,7 @@ impl Fetch<'_> {
     /// The secret `key` (one the kind declared), or `None` when the source gives none.
     /// A secret command runs under the source's timeout.
     pub async fn secret(&self, key: &str) -> Result<Option<Secret>> {
-        self.source.secrets.resolve(key, self.timeout).await.map_err(|e| anyhow!(e))
+        self.source.secrets().resolve(key, self.timeout).await.map_err(|e| anyhow!(e))
     }
 
     /// Send through the HTTP layer, after refusing to send a source's
@@ -71,8 +90,8 @@ impl Fetch<'_> {
 
     fn check_credentials(&self, call: &Call) -> Result<()> {
         // User info in a URL is a credential too (reqwest sends it as Basic auth).
-        let credentials = self.source.secrets.any_given() || !call.url.username().is_empty() || call.url.password().is_some();
-        if credentials && call.url.scheme() == "http" && !http::is_loopback(&call.url) && !self.source.allow_insecure_http {
+        let credentials = self.source.secrets().any_given() || !call.url.username().is_empty() || call.url.password().is_some();
+        if credentials && call.url.scheme() == "http" && !http::is_loopback(&call.url) && !self.source.allow_insecure_http() {
             bail!(
                 "refusing to send credentials over plain http:// to {}: use https://, or set `allow_insecure_http = true` for this source",
                 call.url.host_str().unwrap_or("?")
@@ -110,15 +129,14 @@ impl Fetch<'_> {
         }
         let status = reply.status_line();
         let url = http::shown(&reply.url);
-        let vendor = self.source.vendor;
-        let hint = match (vendor.status_hint(reply.status.as_u16()), reply.status.as_u16()) {
+        let hint = match (self.source.status_hint(reply.status.as_u16()), reply.status.as_u16()) {
             (Some(hint), _) => hint,
             (None, 401) => " (check the credentials)",
             (None, 403) => " (the credentials lack permission)",
             (None, 404) => " (check `url`)",
             _ => "",
         };
-        match vendor.error_message(&reply.body, self.source.settings.as_ref()) {
+        match self.source.error_message(&reply.body) {
             Some(message) => bail!("{status} from {url}: {message}"),
             None => bail!("{status} from {url}{hint}"),
         }

@@ -7,7 +7,7 @@
 //! the file is read in chunks; each item of the list is parsed by serde_json
 //! straight from the chunk, and only the envelope around the list (a bare
 //! array, or `data`, `items`, `results` or `result`, which may itself be such
-//! an object, as `wire::Items` reads it) is walked here, bracket by bracket.
+//! an object, as `list::Items` reads it) is walked here, bracket by bracket.
 //! The envelope's bytes, with the list emptied, are parsed too, so that a
 //! malformed envelope is not taken for a good one. Anything unexpected
 //! returns `Err`, and the caller parses the file again the exact way, which
@@ -29,6 +29,8 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
 use serde::de::{DeserializeOwned, IgnoredAny};
+
+use super::list::{is_json_space, LIST_KEYS};
 
 const CHUNK: usize = 1 << 20;
 /// How far past a segment's target size to look for a boundary before giving
@@ -64,9 +66,6 @@ enum ListState {
     AfterItem,
     AfterComma,
 }
-
-/// The keys an envelope names its list by (as `wire::Items` reads them).
-pub(super) const LIST_KEYS: [&[u8]; 4] = [b"data", b"items", b"results", b"result"];
 
 /// Hand each item of the list in `reader` to `map` (on any thread), and what
 /// it returns to `emit` (on this one), in order. `Err(n)` when the input is
@@ -398,7 +397,7 @@ impl Scanner {
             return None;
         }
         let mut de = serde_json::Deserializer::from_slice(&self.skeleton);
-        serde::de::DeserializeSeed::deserialize(super::wire::Items::<IgnoredAny> { f: &mut |_| {} }, &mut de).ok()?;
+        serde::de::DeserializeSeed::deserialize(super::list::Items::<IgnoredAny> { f: &mut |_| {} }, &mut de).ok()?;
         de.end().ok()?;
         Some(())
     }
@@ -521,13 +520,6 @@ fn cut(rest: &mut Vec<u8>, segment: usize, reader: &mut dyn Read, eof: &mut bool
         // On an error the one-thread path reads on and meets it itself.
         *eof = read_more(rest, reader, want).ok()? == 0;
     }
-}
-
-/// JSON's whitespace: space, tab, line feed, carriage return. Not form feed
-/// or vertical tab, which `u8::is_ascii_whitespace` also takes (and serde
-/// refuses): a document the in-memory path refuses must not pass here.
-pub(crate) fn is_json_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// Append up to `n` bytes (fewer only at the end of the input); 0 at the end.
