@@ -634,22 +634,18 @@ fn vendor_task(kind: &str, sub: &ArgMatches) -> Result<Task, clap::Error> {
     Ok(Task::Vendor { kind: kind.to_string(), table, filter })
 }
 
-/// Whether the command line names `check`, whose usage errors exit 3 (UNKNOWN).
+/// Whether the command line names `check`, whose usage errors exit 3
+/// (UNKNOWN). Asked of clap itself, parsing again with errors ignored and
+/// `--help`/`--version` taken as any other word, so that a command line in
+/// error, or one asking for help, still says its subcommand.
 pub fn is_check<I: IntoIterator<Item = OsString>>(args: I) -> bool {
-    // The first word that is not a global option (or its value) names the
-    // subcommand: clap cannot say, when the command line is in error or asks
-    // for help.
-    let with_value = ["--config", "--format", "--color", "--timeout", "-t"];
-    let mut words = args.into_iter().skip(1);
-    while let Some(word) = words.next() {
-        let text = word.to_string_lossy();
-        if with_value.contains(&text.as_ref()) {
-            words.next();
-        } else if !text.starts_with('-') {
-            return text == "check";
-        }
+    let quiet = |c: clap::Command| c.disable_help_flag(true).disable_version_flag(true).ignore_errors(true);
+    let mut cmd = quiet(command()).disable_help_subcommand(true);
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, quiet);
     }
-    false
+    cmd.try_get_matches_from(args).is_ok_and(|m| m.subcommand_name() == Some("check"))
 }
 
 #[cfg(test)]
@@ -670,5 +666,9 @@ mod tests {
         assert!(is_check(args("--format=json check")));
         assert!(!is_check(args("show --source check")));
         assert!(!is_check(args("--config check show")));
+        assert!(is_check(args("--color never check --warn nonsense --no-such-flag")));
+        assert!(is_check(args("-q check --format json")));
+        assert!(!is_check(args("show check")));
+        assert!(!is_check(args("--timeout check")));
     }
 }

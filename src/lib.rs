@@ -3,6 +3,7 @@
 pub mod check;
 pub mod cli;
 pub mod command;
+mod commands;
 pub mod completions;
 pub mod config;
 pub mod diff;

@@ -1,0 +1,48 @@
+//! `licusage history`: usage over time per series.
+
+use anyhow::Result;
+
+use super::{history_path, print};
+use crate::cli::Options;
+use crate::error::{Exit, UsageError};
+use crate::history::{HistoryFilter, Store};
+use crate::output::{self, Rendered};
+use crate::resolve::{self, Run};
+
+/// `history`: the samples of each series since `since`, with trend and forecast.
+pub fn run(options: &Options, filter: &HistoryFilter, since: std::time::Duration, names: &[String]) -> Result<Exit> {
+    let run = Run::new(options, "history", Rendered::History)?;
+    // The config only says where the database is: without one, the default place.
+    let config = match resolve::config(options, None) {
+        Ok(c) => Some(c),
+        Err(_) if options.config.is_none() && !resolve::config_path(options)?.path.exists() => None,
+        Err(e) => return Err(e),
+    };
+    let path = history_path(config.as_ref())?;
+    if !path.exists() {
+        return Err(
+            UsageError(format!("no history at {} yet: run `licusage record` first (from cron, for example)", path.display())).into()
+        );
+    }
+    let store = Store::open_read(&path)?;
+    // A --source that names nothing anywhere is a mistake, as in `show`.
+    let known = store.sources()?;
+    for name in names {
+        let hit = |v: &str| crate::glob::Glob::new(name).is_ok_and(|g| g.matches(v));
+        let configured = config.iter().flat_map(|c| &c.sources).any(|s| hit(&s.name) || hit(s.kind()));
+        if !configured && !known.iter().any(|(s, k)| hit(s) || hit(k)) && !crate::vendors::kinds().any(hit) {
+            return Err(UsageError(format!("no source or kind named `{name}` in the config or the history")).into());
+        }
+    }
+    // A range reaching before the calendar chrono knows is a usage error, not a panic.
+    let since = chrono::Duration::from_std(since)
+        .ok()
+        .and_then(|d| run.now.checked_sub_signed(d))
+        .ok_or_else(|| UsageError(format!("--since {}: too far back", humantime::format_duration(since))))?;
+    let series = store.history(filter, since, run.now)?;
+    print(|out| output::history::write(out, run.format, &series, since, run.now, &run.style))?;
+    if series.is_empty() && !run.quiet {
+        eprintln!("licusage: no samples in {} since {}", path.display(), since.format("%Y-%m-%d %H:%M UTC"));
+    }
+    Ok(Exit::Ok)
+}

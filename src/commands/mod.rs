@@ -1,0 +1,108 @@
+//! One file per command: each resolves what it runs with (`resolve`), reads,
+//! hands the result to its renderer (`output`) and picks the exit code.
+//! `app` only dispatches; the helpers every command shares are here.
+
+pub mod check;
+pub mod completions;
+pub mod config;
+pub mod diff;
+pub mod history;
+pub mod holders;
+pub mod record;
+pub mod report;
+pub mod serve;
+pub mod show;
+pub mod sources;
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::config::{Config, Source};
+use crate::error::Exit;
+
+use crate::output;
+use crate::read::{self, HolderSink, ReadOptions};
+use crate::report::Report;
+use crate::resolve::{self, Run};
+use crate::select::RecordFilter;
+
+/// Render to stdout (buffered) and flush.
+pub(crate) fn print(render: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut out = output::stdout();
+    render(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+pub(crate) fn shown_path(config: &Config) -> String {
+    config.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+}
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().context("starting the async runtime")
+}
+
+/// Read the sources, with the progress and logging options of the run.
+pub(crate) fn read_sources(
+    run: &Run,
+    config: &Config,
+    sources: &[&Source],
+    filter: &RecordFilter,
+    holders: Option<HolderSink>,
+) -> Result<Report> {
+    let read_options = ReadOptions { verbose: run.verbose, progress: !run.quiet, holders };
+    let mut report = runtime()?.block_on(read::read(config, sources, filter, &read_options, run.now));
+    // A one-off read has flags, not config keys: its errors say so.
+    if config.path.is_none() {
+        for e in &mut report.errors {
+            if let Some(source) = sources.iter().find(|s| s.name == e.source) {
+                e.message = resolve::in_flag_terms(source.vendor, &e.message);
+            }
+        }
+    }
+    Ok(report)
+}
+
+pub(crate) fn print_errors(report: &Report) {
+    for e in &report.errors {
+        eprintln!("licusage: error: {}", output::escape::text(&e.to_string()));
+    }
+}
+
+pub(crate) fn exit_of(report: &Report) -> Exit {
+    if report.errors.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::SourceFailed
+    }
+}
+
+pub(crate) fn history_path(config: Option<&Config>) -> Result<std::path::PathBuf> {
+    match config.and_then(|c| c.history_path.clone()) {
+        Some(p) => Ok(p),
+        None => crate::history::default_path(),
+    }
+}
+
+/// Write `path` whole: into a file beside it (mode 0600), flushed, then
+/// renamed over it, so that a reader never sees half of it and a failed write
+/// leaves the old file as it was.
+pub(crate) fn write_whole(path: &Path, render: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    {
+        let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+        render(&mut out)?;
+        // Flushed here, where an error (a full disk) is seen, not on drop.
+        out.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! `licusage report`: the document people forward.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Result;
+
+use super::{exit_of, history_path, print, print_errors, read_sources, write_whole};
+use crate::cli::Options;
+use crate::error::{Exit, UsageError};
+use crate::history::{HistoryFilter, Store};
+use crate::output::{self, Rendered};
+use crate::read::HolderSink;
+use crate::resolve::{self, Run};
+use crate::select::{self, RecordFilter};
+
+/// `report`: the document of a read, the history, the seats to reclaim and
+/// what is due; exit code as `show`'s.
+pub fn run(
+    options: &Options,
+    sources: &[String],
+    filter: &RecordFilter,
+    since: std::time::Duration,
+    idle: i64,
+    output: Option<&Path>,
+) -> Result<Exit> {
+    let run = Run::new(options, "report", Rendered::Report)?;
+    let config = resolve::config(options, None)?;
+    let chosen = select::sources(&config, sources)?;
+    let now = run.now;
+    // Idle seats are counted per series as they stream by, never kept.
+    let idle_seats: Arc<Mutex<crate::digest::IdleSeats>> = Arc::default();
+    let counted = idle_seats.clone();
+    let sink = HolderSink {
+        wanted: Arc::new(move |h| {
+            h.age(now);
+            h.idle_for(idle)
+        }),
+        write: Arc::new(move |h| {
+            if let Ok(mut seats) = counted.lock() {
+                let entry = seats.entry((h.source.to_string(), h.product.to_string(), h.metric.to_string())).or_insert((0, None));
+                entry.0 += 1;
+                if let Some((price, currency)) = h.price {
+                    entry.1 = Some((price, currency.to_string()));
+                }
+            }
+        }),
+    };
+    let report = read_sources(&run, &config, &chosen, filter, Some(sink))?;
+    let path = history_path(Some(&config))?;
+    let history = match path.exists() {
+        false => Err(crate::digest::NoHistory { path }),
+        true => {
+            let names = chosen.iter().map(|s| crate::glob::Glob::new(&s.name)).collect::<Result<Vec<_>, _>>().map_err(UsageError)?;
+            let filter = HistoryFilter { sources: names, ..HistoryFilter::default() };
+            let from = now - chrono::Duration::from_std(since).unwrap_or_default();
+            Ok(Store::open_read(&path)?.history_in(&filter, from, now, 60)?)
+        }
+    };
+    let idle_seats = idle_seats.lock().map(|s| s.clone()).unwrap_or_default();
+    let digest = crate::digest::Digest::new(report, history, idle_seats, since, idle, now);
+    match output {
+        None => print(|out| output::report::write(out, run.format, &digest))?,
+        // A mailer never reads half a report.
+        Some(file) => write_whole(file, |out| output::report::write(out, run.format, &digest))?,
+    }
+    print_errors(&digest.report);
+    Ok(exit_of(&digest.report))
+}
