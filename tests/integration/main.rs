@@ -10,6 +10,7 @@ mod flexlm;
 mod formats;
 mod generic;
 mod holders;
+mod layout;
 mod live;
 mod monitoring;
 mod report;
