@@ -40,7 +40,6 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, '`config path` prints the config file path; `config check` validates it')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A long-running Prometheus exporter: /metrics, /healthz, /records')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Read every configured source (or those named by --source) and render the records')
-            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Usage over time per series: sparkline, trend, forecast of exhaustion')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two saved JSON outputs (`show --format json`): what changed, per series')
@@ -53,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('cpod', 'cpod', [CompletionResultType]::ParameterValue, 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)')
             [CompletionResult]::new('flexlm', 'flexlm', [CompletionResultType]::ParameterValue, 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command')
             [CompletionResult]::new('generic', 'generic', [CompletionResultType]::ParameterValue, 'One-off read: Any JSON API or file, mapped to records by a jq filter')
+            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, generic)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -213,29 +213,6 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'licusage;holders' {
-            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
-            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
-            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
-            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
-            [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Only holders whose seat has not been used for DAYS or more (never used counts)')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
-            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -569,13 +546,35 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'licusage;holders' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
+            [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Only holders whose seat has not been used for DAYS or more (never used counts)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--redact', '--redact', [CompletionResultType]::ParameterName, 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'licusage;help' {
             [CompletionResult]::new('record', 'record', [CompletionResultType]::ParameterValue, 'Take a snapshot of all sources and append it to the history store (for cron)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script: bash, zsh, fish, powershell, elvish')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, '`config path` prints the config file path; `config check` validates it')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A long-running Prometheus exporter: /metrics, /healthz, /records')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Read every configured source (or those named by --source) and render the records')
-            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Usage over time per series: sparkline, trend, forecast of exhaustion')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two saved JSON outputs (`show --format json`): what changed, per series')
@@ -588,6 +587,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('cpod', 'cpod', [CompletionResultType]::ParameterValue, 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)')
             [CompletionResult]::new('flexlm', 'flexlm', [CompletionResultType]::ParameterValue, 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command')
             [CompletionResult]::new('generic', 'generic', [CompletionResultType]::ParameterValue, 'One-off read: Any JSON API or file, mapped to records by a jq filter')
+            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, generic)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -616,9 +616,6 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             break
         }
         'licusage;help;show' {
-            break
-        }
-        'licusage;help;holders' {
             break
         }
         'licusage;help;check' {
@@ -655,6 +652,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             break
         }
         'licusage;help;generic' {
+            break
+        }
+        'licusage;help;holders' {
             break
         }
         'licusage;help;help' {

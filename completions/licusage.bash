@@ -170,7 +170,7 @@ _licusage() {
 
     case "${cmd}" in
         licusage)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -900,7 +900,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help)
-            opts="record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help"
+            opts="record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -37,7 +37,6 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand config '`config path` prints the config file path; `config check` validates it'
             cand serve 'A long-running Prometheus exporter: /metrics, /healthz, /records'
             cand show 'Read every configured source (or those named by --source) and render the records'
-            cand holders 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
             cand check 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
             cand history 'Usage over time per series: sparkline, trend, forecast of exhaustion'
             cand diff 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
@@ -50,6 +49,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand cpod 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
             cand flexlm 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
             cand generic 'One-off read: Any JSON API or file, mapped to records by a jq filter'
+            cand holders 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, generic)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'licusage;record'= {
@@ -197,28 +197,6 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand --verbose 'Log requests to stderr (secrets redacted)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'licusage;holders'= {
-            cand -s 'A source name from the config, or a kind for every source of that kind (repeatable)'
-            cand --source 'A source name from the config, or a kind for every source of that kind (repeatable)'
-            cand --product 'Only records whose product matches this glob (repeatable)'
-            cand --metric 'Only records whose metric matches this glob (repeatable)'
-            cand --idle 'Only holders whose seat has not been used for DAYS or more (never used counts)'
-            cand --format 'Output format [default: table]'
-            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'
-            cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
-            cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
-            cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
-            cand --redact 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine'
-            cand --json 'Same as --format json'
-            cand -q 'No progress, no warnings'
-            cand --quiet 'No progress, no warnings'
-            cand -v 'Log requests to stderr (secrets redacted)'
-            cand --verbose 'Log requests to stderr (secrets redacted)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -539,13 +517,34 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'licusage;holders'= {
+            cand -s 'A source name from the config, or a kind for every source of that kind (repeatable)'
+            cand --source 'A source name from the config, or a kind for every source of that kind (repeatable)'
+            cand --product 'Only records whose product matches this glob (repeatable)'
+            cand --metric 'Only records whose metric matches this glob (repeatable)'
+            cand --idle 'Only holders whose seat has not been used for DAYS or more (never used counts)'
+            cand --format 'Output format [default: table]'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'
+            cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
+            cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --redact 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine'
+            cand --json 'Same as --format json'
+            cand -q 'No progress, no warnings'
+            cand --quiet 'No progress, no warnings'
+            cand -v 'Log requests to stderr (secrets redacted)'
+            cand --verbose 'Log requests to stderr (secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'licusage;help'= {
             cand record 'Take a snapshot of all sources and append it to the history store (for cron)'
             cand completions 'Print a completion script: bash, zsh, fish, powershell, elvish'
             cand config '`config path` prints the config file path; `config check` validates it'
             cand serve 'A long-running Prometheus exporter: /metrics, /healthz, /records'
             cand show 'Read every configured source (or those named by --source) and render the records'
-            cand holders 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
             cand check 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
             cand history 'Usage over time per series: sparkline, trend, forecast of exhaustion'
             cand diff 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
@@ -558,6 +557,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand cpod 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
             cand flexlm 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
             cand generic 'One-off read: Any JSON API or file, mapped to records by a jq filter'
+            cand holders 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, generic)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'licusage;help;record'= {
@@ -578,8 +578,6 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;help;serve'= {
         }
         &'licusage;help;show'= {
-        }
-        &'licusage;help;holders'= {
         }
         &'licusage;help;check'= {
         }
@@ -604,6 +602,8 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;help;flexlm'= {
         }
         &'licusage;help;generic'= {
+        }
+        &'licusage;help;holders'= {
         }
         &'licusage;help;help'= {
         }

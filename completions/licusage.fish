@@ -47,7 +47,6 @@ complete -c licusage -n "__fish_licusage_needs_command" -f -a "completions" -d '
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "serve" -d 'A long-running Prometheus exporter: /metrics, /healthz, /records'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
-complete -c licusage -n "__fish_licusage_needs_command" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
@@ -60,6 +59,7 @@ complete -c licusage -n "__fish_licusage_needs_command" -f -a "leegality" -d 'On
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
+complete -c licusage -n "__fish_licusage_needs_command" -f -a "holders" -d 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, generic)'
 complete -c licusage -n "__fish_licusage_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand record" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
 complete -c licusage -n "__fish_licusage_using_subcommand record" -l product -d 'Only records whose product matches this glob (repeatable)' -r
@@ -160,25 +160,6 @@ complete -c licusage -n "__fish_licusage_using_subcommand show" -s q -l quiet -d
 complete -c licusage -n "__fish_licusage_using_subcommand show" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand show" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand show" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l product -d 'Only records whose product matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l idle -d 'Only holders whose seat has not been used for DAYS or more (never used counts)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l format -d 'Output format [default: table]' -r -f -a "table\t''
-json\t''
-ndjson\t''
-csv\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l redact -d 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine'
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -l json -d 'Same as --format json'
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -s q -l quiet -d 'No progress, no warnings'
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c licusage -n "__fish_licusage_using_subcommand holders" -s V -l version -d 'Print version'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
@@ -465,25 +446,44 @@ complete -c licusage -n "__fish_licusage_using_subcommand generic" -s q -l quiet
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -s h -l help -d 'Print help'
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "serve" -d 'A long-running Prometheus exporter: /metrics, /healthz, /records'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "holders" -d 'List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "sources" -d 'List the configured sources and the supported kinds'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "report" -d 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
-complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show holders check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l idle -d 'Only holders whose seat has not been used for DAYS or more (never used counts)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+csv\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l redact -d 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "record" -d 'Take a snapshot of all sources and append it to the history store (for cron)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, powershell, elvish'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "config" -d '`config path` prints the config file path; `config check` validates it'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "serve" -d 'A long-running Prometheus exporter: /metrics, /healthz, /records'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "show" -d 'Read every configured source (or those named by --source) and render the records'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "check" -d 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "history" -d 'Usage over time per series: sparkline, trend, forecast of exhaustion'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "diff" -d 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "sources" -d 'List the configured sources and the supported kinds'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "report" -d 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "4d" -d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "veeva" -d 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "onlyoffice" -d 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "leegality" -d 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "cpod" -d 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "flexlm" -d 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "generic" -d 'One-off read: Any JSON API or file, mapped to records by a jq filter'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "holders" -d 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, generic)'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_seen_subcommand_from record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file path'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'

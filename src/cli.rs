@@ -97,11 +97,8 @@ pub enum Command {
         after_help = "Examples:\n  licusage show\n  licusage show --source vault-prod --product 'pm_*'\n  licusage show --format csv > usage.csv"
     )]
     Show(SelectArgs),
-    /// List who holds the seats (4D sessions, ONLYOFFICE quota users, cPod assignments)
+    /// List who holds the seats (the kinds that say are named by `command()`, from the registry)
     #[command(
-        long_about = "List who holds the seats: 4D sessions, ONLYOFFICE quota users, cPod active assignments. \
---idle DAYS keeps the seats unused that long (never used counts as idle): the seats to reclaim. \
---redact replaces identities by a stable short hash for reports that leave the team.",
         after_help = "Examples:\n  licusage holders\n  licusage holders --source assets --idle 90 --format csv > reclaim.csv\n  licusage holders --redact --json"
     )]
     Holders(HoldersArgs),
@@ -418,7 +415,18 @@ Prometheus metrics.",
             cmd = cmd.mut_subcommand(name, |sub| with_format(sub, rendered));
         }
     }
-    cmd
+    cmd.mut_subcommand("holders", holders_about)
+}
+
+/// `holders --help` names the kinds that say who holds the seats.
+fn holders_about(holders: clap::Command) -> clap::Command {
+    let holding: Vec<&str> = vendors::VENDORS.iter().filter(|v| v.has_holders()).map(|v| v.kind()).collect();
+    let holding = holding.join(", ");
+    holders.about(format!("List who holds the seats (kinds {holding})")).long_about(format!(
+        "List who holds the seats, for the kinds that say: {holding}. \
+--idle DAYS keeps the seats unused that long (never used counts as idle): the seats to reclaim. \
+--redact replaces identities by a stable short hash for reports that leave the team."
+    ))
 }
 
 /// What a subcommand prints, for those that take `--format`.
@@ -497,13 +505,50 @@ fn capitalised(help: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// The long flags every subcommand has from the top level (`--config`, `--timeout`, …), as key names.
+fn global_flags() -> Vec<String> {
+    Cli::command()
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .map(|l| l.replace('-', "_"))
+        .chain(["help".into(), "version".into()])
+        .collect()
+}
+
+/// Where a kind's own keys would clash with a flag its one-off subcommand has
+/// anyway (a global flag, `--format`/`--json`, `--product`/`--metric`, a
+/// common key's) or with another of its keys: one line per clash, naming
+/// both. The registry test requires none, so that no key is silently
+/// shadowed on the command line.
+pub fn key_clashes(vendor: &dyn Vendor) -> Vec<String> {
+    let kind = vendor.kind();
+    let mut taken: Vec<(String, String)> = global_flags().into_iter().map(|f| (f, "a global flag".to_string())).collect();
+    for flag in ["format", "json", "product", "metric"] {
+        taken.push((flag.to_string(), "a flag of every one-off subcommand".to_string()));
+    }
+    for (name, _, _) in COMMON_KEYS.iter().flat_map(key_flags) {
+        taken.push((name.clone(), format!("the flag of the common key `{name}`")));
+    }
+    let mut clashes = Vec::new();
+    for key in vendor.keys() {
+        for (name, _, _) in key_flags(key) {
+            if let Some((_, what)) = taken.iter().find(|(t, _)| *t == name) {
+                clashes.push(format!("kind `{kind}`: key `{}` gives the flag --{}, which is {what}", key.name, name.replace('_', "-")));
+            }
+            taken.push((name.clone(), format!("the flag of its key `{}`", key.name)));
+        }
+    }
+    clashes
+}
+
 /// `licusage <kind>`: the common keys and the kind's own, as flags.
 fn vendor_command(vendor: &'static dyn Vendor) -> clap::Command {
     let mut cmd = clap::Command::new(vendor.kind())
         .about(format!("One-off read: {}", vendor.about()))
         .after_help(format!("Example:\n  {}", vendor.example()));
-    // A key that is also a global flag (`timeout`) is given by the global flag.
-    let global: Vec<String> = Cli::command().get_arguments().map(|a| a.get_id().to_string()).collect();
+    // A common key that is also a global flag (`timeout`) is given by the
+    // global flag; a kind's own key never is (`key_clashes` refuses it).
+    let global = global_flags();
     for (name, help, ty) in COMMON_KEYS.iter().chain(vendor.keys()).flat_map(key_flags) {
         if global.contains(&name) {
             continue;
@@ -655,6 +700,69 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         command().debug_assert();
+    }
+
+    /// No kind's key is shadowed by a flag its one-off subcommand has anyway.
+    #[test]
+    fn no_kind_key_clashes_with_a_flag() {
+        for vendor in vendors::VENDORS {
+            assert_eq!(key_clashes(*vendor), Vec::<String>::new());
+        }
+    }
+
+    /// A kind whose keys are named like flags: each clash named, with both sides.
+    #[test]
+    fn clashing_keys_are_named() {
+        use crate::fetch::{BoxFuture, Fetch};
+        use crate::holder::Sink;
+        use crate::payload::PayloadError;
+        use crate::record::Record;
+        use crate::vendors::{Kind, Payloads};
+        struct Toy;
+        #[derive(Debug, serde::Deserialize)]
+        struct NoSettings {}
+        impl Kind for Toy {
+            type Settings = NoSettings;
+            fn kind(&self) -> &'static str {
+                "toy"
+            }
+            fn about(&self) -> &'static str {
+                "a toy"
+            }
+            fn example(&self) -> &'static str {
+                "licusage toy"
+            }
+            fn keys(&self) -> &'static [Key] {
+                const KEYS: &[Key] = &[
+                    Key::text("format", "a format"),
+                    Key::text("product", "a product"),
+                    Key::secret("file", "a file"),
+                    Key::text("color", "a colour"),
+                    Key::text("region", "a region"),
+                    Key::flag("region", "a region again"),
+                    Key::text("url", "a URL"),
+                ];
+                KEYS
+            }
+            fn parse(&self, _: &Payloads, _: &NoSettings, _: &mut Sink) -> Result<Vec<Record>, PayloadError> {
+                Ok(Vec::new())
+            }
+            fn fetch<'a>(&'a self, _: &'a Fetch<'a>, _: &'a NoSettings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
+                Box::pin(async { Ok(Payloads::default()) })
+            }
+        }
+        let clashes = key_clashes(&Toy);
+        assert_eq!(
+            clashes,
+            [
+                "kind `toy`: key `format` gives the flag --format, which is a global flag",
+                "kind `toy`: key `product` gives the flag --product, which is a flag of every one-off subcommand",
+                "kind `toy`: key `color` gives the flag --color, which is a global flag",
+                "kind `toy`: key `region` gives the flag --region, which is the flag of its key `region`",
+                "kind `toy`: key `url` gives the flag --url, which is the flag of the common key `url`",
+            ],
+            "{clashes:#?}"
+        );
     }
 
     #[test]

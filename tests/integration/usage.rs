@@ -178,6 +178,11 @@ fn readme_usage_is_in_step_with_help() {
     }
     assert!(seen >= 9, "{commands}");
     assert!(block.contains(&kinds.join(" | ")), "README usage lacks the vendor subcommands");
+    // The introduction names every kind (a kind added is a kind announced).
+    let intro = readme.split("## Quick start").next().unwrap();
+    for kind in &kinds {
+        assert!(intro.contains(&format!("(`{kind}`)")), "README's introduction does not name kind `{kind}`");
+    }
     for flag in ["--config", "--format", "--json", "--color", "--quiet", "--verbose", "--timeout"] {
         assert!(help.contains(flag), "--help lacks {flag}");
         let global = readme.split("Global flags:").nth(1).and_then(|g| g.split("\n\n").next()).unwrap_or("");
