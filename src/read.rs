@@ -44,7 +44,6 @@ pub struct ReadOptions {
 /// Read `sources` concurrently, stamp, filter and evaluate their records, and
 /// sort them by source, product and metric.
 pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, options: &ReadOptions, now: DateTime<Utc>) -> Report {
-    // Standard input can be read once: by the first source that asks for it.
     // Standard input can be read once: by the first source that names it.
     let stdin_reader = sources.iter().find(|s| s.files().any(|i| *i == Input::Stdin)).map(|s| s.name.clone());
     // No TLS set-up unless a source reads from the network.
@@ -58,49 +57,20 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     // Which source each task reads, so that one that panics is still named.
     let mut indices = std::collections::HashMap::new();
     for (index, source) in sources.iter().enumerate() {
-        let source = (*source).clone();
-        let stdin = stdin_reader.as_deref() == Some(source.name.as_str());
-        let http = http.clone();
-        let timeout = config.timeout_of(&source);
-        let deadline = config.deadline_of(&source);
-        let holders = options.holders.clone().map(|sink| (sink, filter.clone()));
+        let job = Job {
+            source: (*source).clone(),
+            stdin: stdin_reader.as_deref() == Some(source.name.as_str()),
+            http: http.clone(),
+            timeout: config.timeout_of(source),
+            deadline: config.deadline_of(source),
+            holders: options.holders.clone().map(|sink| (sink, filter.clone())),
+            now,
+        };
         // Taken before the task starts, so that it is given back however the task ends.
         let ticket = turns.ticket(index);
         let task = tasks.spawn(async move {
             let started = std::time::Instant::now();
-            let want_holders = holders.is_some();
-            let payloads = match (&source.file, http) {
-                (Some(input), _) => from_files(&source, input, stdin, want_holders).await,
-                (None, Some(http)) => match http.as_ref() {
-                    // The whole read, retries and waits included, ends by the deadline.
-                    Ok(http) => {
-                        let ends = tokio::time::Instant::now() + deadline;
-                        let ctx = Fetch { http, source: Arc::new(source.clone()), timeout, want_holders, ends };
-                        match tokio::time::timeout(deadline, source.bound.fetch(&ctx)).await {
-                            Ok(fetched) => fetched.map_err(|e| report::message(&e)),
-                            Err(_) => Err(format!(
-                                "no answer within the source's deadline of {} (retries and waits included; `deadline` sets it, 3 × the timeout by default)",
-                                humantime::format_duration(deadline)
-                            )),
-                        }
-                    }
-                    Err(e) => Err(e.clone()),
-                },
-                (None, None) => Err("no `file` and no HTTP client".to_string()),
-            };
-            let payloads = payloads.map(|mut p| {
-                p.now = Some(now);
-                p
-            });
-            let result = match payloads {
-                Ok(payloads) if want_holders => {
-                    ticket.wait().await;
-                    parse(source, payloads, holders).await
-                }
-                Ok(payloads) => parse(source, payloads, holders).await,
-                Err(e) => Err(e),
-            };
-            drop(ticket);
+            let result = job.run(ticket).await;
             (index, result, started.elapsed())
         });
         indices.insert(task.id(), index);
@@ -128,7 +98,68 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     }
     progress.finish();
     results.sort_by_key(|(i, _)| *i);
+    report(config, sources, filter, results, took, now)
+}
 
+/// One source's read, as its task runs it.
+struct Job {
+    source: Source,
+    /// Whether this source is the one that reads stdin.
+    stdin: bool,
+    http: Option<Arc<Result<Http, String>>>,
+    timeout: Duration,
+    deadline: Duration,
+    holders: Option<(HolderSink, RecordFilter)>,
+    now: DateTime<Utc>,
+}
+
+impl Job {
+    /// The payloads, fetched or opened, then parsed; with holders, parsed in
+    /// the turn of the source (`ticket`), so that holders come in order.
+    async fn run(self, ticket: Ticket) -> Result<Vec<Record>, String> {
+        let want_holders = self.holders.is_some();
+        let payloads = match (&self.source.file, &self.http) {
+            (Some(input), _) => from_files(&self.source, input, self.stdin, want_holders).await,
+            (None, Some(http)) => match http.as_ref() {
+                Ok(http) => self.fetch(http, want_holders).await,
+                Err(e) => Err(e.clone()),
+            },
+            (None, None) => Err("no `file` and no HTTP client".to_string()),
+        };
+        let mut payloads = payloads?;
+        payloads.now = Some(self.now);
+        if want_holders {
+            ticket.wait().await;
+        }
+        let result = parse(self.source, payloads, self.holders).await;
+        drop(ticket);
+        result
+    }
+
+    /// The whole read, retries and waits included, ends by the deadline.
+    async fn fetch(&self, http: &Http, want_holders: bool) -> Result<Payloads, String> {
+        let ends = tokio::time::Instant::now() + self.deadline;
+        let ctx = Fetch { http, source: Arc::new(self.source.clone()), timeout: self.timeout, want_holders, ends };
+        match tokio::time::timeout(self.deadline, self.source.bound.fetch(&ctx)).await {
+            Ok(fetched) => fetched.map_err(|e| report::message(&e)),
+            Err(_) => Err(format!(
+                "no answer within the source's deadline of {} (retries and waits included; `deadline` sets it, 3 × the timeout by default)",
+                humantime::format_duration(self.deadline)
+            )),
+        }
+    }
+}
+
+/// The report of what the sources gave: records stamped, filtered and
+/// evaluated, errors by source, when each succeeded.
+fn report(
+    config: &Config,
+    sources: &[&Source],
+    filter: &RecordFilter,
+    results: Vec<(usize, Result<Vec<Record>, String>)>,
+    took: Vec<Duration>,
+    now: DateTime<Utc>,
+) -> Report {
     let mut report = Report {
         sources: sources.iter().map(|s| (s.name.clone(), s.kind().to_string())).collect(),
         took,

@@ -5,12 +5,14 @@
 use std::io::Write;
 
 use anyhow::Result;
+use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::{chart, count, limit, money, percent, sums};
 use crate::digest::{self, Digest, Seats};
 use crate::output::escape;
 use crate::record::Status;
+use crate::report::Report;
 
 const CSS: &str = r#"
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1f2328;margin:2rem auto;max-width:60rem;padding:0 1rem;line-height:1.4}
@@ -77,92 +79,11 @@ pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
                     p class="note" { "Generated " (now.format("%Y-%m-%d %H:%M UTC")) " by licusage " (env!("CARGO_PKG_VERSION")) " from " (r.sources.len()) " sources." }
                 }
                 main {
-                    section aria-labelledby="summary" {
-                        h2 id="summary" { "Summary" }
-                        div class="cards" {
-                            @for (s, n) in d.by_status() {
-                                div class="card" { b { (n) } (status(s)) " series" }
-                            }
-                            div class="card" { b { (r.errors.len()) } "sources failed" }
-                            div class="card" { b { (sums(&digest::totals(&d.reclaim))) } "a year in seats idle " (d.idle_days) "+ days" }
-                            div class="card" { b { (sums(&digest::totals(&d.unused))) } "a year in unused seats" }
-                            div class="card" { b { (d.ahead.len()) } "expiries and renewals in " (digest::AHEAD_DAYS) " days" }
-                        }
-                        @if !r.errors.is_empty() {
-                            h3 { "Sources that could not be read" }
-                            ul { @for e in &r.errors { li class="error" { strong { (t(&e.source)) } " (" (t(&e.kind)) "): " (t(&e.message)) } } }
-                        }
-                    }
-                    section aria-labelledby="sources" {
-                        h2 id="sources" { "Usage by source" }
-                        @for (name, kind) in &r.sources {
-                            @let records: Vec<_> = r.records.iter().filter(|x| &x.source == name).collect();
-                            @if !records.is_empty() {
-                                h3 { (t(name)) " " span class="note" { "(" (t(kind)) ")" } }
-                                table {
-                                    thead { tr { th scope="col" { "Product" } th scope="col" { "Metric" } th scope="col" { "Used" } th scope="col" { "Limit" } th scope="col" { "Use" } th scope="col" { "Expires" } th scope="col" { "Status" } } }
-                                    tbody {
-                                        @for x in records {
-                                            tr {
-                                                td { (t(&x.product)) } td { (t(&x.metric)) }
-                                                td class="n" { (count(x.used)) } td class="n" { (limit(x)) }
-                                                td {
-                                                    @if let Some(p) = percent(x) {
-                                                        span class="bar" aria-hidden="true" { span class={"fill " (x.status.as_str())} style={"width:" (p.min(100)) "%"} {} }
-                                                        (p) "%"
-                                                    } @else { "—" }
-                                                }
-                                                td { @if let Some(e) = x.expires_at { (e.format("%Y-%m-%d")) } @else { "—" } }
-                                                td { (status(x.status)) @for reason in &x.reasons { br; span class="note" { (t(reason)) } } }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    section aria-labelledby="trends" {
-                        h2 id="trends" { "Trends over " (super::range(d.since)) }
-                        @match &d.history {
-                            Err(none) => p class="note" { "No history yet at " code { (none.path.display().to_string()) } ": run " code { "licusage record" } " from cron (every 15 minutes, say) and the charts of used against limit, their trends and forecasts appear here." },
-                            Ok(series) if series.is_empty() => p class="note" { "The history holds no samples in this range." },
-                            Ok(series) => {
-                                @for (i, s) in series.iter().enumerate() {
-                                    @let title = format!("{} {} ({})", t(&s.product), t(&s.metric), t(&s.source));
-                                    figure {
-                                        (chart::svg(s, from, now, i, &title))
-                                        figcaption { strong { (title) } ": " (chart::describe(s)) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    section aria-labelledby="reclaim" {
-                        h2 id="reclaim" { "Seats to reclaim and unused seats" }
-                        @if d.reclaim.is_empty() { p class="note" { "No seat held by someone who has not used it for " (d.idle_days) " days or more (among the sources that record use)." } }
-                        @else { (seats_table(&format!("Held, unused for {} days or more", d.idle_days), &d.reclaim, "Idle seats")) }
-                        @if d.unused.is_empty() { p class="note" { "Every limited license is fully used." } }
-                        @else { (seats_table("Bought and not assigned", &d.unused, "Unused seats")) }
-                    }
-                    section aria-labelledby="ahead" {
-                        h2 id="ahead" { "Expiries and renewals in the next " (digest::AHEAD_DAYS) " days" }
-                        @if d.ahead.is_empty() { p class="note" { "Nothing expires or renews in that time." } }
-                        @else {
-                            table {
-                                thead { tr { th scope="col" { "Date" } th scope="col" { "What" } th scope="col" { "Source" } th scope="col" { "Product" } th scope="col" { "Metric" } th scope="col" { "Auto-renew" } } }
-                                tbody {
-                                    @for due in &d.ahead {
-                                        tr {
-                                            td { (due.at.format("%Y-%m-%d")) }
-                                            td { @if due.at < now { "expired" } @else { (due.what) } }
-                                            td { (t(&due.source)) } td { (t(&due.product)) } td { (t(&due.metric)) }
-                                            td { @match due.auto_renew { Some(true) => "yes", Some(false) => "no", None => "—" } }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    (summary(d))
+                    (sources(r))
+                    (trends(d, from, now))
+                    (reclaim(d))
+                    (ahead(d, now))
                 }
             }
         }
@@ -170,4 +91,121 @@ pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
     out.write_all(page.into_string().as_bytes())?;
     out.write_all(b"\n")?;
     Ok(())
+}
+
+/// The cards, and the sources that could not be read.
+fn summary(d: &Digest) -> Markup {
+    let r = &d.report;
+    html! {
+        section aria-labelledby="summary" {
+            h2 id="summary" { "Summary" }
+            div class="cards" {
+                @for (s, n) in d.by_status() {
+                    div class="card" { b { (n) } (status(s)) " series" }
+                }
+                div class="card" { b { (r.errors.len()) } "sources failed" }
+                div class="card" { b { (sums(&digest::totals(&d.reclaim))) } "a year in seats idle " (d.idle_days) "+ days" }
+                div class="card" { b { (sums(&digest::totals(&d.unused))) } "a year in unused seats" }
+                div class="card" { b { (d.ahead.len()) } "expiries and renewals in " (digest::AHEAD_DAYS) " days" }
+            }
+            @if !r.errors.is_empty() {
+                h3 { "Sources that could not be read" }
+                ul { @for e in &r.errors { li class="error" { strong { (t(&e.source)) } " (" (t(&e.kind)) "): " (t(&e.message)) } } }
+            }
+        }
+    }
+}
+
+/// Each source's series with a bar for its use.
+fn sources(r: &Report) -> Markup {
+    html! {
+        section aria-labelledby="sources" {
+            h2 id="sources" { "Usage by source" }
+            @for (name, kind) in &r.sources {
+                @let records: Vec<_> = r.records.iter().filter(|x| &x.source == name).collect();
+                @if !records.is_empty() {
+                    h3 { (t(name)) " " span class="note" { "(" (t(kind)) ")" } }
+                    table {
+                        thead { tr { th scope="col" { "Product" } th scope="col" { "Metric" } th scope="col" { "Used" } th scope="col" { "Limit" } th scope="col" { "Use" } th scope="col" { "Expires" } th scope="col" { "Status" } } }
+                        tbody {
+                            @for x in records {
+                                tr {
+                                    td { (t(&x.product)) } td { (t(&x.metric)) }
+                                    td class="n" { (count(x.used)) } td class="n" { (limit(x)) }
+                                    td {
+                                        @if let Some(p) = percent(x) {
+                                            span class="bar" aria-hidden="true" { span class={"fill " (x.status.as_str())} style={"width:" (p.min(100)) "%"} {} }
+                                            (p) "%"
+                                        } @else { "—" }
+                                    }
+                                    td { @if let Some(e) = x.expires_at { (e.format("%Y-%m-%d")) } @else { "—" } }
+                                    td { (status(x.status)) @for reason in &x.reasons { br; span class="note" { (t(reason)) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A chart per series from the history, or why there is none.
+fn trends(d: &Digest, from: DateTime<Utc>, now: DateTime<Utc>) -> Markup {
+    html! {
+        section aria-labelledby="trends" {
+            h2 id="trends" { "Trends over " (super::range(d.since)) }
+            @match &d.history {
+                Err(none) => p class="note" { "No history yet at " code { (none.path.display().to_string()) } ": run " code { "licusage record" } " from cron (every 15 minutes, say) and the charts of used against limit, their trends and forecasts appear here." },
+                Ok(series) if series.is_empty() => p class="note" { "The history holds no samples in this range." },
+                Ok(series) => {
+                    @for (i, s) in series.iter().enumerate() {
+                        @let title = format!("{} {} ({})", t(&s.product), t(&s.metric), t(&s.source));
+                        figure {
+                            (chart::svg(s, from, now, i, &title))
+                            figcaption { strong { (title) } ": " (chart::describe(s)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Idle seats held and seats bought unassigned, priced.
+fn reclaim(d: &Digest) -> Markup {
+    html! {
+        section aria-labelledby="reclaim" {
+            h2 id="reclaim" { "Seats to reclaim and unused seats" }
+            @if d.reclaim.is_empty() { p class="note" { "No seat held by someone who has not used it for " (d.idle_days) " days or more (among the sources that record use)." } }
+            @else { (seats_table(&format!("Held, unused for {} days or more", d.idle_days), &d.reclaim, "Idle seats")) }
+            @if d.unused.is_empty() { p class="note" { "Every limited license is fully used." } }
+            @else { (seats_table("Bought and not assigned", &d.unused, "Unused seats")) }
+        }
+    }
+}
+
+/// What expires or renews soon.
+fn ahead(d: &Digest, now: DateTime<Utc>) -> Markup {
+    html! {
+        section aria-labelledby="ahead" {
+            h2 id="ahead" { "Expiries and renewals in the next " (digest::AHEAD_DAYS) " days" }
+            @if d.ahead.is_empty() { p class="note" { "Nothing expires or renews in that time." } }
+            @else {
+                table {
+                    thead { tr { th scope="col" { "Date" } th scope="col" { "What" } th scope="col" { "Source" } th scope="col" { "Product" } th scope="col" { "Metric" } th scope="col" { "Auto-renew" } } }
+                    tbody {
+                        @for due in &d.ahead {
+                            tr {
+                                td { (due.at.format("%Y-%m-%d")) }
+                                td { @if due.at < now { "expired" } @else { (due.what) } }
+                                td { (t(&due.source)) } td { (t(&due.product)) } td { (t(&due.metric)) }
+                                td { @match due.auto_renew { Some(true) => "yes", Some(false) => "no", None => "—" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

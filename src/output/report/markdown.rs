@@ -8,6 +8,7 @@ use anyhow::Result;
 use super::{chart, count, limit, money, percent, sums};
 use crate::digest::{self, Digest, Seats};
 use crate::output::escape;
+use crate::report::Report;
 
 /// Vendor text in a table cell: controls escaped, Markdown's own characters too.
 fn t(s: &str) -> String {
@@ -33,14 +34,23 @@ fn seats(out: &mut dyn Write, rows: &[Seats], what: &str) -> Result<()> {
 }
 
 pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
-    let r = &d.report;
     writeln!(
         out,
         "# License usage report\n\nGenerated {} by licusage {} from {} sources.\n",
         d.generated_at.format("%Y-%m-%d %H:%M UTC"),
         env!("CARGO_PKG_VERSION"),
-        r.sources.len()
+        d.report.sources.len()
     )?;
+    summary(out, d)?;
+    sources(out, &d.report)?;
+    trends(out, d)?;
+    reclaim(out, d)?;
+    ahead(out, d)
+}
+
+/// The counts, and the sources that could not be read.
+fn summary(out: &mut dyn Write, d: &Digest) -> Result<()> {
+    let r = &d.report;
     writeln!(out, "## Summary\n")?;
     let states: Vec<String> = d.by_status().iter().map(|(s, n)| format!("{n} {s}")).collect();
     writeln!(out, "- Series: {}", states.join(", "))?;
@@ -54,6 +64,11 @@ pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
     if !r.errors.is_empty() {
         writeln!(out)?;
     }
+    Ok(())
+}
+
+/// A table per source.
+fn sources(out: &mut dyn Write, r: &Report) -> Result<()> {
     writeln!(out, "## Usage by source\n")?;
     for (name, kind) in &r.sources {
         let records: Vec<_> = r.records.iter().filter(|x| &x.source == name).collect();
@@ -75,6 +90,11 @@ pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
         }
         writeln!(out)?;
     }
+    Ok(())
+}
+
+/// A sparkline and its description per series, or why there is none.
+fn trends(out: &mut dyn Write, d: &Digest) -> Result<()> {
     writeln!(out, "## Trends over {}\n", super::range(d.since))?;
     match &d.history {
         Err(none) => writeln!(
@@ -91,6 +111,11 @@ pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
             writeln!(out)?;
         }
     }
+    Ok(())
+}
+
+/// Idle seats held and seats bought unassigned, priced.
+fn reclaim(out: &mut dyn Write, d: &Digest) -> Result<()> {
     writeln!(out, "## Seats to reclaim and unused seats\n")?;
     match d.reclaim.is_empty() {
         true => writeln!(out, "No seat held by someone who has not used it for {} days or more.\n", d.idle_days)?,
@@ -100,27 +125,32 @@ pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
         true => writeln!(out, "Every limited license is fully used.\n")?,
         false => seats(out, &d.unused, "Unused seats")?,
     }
+    Ok(())
+}
+
+/// What expires or renews soon.
+fn ahead(out: &mut dyn Write, d: &Digest) -> Result<()> {
     writeln!(out, "## Expiries and renewals in the next {} days\n", digest::AHEAD_DAYS)?;
     if d.ahead.is_empty() {
         writeln!(out, "Nothing expires or renews in that time.")?;
-    } else {
-        writeln!(out, "| Date | What | Source | Product | Metric | Auto-renew |\n|---|---|---|---|---|---|")?;
-        for due in &d.ahead {
-            let what = if due.at < d.generated_at { "expired" } else { due.what };
-            let auto = match due.auto_renew {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "—",
-            };
-            writeln!(
-                out,
-                "| {} | {what} | {} | {} | {} | {auto} |",
-                due.at.format("%Y-%m-%d"),
-                t(&due.source),
-                t(&due.product),
-                t(&due.metric)
-            )?;
-        }
+        return Ok(());
+    }
+    writeln!(out, "| Date | What | Source | Product | Metric | Auto-renew |\n|---|---|---|---|---|---|")?;
+    for due in &d.ahead {
+        let what = if due.at < d.generated_at { "expired" } else { due.what };
+        let auto = match due.auto_renew {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "—",
+        };
+        writeln!(
+            out,
+            "| {} | {what} | {} | {} | {} | {auto} |",
+            due.at.format("%Y-%m-%d"),
+            t(&due.source),
+            t(&due.product),
+            t(&due.metric)
+        )?;
     }
     Ok(())
 }
