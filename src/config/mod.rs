@@ -55,16 +55,7 @@ struct RawDefaults {
 
 impl RawDefaults {
     fn overrides(&self) -> Overrides {
-        Overrides {
-            warn: self.warn,
-            crit: self.crit,
-            warn_range: None,
-            crit_range: None,
-            warn_free: self.warn_free,
-            crit_free: self.crit_free,
-            expiry_warn_days: self.expiry_warn_days,
-            expiry_crit_days: self.expiry_crit_days,
-        }
+        thresholds::overrides_of!(self)
     }
 }
 

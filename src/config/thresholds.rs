@@ -20,6 +20,25 @@ pub struct Overrides {
     pub expiry_crit_days: Option<i64>,
 }
 
+/// The overrides a table of threshold keys (`[defaults]`, a `[[rules]]`
+/// entry) sets: one construction for every struct that has the six keys
+/// (serde's `flatten` cannot go with `deny_unknown_fields`).
+macro_rules! overrides_of {
+    ($raw:expr) => {
+        $crate::config::Overrides {
+            warn: $raw.warn,
+            crit: $raw.crit,
+            warn_range: None,
+            crit_range: None,
+            warn_free: $raw.warn_free,
+            crit_free: $raw.crit_free,
+            expiry_warn_days: $raw.expiry_warn_days,
+            expiry_crit_days: $raw.expiry_crit_days,
+        }
+    };
+}
+pub(super) use overrides_of;
+
 impl Overrides {
     pub fn apply(&self, t: &mut Thresholds) {
         t.warn = self.warn.unwrap_or(t.warn);
@@ -67,16 +86,7 @@ pub(super) struct RawRule {
 impl RawRule {
     /// The checked rule: its globs compiled, its values sensible over `defaults`.
     pub(super) fn check(self, defaults: &Thresholds) -> Result<Rule, String> {
-        let set = Overrides {
-            warn: self.warn,
-            crit: self.crit,
-            warn_range: None,
-            crit_range: None,
-            warn_free: self.warn_free,
-            crit_free: self.crit_free,
-            expiry_warn_days: self.expiry_warn_days,
-            expiry_crit_days: self.expiry_crit_days,
-        };
+        let set = overrides_of!(self);
         over(&set, defaults.clone())?;
         let glob = |g: Option<String>| g.as_deref().map(Glob::new).transpose();
         Ok(Rule { source: glob(self.source)?, product: glob(self.product)?, metric: glob(self.metric)?, set })

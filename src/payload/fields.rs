@@ -2,6 +2,7 @@
 //! negative or inexact, timestamps in the forms vendors use.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::de::{self, Deserializer, Visitor};
@@ -18,46 +19,134 @@ impl Count {
     pub const MAX: u64 = i64::MAX as u64;
 }
 
+/// A non-negative amount, whole or not (days, a price).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Amount(pub f64);
+
+/// A kind of number, and how it takes each JSON number, or a number
+/// written as a string (where the reader takes strings).
+trait Numeric: Sized {
+    const EXPECTING: &'static str;
+    fn from_u64(v: u64) -> Result<Self, String>;
+    fn from_i64(v: i64) -> Result<Self, String>;
+    fn from_f64(v: f64) -> Result<Self, String>;
+    fn from_text(v: &str) -> Result<Self, String>;
+}
+
+impl Numeric for Count {
+    const EXPECTING: &'static str = "a non-negative integer";
+
+    fn from_u64(v: u64) -> Result<Self, String> {
+        match v > Count::MAX {
+            true => Err(format!("count {v} is too large (more than {})", Count::MAX)),
+            false => Ok(Count(v)),
+        }
+    }
+
+    fn from_i64(v: i64) -> Result<Self, String> {
+        u64::try_from(v).map(Count).map_err(|_| format!("negative count {v}"))
+    }
+
+    fn from_f64(v: f64) -> Result<Self, String> {
+        // From 2^53 on a float no longer holds every whole number: such a
+        // count (or one past u64, which JSON parsers read as a float) would
+        // come out silently wrong.
+        const EXACT: f64 = 9_007_199_254_740_992.0;
+        if v < 0.0 {
+            Err(format!("negative count {v}"))
+        } else if !v.is_finite() || v >= EXACT {
+            Err(format!("count {v} is too large to be exact"))
+        } else if v.fract() != 0.0 {
+            Err(format!("count {v} is not a whole number"))
+        } else {
+            Ok(Count(v as u64))
+        }
+    }
+
+    fn from_text(v: &str) -> Result<Self, String> {
+        v.trim().parse::<u64>().map_err(|_| format!("expected a non-negative integer, found {v:?}")).and_then(Self::from_u64)
+    }
+}
+
+impl Numeric for Amount {
+    const EXPECTING: &'static str = "a non-negative number";
+
+    fn from_u64(v: u64) -> Result<Self, String> {
+        Ok(Amount(v as f64))
+    }
+
+    fn from_i64(v: i64) -> Result<Self, String> {
+        Self::from_f64(v as f64)
+    }
+
+    fn from_f64(v: f64) -> Result<Self, String> {
+        match v.is_finite() && v >= 0.0 {
+            true => Ok(Amount(v)),
+            false => Err(format!("expected a non-negative number, found {v}")),
+        }
+    }
+
+    fn from_text(v: &str) -> Result<Self, String> {
+        v.trim().parse::<f64>().map_err(|_| format!("expected a non-negative number, found {v:?}")).and_then(Self::from_f64)
+    }
+}
+
+/// The one reader of numbers: JSON numbers, and numeric strings when `text`.
+struct Numbers<T> {
+    text: bool,
+    kind: PhantomData<T>,
+}
+
+impl<T: Numeric> Visitor<'_> for Numbers<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        T::from_u64(v).map_err(E::custom)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        T::from_i64(v).map_err(E::custom)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        T::from_f64(v).map_err(E::custom)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        match self.text {
+            true => T::from_text(v).map_err(E::custom),
+            false => Err(E::invalid_type(de::Unexpected::Str(v), &self)),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Count {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Count;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a non-negative integer")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-                if v > Count::MAX {
-                    return Err(E::custom(format!("count {v} is too large (more than {})", Count::MAX)));
-                }
-                Ok(Count(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-                u64::try_from(v).map(Count).map_err(|_| E::custom(format!("negative count {v}")))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
-                // From 2^53 on a float no longer holds every whole number: such a
-                // count (or one past u64, which JSON parsers read as a float)
-                // would come out silently wrong.
-                const EXACT: f64 = 9_007_199_254_740_992.0;
-                if v < 0.0 {
-                    Err(E::custom(format!("negative count {v}")))
-                } else if !v.is_finite() || v >= EXACT {
-                    Err(E::custom(format!("count {v} is too large to be exact")))
-                } else if v.fract() != 0.0 {
-                    Err(E::custom(format!("count {v} is not a whole number")))
-                } else {
-                    Ok(Count(v as u64))
-                }
-            }
-        }
-        d.deserialize_any(V)
+        d.deserialize_any(Numbers { text: false, kind: PhantomData })
+    }
+}
+
+/// A number that may come as a string (`"25"`), as license files write them.
+struct Loose<T>(T);
+
+impl<'de, T: Numeric> Deserialize<'de> for Loose<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Numbers { text: true, kind: PhantomData }).map(Loose)
     }
 }
 
 /// Deserialize into `Option<u64>` through [`Count`].
 pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     Ok(Option::<Count>::deserialize(d)?.map(|c| c.0))
+}
+
+/// A count as a number (the usual rules: whole, not negative) or a numeric string.
+pub fn loose_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(Option::<Loose<Count>>::deserialize(d)?.map(|c| c.0 .0))
+}
+
+/// A non-negative number, possibly a fraction, or a numeric string.
+pub fn loose_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(Option::<Loose<Amount>>::deserialize(d)?.map(|a| a.0 .0))
 }
 
 /// A point in time, as vendors write it: RFC 3339, an ISO 8601 date-time
@@ -122,4 +211,45 @@ pub fn lenient_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<U
 /// Deserialize into `Option<DateTime<Utc>>` through [`Timestamp`].
 pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
     Ok(Option::<Timestamp>::deserialize(d)?.map(|t| t.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Loosely {
+        #[serde(default, deserialize_with = "loose_count")]
+        n: Option<u64>,
+        #[serde(default, deserialize_with = "loose_amount")]
+        x: Option<f64>,
+    }
+
+    fn loosely(json: &str) -> Result<(Option<u64>, Option<f64>), String> {
+        serde_json::from_str::<Loosely>(json).map(|l| (l.n, l.x)).map_err(|e| e.to_string())
+    }
+
+    /// License files write numbers as strings: read as the number, by the same rules.
+    #[test]
+    fn loose_numbers_take_numeric_strings_by_the_same_rules() {
+        assert_eq!(loosely(r#"{"n": "25", "x": " 2.5 "}"#), Ok((Some(25), Some(2.5))));
+        assert_eq!(loosely(r#"{"n": 25.0, "x": 3}"#), Ok((Some(25), Some(3.0))));
+        assert_eq!(loosely(r#"{"n": null}"#), Ok((None, None)));
+        assert_eq!(loosely("{}"), Ok((None, None)));
+        let error = |json: &str| loosely(json).err().unwrap_or_default();
+        assert!(error(r#"{"n": "-3"}"#).starts_with("expected a non-negative integer, found \"-3\""), "{}", error(r#"{"n": "-3"}"#));
+        assert!(error(r#"{"n": -3}"#).starts_with("negative count -3"));
+        assert!(error(r#"{"n": "99999999999999999999"}"#).starts_with("expected a non-negative integer"));
+        assert!(error(r#"{"n": "9223372036854775808"}"#).starts_with("count 9223372036854775808 is too large"));
+        assert!(error(r#"{"x": -0.5}"#).starts_with("expected a non-negative number, found -0.5"));
+        assert!(error(r#"{"x": "NaN"}"#).starts_with("expected a non-negative number, found NaN"));
+        assert!(error(r#"{"x": true}"#).starts_with("invalid type: boolean `true`, expected a non-negative number"));
+    }
+
+    /// A strict count takes no string: an API that sends `"25"` changed its shape.
+    #[test]
+    fn a_strict_count_refuses_strings() {
+        let e = serde_json::from_str::<Count>(r#""25""#).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.starts_with("invalid type: string \"25\", expected a non-negative integer"), "{e}");
+    }
 }

@@ -14,7 +14,7 @@ pub mod stream;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use fields::{lenient_time, opt_count, opt_time, Count, Timestamp};
+pub use fields::{lenient_time, loose_amount, loose_count, opt_count, opt_time, Amount, Count, Timestamp};
 pub use list::PageInfo;
 pub use read::{decode, decode_body, decode_credential, decode_pages, for_each, for_each_line, for_each_map, page_info};
 

@@ -33,6 +33,13 @@ pub fn page_info(bytes: &[u8]) -> Option<PageInfo> {
     if bytes[start] != b'{' {
         return None;
     }
+    envelope(bytes, start)
+}
+
+/// An envelope whose `{` is at `start`, walked value by value: objects that
+/// may name the list and other containers, with the list cut out of the
+/// skeleton that serde then reads.
+fn envelope(bytes: &[u8], start: usize) -> Option<PageInfo> {
     // The envelope, walked value by value: objects that may name the list
     // (`true`) and other containers (`false`), with the list cut out.
     let mut skeleton = Vec::with_capacity(256);

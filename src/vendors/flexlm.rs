@@ -326,43 +326,8 @@ impl Lmstat {
     fn line(&mut self, n: usize, raw: &str, users: &mut Vec<User>) -> Result<(), PayloadError> {
         self.lines = n;
         let line = raw.trim();
-        if line.is_empty() {
+        if line.is_empty() || self.heading(n, line)? {
             return Ok(());
-        }
-        if let Some(rest) = line.strip_prefix("Flexible License Manager status on ") {
-            // `Tue 11/24/2026 10:15`
-            let rest = rest.split_once(' ').map_or(rest, |(_, r)| r);
-            self.printed_at = NaiveDateTime::parse_from_str(rest.trim(), "%m/%d/%Y %H:%M").ok();
-            return Ok(());
-        }
-        if line.starts_with("-----") && line.chars().all(|c| c == '-') {
-            self.part = Part::Start;
-            self.daemon = None;
-            return Ok(());
-        }
-        if let Some(name) = line.strip_prefix("License server status:") {
-            let name = name.trim().to_string();
-            let count = name.split(',').filter(|s| !s.trim().is_empty()).count().max(1);
-            self.servers.push(Server { name, count, ..Server::default() });
-            self.part = Part::Servers;
-            self.daemon = None;
-            return Ok(());
-        }
-        if line.starts_with("Vendor daemon status") {
-            self.part = Part::Daemons;
-            return Ok(());
-        }
-        if line.starts_with("Feature usage info") {
-            self.part = Part::Features;
-            return Ok(());
-        }
-        if let Some(rest) = line.strip_prefix("Users of features served by ") {
-            self.daemon = Some(rest.trim_end_matches(':').trim().to_string());
-            self.part = Part::Features;
-            return Ok(());
-        }
-        if let Some(rest) = line.strip_prefix("Users of ") {
-            return self.feature(n, rest);
         }
         if let Some(reason) = line.strip_prefix("lmgrd is not running:").or_else(|| line.strip_prefix("Error reading license file:")) {
             let reason = format!("lmgrd is not running: {}", reason.trim());
@@ -375,25 +340,11 @@ impl Lmstat {
         }
         match self.part {
             Part::Servers if !line.starts_with("License file") && !line.starts_with("[") => {
-                if let Some((host, state)) = line.split_once(':') {
-                    let state = state.trim();
-                    let host = host.trim().to_string();
-                    if state.starts_with("license server UP") {
-                        self.server().up.push(host);
-                    } else if !host.contains(' ') {
-                        self.server().down.push((host, state.to_string()));
-                    }
-                }
+                self.server_line(line);
                 Ok(())
             }
             Part::Daemons => {
-                if let Some((daemon, state)) = line.split_once(':') {
-                    let state = state.trim();
-                    if !state.starts_with("UP") && !daemon.trim().contains(' ') {
-                        let state = if state.is_empty() { "DOWN" } else { state };
-                        self.server().daemons_down.push((daemon.trim().to_string(), state.to_string()));
-                    }
-                }
+                self.daemon_line(line);
                 Ok(())
             }
             Part::Features => self.feature_line(n, raw, line, users),
@@ -402,6 +353,61 @@ impl Lmstat {
                     self.errors.push(reason.to_string());
                 }
                 Ok(())
+            }
+        }
+    }
+
+    /// A line that starts a part of the output (a server, the daemons, the
+    /// features, a feature's block): `true` when `line` was one.
+    fn heading(&mut self, n: usize, line: &str) -> Result<bool, PayloadError> {
+        if let Some(rest) = line.strip_prefix("Flexible License Manager status on ") {
+            // `Tue 11/24/2026 10:15`
+            let rest = rest.split_once(' ').map_or(rest, |(_, r)| r);
+            self.printed_at = NaiveDateTime::parse_from_str(rest.trim(), "%m/%d/%Y %H:%M").ok();
+        } else if line.starts_with("-----") && line.chars().all(|c| c == '-') {
+            self.part = Part::Start;
+            self.daemon = None;
+        } else if let Some(name) = line.strip_prefix("License server status:") {
+            let name = name.trim().to_string();
+            let count = name.split(',').filter(|s| !s.trim().is_empty()).count().max(1);
+            self.servers.push(Server { name, count, ..Server::default() });
+            self.part = Part::Servers;
+            self.daemon = None;
+        } else if line.starts_with("Vendor daemon status") {
+            self.part = Part::Daemons;
+        } else if line.starts_with("Feature usage info") {
+            self.part = Part::Features;
+        } else if let Some(rest) = line.strip_prefix("Users of features served by ") {
+            self.daemon = Some(rest.trim_end_matches(':').trim().to_string());
+            self.part = Part::Features;
+        } else if let Some(rest) = line.strip_prefix("Users of ") {
+            self.feature(n, rest)?;
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// `host: license server UP (MASTER) v11.16.2`, or a host down and why.
+    fn server_line(&mut self, line: &str) {
+        if let Some((host, state)) = line.split_once(':') {
+            let state = state.trim();
+            let host = host.trim().to_string();
+            if state.starts_with("license server UP") {
+                self.server().up.push(host);
+            } else if !host.contains(' ') {
+                self.server().down.push((host, state.to_string()));
+            }
+        }
+    }
+
+    /// `MLM: UP v11.16.2`, or a daemon down and why.
+    fn daemon_line(&mut self, line: &str) {
+        if let Some((daemon, state)) = line.split_once(':') {
+            let state = state.trim();
+            if !state.starts_with("UP") && !daemon.trim().contains(' ') {
+                let state = if state.is_empty() { "DOWN" } else { state };
+                self.server().daemons_down.push((daemon.trim().to_string(), state.to_string()));
             }
         }
     }
@@ -531,25 +537,7 @@ impl Lmstat {
     /// The records, once every line is read.
     fn records(&self, table: &HashMap<String, Vec<Option<NaiveDate>>>) -> Result<Vec<Record>, PayloadError> {
         if self.features.is_empty() {
-            let mut reasons: Vec<String> = self.errors.clone();
-            for s in &self.servers {
-                if let Some(f) = &s.failed {
-                    reasons.push(format!("{}: {f}", s.name));
-                }
-                for (host, why) in &s.down {
-                    reasons.push(format!("license server {host}: {why}"));
-                }
-                for (daemon, why) in &s.daemons_down {
-                    reasons.push(format!("vendor daemon {daemon}: {why}"));
-                }
-            }
-            return Err(match reasons.first() {
-                Some(_) => PayloadError::Vendor(format!("no feature usage to read: {}", reasons.join("; "))),
-                None if self.lines == 0 => PayloadError::Vendor("empty input: no `lmstat -a` output".into()),
-                None => PayloadError::Vendor(
-                    "no feature usage to read: no `Users of FEATURE:` line (is this `lmutil lmstat -a` output?)".into(),
-                ),
-            });
+            return Err(self.nothing_read());
         }
         // A feature listed under two license servers (or two vendor daemons) is two series.
         let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -563,52 +551,84 @@ impl Lmstat {
             if dates.is_empty() {
                 dates = table.get(&f.name).cloned().unwrap_or_default();
             }
-            let expires = dates.iter().flatten().min().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
             let id = match (seen.get(f.name.as_str()), server) {
                 (Some(&many), Some(s)) if many > 1 => format!("{}@{}", f.name, s.name),
                 _ => f.name.clone(),
             };
-            let mut rec = Record::new(&f.name, METRIC, f.used, f.issued)
-                .unit(METRIC)
-                .with_id(Some(id))
-                .expires(expires)
-                .detail("vendor_daemon", f.daemon.clone())
-                .detail("server", server.map(|s| s.name.clone()).filter(|s| !s.is_empty()))
-                .detail("license_type", f.license_type.clone())
-                .detail("borrowable", f.borrowable.then_some(true))
-                .detail("permanent", (!dates.is_empty() && dates.iter().all(Option::is_none)).then_some(true))
-                .detail("reserved", (f.reserved > 0).then_some(f.reserved))
-                .detail("reservations", (!f.reservations.is_empty()).then(|| Value::Array(f.reservations.clone())))
-                .detail("queued", (f.queued > 0).then_some(f.queued));
-            if let Some(error) = &f.error {
-                rec.flag(Status::Unknown, format!("lmstat cannot count this feature: {error}"));
-            }
-            if f.queued > 0 {
-                rec.flag(Status::Warning, format!("{} licenses queued (requests waiting for a free license)", f.queued));
-            }
-            for error in &self.errors {
-                rec.flag(Status::Warning, format!("lmstat: {error}"));
-            }
-            for (i, s) in self.servers.iter().enumerate() {
-                if i == f.server && !s.down.is_empty() {
-                    let up = s.count.saturating_sub(s.down.len());
-                    for (host, _) in &s.down {
-                        rec.flag(Status::Warning, format!("license server {host} down ({up} of {} up)", s.count));
-                    }
-                }
-                if let Some(failed) = &s.failed {
-                    rec.flag(Status::Warning, format!("license server {} not read: {failed}", s.name));
-                }
-                for (daemon, why) in &s.daemons_down {
-                    if f.daemon.as_deref() != Some(daemon) {
-                        rec.flag(Status::Warning, format!("vendor daemon {daemon} down, its features not read: {why}"));
-                    }
-                }
-            }
+            let mut rec = feature_record(f, server, id, &dates);
+            self.flag(&mut rec, f);
             records.push(rec);
         }
         Ok(records)
     }
+
+    /// Why no feature was read: what the servers said, or what the text is not.
+    fn nothing_read(&self) -> PayloadError {
+        let mut reasons: Vec<String> = self.errors.clone();
+        for s in &self.servers {
+            if let Some(f) = &s.failed {
+                reasons.push(format!("{}: {f}", s.name));
+            }
+            for (host, why) in &s.down {
+                reasons.push(format!("license server {host}: {why}"));
+            }
+            for (daemon, why) in &s.daemons_down {
+                reasons.push(format!("vendor daemon {daemon}: {why}"));
+            }
+        }
+        match reasons.first() {
+            Some(_) => PayloadError::Vendor(format!("no feature usage to read: {}", reasons.join("; "))),
+            None if self.lines == 0 => PayloadError::Vendor("empty input: no `lmstat -a` output".into()),
+            None => PayloadError::Vendor("no feature usage to read: no `Users of FEATURE:` line (is this `lmutil lmstat -a` output?)".into()),
+        }
+    }
+
+    /// What the output says of the servers and daemons, on a feature's record.
+    fn flag(&self, rec: &mut Record, f: &Feature) {
+        if let Some(error) = &f.error {
+            rec.flag(Status::Unknown, format!("lmstat cannot count this feature: {error}"));
+        }
+        if f.queued > 0 {
+            rec.flag(Status::Warning, format!("{} licenses queued (requests waiting for a free license)", f.queued));
+        }
+        for error in &self.errors {
+            rec.flag(Status::Warning, format!("lmstat: {error}"));
+        }
+        for (i, s) in self.servers.iter().enumerate() {
+            if i == f.server && !s.down.is_empty() {
+                let up = s.count.saturating_sub(s.down.len());
+                for (host, _) in &s.down {
+                    rec.flag(Status::Warning, format!("license server {host} down ({up} of {} up)", s.count));
+                }
+            }
+            if let Some(failed) = &s.failed {
+                rec.flag(Status::Warning, format!("license server {} not read: {failed}", s.name));
+            }
+            for (daemon, why) in &s.daemons_down {
+                if f.daemon.as_deref() != Some(daemon) {
+                    rec.flag(Status::Warning, format!("vendor daemon {daemon} down, its features not read: {why}"));
+                }
+            }
+        }
+    }
+}
+
+/// A feature's record: its counts, the earliest end of its license lines
+/// (`dates`, `None` for a permanent one), and what lmstat says of it.
+fn feature_record(f: &Feature, server: Option<&Server>, id: String, dates: &[Option<NaiveDate>]) -> Record {
+    let expires = dates.iter().flatten().min().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+    Record::new(&f.name, METRIC, f.used, f.issued)
+        .unit(METRIC)
+        .with_id(Some(id))
+        .expires(expires)
+        .detail("vendor_daemon", f.daemon.clone())
+        .detail("server", server.map(|s| s.name.clone()).filter(|s| !s.is_empty()))
+        .detail("license_type", f.license_type.clone())
+        .detail("borrowable", f.borrowable.then_some(true))
+        .detail("permanent", (!dates.is_empty() && dates.iter().all(Option::is_none)).then_some(true))
+        .detail("reserved", (f.reserved > 0).then_some(f.reserved))
+        .detail("reservations", (!f.reservations.is_empty()).then(|| Value::Array(f.reservations.clone())))
+        .detail("queued", (f.queued > 0).then_some(f.queued))
 }
 
 /// A checkout line: `head` is `user host [display] [vendor_def] [(vVER)]

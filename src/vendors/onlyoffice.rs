@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-use crate::payload::{decode_body, opt_time, Count, PayloadError, Timestamp};
+use crate::payload::{decode_body, loose_amount, loose_count, opt_time, Count, PayloadError, Timestamp};
 use super::{Key, Kind, Payloads};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
@@ -86,18 +86,18 @@ struct License {
     customization: Option<bool>,
     #[serde(default, deserialize_with = "lenient_bool")]
     multitenancy: Option<bool>,
-    #[serde(default, deserialize_with = "lenient_count")]
+    #[serde(default, deserialize_with = "loose_count")]
     connections: Option<u64>,
-    #[serde(default, deserialize_with = "lenient_count")]
+    #[serde(default, deserialize_with = "loose_count")]
     connections_view: Option<u64>,
-    #[serde(default, deserialize_with = "lenient_count")]
+    #[serde(default, deserialize_with = "loose_count")]
     users_count: Option<u64>,
-    #[serde(default, deserialize_with = "lenient_count")]
+    #[serde(default, deserialize_with = "loose_count")]
     users_view_count: Option<u64>,
     /// Days a unique user holds a seat: `usersExpire / 86400`, so possibly a fraction.
-    #[serde(default, deserialize_with = "lenient_number")]
+    #[serde(default, deserialize_with = "loose_amount")]
     users_expire: Option<f64>,
-    #[serde(default, deserialize_with = "lenient_count")]
+    #[serde(default, deserialize_with = "loose_count")]
     grace_days: Option<u64>,
 }
 
@@ -184,80 +184,6 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
                 t if t.eq_ignore_ascii_case("true") => Ok(Some(true)),
                 t if t.eq_ignore_ascii_case("false") => Ok(Some(false)),
                 _ => Err(E::custom(format!("expected true or false, found {v:?}"))),
-            }
-        }
-    }
-    d.deserialize_option(V)
-}
-
-/// A count as a number (the usual rules: whole, not negative) or a numeric string.
-fn lenient_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<u64>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a non-negative integer")
-        }
-        fn visit_none<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Count::deserialize(de::value::U64Deserializer::<E>::new(v)).map(|c| Some(c.0))
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Count::deserialize(de::value::I64Deserializer::<E>::new(v)).map(|c| Some(c.0))
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Count::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|c| Some(c.0))
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            let n = v.trim().parse::<u64>().map_err(|_| E::custom(format!("expected a non-negative integer, found {v:?}")))?;
-            self.visit_u64(n)
-        }
-    }
-    d.deserialize_option(V)
-}
-
-/// A non-negative number, possibly a fraction, or a numeric string.
-fn lenient_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<f64>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a non-negative number")
-        }
-        fn visit_none<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Some(v as f64))
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            self.visit_f64(v as f64)
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            if v.is_finite() && v >= 0.0 {
-                Ok(Some(v))
-            } else {
-                Err(E::custom(format!("expected a non-negative number, found {v}")))
-            }
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            match v.trim().parse::<f64>() {
-                Ok(n) => self.visit_f64(n),
-                Err(_) => Err(E::custom(format!("expected a non-negative number, found {v:?}"))),
             }
         }
     }
@@ -413,64 +339,13 @@ impl Kind for OnlyOffice {
             ("connections", connections, enforced(license.connections, GRACE_CONNECTIONS)),
             ("connections_view", connections_view, enforced(license.connections_view, GRACE_CONNECTIONS)),
         ];
-        let meaning = result_meaning(server.result_type);
         // A metric the license counts: its limit is there and not 0 (an
         // open-source build answers `users_count: 0`, a connection license
         // `users_count` absent or 0).
         let counted: Vec<_> = series.into_iter().filter(|(_, _, limit)| limit.is_some_and(|l| l > 0)).collect();
-        let flagged_metric = result_metric(server.result_type).filter(|m| counted.iter().any(|(metric, ..)| metric == m));
-        let support_until = if license.expires() { None } else { license.end_date };
-        let mut records = Vec::new();
-        for (metric, used, limit) in counted {
-            let unit = if metric.starts_with("connections") { "connections" } else { "seats" };
-            let mut rec = Record::new("docs", metric, used, limit)
-                .unit(unit)
-                .expires(if license.expires() { license.end_date } else { None })
-                .detail("trial", license.trial)
-                .detail("time_limited", license.timelimited)
-                .detail("developer", license.developer)
-                .detail("customization", license.customization)
-                .detail("multitenancy", license.multitenancy)
-                .detail("start_date", license.start_date.map(rfc3339))
-                .detail("support_until", support_until.map(rfc3339))
-                .detail("grace_days", license.grace_days)
-                .detail("users_expire_days", license.users_expire.map(number))
-                .detail("package", server.package_type.and_then(package_name))
-                .detail("workers", server.workers_count)
-                .detail("build_version", server.build_version.clone())
-                .detail("build_number", server.build_number)
-                .detail("build_date", server.build_date.map(rfc3339));
-            if let Some((status, reason)) = meaning {
-                rec = rec.detail("result_type", server.result_type);
-                if flagged_metric.is_none_or(|m| m == metric) {
-                    match (server.result_type, license.start_date) {
-                        (16, Some(start)) => rec.flag(status, format!("license not valid before {} (resultType 16 NotBefore)", start.format("%Y-%m-%d"))),
-                        (7, _) => rec.flag(status, grace_reason(&license)),
-                        (n, _) if !(1..=16).contains(&n) => rec.flag(status, format!("{reason} (resultType {n})")),
-                        _ => rec.flag(status, reason),
-                    }
-                }
-            }
-            // The build is newer than the end of updates and support the
-            // license grants: the server should say resultType 2; say it anyway.
-            if let (Some(until), Some(built), 3) = (support_until, server.build_date, server.result_type) {
-                if built > until {
-                    rec.flag(Status::Warning, format!("build of {} is newer than the end of support ({})", built.format("%Y-%m-%d"), until.format("%Y-%m-%d")));
-                }
-            }
-            records.push(rec);
-        }
-
-        for (metric, users) in [("users", &quota.users), ("users_view", &quota.users_view)] {
-            for u in users {
-                let mut h = Holder::new("docs", metric, &u.userid).detail("anonymous", u.anonym);
-                let role = if metric == "users" { "editor" } else { "viewer" };
-                // Anonymous editors and viewers hold seats too: say so where it shows.
-                h.holder_type = Some(if u.anonym == Some(true) { format!("anonymous {role}") } else { role.to_string() });
-                h.expires_at = u.expire.map(|t| t.0);
-                holders.push(h);
-            }
-        }
+        let flagged = result_metric(server.result_type).filter(|m| counted.iter().any(|(metric, ..)| metric == m));
+        let records = counted.into_iter().map(|(metric, used, limit)| record(metric, used, limit, &license, &server, flagged)).collect();
+        quota_holders(&quota, holders);
         Ok(records)
     }
 
@@ -506,6 +381,62 @@ impl Kind for OnlyOffice {
             }
             bail!("no command service answered")
         })
+    }
+}
+
+/// The record of one metric the license counts; `flagged` is the metric the
+/// server's resultType is about, when it names one.
+fn record(metric: &str, used: Option<u64>, limit: Option<u64>, license: &License, server: &Server, flagged: Option<&str>) -> Record {
+    let unit = if metric.starts_with("connections") { "connections" } else { "seats" };
+    let support_until = if license.expires() { None } else { license.end_date };
+    let mut rec = Record::new("docs", metric, used, limit)
+        .unit(unit)
+        .expires(if license.expires() { license.end_date } else { None })
+        .detail("trial", license.trial)
+        .detail("time_limited", license.timelimited)
+        .detail("developer", license.developer)
+        .detail("customization", license.customization)
+        .detail("multitenancy", license.multitenancy)
+        .detail("start_date", license.start_date.map(rfc3339))
+        .detail("support_until", support_until.map(rfc3339))
+        .detail("grace_days", license.grace_days)
+        .detail("users_expire_days", license.users_expire.map(number))
+        .detail("package", server.package_type.and_then(package_name))
+        .detail("workers", server.workers_count)
+        .detail("build_version", server.build_version.clone())
+        .detail("build_number", server.build_number)
+        .detail("build_date", server.build_date.map(rfc3339));
+    if let Some((status, reason)) = result_meaning(server.result_type) {
+        rec = rec.detail("result_type", server.result_type);
+        if flagged.is_none_or(|m| m == metric) {
+            match (server.result_type, license.start_date) {
+                (16, Some(start)) => rec.flag(status, format!("license not valid before {} (resultType 16 NotBefore)", start.format("%Y-%m-%d"))),
+                (7, _) => rec.flag(status, grace_reason(license)),
+                (n, _) if !(1..=16).contains(&n) => rec.flag(status, format!("{reason} (resultType {n})")),
+                _ => rec.flag(status, reason),
+            }
+        }
+    }
+    // The build is newer than the end of updates and support the license
+    // grants: the server should say resultType 2; say it anyway.
+    if let (Some(until), Some(built), 3) = (support_until, server.build_date, server.result_type) {
+        if built > until {
+            rec.flag(Status::Warning, format!("build of {} is newer than the end of support ({})", built.format("%Y-%m-%d"), until.format("%Y-%m-%d")));
+        }
+    }
+    rec
+}
+
+/// The users of the quota: editors and viewers, anonymous ones said so.
+fn quota_holders(quota: &Quota, holders: &mut Sink) {
+    for (metric, users) in [("users", &quota.users), ("users_view", &quota.users_view)] {
+        for u in users {
+            let mut h = Holder::new("docs", metric, &u.userid).detail("anonymous", u.anonym);
+            let role = if metric == "users" { "editor" } else { "viewer" };
+            h.holder_type = Some(if u.anonym == Some(true) { format!("anonymous {role}") } else { role.to_string() });
+            h.expires_at = u.expire.map(|t| t.0);
+            holders.push(h);
+        }
     }
 }
 
