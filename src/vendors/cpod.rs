@@ -13,12 +13,12 @@ use serde::{Deserialize, Deserializer};
 
 use anyhow::Context;
 
-use crate::payload::{decode_pages, for_each_map, opt_time, Count, PayloadError};
-use crate::fetch::{oauth, paging};
 use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
+use crate::fetch::{oauth, paging};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
+use crate::payload::{decode_pages, for_each_map, opt_time, Count, PayloadError};
 use crate::record::{Record, Status};
 use crate::secret::Secret;
 

@@ -20,11 +20,11 @@ use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveDateTime, TimeZone, Utc}
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::payload::{for_each_line, PayloadError};
 use super::{Body, Key, Kind, Payloads, Shape};
 use crate::command::{self, Stderr};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
+use crate::payload::{for_each_line, PayloadError};
 use crate::record::{Record, Status};
 
 pub struct Flexlm;

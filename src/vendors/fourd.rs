@@ -4,11 +4,11 @@
 use anyhow::Context;
 use serde::Deserialize;
 
-use crate::payload::{for_each, lenient_time, Count, PayloadError, Timestamp};
 use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
+use crate::payload::{for_each, lenient_time, Count, PayloadError, Timestamp};
 use crate::record::Record;
 
 pub struct FourD;

@@ -17,12 +17,12 @@ use jaq_json::Val;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use crate::payload::{decode_body, PayloadError, Timestamp, MAX_DOCUMENT};
-use crate::fetch::{oauth, paging};
 use super::{Body, Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
+use crate::fetch::{oauth, paging};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
+use crate::payload::{decode_body, PayloadError, Timestamp, MAX_DOCUMENT};
 use crate::record::Record;
 
 pub struct Generic;

@@ -3,12 +3,12 @@
 use anyhow::Context;
 use serde::Deserialize;
 
-use crate::fetch::oauth::TokenAnswer;
-use crate::payload::{decode_body, decode_credential, opt_count, PayloadError};
 use super::{Key, Kind, Payloads, Shape};
+use crate::fetch::oauth::TokenAnswer;
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;
 use crate::http::Call;
+use crate::payload::{decode_body, decode_credential, opt_count, PayloadError};
 use crate::record::Record;
 use crate::secret::Secret;
 

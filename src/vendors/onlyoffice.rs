@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-use crate::payload::{decode_body, loose_amount, loose_count, opt_time, Count, PayloadError, Timestamp};
 use super::{Key, Kind, Payloads};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::{Holder, Sink};
 use crate::http::Call;
+use crate::payload::{decode_body, loose_amount, loose_count, opt_time, Count, PayloadError, Timestamp};
 use crate::record::{Record, Status};
 use crate::secret::Secret;
 

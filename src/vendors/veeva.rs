@@ -6,11 +6,11 @@
 use anyhow::{bail, Context};
 use serde::Deserialize;
 
-use crate::payload::{decode, decode_body, Count, PayloadError};
 use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch, Throttle};
 use crate::holder::Sink;
 use crate::http::{Call, Reply};
+use crate::payload::{decode, decode_body, Count, PayloadError};
 use crate::record::Record;
 use crate::secret::Secret;
 
