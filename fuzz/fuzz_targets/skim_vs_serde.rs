@@ -1,6 +1,6 @@
-//! The pager's skim of a page (`vendors/skim.rs`: pagination fields and item
+//! The pager's skim of a page (`payload/skim.rs`: pagination fields and item
 //! count without parsing the items) against serde's reading of the whole
-//! page (`wire::page_info`): where the skim answers, it answers the same;
+//! page (`payload::page_info`): where the skim answers, it answers the same;
 //! where serde refuses the page and the skim does not, the page's parse
 //! (which reads every item) must refuse it too, so a misread page can never
 //! pass as a good one.

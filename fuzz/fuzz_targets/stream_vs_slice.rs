@@ -1,4 +1,4 @@
-//! The file path (items parsed in place from 1 MiB chunks, `vendors/stream.rs`)
+//! The file path (items parsed in place from 1 MiB chunks, `payload/stream.rs`)
 //! against the in-memory path (`serde_json::from_slice` on the whole document):
 //! the same records, the same holders, the same error; lists cut into
 //! segments of 16 bytes parsed on worker threads.

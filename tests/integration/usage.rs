@@ -267,6 +267,19 @@ fn the_reference_lists_every_key_of_every_kind() {
     for key in licusage::config::COMMON_KEYS {
         assert!(reference.contains(&format!("`{}`", key.name)), "docs/reference.md lacks the common key `{}`", key.name);
     }
+    // The one-off subcommands' row names them all.
+    let kinds: Vec<String> = licusage::vendors::kinds().map(|k| format!("`{k}`")).collect();
+    assert!(reference.contains(&format!("| {} | a one-off read", kinds.join(", "))), "docs/reference.md: the one-off row lacks a kind");
+}
+
+/// docs/vendors.md says, for every kind, what licusage sends and reads.
+#[test]
+fn every_kind_has_its_section_in_docs_vendors() {
+    let vendors = std::fs::read_to_string(crate::env::repo("docs/vendors.md")).unwrap();
+    for kind in licusage::vendors::kinds() {
+        let heading = format!("(`{kind}`)");
+        assert!(vendors.lines().any(|l| l.starts_with("## ") && l.ends_with(&heading)), "docs/vendors.md has no `## … (`{kind}`)` section");
+    }
 }
 
 /// `LICUSAGE_CONFIG` set but empty counts as unset, not as a flag without a value.
