@@ -41,21 +41,11 @@ struct RawConfig {
     rules: Vec<Spanned<thresholds::RawRule>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDefaults {
-    timeout: Option<String>,
-    warn: Option<f64>,
-    crit: Option<f64>,
-    warn_free: Option<i64>,
-    crit_free: Option<i64>,
-    expiry_warn_days: Option<i64>,
-    expiry_crit_days: Option<i64>,
-}
-
-impl RawDefaults {
-    fn overrides(&self) -> Overrides {
-        thresholds::overrides_of!(self)
+thresholds::with_threshold_keys! {
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RawDefaults {
+        timeout: Option<String>,
     }
 }
 

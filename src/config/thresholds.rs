@@ -20,24 +20,39 @@ pub struct Overrides {
     pub expiry_crit_days: Option<i64>,
 }
 
-/// The overrides a table of threshold keys (`[defaults]`, a `[[rules]]`
-/// entry) sets: one construction for every struct that has the six keys
-/// (serde's `flatten` cannot go with `deny_unknown_fields`).
-macro_rules! overrides_of {
-    ($raw:expr) => {
-        $crate::config::Overrides {
-            warn: $raw.warn,
-            crit: $raw.crit,
-            warn_range: None,
-            crit_range: None,
-            warn_free: $raw.warn_free,
-            crit_free: $raw.crit_free,
-            expiry_warn_days: $raw.expiry_warn_days,
-            expiry_crit_days: $raw.expiry_crit_days,
+/// A table that takes the threshold keys besides its own (`[defaults]`, a
+/// `[[rules]]` entry), as written, and the overrides it sets: the six keys
+/// declared once (serde's `flatten` cannot go with `deny_unknown_fields`).
+macro_rules! with_threshold_keys {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        $vis struct $name {
+            $($field: $ty,)*
+            warn: Option<f64>,
+            crit: Option<f64>,
+            warn_free: Option<i64>,
+            crit_free: Option<i64>,
+            expiry_warn_days: Option<i64>,
+            expiry_crit_days: Option<i64>,
+        }
+
+        impl $name {
+            fn overrides(&self) -> $crate::config::Overrides {
+                $crate::config::Overrides {
+                    warn: self.warn,
+                    crit: self.crit,
+                    warn_range: None,
+                    crit_range: None,
+                    warn_free: self.warn_free,
+                    crit_free: self.crit_free,
+                    expiry_warn_days: self.expiry_warn_days,
+                    expiry_crit_days: self.expiry_crit_days,
+                }
+            }
         }
     };
 }
-pub(super) use overrides_of;
+pub(super) use with_threshold_keys;
 
 impl Overrides {
     pub fn apply(&self, t: &mut Thresholds) {
@@ -68,25 +83,21 @@ impl Rule {
     }
 }
 
-/// A `[[rules]]` entry as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawRule {
-    source: Option<String>,
-    product: Option<String>,
-    metric: Option<String>,
-    warn: Option<f64>,
-    crit: Option<f64>,
-    warn_free: Option<i64>,
-    crit_free: Option<i64>,
-    expiry_warn_days: Option<i64>,
-    expiry_crit_days: Option<i64>,
+with_threshold_keys! {
+    /// A `[[rules]]` entry as written.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct RawRule {
+        source: Option<String>,
+        product: Option<String>,
+        metric: Option<String>,
+    }
 }
 
 impl RawRule {
     /// The checked rule: its globs compiled, its values sensible over `defaults`.
     pub(super) fn check(self, defaults: &Thresholds) -> Result<Rule, String> {
-        let set = overrides_of!(self);
+        let set = self.overrides();
         over(&set, defaults.clone())?;
         let glob = |g: Option<String>| g.as_deref().map(Glob::new).transpose();
         Ok(Rule { source: glob(self.source)?, product: glob(self.product)?, metric: glob(self.metric)?, set })

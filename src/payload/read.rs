@@ -251,16 +251,12 @@ pub fn for_each<T: DeserializeOwned + Send>(pages: &[Body], label: &str, f: &mut
 /// threads (a large file or page is parsed on every core), and what it
 /// returns to `emit`, in the list's order. Errors say which list (`label`)
 /// and page.
-pub fn for_each_map<T, R>(
+pub fn for_each_map<T: DeserializeOwned, R: Send>(
     pages: &[Body],
     label: &str,
     map: &(dyn Fn(T) -> Option<R> + Sync),
     emit: &mut dyn FnMut(R),
-) -> Result<(), PayloadError>
-where
-    T: DeserializeOwned,
-    R: Send,
-{
+) -> Result<(), PayloadError> {
     for (i, page) in pages.iter().enumerate() {
         match page {
             // Streamed pages are numbered as they come.
@@ -274,11 +270,11 @@ where
 }
 
 /// The items of one page of a list.
-fn list_items<T, R>(page: &Body, map: &(dyn Fn(T) -> Option<R> + Sync), emit: &mut dyn FnMut(R)) -> Result<(), PayloadError>
-where
-    T: DeserializeOwned,
-    R: Send,
-{
+fn list_items<T: DeserializeOwned, R: Send>(
+    page: &Body,
+    map: &(dyn Fn(T) -> Option<R> + Sync),
+    emit: &mut dyn FnMut(R),
+) -> Result<(), PayloadError> {
     match page {
         Body::File(path) => fast_items(page, open(path)?, map, emit),
         Body::Bytes(bytes) => fast_items(page, bytes.as_slice(), map, emit),
@@ -290,16 +286,12 @@ where
 /// A file or a page in memory, item by item at `from_slice` speed, in
 /// bounded memory; anything odd, and the exact way finds the error (should
 /// it find none, it hands on the items the fast path did not).
-fn fast_items<T, R>(
+fn fast_items<T: DeserializeOwned, R: Send>(
     page: &Body,
     mut reader: impl BufRead,
     map: &(dyn Fn(T) -> Option<R> + Sync),
     emit: &mut dyn FnMut(R),
-) -> Result<(), PayloadError>
-where
-    T: DeserializeOwned,
-    R: Send,
-{
+) -> Result<(), PayloadError> {
     sniff(&mut reader)?;
     match super::stream::for_each_item(reader, map, &mut *emit) {
         Ok(()) => Ok(()),
@@ -308,16 +300,12 @@ where
 }
 
 /// One exact pass, skipping the first `skip` items (handed on already).
-fn exact_items<T, R>(
+fn exact_items<T: DeserializeOwned, R: Send>(
     page: &Body,
     map: &(dyn Fn(T) -> Option<R> + Sync),
     emit: &mut dyn FnMut(R),
     mut skip: usize,
-) -> Result<(), PayloadError>
-where
-    T: DeserializeOwned,
-    R: Send,
-{
+) -> Result<(), PayloadError> {
     let mut each = |item: T| {
         if skip > 0 {
             skip -= 1;
