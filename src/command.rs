@@ -27,7 +27,7 @@ pub enum Stderr {
 /// error; with [`Stderr::Shown`], a failure's error ends with the last line
 /// the program printed on stderr.
 pub async fn run(label: &str, words: &[String], timeout: Duration, stderr: Stderr) -> Result<Vec<u8>, String> {
-    match run_status(label, words, timeout, stderr).await? {
+    match run_status(label, words, timeout, stderr, &[]).await? {
         Ran::Ok(out) => Ok(out),
         Ran::Failed { message, .. } => Err(message),
     }
@@ -43,11 +43,13 @@ pub enum Ran {
     Failed { message: String, stdout: Vec<u8> },
 }
 
-/// [`run`], with the stdout of a program that failed.
-pub async fn run_status(label: &str, words: &[String], timeout: Duration, stderr: Stderr) -> Result<Ran, String> {
+/// [`run`], with the stdout of a program that failed, and `env` set for it
+/// (`LC_ALL=C` for a tool whose output is read as text).
+pub async fn run_status(label: &str, words: &[String], timeout: Duration, stderr: Stderr, env: &[(&str, &str)]) -> Result<Ran, String> {
     let (program, args) = words.split_first().ok_or_else(|| format!("{label} is empty"))?;
     let mut child = tokio::process::Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(match stderr {

@@ -107,13 +107,15 @@ impl Kind for Flexlm {
                 for body in pages {
                     for_each_line(body, &mut |n, line| table.line(n, line))?;
                 }
-                table.dates
+                table.lines
             }
             None => HashMap::new(),
         };
-        let records = status.records(&expiry)?;
+        // Which license lines have ended: as of the read, else of the output.
+        let today = reference.or(status.printed_at).map(|t| t.date());
+        let (records, kept) = status.records(&expiry, today)?;
         let reference = status.printed_at.or(reference);
-        for user in users {
+        for user in users.into_iter().filter(|u| kept.get(u.block).copied().unwrap_or(false)) {
             holders.push(user.holder(reference));
         }
         Ok(records)
@@ -139,11 +141,12 @@ impl Kind for Flexlm {
     }
 }
 
-/// Run a lmutil command. lmstat exits non-zero only when it could read no
-/// license server at all; its own reason is on stdout (`Error getting
-/// status: Cannot connect to license server system. (-15,570:115 …)`).
+/// Run a lmutil command, in the C locale (its text is read, in English).
+/// lmstat exits non-zero only when it could read no license server at all;
+/// its own reason is on stdout (`Error getting status: Cannot connect to
+/// license server system. (-15,570:115 …)`).
 async fn run(argv: &[String], key: &str, ctx: &Fetch<'_>) -> anyhow::Result<Vec<u8>> {
-    match command::run_status(key, argv, ctx.timeout, Stderr::Shown).await.map_err(anyhow::Error::msg)? {
+    match command::run_status(key, argv, ctx.timeout, Stderr::Shown, &[("LC_ALL", "C")]).await.map_err(anyhow::Error::msg)? {
         command::Ran::Ok(out) => Ok(out),
         command::Ran::Failed { message, stdout } => {
             let said = String::from_utf8_lossy(&stdout);
@@ -185,6 +188,14 @@ struct Server {
     daemons_down: Vec<(String, String)>,
 }
 
+/// One license line of a feature (a FEATURE or INCREMENT line of the
+/// license file): how many licenses, when they end (`None`: permanent).
+#[derive(Debug, Clone, PartialEq)]
+struct LicenseLine {
+    count: Option<u64>,
+    ends: Option<NaiveDate>,
+}
+
 #[derive(Debug)]
 struct Feature {
     name: String,
@@ -196,8 +207,12 @@ struct Feature {
     borrowable: bool,
     /// `(Error: …)` or `Cannot get users of …`: lmstat could not count it.
     error: Option<String>,
-    /// From each of its license lines: the date, or `None` for permanent.
-    expiry: Vec<Option<NaiveDate>>,
+    /// `(Uncounted, node-locked)`: no limit, and the checkouts are the use.
+    uncounted: bool,
+    /// Its license lines, as `"F" vVER, vendor: V, expiry: DATE` says them.
+    lines: Vec<LicenseLine>,
+    /// The licenses its checkout lines hold.
+    checked_out: u64,
     license_type: Option<String>,
     reservations: Vec<Value>,
     reserved: u64,
@@ -210,6 +225,8 @@ type Clock = (u32, u32, u32, u32);
 /// A checkout line, kept until its feature's record is known.
 #[derive(Debug)]
 struct User {
+    /// The feature block it was printed under (an index into the features).
+    block: usize,
     feature: String,
     user: String,
     host: Option<String>,
@@ -430,7 +447,9 @@ impl Lmstat {
             used: None,
             borrowable: false,
             error: None,
-            expiry: Vec::new(),
+            uncounted: false,
+            lines: Vec::new(),
+            checked_out: 0,
             license_type: None,
             reservations: Vec::new(),
             reserved: 0,
@@ -458,6 +477,7 @@ impl Lmstat {
             }
         } else if usage == "(Uncounted, node-locked)" {
             feature.license_type = Some("uncounted nodelocked".into());
+            feature.uncounted = true;
         } else if let Some(error) = usage.strip_prefix("(Error:").and_then(|u| u.strip_suffix(')')) {
             feature.error = Some(error.trim().to_string());
         } else if let Some(error) = usage.strip_prefix("Cannot get users of") {
@@ -485,7 +505,10 @@ impl Lmstat {
                 let (key, value) = part.split_once(':').map_or(("", ""), |(k, v)| (k.trim(), v.trim()));
                 match key {
                     "vendor" => feature.daemon = Some(value.to_string()),
-                    "expiry" => feature.expiry.push(expiry_date(value).map_err(|e| invalid(n, format!("feature {}: {e}", feature.name)))?),
+                    "expiry" => {
+                        let ends = expiry_date(value).map_err(|e| invalid(n, format!("feature {}: {e}", feature.name)))?;
+                        feature.lines.push(LicenseLine { count: None, ends });
+                    }
                     _ => {}
                 }
             }
@@ -525,7 +548,9 @@ impl Lmstat {
             }
         }
         if let Some((head, tail)) = line.rsplit_once(", start ") {
-            let user = user_line(n, &feature.name, head, tail)?;
+            let mut user = user_line(n, &feature.name, head, tail)?;
+            feature.checked_out = feature.checked_out.saturating_add(user.licenses);
+            user.block = self.features.len() - 1;
             users.push(user);
         } else if line.contains(" (v") && line.contains('/') {
             // A checkout line cut short: its holder would go missing unseen.
@@ -534,32 +559,111 @@ impl Lmstat {
         Ok(())
     }
 
-    /// The records, once every line is read.
-    fn records(&self, table: &HashMap<String, Vec<Option<NaiveDate>>>) -> Result<Vec<Record>, PayloadError> {
+    /// The records, once every line is read, and which blocks are series
+    /// (a block printed again with the same counts is the first one's: its
+    /// checkouts are not holders twice). `today` tells the license lines
+    /// that ended from those that still count.
+    fn records(&self, table: &HashMap<String, Vec<LicenseLine>>, today: Option<NaiveDate>) -> Result<(Vec<Record>, Vec<bool>), PayloadError> {
         if self.features.is_empty() {
             return Err(self.nothing_read());
         }
-        // A feature listed under two license servers (or two vendor daemons) is two series.
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for f in &self.features {
-            *seen.entry(&f.name).or_default() += 1;
+        let (kept, disagree) = self.repeats();
+        if !self.features.iter().zip(&kept).any(|(f, k)| *k && self.countable(f)) {
+            return Err(self.nothing_counted());
         }
+        let ids = self.ids(&kept);
         let mut records = Vec::with_capacity(self.features.len());
-        for f in &self.features {
+        for (i, f) in self.features.iter().enumerate() {
+            let Some(id) = ids[i].clone() else { continue };
             let server = self.servers.get(f.server);
-            let mut dates: Vec<Option<NaiveDate>> = f.expiry.clone();
-            if dates.is_empty() {
-                dates = table.get(&f.name).cloned().unwrap_or_default();
-            }
-            let id = match (seen.get(f.name.as_str()), server) {
-                (Some(&many), Some(s)) if many > 1 => format!("{}@{}", f.name, s.name),
-                _ => f.name.clone(),
-            };
-            let mut rec = feature_record(f, server, id, &dates);
+            let lines = if f.lines.is_empty() { table.get(&f.name).map(Vec::as_slice).unwrap_or_default() } else { f.lines.as_slice() };
+            let mut rec = feature_record(f, server, id, lines, today);
             self.flag(&mut rec, f);
+            if disagree[i] {
+                rec.flag(Status::Warning, format!("lmstat printed feature {} twice for {}, with different counts", f.name, where_of(f, server)));
+            }
             records.push(rec);
         }
-        Ok(records)
+        Ok((records, kept))
+    }
+
+    /// Which blocks are series (`kept`), and which were printed again with
+    /// other counts under the same daemon and server (both kept, flagged).
+    fn repeats(&self) -> (Vec<bool>, Vec<bool>) {
+        let n = self.features.len();
+        let (mut kept, mut disagree) = (vec![true; n], vec![false; n]);
+        let key = |f: &Feature| (f.name.clone(), f.daemon.clone(), f.server);
+        let counts = |f: &Feature| (f.issued, f.used, f.error.clone(), f.uncounted, f.checked_out);
+        for i in 0..n {
+            for j in 0..i {
+                if kept[j] && key(&self.features[j]) == key(&self.features[i]) {
+                    if counts(&self.features[j]) == counts(&self.features[i]) {
+                        kept[i] = false;
+                        break;
+                    }
+                    disagree[i] = true;
+                    disagree[j] = true;
+                }
+            }
+        }
+        (kept, disagree)
+    }
+
+    /// Each kept block's series id: the feature, with its vendor daemon when
+    /// the feature is served by two daemons, and its server when by two
+    /// servers; blocks that still share one are numbered (`#2`).
+    fn ids(&self, kept: &[bool]) -> Vec<Option<String>> {
+        let mut ids = vec![None; self.features.len()];
+        let mut taken: HashMap<String, usize> = HashMap::new();
+        for (i, f) in self.features.iter().enumerate().filter(|(i, _)| kept[*i]) {
+            let same: Vec<&Feature> = self.features.iter().zip(kept).filter(|(g, k)| **k && g.name == f.name).map(|(g, _)| g).collect();
+            let mut id = f.name.clone();
+            if same.iter().any(|g| g.daemon != f.daemon) {
+                id = format!("{id}@{}", f.daemon.as_deref().unwrap_or("?"));
+            }
+            if same.iter().any(|g| g.server != f.server) {
+                id = format!("{id}@{}", self.servers.get(f.server).map_or("?", |s| s.name.as_str()));
+            }
+            let n = taken.entry(id.clone()).or_default();
+            *n += 1;
+            ids[i] = Some(if *n > 1 { format!("{id}#{n}") } else { id });
+        }
+        ids
+    }
+
+    /// The vendor daemon of `f` is down, and why.
+    fn daemon_down(&self, f: &Feature) -> Option<&str> {
+        let server = self.servers.get(f.server)?;
+        server.daemons_down.iter().find(|(d, _)| f.daemon.as_deref() == Some(d.as_str())).map(|(_, why)| why.as_str())
+    }
+
+    /// Whether lmstat gave a count for `f` that can be trusted.
+    fn countable(&self, f: &Feature) -> bool {
+        f.error.is_none() && (f.used.is_some() || f.uncounted) && self.daemon_down(f).is_none()
+    }
+
+    /// Features were listed and not one can be counted: why, in one line.
+    fn nothing_counted(&self) -> PayloadError {
+        let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
+        for f in &self.features {
+            let why = match (self.daemon_down(f), &f.error) {
+                (Some(why), _) => format!("vendor daemon {} is down: {why}", f.daemon.as_deref().unwrap_or("?")),
+                (None, Some(error)) => error.clone(),
+                (None, None) => "no count".to_string(),
+            };
+            match reasons.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, names)) => names.push(&f.name),
+                None => reasons.push((why, vec![&f.name])),
+            }
+        }
+        let said: Vec<String> = reasons
+            .iter()
+            .map(|(why, names)| match names.len() {
+                1..=3 => format!("{} ({})", why, names.join(", ")),
+                n => format!("{} ({}, {} and {} more)", why, names[0], names[1], n - 2),
+            })
+            .collect();
+        PayloadError::Vendor(format!("no feature can be counted: {}", said.join("; ")))
     }
 
     /// Why no feature was read: what the servers said, or what the text is not.
@@ -588,6 +692,9 @@ impl Lmstat {
         if let Some(error) = &f.error {
             rec.flag(Status::Unknown, format!("lmstat cannot count this feature: {error}"));
         }
+        if let Some(why) = self.daemon_down(f) {
+            rec.flag(Status::Unknown, format!("its vendor daemon {} is down: {why}", f.daemon.as_deref().unwrap_or("?")));
+        }
         if f.queued > 0 {
             rec.flag(Status::Warning, format!("{} licenses queued (requests waiting for a free license)", f.queued));
         }
@@ -613,11 +720,13 @@ impl Lmstat {
     }
 }
 
-/// A feature's record: its counts, the earliest end of its license lines
-/// (`dates`, `None` for a permanent one), and what lmstat says of it.
-fn feature_record(f: &Feature, server: Option<&Server>, id: String, dates: &[Option<NaiveDate>]) -> Record {
-    let expires = dates.iter().flatten().min().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
-    Record::new(&f.name, METRIC, f.used, f.issued)
+/// A feature's record: its counts, when its pool of license lines ends, and
+/// what lmstat says of it.
+fn feature_record(f: &Feature, server: Option<&Server>, id: String, lines: &[LicenseLine], today: Option<NaiveDate>) -> Record {
+    let expires = pool_end(lines, today).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+    let used = if f.uncounted { Some(f.checked_out) } else { f.used };
+    let line = |l: &LicenseLine| json!({"count": l.count, "expires": l.ends.map(|d| d.format("%Y-%m-%d").to_string())});
+    Record::new(&f.name, METRIC, used, f.issued)
         .unit(METRIC)
         .with_id(Some(id))
         .expires(expires)
@@ -625,10 +734,34 @@ fn feature_record(f: &Feature, server: Option<&Server>, id: String, dates: &[Opt
         .detail("server", server.map(|s| s.name.clone()).filter(|s| !s.is_empty()))
         .detail("license_type", f.license_type.clone())
         .detail("borrowable", f.borrowable.then_some(true))
-        .detail("permanent", (!dates.is_empty() && dates.iter().all(Option::is_none)).then_some(true))
+        .detail("permanent", (!lines.is_empty() && lines.iter().all(|l| l.ends.is_none())).then_some(true))
+        .detail("license_lines", (lines.len() > 1).then(|| Value::Array(lines.iter().map(line).collect())))
         .detail("reserved", (f.reserved > 0).then_some(f.reserved))
         .detail("reservations", (!f.reservations.is_empty()).then(|| Value::Array(f.reservations.clone())))
         .detail("queued", (f.queued > 0).then_some(f.queued))
+}
+
+/// When a pool of license lines ends: when its next still-valid dated line
+/// ends (a line already ended does not end a pool with valid lines); never,
+/// when only permanent lines are left; and when every line has ended, at the
+/// last one's end (it is expired). Without `today`, the earliest end.
+fn pool_end(lines: &[LicenseLine], today: Option<NaiveDate>) -> Option<NaiveDate> {
+    let dated = || lines.iter().filter_map(|l| l.ends);
+    let valid = dated().filter(|d| today.is_none_or(|t| *d >= t)).min();
+    match valid {
+        Some(d) => Some(d),
+        None if lines.iter().any(|l| l.ends.is_none()) => None,
+        None => dated().max(),
+    }
+}
+
+/// `daemon MLM on 27000@lic1`, for messages.
+fn where_of(f: &Feature, server: Option<&Server>) -> String {
+    let daemon = f.daemon.as_deref().map(|d| format!("daemon {d}")).unwrap_or_else(|| "no daemon named".into());
+    match server.map(|s| s.name.as_str()).filter(|s| !s.is_empty()) {
+        Some(s) => format!("{daemon} on {s}"),
+        None => daemon,
+    }
 }
 
 /// A checkout line: `head` is `user host [display] [vendor_def] [(vVER)]
@@ -652,16 +785,21 @@ fn user_line(n: usize, feature: &str, head: &str, tail: &str) -> Result<User, Pa
             head = before.trim_end();
         }
     }
-    let mut words = head.split_whitespace();
-    let user = words.next().ok_or_else(|| invalid(n, format!("feature {feature}: a checkout line without a user")))?.to_string();
-    let host = words.next().map(str::to_string);
-    let display: Vec<&str> = words.collect();
-    let display = (!display.is_empty()).then(|| display.join(" "));
+    // Read from the right: host and display are the two words before the
+    // version, and the user is all before them (user names have spaces).
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let (user, host, display) = match words.as_slice() {
+        [] => return Err(invalid(n, format!("feature {feature}: a checkout line without a user"))),
+        [user] => (user.to_string(), None, None),
+        [user, host] => (user.to_string(), Some(host.to_string()), None),
+        [user @ .., host, display] => (user.join(" "), Some(host.to_string()), Some(display.to_string())),
+    };
 
     // `Mon 2/10 0:10[, 5 licenses][  (linger: 885098 / 1340160)][, PID: 2924522][, borrow-return Tue 3/4 9:00]`
     let mut parts = tail.split(',').map(str::trim);
     let start = parts.next().and_then(day_time).ok_or_else(|| invalid(n, format!("feature {feature}: cannot read the start time in {tail:?}")))?;
     let mut user = User {
+        block: 0,
         feature: feature.to_string(),
         user,
         host,
@@ -748,7 +886,7 @@ fn expiry_date(text: &str) -> Result<Option<NaiveDate>, String> {
 struct ExpiryTable {
     /// Whether Expires comes before Vendor, once the header is read.
     expires_first: Option<bool>,
-    dates: HashMap<String, Vec<Option<NaiveDate>>>,
+    lines: HashMap<String, Vec<LicenseLine>>,
 }
 
 impl ExpiryTable {
@@ -769,8 +907,10 @@ impl ExpiryTable {
             true => words[3..words.len() - 1].join(" "),
             false => words[4..].join(" "),
         };
-        let date = expiry_date(&text).map_err(|e| invalid(n, format!("feature {}: {e}", words[0])))?;
-        self.dates.entry(words[0].to_string()).or_default().push(date);
+        let ends = expiry_date(&text).map_err(|e| invalid(n, format!("feature {}: {e}", words[0])))?;
+        // `#licenses`: a count, or `uncounted`.
+        let count = words[2].parse::<u64>().ok().filter(|c| *c <= i64::MAX as u64);
+        self.lines.entry(words[0].to_string()).or_default().push(LicenseLine { count, ends });
         Ok(())
     }
 }
@@ -778,6 +918,148 @@ impl ExpiryTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `lmstat -a` text (and `-i` text) reads as, on 2026-11-24.
+    fn read(a: &str, i: Option<&str>) -> Result<(Vec<Record>, Vec<Holder>), PayloadError> {
+        let mut payloads = Payloads::one(a.as_bytes().to_vec());
+        if let Some(i) = i {
+            payloads.extra.insert(EXPIRY, vec![Body::Bytes(i.as_bytes().to_vec())]);
+        }
+        payloads.now = NaiveDate::from_ymd_opt(2026, 11, 24).and_then(|d| d.and_hms_opt(12, 0, 0)).map(|t| t.and_utc());
+        let mut holders = Vec::new();
+        let records = Flexlm.parse(&payloads, &Settings::default(), &mut Sink::new(&|_| true, &mut |h| holders.push(h)))?;
+        Ok((records, holders))
+    }
+
+    fn ids(records: &[Record]) -> Vec<(String, Option<u64>, Option<u64>)> {
+        records.iter().map(|r| (r.id.clone(), r.used, r.limit)).collect()
+    }
+
+    const TWO_DAEMONS: &str = "\
+License server status: 27000@licsrv
+    License file(s) on licsrv: /opt/lic/all.lic:
+
+    licsrv: license server UP (MASTER) v11.16.2
+
+Vendor daemon status (on licsrv):
+
+       MLM: UP v11.16.2
+    cdslmd: UP v11.16.2
+
+Feature usage info:
+
+Users of features served by MLM:
+Users of solver:  (Total of 10 licenses issued;  Total of 2 licenses in use)
+
+  \"solver\" v1, vendor: MLM, expiry: permanent
+  floating license
+
+    ana ws1 /dev/tty (v1) (licsrv/27000 101), start Tue 11/24 9:00
+    bo ws2 /dev/tty (v1) (licsrv/27000 102), start Tue 11/24 9:05
+
+Users of features served by cdslmd:
+Users of solver:  (Total of 4 licenses issued;  Total of 1 license in use)
+
+  \"solver\" v2, vendor: cdslmd, expiry: 31-dec-2027
+  floating license
+
+    cy ws3 ws3 (v2) (licsrv/27000 201), start Tue 11/24 10:00
+";
+
+    /// One feature under two vendor daemons of one server: two series, the
+    /// daemon in the id (it failed the whole source with `two series with the id`).
+    #[test]
+    fn a_feature_under_two_daemons_is_two_series() {
+        let (records, holders) = read(TWO_DAEMONS, None).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(ids(&records), [("solver@MLM".into(), Some(2), Some(10)), ("solver@cdslmd".into(), Some(1), Some(4))]);
+        assert_eq!(holders.len(), 3);
+    }
+
+    /// A block lmstat prints twice is one series, its checkouts holders once;
+    /// printed twice with other counts, both are kept, numbered and flagged.
+    #[test]
+    fn a_block_printed_twice_is_one_series() {
+        let block = "Users of cad:  (Total of 5 licenses issued;  Total of 1 license in use)\n\n  \"cad\" v3, vendor: ptc_d, expiry: 1-jan-0\n\n    dee pc1 pc1 (v3) (srv/7788 11), start Mon 11/23 8:00\n\n";
+        let text = format!("License server status: 7788@srv\n\nsrv: license server UP v11.18.0\n\nFeature usage info:\n\n{block}{block}");
+        let (records, holders) = read(&text, None).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(ids(&records), [("cad".into(), Some(1), Some(5))]);
+        assert_eq!(holders.len(), 1);
+        let other = block.replace("Total of 1 license in use", "Total of 2 licenses in use");
+        let text = format!("License server status: 7788@srv\n\nsrv: license server UP v11.18.0\n\nFeature usage info:\n\n{block}{other}");
+        let (records, _) = read(&text, None).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(ids(&records), [("cad".into(), Some(1), Some(5)), ("cad#2".into(), Some(2), Some(5))]);
+        for r in &records {
+            assert_eq!(r.status, Status::Warning);
+            assert!(r.reasons.iter().any(|x| x.contains("printed feature cad twice")), "{:?}", r.reasons);
+        }
+    }
+
+    /// Every feature of a down daemon says so; when no feature can be
+    /// counted, the source fails rather than give empty records.
+    #[test]
+    fn a_down_daemon_marks_its_features_and_nothing_counted_fails() {
+        let text = TWO_DAEMONS.replace("    cdslmd: UP v11.16.2", "    cdslmd: The desired vendor daemon is down. (-97,121)");
+        let (records, _) = read(&text, None).unwrap_or_else(|e| unreachable!("{e}"));
+        let cds = records.iter().find(|r| r.id == "solver@cdslmd").unwrap_or_else(|| unreachable!());
+        assert_eq!(cds.status, Status::Unknown);
+        assert!(cds.reasons.iter().any(|x| x.contains("vendor daemon cdslmd is down")), "{:?}", cds.reasons);
+        let none = "License server status: 1717@lic\n\nlic: license server UP v11.13\n\nFeature usage info:\n\n\
+Users of MATLAB:  Cannot get users of MATLAB: No such feature exists. (-5,222)\n\
+Users of Simulink:  Cannot get users of Simulink: No such feature exists. (-5,222)\n";
+        let e = read(none, None).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(e, "no feature can be counted: No such feature exists. (-5,222) (MATLAB, Simulink)");
+    }
+
+    /// A pool of license lines: one ended, two permanent: not expired; each
+    /// line in details. All ended: expired at the last end.
+    #[test]
+    fn a_pool_expires_when_its_next_valid_line_ends() {
+        let a = "License server status: 1715@bio\n\nbio: license server UP v11.16.4\n\nFeature usage info:\n\n\
+Users of MS_dmol:  (Total of 12 licenses issued;  Total of 0 licenses in use)\n";
+        let i = "Feature                         Version     #licenses    Expires      Vendor\n\
+_______                         _________   _________    __________   ______\n\
+MS_dmol                         2026.0      4            permanent(no expiration date) msi\n\
+MS_dmol                         2026.0      4            permanent(no expiration date) msi\n\
+MS_dmol                         2020.0      4            31-dec-2020  msi\n";
+        let (records, _) = read(a, Some(i)).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(records[0].expires_at, None);
+        assert_eq!(records[0].status, Status::Ok);
+        let lines = records[0].details.get("license_lines").cloned().unwrap_or_default();
+        assert_eq!(lines, json!([{"count": 4, "expires": null}, {"count": 4, "expires": null}, {"count": 4, "expires": "2020-12-31"}]));
+        let i = i.replace("permanent(no expiration date)", "31-mar-2027");
+        let (records, _) = read(a, Some(&i)).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(records[0].expires_at.map(|t| t.date_naive()), NaiveDate::from_ymd_opt(2027, 3, 31));
+        let i = i.replace("31-mar-2027", "31-mar-2021");
+        let (records, _) = read(a, Some(&i)).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(records[0].expires_at.map(|t| t.date_naive()), NaiveDate::from_ymd_opt(2021, 3, 31));
+    }
+
+    /// An uncounted feature's use is its checkouts; checkout lines are read
+    /// from the right, user names with spaces whole.
+    #[test]
+    fn uncounted_use_and_user_names_with_spaces() {
+        let text = r#"License server status: 2100@lab
+
+lab: license server UP v11.10.0
+
+Feature usage info:
+
+Users of viewer:  (Uncounted, node-locked)
+
+  "viewer" v2010.1008, vendor: qtnad, expiry: permanent
+  uncounted nodelocked license locked to HOSTID=ANY
+
+    Quantenna FAE4 LAPTOP-Q6ADI2G2 LAPTOP-Q6ADI2G2 (v2010.1008) (lab/2100 302), start Mon 11/23 14:03
+    ops lab7 /dev/pts/1 (v2010.1008) (lab/2100 404), start Tue 11/24 8:15, 2 licenses
+"#;
+        let (records, holders) = read(text, None).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(ids(&records), [("viewer".into(), Some(3), None)]);
+        assert_eq!(holders[0].holder, "Quantenna FAE4");
+        assert_eq!(holders[0].details.get("host"), Some(&json!("LAPTOP-Q6ADI2G2")));
+        assert_eq!(holders[0].details.get("display"), Some(&json!("LAPTOP-Q6ADI2G2")));
+        assert_eq!(holders[1].holder, "ops");
+        assert_eq!(holders[1].details.get("licenses"), Some(&json!(2)));
+    }
 
     #[test]
     fn expiry_dates() {

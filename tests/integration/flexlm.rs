@@ -20,14 +20,24 @@ fn lmutil(env: &TestEnv, name: &str, body: &str) -> String {
 #[test]
 fn a_command_source_runs_lmutil_and_reads_its_output() {
     let env = TestEnv::new();
-    let a = lmutil(&env, "lmutil-a", &format!("cat '{}'", fixture("flexlm/v11-triad.txt").display()));
+    // lmutil speaks the user's language unless told otherwise: licusage runs it in the C locale.
+    let a = lmutil(
+        &env,
+        "lmutil-a",
+        &format!(
+            "[ \"$LC_ALL\" = C ] || {{ echo \"Lizenzserverstatus: LC_ALL=$LC_ALL\"; exit 1; }}\ncat '{}'",
+            fixture("flexlm/v11-triad.txt").display()
+        ),
+    );
     let i = lmutil(&env, "lmutil-i", &format!("cat '{}'", fixture("flexlm/v11-triad.expiry.txt").display()));
     env.config(&format!(
         "[sources.cad]\nkind = \"flexlm\"\ncommand = [\"{a}\", \"lmstat\", \"-a\", \"-c\", \"27000@lic1\"]\nexpiry_command = [\"{i}\", \"lmstat\", \"-i\"]\n"
     ));
     let out = env.run(&["sources"]);
     assert!(out.stdout.contains("cad   flexlm") && out.stdout.contains("runs its `command`"), "{}", out.stdout);
-    let out = env.run(&["show", "--json"]);
+    let mut cmd = env.cmd();
+    cmd.env("LC_ALL", "de_DE.UTF-8").arg("--config").arg(env.path("config.toml")).args(["show", "--json"]);
+    let out = Output::of(cmd);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let json = out.json();
     let records = json["records"].as_array().unwrap();
