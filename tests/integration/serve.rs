@@ -293,10 +293,12 @@ fn sigterm_and_sigint_end_it_with_exit_0_while_a_read_hangs() {
     let env = TestEnv::new();
     env.write("config.toml", &format!("[sources.stuck]\nkind = \"veeva\"\nurl = \"{}\"\nsession_id_env = \"SID\"\n", hang.url()));
     for signal in ["TERM", "INT"] {
+        let before = hang.requests().len();
         let mut served = Served::start(&env, &[], &[("SID", "s")]);
-        // The read is in flight: the vendor got the request and holds it.
+        // The read is in flight: the vendor got this run's request and holds it
+        // (counted from before, or the second run would not wait at all).
         let until = Instant::now() + Duration::from_secs(10);
-        while hang.requests().is_empty() && Instant::now() < until {
+        while hang.requests().len() <= before && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(20));
         }
         served.signal(signal);
