@@ -148,8 +148,10 @@ where
 }
 
 /// Each line of a text payload (lmstat output), with its 1-based number:
-/// `\n` or `\r\n` ends a line, bytes that are not UTF-8 are replaced, and
-/// more than [`MAX_DOCUMENT`] bytes or a NUL byte (binary data) is an error.
+/// `\n` or `\r\n` ends a line, bytes that are not UTF-8 are replaced, a
+/// UTF-8 byte order mark is dropped and UTF-16 text (what Windows
+/// PowerShell's `>` writes, with its byte order mark) is decoded; more than
+/// [`MAX_DOCUMENT`] bytes or a NUL byte (binary data) is an error.
 pub fn for_each_line(body: &Body, f: &mut dyn FnMut(usize, &str) -> Result<(), PayloadError>) -> Result<(), PayloadError> {
     let reader: Box<dyn BufRead> = match body {
         Body::Bytes(bytes) => Box::new(bytes.as_slice()),
@@ -160,6 +162,49 @@ pub fn for_each_line(body: &Body, f: &mut dyn FnMut(usize, &str) -> Result<(), P
     // One byte past the cap is read, to know the text went past it; a line
     // without end is never read past the cap either.
     let mut reader = reader.take(MAX_DOCUMENT + 1);
+    let io = |e: std::io::Error| PayloadError::Io(format!("reading: {e}"));
+    let start = reader.fill_buf().map_err(io)?;
+    if let Some(big_endian) = utf16_bom(start) {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(io)?;
+        too_large(bytes.len() as u64)?;
+        let text = utf16(&bytes[2..], big_endian);
+        return lines(&mut text.as_bytes(), f);
+    }
+    if start.starts_with(BOM) {
+        reader.consume(BOM.len());
+    }
+    lines(&mut reader, f)
+}
+
+/// `Some(big_endian)` when `start` opens with a UTF-16 byte order mark.
+fn utf16_bom(start: &[u8]) -> Option<bool> {
+    match start {
+        [0xff, 0xfe, ..] => Some(false),
+        [0xfe, 0xff, ..] => Some(true),
+        _ => None,
+    }
+}
+
+/// UTF-16 text as a string, what is not UTF-16 replaced.
+fn utf16(bytes: &[u8], big_endian: bool) -> String {
+    let units = bytes.chunks(2).map(|c| match (c, big_endian) {
+        ([a, b], false) => u16::from_le_bytes([*a, *b]),
+        ([a, b], true) => u16::from_be_bytes([*a, *b]),
+        _ => 0xfffd,
+    });
+    char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+}
+
+fn too_large(read: u64) -> Result<(), PayloadError> {
+    match read > MAX_DOCUMENT {
+        true => Err(PayloadError::Io(format!("reading: text larger than {} MiB: refused", MAX_DOCUMENT >> 20))),
+        false => Ok(()),
+    }
+}
+
+/// The lines of `reader`, as [`for_each_line`] hands them on.
+fn lines(reader: &mut dyn BufRead, f: &mut dyn FnMut(usize, &str) -> Result<(), PayloadError>) -> Result<(), PayloadError> {
     let mut line = Vec::new();
     let mut number = 0;
     let mut read = 0u64;
@@ -167,9 +212,7 @@ pub fn for_each_line(body: &Body, f: &mut dyn FnMut(usize, &str) -> Result<(), P
         line.clear();
         let n = reader.read_until(b'\n', &mut line).map_err(|e| PayloadError::Io(format!("reading: {e}")))?;
         read += n as u64;
-        if read > MAX_DOCUMENT {
-            return Err(PayloadError::Io(format!("reading: text larger than {} MiB: refused", MAX_DOCUMENT >> 20)));
-        }
+        too_large(read)?;
         if n == 0 {
             return Ok(());
         }

@@ -158,6 +158,20 @@ async fn run(argv: &[String], key: &str, ctx: &Fetch<'_>) -> anyhow::Result<Vec<
     }
 }
 
+/// A vendor daemon's status line, told from a feature's `key: value` lines:
+/// `MLM: UP v11.19.6`, or the daemon down (`ansyslmd: The desired vendor
+/// daemon is down. (-97,121)`, `cdslmd: DOWN`).
+fn daemon_status(line: &str) -> Option<(&str, &str)> {
+    let (daemon, state) = line.split_once(':')?;
+    let (daemon, state) = (daemon.trim(), state.trim());
+    if daemon.is_empty() || daemon.contains(char::is_whitespace) {
+        return None;
+    }
+    let up = state.strip_prefix("UP v").is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()));
+    let down = state == "DOWN" || state.starts_with("The desired vendor daemon is down") || state.starts_with("Vendor daemon is down");
+    (up || down).then_some((daemon, state))
+}
+
 /// A line that says a license server cannot be read.
 fn down_reason(line: &str) -> Option<&str> {
     const SIGNS: &[&str] = &[
@@ -231,6 +245,8 @@ struct User {
     user: String,
     host: Option<String>,
     display: Option<String>,
+    /// What the vendor adds after the display (a PID, `MultiCPU`, `feature=…`).
+    vendor_def: Option<String>,
     version: Option<String>,
     handle: Option<String>,
     /// `Day M/D H:MM` as printed (the year is not).
@@ -247,6 +263,7 @@ impl User {
         let mut h = Holder::new(self.feature.as_str(), METRIC, self.user)
             .detail("host", self.host.clone())
             .detail("display", self.display)
+            .detail("vendor_def", self.vendor_def)
             .detail("version", self.version)
             .detail("handle", self.handle)
             .detail("licenses", self.licenses)
@@ -310,11 +327,23 @@ struct Lmstat {
     /// `Flexible License Manager status on Tue 11/24/2026 10:15`.
     printed_at: Option<NaiveDateTime>,
     lines: usize,
+    /// The daemons whose status lines came since the last `Feature usage
+    /// info:` (lmstat v11.16+ prints one such section per daemon).
+    section_daemons: Vec<String>,
 }
 
 impl Default for Lmstat {
     fn default() -> Self {
-        Lmstat { part: Part::Start, servers: Vec::new(), features: Vec::new(), daemon: None, errors: Vec::new(), printed_at: None, lines: 0 }
+        Lmstat {
+            part: Part::Start,
+            servers: Vec::new(),
+            features: Vec::new(),
+            daemon: None,
+            errors: Vec::new(),
+            printed_at: None,
+            lines: 0,
+            section_daemons: Vec::new(),
+        }
     }
 }
 
@@ -392,8 +421,19 @@ impl Lmstat {
             self.daemon = None;
         } else if line.starts_with("Vendor daemon status") {
             self.part = Part::Daemons;
+            self.section_daemons.clear();
         } else if line.starts_with("Feature usage info") {
+            // After one daemon's status line: that daemon's features.
+            self.daemon = match self.section_daemons.as_slice() {
+                [one] => Some(one.clone()),
+                _ => None,
+            };
+            self.section_daemons.clear();
             self.part = Part::Features;
+        } else if self.part != Part::Servers && daemon_status(line).is_some() {
+            // `MLM: UP v11.19`, also where v11.16+ prints it: before each daemon's features.
+            self.daemon_line(line);
+            self.part = Part::Daemons;
         } else if let Some(rest) = line.strip_prefix("Users of features served by ") {
             self.daemon = Some(rest.trim_end_matches(':').trim().to_string());
             self.part = Part::Features;
@@ -421,10 +461,14 @@ impl Lmstat {
     /// `MLM: UP v11.16.2`, or a daemon down and why.
     fn daemon_line(&mut self, line: &str) {
         if let Some((daemon, state)) = line.split_once(':') {
-            let state = state.trim();
-            if !state.starts_with("UP") && !daemon.trim().contains(' ') {
+            let (daemon, state) = (daemon.trim(), state.trim());
+            if daemon.contains(' ') || daemon.is_empty() {
+                return;
+            }
+            self.section_daemons.push(daemon.to_string());
+            if !state.starts_with("UP") {
                 let state = if state.is_empty() { "DOWN" } else { state };
-                self.server().daemons_down.push((daemon.trim().to_string(), state.to_string()));
+                self.server().daemons_down.push((daemon.to_string(), state.to_string()));
             }
         }
     }
@@ -644,6 +688,16 @@ impl Lmstat {
 
     /// Features were listed and not one can be counted: why, in one line.
     fn nothing_counted(&self) -> PayloadError {
+        // What the servers say first: a daemon down explains its features' errors.
+        let mut said: Vec<String> = Vec::new();
+        for s in &self.servers {
+            for (daemon, why) in &s.daemons_down {
+                said.push(format!("vendor daemon {daemon} is down: {why}"));
+            }
+            if let Some(failed) = &s.failed {
+                said.push(format!("{}: {failed}", s.name));
+            }
+        }
         let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
         for f in &self.features {
             let why = match (self.daemon_down(f), &f.error) {
@@ -656,13 +710,12 @@ impl Lmstat {
                 None => reasons.push((why, vec![&f.name])),
             }
         }
-        let said: Vec<String> = reasons
-            .iter()
-            .map(|(why, names)| match names.len() {
+        for (why, names) in reasons {
+            said.push(match names.len() {
                 1..=3 => format!("{} ({})", why, names.join(", ")),
                 n => format!("{} ({}, {} and {} more)", why, names[0], names[1], n - 2),
-            })
-            .collect();
+            });
+        }
         PayloadError::Vendor(format!("no feature can be counted: {}", said.join("; ")))
     }
 
@@ -683,6 +736,10 @@ impl Lmstat {
         match reasons.first() {
             Some(_) => PayloadError::Vendor(format!("no feature usage to read: {}", reasons.join("; "))),
             None if self.lines == 0 => PayloadError::Vendor("empty input: no `lmstat -a` output".into()),
+            // `lmstat` without `-a` (or `-c` alone) prints the servers and daemons only.
+            None if !self.servers.is_empty() => PayloadError::Vendor(
+                "no feature usage to read: the output lists the license servers but no `Users of FEATURE:` line (lmstat prints them with `-a`)".into(),
+            ),
             None => PayloadError::Vendor("no feature usage to read: no `Users of FEATURE:` line (is this `lmutil lmstat -a` output?)".into()),
         }
     }
@@ -744,8 +801,11 @@ fn feature_record(f: &Feature, server: Option<&Server>, id: String, lines: &[Lic
 /// When a pool of license lines ends: when its next still-valid dated line
 /// ends (a line already ended does not end a pool with valid lines); never,
 /// when only permanent lines are left; and when every line has ended, at the
-/// last one's end (it is expired). Without `today`, the earliest end.
+/// last one's end (it is expired). Without `today`, the earliest end. A line
+/// of no licenses (`#licenses` 0) keeps no pool alive.
 fn pool_end(lines: &[LicenseLine], today: Option<NaiveDate>) -> Option<NaiveDate> {
+    let some: Vec<&LicenseLine> = lines.iter().filter(|l| l.count != Some(0)).collect();
+    let lines: Vec<&LicenseLine> = if some.is_empty() { lines.iter().collect() } else { some };
     let dated = || lines.iter().filter_map(|l| l.ends);
     let valid = dated().filter(|d| today.is_none_or(|t| *d >= t)).min();
     match valid {
@@ -785,15 +845,7 @@ fn user_line(n: usize, feature: &str, head: &str, tail: &str) -> Result<User, Pa
             head = before.trim_end();
         }
     }
-    // Read from the right: host and display are the two words before the
-    // version, and the user is all before them (user names have spaces).
-    let words: Vec<&str> = head.split_whitespace().collect();
-    let (user, host, display) = match words.as_slice() {
-        [] => return Err(invalid(n, format!("feature {feature}: a checkout line without a user"))),
-        [user] => (user.to_string(), None, None),
-        [user, host] => (user.to_string(), Some(host.to_string()), None),
-        [user @ .., host, display] => (user.join(" "), Some(host.to_string()), Some(display.to_string())),
-    };
+    let (user, host, display, vendor_def) = checkout_words(head).ok_or_else(|| invalid(n, format!("feature {feature}: a checkout line without a user")))?;
 
     // `Mon 2/10 0:10[, 5 licenses][  (linger: 885098 / 1340160)][, PID: 2924522][, borrow-return Tue 3/4 9:00]`
     let mut parts = tail.split(',').map(str::trim);
@@ -804,6 +856,7 @@ fn user_line(n: usize, feature: &str, head: &str, tail: &str) -> Result<User, Pa
         user,
         host,
         display,
+        vendor_def,
         version,
         handle,
         start: Some(start.0),
@@ -826,6 +879,30 @@ fn user_line(n: usize, feature: &str, head: &str, tail: &str) -> Result<User, Pa
         }
     }
     Ok(user)
+}
+
+/// The words of a checkout line before its version: `user host display
+/// [vendor_def…]`. The user may have spaces: where the display is told by
+/// its look (`:0`, `/dev/tty`) or by being the host again (as Windows
+/// prints it) past the third word, the user is all before the host.
+type CheckoutWords = (String, Option<String>, Option<String>, Option<String>);
+
+fn checkout_words(head: &str) -> Option<CheckoutWords> {
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let looks_like_display = |w: &str| w.starts_with("/dev/") || w.strip_prefix(':').is_some_and(|d| d.starts_with(|c: char| c.is_ascii_digit()));
+    let display = (2..words.len()).find(|&k| words[k] == words[k - 1] || looks_like_display(words[k])).unwrap_or(2);
+    let text = |part: &[&str]| (!part.is_empty()).then(|| part.join(" "));
+    match words.as_slice() {
+        [] => None,
+        [user] => Some((user.to_string(), None, None, None)),
+        [user, host] => Some((user.to_string(), Some(host.to_string()), None, None)),
+        _ => Some((
+            words[..display - 1].join(" "),
+            Some(words[display - 1].to_string()),
+            Some(words[display].to_string()),
+            text(&words[display + 1..]),
+        )),
+    }
 }
 
 /// `Mon 2/10 0:10` (and a trailing `(linger: …)`): month, day, hour, minute.
@@ -1032,6 +1109,50 @@ MS_dmol                         2020.0      4            31-dec-2020  msi\n";
         let i = i.replace("31-mar-2027", "31-mar-2021");
         let (records, _) = read(a, Some(&i)).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(records[0].expires_at.map(|t| t.date_naive()), NaiveDate::from_ymd_opt(2021, 3, 31));
+    }
+
+    /// Every real `lmstat -i` table of the corpus, read: each feature's license
+    /// lines and when its pool ends, as of 2026-11-24 (reviewed by hand).
+    #[test]
+    fn real_expiry_tables() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/flexlm/real");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.retain(|p| p.to_string_lossy().ends_with("-i.txt"));
+        paths.sort();
+        assert!(paths.len() >= 3, "{}", dir.display());
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24);
+        for path in paths {
+            let mut table = ExpiryTable::default();
+            let read = for_each_line(&Body::File(path.clone()), &mut |n, line| table.line(n, line));
+            let mut out = format!("{read:?}\n");
+            let mut names: Vec<&String> = table.lines.keys().collect();
+            names.sort();
+            for name in names {
+                let lines = &table.lines[name];
+                let each: Vec<String> = lines.iter().map(|l| format!("{:?} until {:?}", l.count, l.ends)).collect();
+                out.push_str(&format!("{name}: {} -> ends {:?}\n", each.join("; "), pool_end(lines, today)));
+            }
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            insta::assert_snapshot!(format!("flexlm_expiry__{stem}"), out);
+        }
+    }
+
+    /// Checkout lines as real servers print them (from the corpus): a vendor
+    /// field after the display, a user name with spaces.
+    #[test]
+    fn checkout_words_as_servers_print_them() {
+        let w = |head: &str| checkout_words(head).map(|(u, h, d, v)| (u, h.unwrap_or_default(), d.unwrap_or_default(), v.unwrap_or_default()));
+        let s = |a: &str, b: &str, c: &str, d: &str| Some((a.to_string(), b.to_string(), c.to_string(), d.to_string()));
+        assert_eq!(w("user1 host-a display"), s("user1", "host-a", "display", ""));
+        assert_eq!(w("shyd2407pd038 g11p11 :6838 MultiCPU"), s("shyd2407pd038", "g11p11", ":6838", "MultiCPU"));
+        assert_eq!(w("user_01 TENCENT64.site :80 Xcelium Single Core Engine"), s("user_01", "TENCENT64.site", ":80", "Xcelium Single Core Engine"));
+        assert_eq!(w("usbn12 p-c94.com /dev/tty feature=test_feature"), s("usbn12", "p-c94.com", "/dev/tty", "feature=test_feature"));
+        assert_eq!(w("shlee t009 t009.tml 60048"), s("shlee", "t009", "t009.tml", "60048"));
+        assert_eq!(w("ABCDKK ER0037 SESOR045 MSCONE:ADAMS_View"), s("ABCDKK", "ER0037", "SESOR045", "MSCONE:ADAMS_View"));
+        assert_eq!(w("user1 host-01 host-01:0.0 lc80a28012593569_1"), s("user1", "host-01", "host-01:0.0", "lc80a28012593569_1"));
+        assert_eq!(w("Quantenna FAE4 LAPTOP-Q6ADI2G2 LAPTOP-Q6ADI2G2"), s("Quantenna FAE4", "LAPTOP-Q6ADI2G2", "LAPTOP-Q6ADI2G2", ""));
+        assert_eq!(w("Jo Ann Smith ws7 /dev/pts/3"), s("Jo Ann Smith", "ws7", "/dev/pts/3", ""));
+        assert_eq!(w("user11 server19"), s("user11", "server19", "", ""));
     }
 
     /// An uncounted feature's use is its checkouts; checkout lines are read

@@ -110,3 +110,80 @@ fn settings_name_the_bad_key() {
         }
     }
 }
+
+/// The real outputs a kind was checked against (`fixtures/<kind>/real/`,
+/// provenance in its README): each read as a reviewed snapshot in a form a
+/// person compares with the text — per series its counts, status, expiry
+/// and reasons; per holder its user, host, display, start and count.
+#[test]
+fn real_corpus() {
+    std::env::set_var("TZ", "UTC");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z").map(|t| t.with_timezone(&chrono::Utc)).ok();
+    for vendor in VENDORS {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(vendor.kind()).join("real");
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let bound = fixture_bound(*vendor);
+        let mut paths: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e != "md") && !p.file_stem().unwrap_or_default().to_string_lossy().contains('.'))
+            .filter(|p| !p.file_stem().unwrap_or_default().to_string_lossy().ends_with("-i"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let ext = path.extension().unwrap_or_default().to_string_lossy().into_owned();
+            let mut payloads = Payloads { main: vec![Body::Bytes(std::fs::read(&path).unwrap_or_default())], now, ..Payloads::default() };
+            for key in vendor.keys() {
+                if let KeyType::Input { payload, .. } = key.ty {
+                    if let Ok(bytes) = std::fs::read(path.with_file_name(format!("{stem}.{payload}.{ext}"))) {
+                        payloads.extra.insert(payload, vec![Body::Bytes(bytes)]);
+                    }
+                }
+            }
+            let mut holders = Vec::new();
+            let parsed = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
+            insta::assert_snapshot!(format!("{}__real__{stem}", vendor.kind()), reading(parsed, &holders));
+        }
+    }
+}
+
+/// A reading as a person checks it against the text.
+fn reading(parsed: Result<Vec<Record>, PayloadError>, holders: &[crate::holder::Holder]) -> String {
+    use std::fmt::Write as _;
+    let records = match parsed {
+        Ok(records) => records,
+        Err(e) => return format!("error: {e}\n"),
+    };
+    let n = |v: Option<u64>| v.map_or("—".to_string(), |v| v.to_string());
+    let mut out = String::new();
+    for r in &records {
+        let expires = r.expires_at.map_or("—".to_string(), |t| t.format("%Y-%m-%d").to_string());
+        let _ = writeln!(out, "{}: used {} of {}, {}, expires {expires}", r.id, n(r.used), n(r.limit), r.status);
+        for reason in &r.reasons {
+            let _ = writeln!(out, "  reason: {reason}");
+        }
+        let mine: Vec<_> = holders.iter().filter(|h| *h.product == r.product).collect();
+        if !mine.is_empty() {
+            let sum: u64 = mine.iter().map(|h| h.details.get("licenses").and_then(|v| v.as_u64()).unwrap_or(1)).sum();
+            let _ = writeln!(out, "  holders of {}: {} lines, {sum} licenses", r.product, mine.len());
+        }
+    }
+    let _ = writeln!(out, "holders:");
+    for h in holders {
+        let detail = |k: &str| h.details.get(k).map_or("—".to_string(), |v| v.as_str().map_or(v.to_string(), str::to_string));
+        let since = h.since.map_or("—".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string());
+        let _ = writeln!(
+            out,
+            "  {} | {} | host {} | display {} | since {since} | {} | linger {}{}",
+            h.product,
+            h.holder,
+            detail("host"),
+            detail("display"),
+            detail("licenses"),
+            detail("linger"),
+            h.holder_type.as_deref().map_or(String::new(), |t| format!(" | {t}"))
+        );
+    }
+    out
+}
