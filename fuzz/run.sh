@@ -19,12 +19,13 @@ seed() {
   mkdir -p "corpus/$target"
   for f in "$@"; do cp -n "$f" "corpus/$target/" 2>/dev/null || true; done
 }
-seed vendors ../fixtures/*/*.json
+seed vendors ../fixtures/*/*.json ../fixtures/flexlm/*.txt
 seed stream_vs_slice ../fixtures/cpod/*.json ../fixtures/4d/*.json
+seed lmstat ../fixtures/flexlm/*.txt ../fixtures/flexlm/real/*.txt
 seed skim_vs_serde ../fixtures/cpod/*.json ../fixtures/generic/*.json
 seed config ../config.example.toml
 (cd .. && cargo run -q --release -- --config config.example.toml show --json > fuzz/corpus-diff-seed.json) && seed diff_document corpus-diff-seed.json && rm -f corpus-diff-seed.json
-for target in vendors stream_vs_slice skim_vs_serde config diff_document; do
+for target in vendors lmstat stream_vs_slice skim_vs_serde config diff_document; do
   echo "== $target: ${secs}s"
   cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$secs" -rss_limit_mb=2048 -detect_leaks=0 2>&1 | grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs|SUMMARY|ERROR|panicked" || true
 done
