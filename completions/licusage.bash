@@ -782,7 +782,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__generic)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jq --holders-jq --method --body --token-env --token-command --auth-header --auth-scheme --username --password-env --password-command --client-id --client-secret-env --client-secret-command --token-url --scope --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jq --holders-jq --method --body --token-env --token-command --auth-header --auth-scheme --username --password-env --password-command --client-id --client-secret-env --client-secret-command --token-url --scope --next --next-query --page-param --first-page --last --error --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -861,6 +861,30 @@ _licusage() {
                     return 0
                     ;;
                 --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --next)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --next-query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --page-param)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --first-page)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

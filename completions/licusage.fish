@@ -428,6 +428,12 @@ complete -c licusage -n "__fish_licusage_using_subcommand generic" -l client-sec
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l client-secret-command -d 'Command whose stdout is the OAuth2 client secret' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l token-url -d 'Token endpoint of the OAuth2 client-credentials flow' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l scope -d 'Scope asked for in the client-credentials flow' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l next -d 'Jq giving the next page\'s URL (null on the last page), e.g. ."@odata.nextLink"' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l next-query -d 'Jq giving the next request\'s query parameters (null on the last page), e.g. {pageToken: .nextPageToken}' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l page-param -d 'Query parameter of the page number (or {page} in the URL), with `last`' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l first-page -d 'The first page\'s number with `page_param` or {page} (default 1)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l last -d 'Jq telling the last page (true) when paging by number' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l error -d 'Jq giving the API\'s error in an answer under HTTP 200 (null when none)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l format -d 'Output format [default: table]' -r -f -a "table\t''

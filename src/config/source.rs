@@ -193,7 +193,7 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
     location(vendor, &common)?;
     let given: Vec<&'static str> = secrets.iter().filter(|s| s.is_given()).map(|s| s.key).collect();
     let given_inputs: Vec<&'static str> = inputs.iter().map(|i: &ExtraInput| i.key).collect();
-    let shape = vendors::Shape { reads_file: common.file.is_some(), secrets: &given, inputs: &given_inputs };
+    let shape = vendors::Shape { reads_file: common.file.is_some(), secrets: &given, inputs: &given_inputs, url: common.url.as_deref() };
     let bound = vendor.bind(rest, shape).map_err(|e| TableError {
         message: match &e.key {
             Some(k) if !e.message.contains(k.as_str()) => format!("`{k}`: {}", e.message),

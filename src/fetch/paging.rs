@@ -26,10 +26,28 @@ pub enum Shape {
     Any,
 }
 
+/// Where a kind says its list goes on after a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// By the pager's own rules: a cursor, a `next` URL, a `Link` header, an offset.
+    Rules,
+    /// This URL (relative to the page's), on the same host.
+    Url(String),
+    /// The first URL with these query parameters set.
+    Query(Vec<(String, String)>),
+    /// This was the last page.
+    End,
+}
+
+/// What a kind reads in a page (its body, and how many pages came before)
+/// to say where the list goes on.
+pub type Steer<'s> = &'s (dyn Fn(&[u8], usize) -> anyhow::Result<Next> + Sync);
+
 /// Where a walk through the pages is.
-struct Pager {
+struct Pager<'s> {
     first: Url,
     shape: Shape,
+    steer: Option<Steer<'s>>,
     seen: HashSet<String>,
     /// Pages and items read so far.
     pages: usize,
@@ -37,9 +55,9 @@ struct Pager {
     next: Option<Url>,
 }
 
-impl Pager {
-    fn new(first: Url, shape: Shape) -> Self {
-        Pager { next: Some(first.clone()), first, shape, seen: HashSet::new(), pages: 0, fetched: 0 }
+impl<'s> Pager<'s> {
+    fn new(first: Url, shape: Shape, steer: Option<Steer<'s>>) -> Self {
+        Pager { next: Some(first.clone()), first, shape, steer, seen: HashSet::new(), pages: 0, fetched: 0 }
     }
 
     /// The next page's body, or `None` after the last.
@@ -59,6 +77,19 @@ impl Pager {
         let reply = ctx.send(call(url.clone())?).await?;
         let link = reply.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()).find_map(link_next);
         let body = ctx.body(reply)?;
+        let steered = match self.steer {
+            Some(steer) => steer(&body, self.pages).with_context(|| format!("page {}", self.pages + 1))?,
+            None => Next::Rules,
+        };
+        if steered != Next::Rules {
+            self.next = match steered {
+                Next::Url(href) => Some(self.same_host(&url, base, &href)?),
+                Next::Query(params) => Some(with_query(&self.first, &params)),
+                Next::End | Next::Rules => None,
+            };
+            self.pages += 1;
+            return Ok(Some(body));
+        }
         // The skim finds the fields without parsing the items (the parse
         // reads them anyway); what it cannot read exactly, serde does.
         let page = match skim::page_info(&body).map_or_else(|| page_info(&body), Ok) {
@@ -72,15 +103,7 @@ impl Pager {
             u.query_pairs_mut().append_pair("cursor", &cursor);
             Some(u)
         } else if let Some(href) = page.next.filter(|n| !n.is_empty()).or(link) {
-            let u = url.join(&href).with_context(|| format!("`next` {href:?} is not a URL"))?;
-            if u.origin() != base.origin() {
-                bail!(
-                    "`next` page {} is on another host: not followed, so that the token stays with {}",
-                    crate::http::shown(&u),
-                    base.origin().ascii_serialization()
-                );
-            }
-            Some(u)
+            Some(self.same_host(&url, base, &href)?)
         } else if let (Some(total), true) = (page.total, page.offset.is_some() || page.limit.is_some()) {
             let offset = page.offset.unwrap_or(self.fetched) + got;
             if got > 0 && offset < total {
@@ -100,6 +123,37 @@ impl Pager {
         self.pages += 1;
         Ok(Some(body))
     }
+
+    /// `href` read against the page's URL, refused on another host.
+    fn same_host(&self, url: &Url, base: &Url, href: &str) -> anyhow::Result<Url> {
+        let u = url.join(href).with_context(|| format!("`next` {href:?} is not a URL"))?;
+        if u.origin() != base.origin() {
+            bail!(
+                "`next` page {} is on another host: not followed, so that the token stays with {}",
+                crate::http::shown(&u),
+                base.origin().ascii_serialization()
+            );
+        }
+        Ok(u)
+    }
+}
+
+/// `url` with each of `params` set (replacing the parameter of that name).
+fn with_query(url: &Url, params: &[(String, String)]) -> Url {
+    let mut u = url.clone();
+    let kept: Vec<(String, String)> =
+        url.query_pairs().filter(|(k, _)| !params.iter().any(|(p, _)| p == k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    u.set_query(None);
+    {
+        let mut q = u.query_pairs_mut();
+        for (k, v) in kept.iter().chain(params) {
+            q.append_pair(k, v);
+        }
+    }
+    if u.query() == Some("") {
+        u.set_query(None);
+    }
+    u
 }
 
 /// Every page, from `first`, each request made by `call` (the method,
@@ -110,9 +164,10 @@ pub async fn pages(
     base: &Url,
     first: Url,
     shape: Shape,
+    steer: Option<Steer<'_>>,
     call: &(dyn Fn(Url) -> anyhow::Result<Call> + Sync),
 ) -> anyhow::Result<Vec<Body>> {
-    let mut pager = Pager::new(first, shape);
+    let mut pager = Pager::new(first, shape, steer);
     let mut pages = Vec::new();
     while let Some(body) = pager.next(ctx, base, call).await? {
         pages.push(Body::Bytes(body));
@@ -131,7 +186,7 @@ pub fn stream(ctx: &Fetch<'_>, base: Url, first: Url, call: impl Fn(Url) -> anyh
     let source = ctx.source.clone();
     let (timeout, want_holders, mut ends) = (ctx.timeout, ctx.want_holders, ctx.ends);
     tokio::spawn(async move {
-        let mut pager = Pager::new(first, Shape::Lists);
+        let mut pager = Pager::new(first, Shape::Lists, None);
         let failed = loop {
             let ctx = Fetch { http: &http, source: source.clone(), timeout, want_holders, ends };
             let page = match tokio::time::timeout_at(ends, pager.next(&ctx, &base, &call)).await {

@@ -352,7 +352,7 @@ impl Kind for Cpod {
                 let assignments = paging::stream(ctx, base.clone(), first, call.clone());
                 payloads.extra.insert(ASSIGNMENTS, vec![assignments]);
             }
-            payloads.main = paging::pages(ctx, &base, licenses, paging::Shape::Lists, &call).await?;
+            payloads.main = paging::pages(ctx, &base, licenses, paging::Shape::Lists, None, &call).await?;
             Ok(payloads)
         })
     }

@@ -144,6 +144,8 @@ pub struct Shape<'a> {
     pub secrets: &'a [&'static str],
     /// The declared inputs the source gives (by their keys).
     pub inputs: &'a [&'static str],
+    /// The source's `url`, as written.
+    pub url: Option<&'a str>,
 }
 
 impl Shape<'_> {

@@ -219,3 +219,137 @@ fn filter_mistakes_are_config_errors_or_named_output_errors() {
         out.stderr
     );
 }
+
+/// Microsoft Graph pages a user list by `@odata.nextLink`: with `next`, a
+/// filter that reads `inputs` counts the users of every page once; without
+/// it, the source fails naming the marker and the key (it counted 2 of 4).
+#[test]
+fn graph_next_link_counts_every_page_and_an_unfollowed_one_fails() {
+    let server = Server::start();
+    let user = |n: u32, sku: &str| serde_json::json!({"id": format!("u{n}"), "userPrincipalName": format!("u{n}@contoso.com"), "assignedLicenses": [{"disabledPlans": [], "skuId": sku}]});
+    let e5 = "06ebc4ee-1bb5-47dd-8120-11324bc54e06";
+    let next = format!("{}/v1.0/users?$select=assignedLicenses&$skiptoken=RFNwdAIAAQAAACpV", server.url());
+    server.mount(
+        Mock::given(method("GET")).and(path("/v1.0/users")).and(query_param_is_missing("$skiptoken")).respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(assignedLicenses)", "@odata.nextLink": next, "value": [user(1, e5), user(2, e5)]}),
+        )),
+    );
+    server.mount(Mock::given(method("GET")).and(path("/v1.0/users")).and(query_param("$skiptoken", "RFNwdAIAAQAAACpV")).respond_with(
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(assignedLicenses)", "value": [user(3, e5), user(4, "other")]})),
+    ));
+    let env = TestEnv::new();
+    let jq =
+        r#"[inputs.value[].assignedLicenses[].skuId] | group_by(.) | .[] | {product: .[0], metric: "assigned", used: length, limit: null}"#;
+    let cfg = |next: &str| {
+        format!("[sources.users]\nkind = \"generic\"\nurl = \"{}/v1.0/users?$select=assignedLicenses\"\njq = '{jq}'\n{next}", server.url())
+    };
+    let out = run(&env, &cfg("next = '.\"@odata.nextLink\"'\n"), &[], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let counts: Vec<(String, u64)> = out.json()["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["product"].as_str().unwrap().to_string(), r["used"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts, [(e5.to_string(), 3), ("other".to_string(), 1)]);
+
+    let out = run(&env, &cfg(""), &[], &["show", "--json"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("source `users` (generic): the last page read has a next page (`@odata.nextLink`): the source does not follow it: set next = '.\"@odata.nextLink\"'"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.json()["records"].as_array().unwrap().is_empty(), "{}", out.stdout);
+}
+
+/// Google's `nextPageToken` and Slack's `response_metadata.next_cursor` are
+/// followed by `next_query`; Slack's last cursor is "" and its errors come
+/// under HTTP 200 as `{"ok": false, "error": "invalid_auth"}`.
+#[test]
+fn google_and_slack_page_by_query_and_slack_errors_read_as_such() {
+    let server = Server::start();
+    let guser = |n: u32| serde_json::json!({"kind": "admin#directory#user", "id": format!("10{n}"), "primaryEmail": format!("u{n}@example.com"), "suspended": false});
+    server.mount(Mock::given(method("GET")).and(path("/admin/directory/v1/users")).and(query_param_is_missing("pageToken")).respond_with(
+        ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"kind": "admin#directory#users", "users": [guser(1), guser(2)], "nextPageToken": "Q0FFU0VnP"}),
+        ),
+    ));
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/admin/directory/v1/users"))
+            .and(query_param("pageToken", "Q0FFU0VnP"))
+            .and(query_param("customer", "my_customer"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(serde_json::json!({"kind": "admin#directory#users", "users": [guser(3)]})),
+            ),
+    );
+    let member = |id: &str, deleted: bool| serde_json::json!({"id": id, "team_id": "T012AB3C4", "name": id.to_lowercase(), "deleted": deleted, "is_bot": false});
+    server.mount(Mock::given(method("GET")).and(path("/api/users.list")).and(query_param_is_missing("cursor")).respond_with(ResponseTemplate::new(200).set_body_json(
+        serde_json::json!({"ok": true, "members": [member("W012A3CDE", false)], "cache_ts": 1498777272, "response_metadata": {"next_cursor": "dXNlcjpVMEc5V0ZYTlo="}}),
+    )));
+    server.mount(Mock::given(method("GET")).and(path("/api/users.list")).and(query_param("cursor", "dXNlcjpVMEc5V0ZYTlo=")).respond_with(
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true, "members": [member("W07QCRPA4", false), member("W0AB12CD3", true)], "response_metadata": {"next_cursor": ""}})),
+    ));
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/api/team.billableInfo"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": false, "error": "invalid_auth"}))),
+    );
+    let env = TestEnv::new();
+    let cfg = format!(
+        r#"[sources.google]
+kind = "generic"
+url = "{url}/admin/directory/v1/users?customer=my_customer"
+next_query = '{{pageToken: .nextPageToken}}'
+jq = '{{product: "Google Workspace", metric: "users", used: ([inputs.users[] | select(.suspended | not)] | length), limit: null}}'
+
+[sources.slack]
+kind = "generic"
+url = "{url}/api/users.list"
+next_query = '{{cursor: .response_metadata.next_cursor}}'
+jq = '{{product: "Slack", metric: "members", used: ([inputs.members[] | select(.deleted | not)] | length), limit: null}}'
+
+[sources.slack-billing]
+kind = "generic"
+url = "{url}/api/team.billableInfo"
+jq = '.billable_info | to_entries[] | {{product: "Slack", metric: "billable", used: 1, limit: null}}'
+"#,
+        url = server.url()
+    );
+    let out = run(&env, &cfg, &[], &["show", "--json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let used: Vec<(String, u64)> = out.json()["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["source"].as_str().unwrap().to_string(), r["used"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(used, [("google".to_string(), 3), ("slack".to_string(), 2)]);
+    assert!(out.stderr.contains("source `slack-billing` (generic): the API answered an error: invalid_auth"), "{}", out.stderr);
+}
+
+/// Adobe's User Management API numbers its pages in the path from 0 and says
+/// `lastPage`: `{page}` in the URL with `first_page` and `last`.
+#[test]
+fn page_numbers_in_the_path_until_the_last_page() {
+    let server = Server::start();
+    let user = |n: u32| serde_json::json!({"id": format!("{n}@AdobeID"), "email": format!("u{n}@example.com"), "status": "active", "groups": ["Default All Apps plan - 100 GB configuration"], "type": "federatedID"});
+    for (page, users, last) in [(0, vec![user(1), user(2)], false), (1, vec![user(3)], true)] {
+        server.mount(Mock::given(method("GET")).and(path(format!("/v2/usermanagement/users/12345@AdobeOrg/{page}"))).respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"lastPage": last, "result": "success", "users": users})),
+        ));
+    }
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.adobe]\nkind = \"generic\"\nurl = \"{}/v2/usermanagement/users/12345@AdobeOrg/{{page}}\"\nfirst_page = \"0\"\nlast = '.lastPage'\njq = '[inputs.users[].groups[]] | group_by(.) | .[] | {{product: .[0], metric: \"users\", used: length, limit: null}}'\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["records"][0]["used"], 3, "{}", out.stdout);
+    // Paging by number needs to know the last page.
+    let out = run(&env, &cfg.replace("last = '.lastPage'\n", ""), &[], &["config", "check"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("paging by number needs `last`"), "{}", out.stderr);
+}

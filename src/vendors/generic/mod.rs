@@ -5,18 +5,18 @@
 //! yields a wrong type is an error naming the field, never a wrong number.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::sync::Arc;
 
 use anyhow::Context;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use jaq_core::load::{Arena, File, Loader};
-use jaq_core::{data, Compiler, Ctx, Vars};
 use jaq_json::Val;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
+mod jq;
+mod pages;
+
+use self::jq::Jq;
 use super::{Body, Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::fetch::{oauth, paging};
@@ -42,105 +42,12 @@ pub struct Settings {
     client_id: Option<String>,
     token_url: Option<String>,
     scope: Option<String>,
-}
-
-type Compiled = jaq_core::compile::Filter<jaq_core::Native<data::JustLut<Val>>>;
-
-/// A jq filter, compiled when the config is read.
-#[derive(Clone)]
-pub struct Jq {
-    code: String,
-    filter: Arc<Compiled>,
-}
-
-impl fmt::Debug for Jq {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Jq({:?})", self.code)
-    }
-}
-
-/// Where `part` (a slice of `code`) starts: `line L, column C` of the filter.
-fn position(code: &str, part: &str) -> String {
-    let offset = (part.as_ptr() as usize).saturating_sub(code.as_ptr() as usize).min(code.len());
-    let before = code.get(..offset).unwrap_or(code);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("line {line}, column {column} of the filter")
-}
-
-impl Jq {
-    pub fn compile(code: &str) -> Result<Jq, String> {
-        let program = File { code, path: () };
-        let loader = Loader::new(jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs()));
-        let arena = Arena::default();
-        let modules = loader.load(&arena, program).map_err(|errors| {
-            let Some((_, error)) = errors.into_iter().next() else { return "invalid jq filter".to_string() };
-            match error {
-                jaq_core::load::Error::Lex(errs) => match errs.first() {
-                    Some((expect, at)) => format!("jq syntax error at {}: expected {}", position(code, at), expect.as_str()),
-                    None => "jq syntax error".to_string(),
-                },
-                jaq_core::load::Error::Parse(errs) => match errs.first() {
-                    Some((expect, "")) => {
-                        format!("jq syntax error at the end of the filter: expected {}", expect.as_str())
-                    }
-                    Some((expect, found)) => {
-                        format!("jq syntax error at {}: expected {}, found {found:?}", position(code, found), expect.as_str())
-                    }
-                    None => "jq syntax error".to_string(),
-                },
-                jaq_core::load::Error::Io(errs) => errs.first().map_or("jq: cannot load a module".to_string(), |(_, e)| format!("jq: {e}")),
-            }
-        })?;
-        let funs = jaq_core::funs().chain(jaq_std::funs()).chain(jaq_json::funs());
-        let filter = Compiler::default().with_funs(funs).compile(modules).map_err(|errors| {
-            let undefined = errors.into_iter().flat_map(|(_, errs)| errs).next();
-            match undefined {
-                Some((name, what)) => format!("jq: undefined {} `{name}` at {}", undefined_kind(&what), position(code, name)),
-                None => "jq: the filter does not compile".to_string(),
-            }
-        })?;
-        Ok(Jq { code: code.to_string(), filter: Arc::new(filter) })
-    }
-
-    /// Each value the filter yields for `input`, as JSON.
-    fn run(&self, input: Val) -> Vec<Result<Value, String>> {
-        let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new([]));
-        self.filter
-            .id
-            .run((ctx, input))
-            .map(jaq_core::unwrap_valr)
-            .map(|out| match out {
-                Ok(v) => serde_json::from_str(&v.to_string()).map_err(|e| format!("jq yielded {v}, which is not JSON: {e}")),
-                Err(e) => Err(format!("jq: {}", jq_error(&e))),
-            })
-            .collect()
-    }
-}
-
-fn undefined_kind(what: &jaq_core::compile::Undefined) -> String {
-    use jaq_core::compile::Undefined;
-    match what {
-        Undefined::Mod => "module".into(),
-        Undefined::Var => "variable".into(),
-        Undefined::Label => "label".into(),
-        Undefined::Filter(arity) => format!("filter (with {arity} arguments)"),
-        _ => "name".into(),
-    }
-}
-
-/// A jq runtime error as jq words it (`cannot iterate over null`, or the
-/// value given to `error`).
-fn jq_error(e: &jaq_core::Error<Val>) -> String {
-    let text = e.to_string();
-    text.strip_prefix("error: ").unwrap_or(&text).to_string()
-}
-
-impl<'de> Deserialize<'de> for Jq {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let code = String::deserialize(d)?;
-        Jq::compile(&code).map_err(serde::de::Error::custom)
-    }
+    next: Option<Jq>,
+    next_query: Option<Jq>,
+    page_param: Option<String>,
+    first_page: Option<String>,
+    last: Option<Jq>,
+    error: Option<Jq>,
 }
 
 impl Kind for Generic {
@@ -178,6 +85,12 @@ impl Kind for Generic {
             Key::secret("client_secret", "the OAuth2 client secret"),
             Key::text("token_url", "token endpoint of the OAuth2 client-credentials flow"),
             Key::text("scope", "scope asked for in the client-credentials flow"),
+            Key::text("next", "jq giving the next page's URL (null on the last page), e.g. .\"@odata.nextLink\""),
+            Key::text("next_query", "jq giving the next request's query parameters (null on the last page), e.g. {pageToken: .nextPageToken}"),
+            Key::text("page_param", "query parameter of the page number (or {page} in the URL), with `last`"),
+            Key::text("first_page", "the first page's number with `page_param` or {page} (default 1)"),
+            Key::text("last", "jq telling the last page (true) when paging by number"),
+            Key::text("error", "jq giving the API's error in an answer under HTTP 200 (null when none)"),
         ];
         KEYS
     }
@@ -185,6 +98,20 @@ impl Kind for Generic {
     fn check(&self, s: &Settings, shape: Shape) -> Result<(), String> {
         if s.jq.is_none() {
             return Err("`jq` is missing: a jq filter that turns the document into records".into());
+        }
+        let numbered = s.page_param.is_some() || shape.url.is_some_and(|u| u.contains("{page}"));
+        let ways = [s.next.is_some(), s.next_query.is_some(), numbered];
+        if ways.iter().filter(|w| **w).count() > 1 {
+            return Err("give one way to page: `next`, `next_query`, or page numbers (`page_param` or {page} in `url`)".into());
+        }
+        if numbered && s.last.is_none() {
+            return Err("paging by number needs `last`: a jq filter that is true on the last page (e.g. .lastPage)".into());
+        }
+        if s.first_page.as_deref().is_some_and(|p| p.trim().parse::<u64>().is_err()) {
+            return Err(format!("`first_page`: {:?} is not a page number (0, 1, …)", s.first_page.as_deref().unwrap_or_default()));
+        }
+        if !numbered && (s.last.is_some() || s.first_page.is_some()) {
+            return Err("`last` and `first_page` go with page numbers: `page_param` or {page} in `url`".into());
         }
         match s.method.as_deref().map(str::to_ascii_uppercase).as_deref() {
             None | Some("GET") if s.body.is_some() => return Err("`body` goes with `method = \"POST\"`".into()),
@@ -241,81 +168,140 @@ impl Kind for Generic {
 
     fn parse(&self, payloads: &Payloads, settings: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
         let jq = settings.jq.as_ref().ok_or_else(|| PayloadError::Vendor("no `jq` filter configured".into()))?;
-        let mut records = Vec::new();
-        let mut documents = Vec::with_capacity(payloads.main.len());
+        let n = payloads.main.len();
+        let on_page = |page: usize, e: String| if n > 1 { format!("page {}: {e}", page + 1) } else { e };
+        let mut documents = Vec::with_capacity(n);
         for (page, body) in payloads.main.iter().enumerate() {
-            let doc = document(body).map_err(|e| match payloads.main.len() {
-                1 => e,
-                _ => PayloadError::Vendor(format!("page {}: {e}", page + 1)),
-            })?;
-            for (i, out) in jq.run(doc.clone()).into_iter().enumerate() {
-                let value = out.map_err(|e| PayloadError::Vendor(format!("{e}{}", top_keys(&doc))))?;
-                records.push(record(&value).map_err(|e| PayloadError::Vendor(format!("jq output #{} {}: {e}", i + 1, shown(&value))))?);
+            let doc = document(body).map_err(|e| if n > 1 { PayloadError::Vendor(on_page(page, e.to_string())) } else { e })?;
+            // An error under HTTP 200 is the API's error, in its words.
+            match pages::api_error(&doc, settings.error.as_ref()) {
+                Ok(Some(said)) => return Err(PayloadError::Vendor(on_page(page, format!("the API answered an error: {said}")))),
+                Ok(None) => {}
+                Err(e) => return Err(PayloadError::Vendor(on_page(page, format!("`error`: {e}")))),
             }
-            if settings.holders_jq.is_some() {
-                documents.push(doc);
-            }
+            documents.push(doc);
         }
-        if records.is_empty() {
-            return Err(PayloadError::Vendor(
-                "the `jq` filter yielded no records: check it against the document (a path that matches nothing yields nothing)".into(),
-            ));
+        // Never a partial count: the last page read says there is more.
+        if let Some((marker, key)) = documents.last().and_then(pages::unfollowed) {
+            let file = matches!(payloads.main.last(), Some(Body::File(_) | Body::Stdin));
+            let what = if file { "this document is one page of a longer list" } else { "the source does not follow it" };
+            return Err(PayloadError::Vendor(format!("the last page read has a next page ({marker}): {what}: set {key}")));
         }
+        let records = records_of(jq, &documents)?;
         if let Some(holders_jq) = &settings.holders_jq {
-            let only = match records.as_slice() {
-                [one] => Some((one.product.clone(), one.metric.clone())),
-                _ => None,
-            };
-            // A holder's seat costs what its series' seats cost, when the filter says.
-            let prices: std::collections::HashMap<(&str, &str), (f64, std::sync::Arc<str>)> = records
-                .iter()
-                .filter_map(|r| {
-                    let price = r.details.get("unit_price").and_then(Value::as_f64)?;
-                    let currency = r.details.get("currency").and_then(Value::as_str)?;
-                    Some(((r.product.as_str(), r.metric.as_str()), (price, std::sync::Arc::from(currency))))
-                })
-                .collect();
-            for doc in documents {
-                for (i, out) in holders_jq.run(doc).into_iter().enumerate() {
-                    let value = out.map_err(|e| PayloadError::Vendor(format!("holders_jq: {e}")))?;
-                    let h = holder(&value, only.as_ref())
-                        .map_err(|e| PayloadError::Vendor(format!("holders_jq output #{} {}: {e}", i + 1, shown(&value))))?;
-                    let mut h = h;
-                    h.price = prices.get(&(&*h.product, &*h.metric)).cloned();
-                    holders.push(h);
-                }
-            }
+            holders_of(holders_jq, &documents, &records, holders)?;
         }
         Ok(records)
     }
 
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
         Box::pin(async move {
-            let base = ctx.base_url(None)?;
-            let auth = credentials(ctx, settings).await?;
-            let post = settings.method.as_deref().is_some_and(|m| m.eq_ignore_ascii_case("POST"));
-            let call = |url: reqwest::Url| -> anyhow::Result<Call> {
-                let mut call = match (post, &settings.body) {
-                    (true, Some(body)) => match serde_json::from_str::<Value>(body) {
-                        Ok(json) => Call::post_json(url, &json),
-                        Err(_) => Call::post_bytes(url, body.as_bytes().to_vec()),
-                    },
-                    (true, None) => Call::post_bytes(url, Vec::new()),
-                    (false, _) => Call::get(url),
-                };
-                call = call.header("accept", "application/json");
-                for (name, value) in settings.headers.iter().flatten() {
-                    call = call.named_header(name, value)?;
-                }
-                if let Some((name, value)) = &auth {
-                    call = call.secret_header(name, value)?;
-                }
-                Ok(call)
+            // `{page}` in the URL: the first page's number in its place.
+            let template = ctx.source.url().filter(|u| u.contains("{page}")).map(str::to_string);
+            let first_page = settings.first_page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(1);
+            let base = match &template {
+                Some(t) => reqwest::Url::parse(&t.replace("{page}", &first_page.to_string())).with_context(|| format!("`url` {t:?} is not a URL"))?,
+                None => ctx.base_url(None)?,
             };
-            let main = paging::pages(ctx, &base, base.clone(), paging::Shape::Any, &call).await?;
+            // One token for every page.
+            let auth = credentials(ctx, settings).await?;
+            let call = |url: reqwest::Url| request(settings, auth.as_ref(), url);
+            let paging = pages::Paging {
+                next: settings.next.as_ref(),
+                next_query: settings.next_query.as_ref(),
+                page_param: settings.page_param.as_deref(),
+                template: template.as_deref(),
+                first_page,
+                last: settings.last.as_ref(),
+            };
+            let custom = paging.next.is_some() || paging.next_query.is_some() || paging.page_param.is_some() || paging.template.is_some();
+            let steer = |body: &[u8], index: usize| -> anyhow::Result<paging::Next> {
+                if !custom {
+                    return Ok(paging::Next::Rules);
+                }
+                // An error page goes to the parse, which says it in the API's words.
+                let Ok(doc) = document(&Body::Bytes(body.to_vec())) else { return Ok(paging::Next::End) };
+                if pages::api_error(&doc, settings.error.as_ref()).ok().flatten().is_some() {
+                    return Ok(paging::Next::End);
+                }
+                paging.next(&doc, index).map_err(anyhow::Error::msg)
+            };
+            let main = paging::pages(ctx, &base, base.clone(), paging::Shape::Any, Some(&steer), &call).await?;
             Ok(Payloads { main, ..Payloads::default() })
         })
     }
+}
+
+/// Each value `jq` yields, on every page (or once, over all pages as its
+/// `inputs`, when it reads them).
+fn outputs(jq: &Jq, documents: &[Val]) -> Vec<(Result<Value, String>, Option<usize>)> {
+    if jq.reads_inputs {
+        return jq.run_over(&mut documents.iter().cloned()).into_iter().map(|out| (out, None)).collect();
+    }
+    documents.iter().enumerate().flat_map(|(page, doc)| jq.run(doc.clone()).into_iter().map(move |out| (out, Some(page)))).collect()
+}
+
+/// The records the `jq` filter makes of the pages.
+fn records_of(jq: &Jq, documents: &[Val]) -> Result<Vec<Record>, PayloadError> {
+    let mut records = Vec::new();
+    for (i, (out, page)) in outputs(jq, documents).into_iter().enumerate() {
+        let value = out.map_err(|e| {
+            let keys = page.and_then(|p| documents.get(p)).map(top_keys).unwrap_or_default();
+            PayloadError::Vendor(format!("{e}{keys}"))
+        })?;
+        records.push(record(&value).map_err(|e| PayloadError::Vendor(format!("jq output #{} {}: {e}", i + 1, shown(&value))))?);
+    }
+    if records.is_empty() {
+        return Err(PayloadError::Vendor(
+            "the `jq` filter yielded no records: check it against the document (a path that matches nothing yields nothing)".into(),
+        ));
+    }
+    Ok(records)
+}
+
+/// The holders `holders_jq` makes of the pages, priced as their series are.
+fn holders_of(holders_jq: &Jq, documents: &[Val], records: &[Record], holders: &mut Sink) -> Result<(), PayloadError> {
+    let only = match records {
+        [one] => Some((one.product.clone(), one.metric.clone())),
+        _ => None,
+    };
+    // A holder's seat costs what its series' seats cost, when the filter says.
+    let prices: std::collections::HashMap<(&str, &str), (f64, std::sync::Arc<str>)> = records
+        .iter()
+        .filter_map(|r| {
+            let price = r.details.get("unit_price").and_then(Value::as_f64)?;
+            let currency = r.details.get("currency").and_then(Value::as_str)?;
+            Some(((r.product.as_str(), r.metric.as_str()), (price, std::sync::Arc::from(currency))))
+        })
+        .collect();
+    for (i, (out, _)) in outputs(holders_jq, documents).into_iter().enumerate() {
+        let value = out.map_err(|e| PayloadError::Vendor(format!("holders_jq: {e}")))?;
+        let mut h = holder(&value, only.as_ref()).map_err(|e| PayloadError::Vendor(format!("holders_jq output #{} {}: {e}", i + 1, shown(&value))))?;
+        h.price = prices.get(&(&*h.product, &*h.metric)).cloned();
+        holders.push(h);
+    }
+    Ok(())
+}
+
+/// One request of the source: its method, body, headers and credentials.
+fn request(settings: &Settings, auth: Option<&(String, String)>, url: reqwest::Url) -> anyhow::Result<Call> {
+    let post = settings.method.as_deref().is_some_and(|m| m.eq_ignore_ascii_case("POST"));
+    let mut call = match (post, &settings.body) {
+        (true, Some(body)) => match serde_json::from_str::<Value>(body) {
+            Ok(json) => Call::post_json(url, &json),
+            Err(_) => Call::post_bytes(url, body.as_bytes().to_vec()),
+        },
+        (true, None) => Call::post_bytes(url, Vec::new()),
+        (false, _) => Call::get(url),
+    };
+    call = call.header("accept", "application/json");
+    for (name, value) in settings.headers.iter().flatten() {
+        call = call.named_header(name, value)?;
+    }
+    if let Some((name, value)) = auth {
+        call = call.secret_header(name, value)?;
+    }
+    Ok(call)
 }
 
 /// The header that carries the source's credentials, if any.
