@@ -782,7 +782,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__generic)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jq --holders-jq --method --body --token-env --token-command --auth-header --auth-scheme --username --password-env --password-command --client-id --client-secret-env --client-secret-command --token-url --scope --next --next-query --page-param --first-page --last --error --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --jq --holders-jq --method --body --token-env --token-command --auth-header --auth-scheme --username --password-env --password-command --client-id --client-secret-env --client-secret-command --token-url --scope --next --next-query --page-param --first-page --last --error --client-auth --service-account-file --subject --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,6 +885,18 @@ _licusage() {
                     return 0
                     ;;
                 --error)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-account-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subject)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -434,6 +434,9 @@ complete -c licusage -n "__fish_licusage_using_subcommand generic" -l page-param
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l first-page -d 'The first page\'s number with `page_param` or {page} (default 1)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l last -d 'Jq telling the last page (true) when paging by number' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l error -d 'Jq giving the API\'s error in an answer under HTTP 200 (null when none)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l client-auth -d 'How the OAuth2 client authenticates: post (in the form, default) or basic (client_secret_basic)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l service-account-file -d 'A service account\'s JSON key file (Google): the JWT-bearer grant, with `scope`' -r
+complete -c licusage -n "__fish_licusage_using_subcommand generic" -l subject -d 'The user a service account acts for (domain-wide delegation)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand generic" -l format -d 'Output format [default: table]' -r -f -a "table\t''

@@ -373,6 +373,6 @@ async fn client_credentials(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest
         Some(u) => oauth::token_url(u)?,
         None => ctx.endpoint(base, "/v1/oauth/token", &[])?,
     };
-    oauth::client_credentials(ctx, oauth::Client { label: "cPod", client_id, secret: &secret, token_url, scope: settings.scope.as_deref() }).await
+    oauth::client_credentials(ctx, oauth::Client { label: "cPod", client_id, secret: &secret, token_url, scope: settings.scope.as_deref(), basic: false, params: &[] }).await
 }
 

@@ -353,3 +353,146 @@ fn page_numbers_in_the_path_until_the_last_page() {
     assert_eq!(out.code, 2, "{}", out.stdout);
     assert!(out.stderr.contains("paging by number needs `last`"), "{}", out.stderr);
 }
+
+/// Zoom's Server-to-Server OAuth: `grant_type=account_credentials` and
+/// `account_id` in the form, the client by HTTP Basic; its users paged by
+/// `next_page_token`. The token endpoint answers only that request.
+#[test]
+fn zoom_account_credentials_with_the_client_in_basic() {
+    use base64::Engine as _;
+    let server = Server::start();
+    let basic = base64::engine::general_purpose::STANDARD.encode("zoom-client:ZOOM-SECRET");
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .and(header("authorization", format!("Basic {basic}").as_str()))
+            .and(body_string_contains("grant_type=account_credentials"))
+            .and(body_string_contains("account_id=ACC-42"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"access_token": "ZOOM-TOKEN", "token_type": "bearer", "expires_in": 3599, "scope": "user:read:admin", "api_url": "https://api.zoom.us"}))),
+    );
+    server.mount(
+        Mock::given(method("POST")).and(path("/oauth/token")).respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"reason": "Invalid client_id or client_secret", "error": "invalid_client"})),
+        ),
+    );
+    let user = |n: u32, kind: u32| serde_json::json!({"id": format!("z{n}"), "email": format!("u{n}@example.com"), "type": kind, "status": "active"});
+    server.mount(
+        Mock::given(method("GET")).and(path("/v2/users")).and(header("authorization", "Bearer ZOOM-TOKEN")).and(query_param_is_missing("next_page_token")).respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"next_page_token": "R4aF9Oj0fVM2hhezJTEmSKaBSkfesDwGy42", "page_count": 2, "page_size": 2, "total_records": 3, "users": [user(1, 2), user(2, 1)]})),
+        ),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/v2/users"))
+            .and(header("authorization", "Bearer ZOOM-TOKEN"))
+            .and(query_param("next_page_token", "R4aF9Oj0fVM2hhezJTEmSKaBSkfesDwGy42"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                serde_json::json!({"next_page_token": "", "page_count": 2, "page_size": 2, "total_records": 3, "users": [user(3, 2)]}),
+            )),
+    );
+    let env = TestEnv::new();
+    let cfg = |secret_env: &str| {
+        format!(
+            "[sources.zoom]\nkind = \"generic\"\nurl = \"{url}/v2/users?page_size=2\"\nclient_id = \"zoom-client\"\nclient_secret_env = \"{secret_env}\"\ntoken_url = \"{url}/oauth/token\"\nclient_auth = \"basic\"\ntoken_params = {{ grant_type = \"account_credentials\", account_id = \"ACC-42\" }}\nnext_query = '{{next_page_token: .next_page_token}}'\njq = '{{product: \"Zoom\", metric: \"licensed\", used: ([inputs.users[] | select(.type == 2)] | length), limit: null}}'\n",
+            url = server.url()
+        )
+    };
+    let out = run(&env, &cfg("ZOOM_SECRET"), &[("ZOOM_SECRET", "ZOOM-SECRET")], &["show", "--json", "-v"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["records"][0]["used"], 2, "{}", out.stdout);
+    assert_no_secret(&out, &["ZOOM-SECRET", "ZOOM-TOKEN", &basic]);
+    // One token for the run, whatever the pages.
+    let tokens = server.requests().iter().filter(|r| r.url.path() == "/oauth/token").count();
+    assert_eq!(tokens, 1);
+    // A wrong secret: the OAuth error code, never the secret.
+    let out = run(&env, &cfg("ZOOM_SECRET"), &[("ZOOM_SECRET", "WRONG")], &["show", "--json"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("token request for client zoom-client failed: HTTP 400 Bad Request (invalid_client)"), "{}", out.stderr);
+    assert_no_secret(&out, &["WRONG"]);
+}
+
+/// A Google service account: an RS256 assertion signed with its key file's
+/// private key, checked by the token endpoint against the public key as
+/// Google does (issuer, audience, scope, subject, lifetime).
+#[test]
+fn google_service_account_jwt_bearer() {
+    let Some(openssl) = crate::env::tool("openssl") else { return };
+    let env = TestEnv::new();
+    let key = env.path("sa.pem");
+    let made = std::process::Command::new(&openssl)
+        .args(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out"])
+        .arg(&key)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let public = std::process::Command::new(&openssl).args(["pkey", "-pubout", "-in"]).arg(&key).output().unwrap().stdout;
+    let private = std::fs::read_to_string(&key).unwrap();
+    let server = Server::start();
+    let token_uri = format!("{}/token", server.url());
+    env.write(
+        "sa.json",
+        &serde_json::json!({"type": "service_account", "project_id": "licusage-test", "private_key_id": "k1", "private_key": private, "client_email": "reader@licusage-test.iam.gserviceaccount.com", "client_id": "1234567890", "token_uri": token_uri}).to_string(),
+    );
+    struct Assertion(Vec<u8>, String);
+    impl wiremock::Match for Assertion {
+        fn matches(&self, request: &wiremock::Request) -> bool {
+            let form: std::collections::HashMap<String, String> = url::form_urlencoded::parse(&request.body).into_owned().collect();
+            if form.get("grant_type").map(String::as_str) != Some("urn:ietf:params:oauth:grant-type:jwt-bearer") {
+                return false;
+            }
+            let Some(jwt) = form.get("assertion") else { return false };
+            let Ok(key) = jsonwebtoken::DecodingKey::from_rsa_pem(&self.0) else { return false };
+            let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+            validation.set_audience(&[&self.1]);
+            validation.set_issuer(&["reader@licusage-test.iam.gserviceaccount.com"]);
+            let Ok(data) = jsonwebtoken::decode::<serde_json::Value>(jwt, &key, &validation) else { return false };
+            let c = data.claims;
+            let lifetime = c["exp"].as_u64().unwrap_or(0).saturating_sub(c["iat"].as_u64().unwrap_or(0));
+            data.header.kid.as_deref() == Some("k1")
+                && c["scope"] == "https://www.googleapis.com/auth/admin.directory.user.readonly"
+                && c["sub"] == "admin@example.com"
+                && lifetime <= 3600
+        }
+    }
+    server.mount(
+        Mock::given(method("POST")).and(path("/token")).and(Assertion(public, token_uri.clone())).respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": "ya29.SA-TOKEN", "expires_in": 3599, "token_type": "Bearer"})),
+        ),
+    );
+    server.mount(
+        Mock::given(method("POST")).and(path("/token")).respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"error": "invalid_grant", "error_description": "Invalid JWT Signature."})),
+        ),
+    );
+    server.mount(
+        Mock::given(method("GET"))
+            .and(path("/admin/directory/v1/users"))
+            .and(header("authorization", "Bearer ya29.SA-TOKEN"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"kind": "admin#directory#users", "users": [{"primaryEmail": "a@example.com", "suspended": false}, {"primaryEmail": "b@example.com", "suspended": true}]}))),
+    );
+    let cfg = |subject: &str| {
+        format!(
+            "[sources.workspace]\nkind = \"generic\"\nurl = \"{}/admin/directory/v1/users?customer=my_customer\"\nservice_account_file = \"sa.json\"\nsubject = \"{subject}\"\nscope = \"https://www.googleapis.com/auth/admin.directory.user.readonly\"\njq = '{{product: \"Google Workspace\", metric: \"users\", used: ([.users[] | select(.suspended | not)] | length), limit: null}}'\n",
+            server.url()
+        )
+    };
+    let out = run(&env, &cfg("admin@example.com"), &[], &["show", "--json", "-v"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["records"][0]["used"], 1, "{}", out.stdout);
+    assert_no_secret(&out, &["ya29.SA-TOKEN", "BEGIN PRIVATE KEY"]);
+    // The endpoint refuses an assertion for another subject: its error code, no key material.
+    let out = run(&env, &cfg("someone@example.com"), &[], &["show", "--json"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(
+            "token request for service account reader@licusage-test.iam.gserviceaccount.com failed: HTTP 400 Bad Request (invalid_grant)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_no_secret(&out, &["BEGIN PRIVATE KEY"]);
+}

@@ -27,6 +27,9 @@ use crate::record::Record;
 
 pub struct Generic;
 
+/// The name of the service account key file among a source's inputs.
+const SERVICE_ACCOUNT: &str = "service_account";
+
 /// The generic kind's own keys.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,6 +51,9 @@ pub struct Settings {
     first_page: Option<String>,
     last: Option<Jq>,
     error: Option<Jq>,
+    client_auth: Option<String>,
+    token_params: Option<BTreeMap<String, String>>,
+    subject: Option<String>,
 }
 
 impl Kind for Generic {
@@ -91,6 +97,10 @@ impl Kind for Generic {
             Key::text("first_page", "the first page's number with `page_param` or {page} (default 1)"),
             Key::text("last", "jq telling the last page (true) when paging by number"),
             Key::text("error", "jq giving the API's error in an answer under HTTP 200 (null when none)"),
+            Key::text("client_auth", "how the OAuth2 client authenticates: post (in the form, default) or basic (client_secret_basic)"),
+            Key::table("token_params", "extra form fields of the token request, e.g. Zoom's grant_type and account_id"),
+            Key::input("service_account_file", SERVICE_ACCOUNT, false, "a service account's JSON key file (Google): the JWT-bearer grant, with `scope`"),
+            Key::text("subject", "the user a service account acts for (domain-wide delegation)"),
         ];
         KEYS
     }
@@ -135,9 +145,19 @@ impl Kind for Generic {
         if s.client_id.is_some() && (!shape.has("client_secret") || s.token_url.is_none()) {
             return Err("`client_id` needs `client_secret_env` (or `_command`) and `token_url`".into());
         }
-        let schemes = [shape.has("token"), s.username.is_some(), s.client_id.is_some()];
+        let service_account = shape.inputs.contains(&"service_account_file");
+        let schemes = [shape.has("token"), s.username.is_some(), s.client_id.is_some(), service_account];
         if schemes.iter().filter(|x| **x).count() > 1 {
-            return Err("give one way to authenticate: `token_env`, `username` + `password_env`, or `client_id` + `client_secret_env`".into());
+            return Err("give one way to authenticate: `token_env`, `username` + `password_env`, `client_id` + `client_secret_env`, or `service_account_file`".into());
+        }
+        if !matches!(s.client_auth.as_deref(), None | Some("post" | "basic")) {
+            return Err(format!("`client_auth`: {:?} is not `post` or `basic`", s.client_auth.as_deref().unwrap_or_default()));
+        }
+        if (s.client_auth.is_some() || s.token_params.is_some()) && s.client_id.is_none() {
+            return Err("`client_auth` and `token_params` go with `client_id` (the client-credentials flow)".into());
+        }
+        if s.subject.is_some() && !service_account {
+            return Err("`subject` goes with `service_account_file`".into());
         }
         if (s.auth_header.is_some() || s.auth_scheme.is_some()) && !shape.has("token") && s.client_id.is_none() {
             return Err("`auth_header` and `auth_scheme` apply to a token: give `token_env` (or `_command`)".into());
@@ -323,7 +343,15 @@ async fn credentials(ctx: &Fetch<'_>, s: &Settings) -> anyhow::Result<Option<(St
     if let Some(client_id) = &s.client_id {
         let secret = ctx.secret("client_secret").await?.context("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
         let token_url = oauth::token_url(s.token_url.as_deref().context("`client_id` needs `token_url`")?)?;
-        let token = oauth::client_credentials(ctx, oauth::Client { label: "OAuth2", client_id, secret: &secret, token_url, scope: s.scope.as_deref() }).await?;
+        let params: Vec<(String, String)> = s.token_params.iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let basic = s.client_auth.as_deref() == Some("basic");
+        let client = oauth::Client { label: "OAuth2", client_id, secret: &secret, token_url, scope: s.scope.as_deref(), basic, params: &params };
+        let token = oauth::client_credentials(ctx, client).await?;
+        return Ok(Some((header, with_scheme(token.expose()))));
+    }
+    if let Some(key) = ctx.source.inputs().iter().find(|i| i.payload == SERVICE_ACCOUNT) {
+        let crate::payload::Input::Path(path) = &key.input else { anyhow::bail!("`service_account_file` must be a file, not stdin") };
+        let token = oauth::jwt_bearer(ctx, "service account", path, s.scope.as_deref(), s.subject.as_deref()).await?;
         return Ok(Some((header, with_scheme(token.expose()))));
     }
     Ok(None)
