@@ -1,5 +1,6 @@
 //! licusage: license usage inspector. `main.rs` only calls [`main`].
 
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod command;

@@ -248,12 +248,11 @@ pub fn evaluate(record: &mut Record, t: &Thresholds, now: DateTime<Utc>) {
     if let Some(expires) = record.expires_at {
         // An auto-renewing license is expected to roll over: never worse than warning.
         let cap = if record.renews { Status::Warning } else { Status::Critical };
-        let left = expires - now;
-        let days = left.num_days();
-        if left <= chrono::Duration::zero() {
-            let ago = (-left).num_days();
-            let when = match ago {
-                0 => "expired today".to_string(),
+        // Calendar days, as the date reads: not 24-hour periods.
+        let days = crate::calendar::days_between(now, expires);
+        if expires <= now {
+            let when = match -days {
+                ..=0 => "expired today".to_string(),
                 1 => "expired 1 day ago".to_string(),
                 n => format!("expired {n} days ago"),
             };
@@ -261,7 +260,7 @@ pub fn evaluate(record: &mut Record, t: &Thresholds, now: DateTime<Utc>) {
         } else if days <= t.expiry_warn_days {
             let status = if days <= t.expiry_crit_days { Status::Critical } else { Status::Warning };
             let when = match days {
-                0 => "expires in less than a day".to_string(),
+                0 => "expires today".to_string(),
                 1 => "expires in 1 day".to_string(),
                 n => format!("expires in {n} days"),
             };
@@ -367,7 +366,11 @@ mod tests {
         assert_eq!((c.status, c.reasons.clone()), (Status::Critical, vec!["expires in 3 days".to_string()]));
         let gone = eval(Record::new("p", "m", Some(1), Some(10)).expires(at(-3)));
         assert_eq!(gone.status, Status::Critical);
-        assert_eq!(gone.reasons, vec!["expired 2 days ago".to_string()]);
+        // Calendar days: 20 November is 3 days before the 23rd, whatever the hour.
+        assert_eq!(gone.reasons, vec!["expired 3 days ago".to_string()]);
+        let midnight = chrono::DateTime::parse_from_rfc3339("2026-12-01T00:00:00Z").map(|t| t.with_timezone(&chrono::Utc)).ok();
+        let soon = eval(Record::new("p", "m", Some(1), Some(10)).expires(midnight));
+        assert_eq!(soon.reasons, vec!["expires in 8 days".to_string()]);
         let renews = eval(Record { renews: true, ..Record::new("p", "m", Some(1), Some(10)).expires(at(3)) });
         assert_eq!(renews.status, Status::Warning);
         assert_eq!(eval(Record::new("p", "m", Some(1), Some(10))).status, Status::Ok);

@@ -37,7 +37,7 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, overrid
             return Err(UsageError("no series matched: check --product/--metric and the sources' include/exclude".into()).into());
         }
         let mut out = output::stdout();
-        let perf = output::check::Perfdata { skip_unknown, now: run.now };
+        let perf = output::check::Perfdata { skip_unknown, now: run.now, all: run.verbose };
         let state = output::check::write(&mut out, &report.records, &report.errors, chosen.len(), &config, perf)?;
         out.flush()?;
         Ok(state)

@@ -63,7 +63,7 @@ fn perfdata(record: &Record, config: &Config, skip_unknown: bool, now: chrono::D
         out.push(format!("{}={balance};{};{};;{l}", label(&format!("{name} free")), at_most(t.warn_free), at_most(t.crit_free)));
     }
     if let Some(expires) = record.expires_at {
-        let days = (expires - now).num_days();
+        let days = crate::calendar::days_between(now, expires);
         out.push(format!("{}={days};@~:{};@~:{}", label(&format!("{name} days to expiry")), t.expiry_warn_days, t.expiry_crit_days));
     }
     out
@@ -95,15 +95,24 @@ pub(super) fn amount(r: &Record) -> String {
     }
 }
 
-/// Write the plugin output and return the state.
 /// How `check` writes its perfdata.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Perfdata {
     /// Leave out series whose use is unknown instead of writing `U`.
     pub skip_unknown: bool,
     pub now: chrono::DateTime<chrono::Utc>,
+    /// Every series' perfdata, past the 4 KiB a plugin answer keeps to (`-v`).
+    pub all: bool,
 }
 
+/// What Nagios reads of a plugin's answer (NRPE 2 reads 1 KiB: the first
+/// line stays short for it).
+const ANSWER_BYTES: usize = 4096;
+
+/// Write the plugin output and return the state: a short first line (the
+/// counts by state and the worst series), a line per series that is not ok
+/// and per source that failed, then the perfdata, one series a line, as
+/// much as fits in 4 KiB (all with `-v`), the series that are not ok first.
 pub fn write(
     out: &mut dyn Write,
     records: &[Record],
@@ -112,13 +121,64 @@ pub fn write(
     config: &Config,
     perf: Perfdata,
 ) -> std::io::Result<State> {
-    let mut state = State::Ok;
+    let mut state = if errors.is_empty() { State::Ok } else { State::Unknown };
     for r in records {
         state = state.max(State::of(r.status));
     }
-    if !errors.is_empty() {
-        state = state.max(State::Unknown);
+    let mut flagged: Vec<&Record> = records.iter().filter(|r| r.status != Status::Ok).collect();
+    flagged.sort_by_key(|r| std::cmp::Reverse(State::of(r.status)));
+    let first = format!("LICUSAGE {} - {}", state.name(), escape::plugin(&summary(records, errors, sources, flagged.first().copied())));
+    let mut text: Vec<String> = flagged
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {}",
+                State::of(r.status).name(),
+                escape::plugin(&format!("{} {}: {}", r.series(), amount(r), r.reasons.join("; ")))
+            )
+        })
+        .collect();
+    text.extend(errors.iter().map(|e| format!("UNKNOWN: {}", escape::plugin(&e.to_string()))));
+    // The perfdata of the series that are not ok first, then the others in order.
+    let order = flagged.iter().copied().chain(records.iter().filter(|r| r.status == Status::Ok));
+    let series: Vec<String> = order.flat_map(|r| perfdata(r, config, perf.skip_unknown, perf.now)).collect();
+    let mut used = first.len() + text.iter().map(|l| l.len() + 1).sum::<usize>() + 200;
+    let mut kept = Vec::new();
+    for p in &series {
+        if !perf.all && used + p.len() + 1 > ANSWER_BYTES {
+            break;
+        }
+        used += p.len() + 1;
+        kept.push(p.as_str());
     }
+    if kept.len() < series.len() {
+        text.push(format!("{} perfdata values left out to keep the answer under 4 KiB (-v gives them all)", series.len() - kept.len()));
+    }
+    writeln!(out, "{first}")?;
+    let (last, lines) = match text.split_last() {
+        Some((last, lines)) => (last.clone(), lines),
+        None => (String::new(), &[][..]),
+    };
+    for line in lines {
+        writeln!(out, "{line}")?;
+    }
+    // The perfdata starts after the long text's `|`, a series a line.
+    match kept.split_first() {
+        Some((p, rest)) => {
+            writeln!(out, "{last}{}| {p}", if last.is_empty() { "" } else { " " })?;
+            for p in rest {
+                writeln!(out, "{p}")?;
+            }
+        }
+        None if !last.is_empty() => writeln!(out, "{last}")?,
+        None => {}
+    }
+    Ok(state)
+}
+
+/// The first line's text: counts by state, how many series from how many
+/// sources, and the worst series.
+fn summary(records: &[Record], errors: &[SourceError], sources: usize, worst: Option<&Record>) -> String {
     let count = |s: Status| records.iter().filter(|r| r.status == s).count();
     let mut parts = Vec::new();
     for (status, name) in [(Status::Critical, "critical"), (Status::Warning, "warning"), (Status::Unknown, "unknown")] {
@@ -127,28 +187,23 @@ pub fn write(
             parts.push(format!("{n} {name}"));
         }
     }
-    if !errors.is_empty() {
-        parts.push(format!("{} source{} failed", errors.len(), if errors.len() == 1 { "" } else { "s" }));
+    let plural = |n: usize, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };
+    let scope = match errors.len() {
+        0 => format!("{} series from {}", records.len(), plural(sources, "source")),
+        failed => format!(
+            "{} failed; {} series from {} of {}",
+            plural(failed, "source"),
+            records.len(),
+            sources - failed,
+            plural(sources, "source")
+        ),
+    };
+    match (parts.is_empty(), worst) {
+        (true, _) if errors.is_empty() => format!("{scope} within thresholds"),
+        (true, _) => scope,
+        (false, Some(w)) => format!("{} of {scope}; worst: {} {}", parts.join(", "), w.series(), amount(w)),
+        (false, None) => format!("{} of {scope}", parts.join(", ")),
     }
-    let scope =
-        format!("{} series from {} source{}", records.len(), sources - errors.len(), if sources - errors.len() == 1 { "" } else { "s" });
-    let summary = if parts.is_empty() { format!("{scope} within thresholds") } else { format!("{} of {scope}", parts.join(", ")) };
-    let perf: Vec<String> = records.iter().flat_map(|r| perfdata(r, config, perf.skip_unknown, perf.now)).collect();
-    if perf.is_empty() {
-        writeln!(out, "LICUSAGE {} - {summary}", state.name())?;
-    } else {
-        writeln!(out, "LICUSAGE {} - {summary} | {}", state.name(), perf.join(" "))?;
-    }
-    let mut flagged: Vec<&Record> = records.iter().filter(|r| r.status != Status::Ok).collect();
-    flagged.sort_by_key(|r| std::cmp::Reverse(State::of(r.status)));
-    for r in flagged {
-        let line = format!("{} {}: {}", r.series(), amount(r), r.reasons.join("; "));
-        writeln!(out, "{}: {}", State::of(r.status).name(), escape::plugin(&line))?;
-    }
-    for e in errors {
-        writeln!(out, "UNKNOWN: {}", escape::plugin(&e.to_string()))?;
-    }
-    Ok(state)
 }
 
 #[cfg(test)]

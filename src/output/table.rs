@@ -63,7 +63,7 @@ fn expires(at: Option<DateTime<Utc>>, now: DateTime<Utc>, countdown: bool) -> St
     match at {
         None => NONE.to_string(),
         Some(t) => {
-            let days = (t - now).num_days();
+            let days = crate::calendar::days_between(now, t);
             let date = t.format("%Y-%m-%d");
             if !countdown {
                 date.to_string()

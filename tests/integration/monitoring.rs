@@ -10,6 +10,17 @@ fn veeva_config(env: &TestEnv, extra: &str) {
     env.config(&format!("{extra}\n[sources.vault]\nkind = \"veeva\"\nfile = \"{{fixtures}}/veeva/licenses.json\"\n"));
 }
 
+/// A plugin answer's text lines (the part before its perfdata).
+fn plugin_text(stdout: &str) -> Vec<String> {
+    let text = stdout.split_once('|').map_or(stdout, |(t, _)| t);
+    text.lines().map(|l| l.trim_end().to_string()).filter(|l| !l.is_empty()).collect()
+}
+
+/// A plugin answer's perfdata: after its one `|`, a value a line.
+fn plugin_perf(stdout: &str) -> Vec<String> {
+    stdout.split_once('|').map(|(_, p)| p.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()).unwrap_or_default()
+}
+
 #[test]
 fn check_states_and_exit_codes() {
     let env = TestEnv::new();
@@ -18,12 +29,17 @@ fn check_states_and_exit_codes() {
     let crit = env.run(&["check"]);
     assert_eq!(crit.code, 2, "{}", crit.stdout);
     let first = crit.stdout.lines().next().unwrap();
-    assert!(first.starts_with("LICUSAGE CRITICAL - 1 critical, 1 warning of 7 series from 1 source | "), "{first}");
-    assert!(first.contains(" 'vault/pm_promomats__v/full__v'=491;400;475;0;500 "), "{first}");
-    assert!(first.contains("'vault/vault/doc_count'=2380;3200;3800;0;4000"), "{first}");
-    let rest: Vec<&str> = crit.stdout.lines().skip(1).collect();
     assert_eq!(
-        rest,
+        first,
+        "LICUSAGE CRITICAL - 1 critical, 1 warning of 7 series from 1 source; worst: vault/pm_promomats__v/full__v 491 of 500 used (98.2%)"
+    );
+    let perf = plugin_perf(&crit.stdout);
+    // The series that are not ok first.
+    assert_eq!(perf[0], "'vault/pm_promomats__v/full__v'=491;400;475;0;500", "{perf:?}");
+    assert!(perf.contains(&"'vault/vault/doc_count'=2380;3200;3800;0;4000".to_string()), "{perf:?}");
+    let text = plugin_text(&crit.stdout);
+    assert_eq!(
+        text[1..],
         [
             "CRITICAL: vault/pm_promomats__v/full__v 491 of 500 used (98.2%): utilization 98.2% >= 95%",
             "WARNING: vault/pm_multichannel__v/full__v 441 of 500 used (88.2%): utilization 88.2% >= 80%",
@@ -36,8 +52,9 @@ fn check_states_and_exit_codes() {
 
     let ok = env.run(&["check", "--warn", "99", "--crit", "99.5"]);
     assert_eq!(ok.code, 0, "{}", ok.stdout);
-    assert!(ok.stdout.starts_with("LICUSAGE OK - 7 series from 1 source within thresholds | "), "{}", ok.stdout);
-    assert_eq!(ok.stdout.lines().count(), 1);
+    assert!(ok.stdout.starts_with("LICUSAGE OK - 7 series from 1 source within thresholds\n| "), "{}", ok.stdout);
+    assert_eq!(plugin_text(&ok.stdout).len(), 1);
+    assert_eq!(plugin_perf(&ok.stdout).len(), 14, "{}", ok.stdout);
 
     let free = env.run(&["check", "--warn", "99", "--crit", "99.5", "--warn-free", "60", "--crit-free", "9"]);
     assert_eq!(free.code, 2, "{}", free.stdout);
@@ -55,7 +72,7 @@ fn check_unknown_on_failed_source_and_usage_errors() {
     ));
     let out = env.run(&["check", "--warn", "99", "--crit", "99.5"]);
     assert_eq!(out.code, 3, "{}", out.stdout);
-    assert!(out.stdout.starts_with("LICUSAGE UNKNOWN - 1 source failed of 7 series from 1 source | "), "{}", out.stdout);
+    assert!(out.stdout.starts_with("LICUSAGE UNKNOWN - 1 source failed; 7 series from 1 of 2 sources\n"), "{}", out.stdout);
     assert!(out.stdout.contains("\nUNKNOWN: source `broken` (onlyoffice): "), "{}", out.stdout);
     assert!(out.stdout.contains("ONLYOFFICE error 6: invalid token"));
 
@@ -117,7 +134,8 @@ fn check_thresholds_from_defaults_and_rules() {
 fn check_expiry_perpetual_and_auto_renew() {
     let env = TestEnv::new();
     let at = |days: i64| {
-        (chrono::Utc::now() + chrono::Duration::days(days) + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        // A date: its days away are calendar days (licusage runs with TZ=UTC), whatever the hour.
+        (chrono::Utc::now() + chrono::Duration::days(days)).format("%Y-%m-%d").to_string()
     };
     let body = format!(
         r#"[{{"product_name":"Soon","license_type":"named_user","total_seats":10,"used_seats":1,"expiry_date":"{}"}},
@@ -134,11 +152,11 @@ fn check_expiry_perpetual_and_auto_renew() {
     env.config(&format!("[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\n", file.display()));
     let out = env.run(&["check"]);
     assert_eq!(out.code, 2);
-    let lines: Vec<&str> = out.stdout.lines().skip(1).collect();
+    let lines = plugin_text(&out.stdout);
     assert_eq!(
-        lines,
+        lines[1..],
         [
-            "CRITICAL: c/Gone/named_user 1 of 10 used (10%): expired 9 days ago",
+            "CRITICAL: c/Gone/named_user 1 of 10 used (10%): expired 10 days ago",
             "CRITICAL: c/Soon/named_user 1 of 10 used (10%): expires in 3 days",
             "WARNING: c/Renews/named_user 1 of 10 used (10%): expires in 3 days",
         ]
@@ -183,9 +201,9 @@ fn perfdata_has_free_seats_and_days_to_expiry() {
         "2",
     ]);
     let out = Output::of(cmd);
-    let perf = out.stdout.lines().next().unwrap().split_once(" | ").unwrap().1.to_string();
-    assert!(perf.contains("'assets/AutoCAD LT/concurrent#lic_01HXA2 free'=-2;@~:10;@~:2;;25"), "{perf}");
-    assert!(perf.contains("'assets/AutoCAD LT/concurrent#lic_01HXA2 days to expiry'=67;@~:30;@~:7"), "{perf}");
+    let perf = plugin_perf(&out.stdout);
+    assert!(perf.contains(&"'assets/AutoCAD LT/concurrent#lic_01HXA2 free'=-2;@~:10;@~:2;;25".to_string()), "{perf:?}");
+    assert!(perf.contains(&"'assets/AutoCAD LT/concurrent#lic_01HXA2 days to expiry'=68;@~:30;@~:7".to_string()), "{perf:?}");
 }
 
 fn promtool_check(text: &str) -> Option<(bool, String)> {
@@ -518,8 +536,11 @@ fn two_licenses_of_one_product_are_two_series() {
     let diff = env.run(&["diff", "old.json", "new.json"]);
     assert_eq!((diff.code, diff.stdout.as_str()), (1, "~ c/P/named#lic-a  used 3 → 4 (+1)\n"));
 
-    let check = env.run(&["check"]).stdout;
-    assert!(check.contains("'c/P/named#lic-a'=4;8;9.5;0;10 ") && check.contains("'c/P/named#lic-b'=5;16;19;0;20 "), "{check}");
+    let check = plugin_perf(&env.run(&["check"]).stdout);
+    assert!(
+        check.contains(&"'c/P/named#lic-a'=4;8;9.5;0;10".to_string()) && check.contains(&"'c/P/named#lic-b'=5;16;19;0;20".to_string()),
+        "{check:?}"
+    );
 
     // One id twice is the source's error, never a merge.
     env.write(
@@ -556,11 +577,10 @@ fn vendor_text_cannot_forge_check_output_or_drive_the_terminal() {
     ));
     let check = env.run(&["check"]);
     assert_eq!(check.code, 2, "{}", check.stdout);
-    let lines: Vec<&str> = check.stdout.lines().collect();
+    let lines = plugin_text(&check.stdout);
     assert_eq!(lines.len(), 3, "status, one critical series, one failed source:\n{}", check.stdout);
     assert_eq!(check.stdout.matches('|').count(), 1, "one perfdata separator:\n{}", check.stdout);
-    let perfdata = lines[0].split_once(" | ").map(|(_, p)| p).unwrap_or_default();
-    assert_eq!(perfdata.matches("'=").count(), 2, "one used and one free series:\n{}", check.stdout);
+    assert_eq!(plugin_perf(&check.stdout).len(), 2, "one used and one free series:\n{}", check.stdout);
     assert!(lines[1].starts_with("CRITICAL: c/Evil\\x1b[31m \\x7c "), "{}", lines[1]);
     assert!(lines[2].starts_with("UNKNOWN: source `v` (veeva): ") && lines[2].contains("bad\\x0aCRITICAL: forged \\x7c"), "{}", lines[2]);
     for out in [check, env.run(&["show"]), env.run(&["holders"]), env.run(&["diff", "lic.json", "lic.json"])] {
@@ -807,4 +827,26 @@ fn prometheus_families_have_one_unit_each() {
     let file = env.write("tests.yml", &tests);
     let out = Command::new(promtool).args(["test", "rules"]).arg(&file).current_dir(env.path("")).output().unwrap();
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+/// However many series, the answer fits what Nagios reads (4 KiB) with a
+/// short first line; `-v` gives every series' perfdata.
+#[test]
+fn check_answers_fit_in_4_kib_whatever_the_number_of_series() {
+    let env = TestEnv::new();
+    let licenses: Vec<serde_json::Value> = (0..400)
+        .map(|n| serde_json::json!({"id": format!("lic-{n:03}"), "product_name": format!("Product {n:03}"), "license_type": "named_user", "total_seats": 100, "used_seats": if n == 7 { 99 } else { 10 }}))
+        .collect();
+    let file = env.write("many.json", &serde_json::Value::Array(licenses).to_string());
+    env.config(&format!("[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\n", file.display()));
+    let out = env.run(&["check"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stdout.len() < 4096, "{} bytes", out.stdout.len());
+    let first = out.stdout.lines().next().unwrap();
+    assert_eq!(first, "LICUSAGE CRITICAL - 1 critical of 400 series from 1 source; worst: c/Product 007/named_user 99 of 100 used (99%)");
+    let perf = plugin_perf(&out.stdout);
+    assert_eq!(perf[0], "'c/Product 007/named_user#lic-007'=99;80;95;0;100", "the critical series' perfdata first");
+    assert!(out.stdout.contains("perfdata values left out to keep the answer under 4 KiB (-v gives them all)"), "{}", out.stdout);
+    let all = env.run(&["-v", "check"]);
+    assert_eq!(plugin_perf(&all.stdout).len(), 800, "used and free for each of 400 series");
 }
