@@ -335,8 +335,9 @@ impl Store {
             let span_days = span as f64 / 86400.0;
             let points: Vec<Option<f64>> = acc.buckets.iter().map(|(sum, n)| (*n > 0.0).then(|| sum / n)).collect();
             let trend = acc.slope().map(|s| if (s * span_days).abs() < 0.5 { 0.0 } else { s });
-            // Already at or over the limit: said as such, not forecast.
-            let over_limit = last.balance.is_some_and(|b| b <= 0);
+            // Already at or over the limit: said as such, not forecast (a
+            // series of nothing used of nothing is at no limit).
+            let over_limit = last.balance.is_some_and(|b| b <= 0) && !(last.used == Some(0) && last.limit == Some(0));
             let exhausted_at = match (trend, last.balance) {
                 (Some(slope), Some(balance)) if slope > 0.0 && balance > 0 => {
                     let days = balance as f64 / slope;
@@ -693,12 +694,24 @@ mod tests {
             let at = start + chrono::Duration::seconds(i * 7919 + (i * i) % 997);
             let flat = Record { source: "s".into(), ..Record::new("flat", "m", Some(441), Some(500)) };
             let over = Record { source: "s".into(), ..Record::new("over", "m", Some(512), Some(500)) };
-            store.record(at, &[flat, over], 1, 0).unwrap_or_else(|e| unreachable!("{e:#}"));
+            let none = Record { source: "s".into(), ..Record::new("none", "m", Some(0), Some(0)) };
+            store.record(at, &[flat, over, none], 1, 0).unwrap_or_else(|e| unreachable!("{e:#}"));
         }
         let now = start + chrono::Duration::days(20);
         let h = store.history(&HistoryFilter::default(), start, now).unwrap_or_else(|e| unreachable!("{e:#}"));
         let got: Vec<(&str, Option<f64>, bool, bool)> =
             h.iter().map(|s| (s.product.as_str(), s.trend_per_day, s.exhausted_at.is_some(), s.over_limit)).collect();
-        assert_eq!(got, [("flat", Some(0.0), false, false), ("over", Some(0.0), false, true)]);
+        // Nothing used of nothing is at no limit.
+        assert_eq!(got, [("flat", Some(0.0), false, false), ("none", Some(0.0), false, false), ("over", Some(0.0), false, true)]);
+        let mut table = Vec::new();
+        let style = crate::output::Style { color: false, width: None };
+        crate::output::history::write(&mut table, crate::output::Format::Table, &h, start, now, &style)
+            .unwrap_or_else(|e| unreachable!("{e:#}"));
+        let table = String::from_utf8_lossy(&table);
+        let full = |product: &str| {
+            table.lines().find(|l| l.starts_with(&format!("s       {product}"))).map(|l| l.trim_end().to_string()).unwrap_or_default()
+        };
+        assert!(full("over").ends_with("over limit now"), "{table}");
+        assert!(full("none").ends_with("—"), "{table}");
     }
 }

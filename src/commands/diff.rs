@@ -16,5 +16,10 @@ pub fn run(options: &Options, old: &Path, new: &Path) -> Result<Exit> {
     let run = Run::new(options, "diff", Rendered::Diff)?;
     let changes = diff::compare(diff::load(old)?, diff::load(new)?);
     print(|out| output::diff::write(out, run.format, &changes))?;
-    Ok(if changes.is_empty() && changes.failed.is_empty() { Exit::Ok } else { Exit::SourceFailed })
+    let same = changes.is_empty() && changes.failed.is_empty();
+    // Nothing on stdout is the answer (as diff(1)); a person is told on stderr.
+    if same && !run.quiet {
+        eprintln!("licusage: no change between {} and {}", old.display(), new.display());
+    }
+    Ok(if same { Exit::Ok } else { Exit::SourceFailed })
 }

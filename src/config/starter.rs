@@ -6,17 +6,17 @@ use crate::vendors::{Key, KeyType, VENDORS};
 
 /// One key's line: `# name = value   # help`, with an example value; a
 /// secret as its `_env` key naming an environment variable.
-fn line(key: &Key, kind: &str) -> String {
+fn line(key: &Key, kind: &str, ext: &str) -> String {
     let value = match key.ty {
         KeyType::Text if key.name == "url" => "\"https://…\"".into(),
-        KeyType::Text if key.name == "file" => format!("\"/var/lib/licusage/{kind}.json\""),
+        KeyType::Text if key.name == "file" => format!("\"/var/lib/licusage/{kind}.{ext}\""),
         KeyType::Text => "\"…\"".into(),
         KeyType::Flag => "false".into(),
         KeyType::List => "[]".into(),
         KeyType::Table => "{}".into(),
         KeyType::Argv => "[\"…\"]".into(),
         KeyType::Secret => format!("\"LICUSAGE_{}_{}\"", kind.to_ascii_uppercase().replace('-', "_"), key.name.to_ascii_uppercase()),
-        KeyType::Input { .. } => format!("\"/var/lib/licusage/{kind}-{}.json\"", key.name.trim_end_matches("_file")),
+        KeyType::Input { .. } => format!("\"/var/lib/licusage/{kind}-{}.{ext}\"", key.name.trim_end_matches("_file")),
     };
     let name = match key.ty {
         KeyType::Secret => format!("{}_env", key.name),
@@ -52,10 +52,10 @@ pub fn text() -> String {
             if key.name == "url" && !vendor.reads_url() {
                 continue;
             }
-            out.push_str(&line(key, kind));
+            out.push_str(&line(key, kind, vendor.payload_ext()));
         }
         for key in vendor.keys() {
-            out.push_str(&line(key, kind));
+            out.push_str(&line(key, kind, vendor.payload_ext()));
         }
     }
     out
@@ -89,5 +89,8 @@ mod tests {
                 assert!(text.contains(&format!("# {}_env = \"LICUSAGE_", k.name)), "{}", k.name);
             }
         }
+        // A saved lmstat output is text, not JSON.
+        assert!(text.contains("# file = \"/var/lib/licusage/flexlm.txt\""), "{text}");
+        assert!(text.contains("# file = \"/var/lib/licusage/cpod.json\""), "{text}");
     }
 }

@@ -160,8 +160,11 @@ fn row(s: &SeriesHistory, narrow: bool) -> Vec<String> {
         row.extend([opt(s.min), opt(s.max)]);
     }
     let spark = if narrow { s.sparkline.chars().skip(1).step_by(2).collect() } else { s.sparkline.clone() };
+    let over = s.last.balance.is_some_and(|b| b < 0);
     let full = match (s.over_limit, s.exhausted_at) {
+        (true, _) if narrow && over => "over".into(),
         (true, _) if narrow => "now".into(),
+        (true, _) if over => "over limit now".into(),
         (true, _) => "at limit now".into(),
         (false, Some(t)) => t.format(if narrow { "%y-%m-%d" } else { "%Y-%m-%d" }).to_string(),
         (false, None) => "—".into(),

@@ -64,6 +64,10 @@ impl Kind for Flexlm {
         true
     }
 
+    fn payload_ext(&self) -> &'static str {
+        "txt"
+    }
+
     fn keys(&self) -> &'static [Key] {
         const KEYS: &[Key] = &[
             Key::argv("command", "run this program for the `lmstat -a` output (no shell), e.g. [\"lmutil\", \"lmstat\", \"-a\", \"-c\", \"27000@lic1\"]"),

@@ -175,6 +175,10 @@ pub trait Kind: Send + Sync + 'static {
     fn has_holders(&self) -> bool {
         false
     }
+    /// The file extension of its saved payloads (`json`; `txt` for text).
+    fn payload_ext(&self) -> &'static str {
+        "json"
+    }
     /// Whether the kind reads a vendor API at a `url`; one that does not
     /// (a program's output) is given `file` or its own keys, and its fetch
     /// runs what they say.
@@ -220,6 +224,7 @@ pub trait Vendor: Sync {
     fn example(&self) -> &'static str;
     fn default_url(&self) -> Option<&'static str>;
     fn has_holders(&self) -> bool;
+    fn payload_ext(&self) -> &'static str;
     fn reads_url(&self) -> bool;
     fn keys(&self) -> &'static [Key];
     fn status_hint(&self, status: u16) -> Option<&'static str>;
@@ -297,6 +302,10 @@ impl<K: Kind> Vendor for K {
 
     fn has_holders(&self) -> bool {
         Kind::has_holders(self)
+    }
+
+    fn payload_ext(&self) -> &'static str {
+        Kind::payload_ext(self)
     }
 
     fn reads_url(&self) -> bool {

@@ -465,6 +465,8 @@ fn diff_of_two_saved_outputs() {
 
     let same = env.run(&["diff", "old.json", "old.json"]);
     assert_eq!((same.code, same.stdout.as_str()), (0, ""));
+    assert_eq!(same.stderr, "licusage: no change between old.json and old.json\n");
+    assert_eq!(env.run(&["-q", "diff", "old.json", "old.json"]).stderr, "");
     let out = env.run(&["diff", "old.json", "new.json"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(
