@@ -181,9 +181,13 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
     let vendor = vendors::find(&kind).ok_or_else(|| {
         TableError::new(Some("kind"), format!("unknown kind `{kind}` (supported: {})", vendors::kinds().collect::<Vec<_>>().join(", ")))
     })?;
+    let preset = preset(vendor, &mut table)?;
     known_keys(vendor, &table)?;
     let (secrets, inputs) = declared(vendor, &mut table, base)?;
     // The common keys; what is left is the kind's.
+    if let Some(name) = &preset {
+        placeholders(name, &table)?;
+    }
     let common_names: Vec<String> = COMMON_KEYS.iter().flat_map(Key::names).collect();
     let (shared, rest): (toml::Table, toml::Table) = table.into_iter().partition(|(key, _)| common_names.contains(key));
     let common: Common = serde_path_to_error::deserialize(toml::Value::Table(shared)).map_err(|e| {
@@ -225,6 +229,74 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
         bound,
         url: common.url,
     })
+}
+
+/// `preset = NAME`: the preset's keys laid under the table's own (a
+/// source's key wins, a table key by key); the preset's name.
+fn preset(vendor: &dyn Vendor, table: &mut toml::Table) -> Result<Option<String>, TableError> {
+    let Some(name) = text(table, "preset")? else { return Ok(None) };
+    let kind = vendor.kind();
+    let presets: toml::Table = match vendor.presets().map(toml::from_str) {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => {
+            return Err(TableError::new(Some("preset"), format!("internal error: the presets of kind `{kind}` do not parse: {e}")))
+        }
+        None => return Err(TableError::new(Some("preset"), format!("kind `{kind}` has no presets"))),
+    };
+    let Some(toml::Value::Table(keys)) = presets.get(&name) else {
+        let names: Vec<&String> = presets.keys().collect();
+        let names = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        return Err(TableError::new(Some("preset"), format!("unknown preset `{name}` (kind `{kind}` has {names})")));
+    };
+    for (key, value) in keys {
+        match (table.get_mut(key), value) {
+            (None, _) => {
+                table.insert(key.clone(), value.clone());
+            }
+            (Some(toml::Value::Table(own)), toml::Value::Table(given)) => {
+                for (k, v) in given {
+                    own.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            (Some(_), _) => {}
+        }
+    }
+    // A source that reads a file keeps none of the preset's request keys.
+    if table.contains_key("file") {
+        table.remove("url");
+    }
+    Ok(Some(name))
+}
+
+/// A preset's `<…>` part the source has not set: the customer's own
+/// (`<tenant>`, `<org>`), named with the key it is in.
+fn placeholders(preset: &str, table: &toml::Table) -> Result<(), TableError> {
+    let mut found = None;
+    let mut walk = |key: &str, v: &toml::Value| {
+        if let toml::Value::String(s) = v {
+            // `<name>`: a word between angle brackets (never jq's `.a < .b`).
+            for (start, _) in s.match_indices('<') {
+                let rest = &s[start + 1..];
+                let word = rest.split('>').next().unwrap_or_default();
+                if rest.contains('>') && !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                    found.get_or_insert((key.to_string(), format!("<{word}>")));
+                }
+            }
+        }
+    };
+    for (key, value) in table {
+        match value {
+            toml::Value::Table(inner) => inner.iter().for_each(|(k, v)| walk(&format!("{key}.{k}"), v)),
+            v => walk(key, v),
+        }
+    }
+    match found {
+        Some((key, part)) => Err(TableError::new(
+            Some(key.split('.').next().unwrap_or(&key)),
+            format!("preset `{preset}`: set `{key}` (its {part} is yours: your tenant, organisation or account)"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The first line of a deserializer's message: toml adds `in \`key\`` on a second.

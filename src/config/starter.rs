@@ -54,6 +54,10 @@ pub fn text() -> String {
             }
             out.push_str(&line(key, kind, vendor.payload_ext()));
         }
+        if let Some(presets) = vendor.presets().and_then(|p| toml::from_str::<toml::Table>(p).ok()) {
+            let names: Vec<&str> = presets.keys().map(String::as_str).collect();
+            out.push_str(&format!("{:<48} # a SaaS API's request, auth, paging and filter: {}\n", "# preset = \"…\"", names.join(", ")));
+        }
         for key in vendor.keys() {
             out.push_str(&line(key, kind, vendor.payload_ext()));
         }
@@ -89,6 +93,7 @@ mod tests {
                 assert!(text.contains(&format!("# {}_env = \"LICUSAGE_", k.name)), "{}", k.name);
             }
         }
+        assert!(text.contains("# preset = \"…\"") && text.contains("github-copilot, google-workspace, m365"), "{text}");
         // A saved lmstat output is text, not JSON.
         assert!(text.contains("# file = \"/var/lib/licusage/flexlm.txt\""), "{text}");
         assert!(text.contains("# file = \"/var/lib/licusage/cpod.json\""), "{text}");

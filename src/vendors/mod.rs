@@ -179,6 +179,10 @@ pub trait Kind: Send + Sync + 'static {
     fn payload_ext(&self) -> &'static str {
         "json"
     }
+    /// Its presets (`preset = NAME`), as TOML: a table of keys per preset.
+    fn presets(&self) -> Option<&'static str> {
+        None
+    }
     /// Whether the kind reads a vendor API at a `url`; one that does not
     /// (a program's output) is given `file` or its own keys, and its fetch
     /// runs what they say.
@@ -225,6 +229,7 @@ pub trait Vendor: Sync {
     fn default_url(&self) -> Option<&'static str>;
     fn has_holders(&self) -> bool;
     fn payload_ext(&self) -> &'static str;
+    fn presets(&self) -> Option<&'static str>;
     fn reads_url(&self) -> bool;
     fn keys(&self) -> &'static [Key];
     fn status_hint(&self, status: u16) -> Option<&'static str>;
@@ -306,6 +311,10 @@ impl<K: Kind> Vendor for K {
 
     fn payload_ext(&self) -> &'static str {
         Kind::payload_ext(self)
+    }
+
+    fn presets(&self) -> Option<&'static str> {
+        Kind::presets(self)
     }
 
     fn reads_url(&self) -> bool {

@@ -75,6 +75,10 @@ impl Kind for Generic {
         true
     }
 
+    fn presets(&self) -> Option<&'static str> {
+        Some(include_str!("presets.toml"))
+    }
+
     fn keys(&self) -> &'static [Key] {
         const KEYS: &[Key] = &[
             Key::text("jq", "jq filter yielding {product, metric, used, limit, expires_at?, unit_price?, currency?, details?}"),
