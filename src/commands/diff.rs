@@ -19,7 +19,8 @@ pub fn run(options: &Options, old: &Path, new: &Path) -> Result<Exit> {
     let same = changes.is_empty() && changes.failed.is_empty();
     // Nothing on stdout is the answer (as diff(1)); a person is told on stderr.
     if same && !run.quiet {
-        eprintln!("licusage: no change between {} and {}", old.display(), new.display());
+        let shown = |p: &Path| output::escape::text(&p.display().to_string()).into_owned();
+        eprintln!("licusage: no change between {} and {}", shown(old), shown(new));
     }
     Ok(if same { Exit::Ok } else { Exit::SourceFailed })
 }

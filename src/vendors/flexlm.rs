@@ -662,7 +662,7 @@ impl Lmstat {
     /// servers; blocks that still share one are numbered (`#2`).
     fn ids(&self, kept: &[bool]) -> Vec<Option<String>> {
         let mut ids = vec![None; self.features.len()];
-        let mut taken: HashMap<String, usize> = HashMap::new();
+        let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (i, f) in self.features.iter().enumerate().filter(|(i, _)| kept[*i]) {
             let same: Vec<&Feature> = self.features.iter().zip(kept).filter(|(g, k)| **k && g.name == f.name).map(|(g, _)| g).collect();
             let mut id = f.name.clone();
@@ -672,9 +672,14 @@ impl Lmstat {
             if same.iter().any(|g| g.server != f.server) {
                 id = format!("{id}@{}", self.servers.get(f.server).map_or("?", |s| s.name.as_str()));
             }
-            let n = taken.entry(id.clone()).or_default();
-            *n += 1;
-            ids[i] = Some(if *n > 1 { format!("{id}#{n}") } else { id });
+            // Numbered past any id taken already (a feature may be named `F#2`).
+            let (mut n, mut unique) = (1, id.clone());
+            while taken.contains(&unique) {
+                n += 1;
+                unique = format!("{id}#{n}");
+            }
+            taken.insert(unique.clone());
+            ids[i] = Some(unique);
         }
         ids
     }
@@ -1073,6 +1078,21 @@ Users of solver:  (Total of 4 licenses issued;  Total of 1 license in use)
             assert_eq!(r.status, Status::Warning);
             assert!(r.reasons.iter().any(|x| x.contains("printed feature cad twice")), "{:?}", r.reasons);
         }
+    }
+
+    /// A feature named like a numbered series (`cad#2`) never shares its id
+    /// (a fuzz finding: two series with one id failed the source).
+    #[test]
+    fn numbered_ids_never_collide_with_a_feature_named_so() {
+        let block = |name: &str, used: u32| format!("Users of {name}:  (Total of 5 licenses issued;  Total of {used} licenses in use)\n\n");
+        let text = format!(
+            "License server status: 7788@srv\n\nsrv: license server UP v11.18.0\n\nFeature usage info:\n\n{}{}{}",
+            block("cad", 1),
+            block("cad", 2),
+            block("cad#2", 0)
+        );
+        let (records, _) = read(&text, None).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(ids(&records), [("cad".into(), Some(1), Some(5)), ("cad#2".into(), Some(2), Some(5)), ("cad#2#2".into(), Some(0), Some(5))]);
     }
 
     /// Every feature of a down daemon says so; when no feature can be
