@@ -16,6 +16,9 @@ use crate::payload::{page_info, skim, Body, Feed, Page};
 /// A guard against a server whose pagination never ends.
 const MAX_PAGES: usize = 100_000;
 
+/// The most the pages held in memory (`pages`) may add up to.
+const MAX_HELD: u64 = 4 * crate::payload::MAX_DOCUMENT;
+
 /// How a page that is not a list envelope is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -169,7 +172,16 @@ pub async fn pages(
 ) -> anyhow::Result<Vec<Body>> {
     let mut pager = Pager::new(first, shape, steer);
     let mut pages = Vec::new();
+    let mut held = 0u64;
     while let Some(body) = pager.next(ctx, base, call).await? {
+        held += body.len() as u64;
+        if held > MAX_HELD {
+            bail!(
+                "the pages passed {} MiB after {} pages: refused (an API that never stops paging, or a list too long to hold)",
+                MAX_HELD >> 20,
+                pages.len() + 1
+            );
+        }
         pages.push(Body::Bytes(body));
     }
     Ok(pages)

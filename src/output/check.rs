@@ -180,6 +180,7 @@ pub fn write(
 /// sources, and the worst series.
 fn summary(records: &[Record], errors: &[SourceError], sources: usize, worst: Option<&Record>) -> String {
     let count = |s: Status| records.iter().filter(|r| r.status == s).count();
+    let plural = |n: usize, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };
     let mut parts = Vec::new();
     for (status, name) in [(Status::Critical, "critical"), (Status::Warning, "warning"), (Status::Unknown, "unknown")] {
         let n = count(status);
@@ -187,22 +188,17 @@ fn summary(records: &[Record], errors: &[SourceError], sources: usize, worst: Op
             parts.push(format!("{n} {name}"));
         }
     }
-    let plural = |n: usize, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };
+    if !errors.is_empty() {
+        parts.push(format!("{} failed", plural(errors.len(), "source")));
+    }
     let scope = match errors.len() {
         0 => format!("{} series from {}", records.len(), plural(sources, "source")),
-        failed => format!(
-            "{} failed; {} series from {} of {}",
-            plural(failed, "source"),
-            records.len(),
-            sources - failed,
-            plural(sources, "source")
-        ),
+        failed => format!("{} series from {} of {}", records.len(), sources - failed, plural(sources, "source")),
     };
     match (parts.is_empty(), worst) {
-        (true, _) if errors.is_empty() => format!("{scope} within thresholds"),
-        (true, _) => scope,
-        (false, Some(w)) => format!("{} of {scope}; worst: {} {}", parts.join(", "), w.series(), amount(w)),
-        (false, None) => format!("{} of {scope}", parts.join(", ")),
+        (true, _) => format!("{scope} within thresholds"),
+        (false, Some(w)) => format!("{}; {scope}; worst: {} {}", parts.join(", "), w.series(), amount(w)),
+        (false, None) => format!("{}; {scope}", parts.join(", ")),
     }
 }
 

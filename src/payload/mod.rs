@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 pub use fields::{lenient_time, loose_amount, loose_count, opt_count, opt_time, Amount, Count, Timestamp};
 pub use list::PageInfo;
-pub use read::{decode, decode_body, decode_credential, decode_pages, for_each, for_each_line, for_each_map, page_info};
+pub use read::{
+    decode, decode_body, decode_credential, decode_pages, for_each, for_each_line, for_each_map, page_info, too_deep, MAX_DEPTH,
+};
 
 /// Why a payload could not be turned into records.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

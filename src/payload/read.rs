@@ -227,6 +227,39 @@ fn lines(reader: &mut dyn BufRead, f: &mut dyn FnMut(usize, &str) -> Result<(), 
     }
 }
 
+/// The nesting serde_json allows, and every JSON reader of licusage with it.
+pub const MAX_DEPTH: usize = 128;
+
+/// Where `bytes` nests arrays and objects deeper than [`MAX_DEPTH`], if it
+/// does: checked before a reader that recurses without a limit (jaq's) sees
+/// them, so that a deep document is an error, never a stack overflow.
+pub fn too_deep(bytes: &[u8]) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (at, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(at);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A whole document as `T` (for the payloads that are one small object).
 pub fn decode_body<T: DeserializeOwned>(body: &Body) -> Result<T, PayloadError> {
     parse(body, PhantomData::<T>, PhantomData::<T>, Some(MAX_DOCUMENT))

@@ -496,3 +496,45 @@ fn google_service_account_jwt_bearer() {
     );
     assert_no_secret(&out, &["BEGIN PRIVATE KEY"]);
 }
+
+/// A filter maps the document and nothing else: `halt` is the source's error
+/// (it ended the process with exit 0, so `check` said OK), `env` is empty
+/// (the environment holds other sources' secrets), `$ENV` does not compile;
+/// a document nested 10,000 deep is refused, never a stack overflow.
+#[test]
+fn a_filter_or_a_document_cannot_end_licusage_or_read_the_environment() {
+    let env = TestEnv::new();
+    env.write("doc.json", r#"{"n": 3}"#);
+    env.write("deep.json", &format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)));
+    let vault = fixture("veeva/licenses.json");
+    let cfg = |jq: &str, file: &str| {
+        format!(
+            "[sources.vault]\nkind = \"veeva\"\nfile = \"{}\"\n\n[sources.g]\nkind = \"generic\"\nfile = \"{file}\"\njq = '{jq}'\n",
+            vault.display()
+        )
+    };
+    let out = run(&env, &cfg("halt", "doc.json"), &[], &["check"]);
+    assert_eq!(out.code, 2, "the critical Vault series, not an OK exit: {}", out.stdout);
+    assert!(out.stdout.contains("the filter called `halt`"), "{}", out.stdout);
+    let out = run(
+        &env,
+        &cfg("{product: (\"env has \" + (env | length | tostring) + \" keys\"), metric: \"m\", used: .n, limit: 5}", "doc.json"),
+        &[("G_TOKEN", "T0P-SECRET")],
+        &["show", "--json"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let g = out.json()["records"].as_array().unwrap().iter().find(|r| r["source"] == "g").unwrap().clone();
+    assert_eq!(g["product"], "env has 0 keys", "{g}");
+    let out = run(
+        &env,
+        &cfg("{product: ($ENV.G_TOKEN), metric: \"m\", used: 1, limit: 5}", "doc.json"),
+        &[("G_TOKEN", "T0P-SECRET")],
+        &["config", "check"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("undefined variable `ENV`") || out.stderr.contains("undefined variable"), "{}", out.stderr);
+    let out = run(&env, &cfg(".", "deep.json"), &[], &["show", "--json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("nested deeper than 128 levels (at byte 128): refused"), "{}", out.stderr);
+    assert_eq!(out.json()["records"].as_array().unwrap().len(), 7, "the other source is read");
+}

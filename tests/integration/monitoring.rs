@@ -31,7 +31,7 @@ fn check_states_and_exit_codes() {
     let first = crit.stdout.lines().next().unwrap();
     assert_eq!(
         first,
-        "LICUSAGE CRITICAL - 1 critical, 1 warning of 7 series from 1 source; worst: vault/pm_promomats__v/full__v 491 of 500 used (98.2%)"
+        "LICUSAGE CRITICAL - 1 critical, 1 warning; 7 series from 1 source; worst: vault/pm_promomats__v/full__v 491 of 500 used (98.2%)"
     );
     let perf = plugin_perf(&crit.stdout);
     // The series that are not ok first.
@@ -48,7 +48,7 @@ fn check_states_and_exit_codes() {
 
     let warn = env.run(&["check", "--crit", "99"]);
     assert_eq!(warn.code, 1, "{}", warn.stdout);
-    assert!(warn.stdout.starts_with("LICUSAGE WARNING - 2 warning of 7 series"), "{}", warn.stdout);
+    assert!(warn.stdout.starts_with("LICUSAGE WARNING - 2 warning; 7 series"), "{}", warn.stdout);
 
     let ok = env.run(&["check", "--warn", "99", "--crit", "99.5"]);
     assert_eq!(ok.code, 0, "{}", ok.stdout);
@@ -845,7 +845,7 @@ fn check_answers_fit_in_4_kib_whatever_the_number_of_series() {
     assert_eq!(out.code, 2, "{}", out.stdout);
     assert!(out.stdout.len() < 4096, "{} bytes", out.stdout.len());
     let first = out.stdout.lines().next().unwrap();
-    assert_eq!(first, "LICUSAGE CRITICAL - 1 critical of 400 series from 1 source; worst: c/Product 007/named_user 99 of 100 used (99%)");
+    assert_eq!(first, "LICUSAGE CRITICAL - 1 critical; 400 series from 1 source; worst: c/Product 007/named_user 99 of 100 used (99%)");
     let perf = plugin_perf(&out.stdout);
     assert_eq!(perf[0], "'c/Product 007/named_user#lic-007'=99;80;95;0;100", "the critical series' perfdata first");
     assert!(out.stdout.contains("perfdata values left out to keep the answer under 4 KiB (-v gives them all)"), "{}", out.stdout);

@@ -88,7 +88,16 @@ impl Jq {
             }
         })?;
         let inputs = jaq_std::input::funs::<Data>().into_vec().into_iter().map(jaq_core::native::run::<Data>);
-        let funs = jaq_core::funs().chain(jaq_std::funs()).chain(jaq_json::funs()).chain(inputs);
+        // Nothing a filter does reaches beyond its input: no `env` (the
+        // environment holds other sources' secrets), no raw text on stderr;
+        // `halt` is an error (see `run_with`), never the end of the process.
+        let std = jaq_std::funs::<Data>().filter(|(name, ..)| !matches!(*name, "env" | "stderr_empty"));
+        let contained: [jaq_core::native::Filter<jaq_core::RunPtr<Data>>; 2] = [
+            ("env", jaq_core::native::v(0), |_| jaq_core::native::bome(<Val as jaq_core::ValT>::from_map(std::iter::empty()))),
+            ("stderr_empty", jaq_core::native::v(0), |_| Box::new(std::iter::empty())),
+        ];
+        let contained = contained.into_iter().map(jaq_core::native::run::<Data>);
+        let funs = jaq_core::funs().chain(std).chain(contained).chain(jaq_json::funs()).chain(inputs);
         let filter = Compiler::default().with_funs(funs).compile(modules).map_err(|errors| {
             let undefined = errors.into_iter().flat_map(|(_, errs)| errs).next();
             match undefined {
@@ -118,10 +127,13 @@ impl Jq {
         self.filter
             .id
             .run((ctx, input))
-            .map(jaq_core::unwrap_valr)
             .map(|out| match out {
                 Ok(v) => serde_json::from_str(&v.to_string()).map_err(|e| format!("jq yielded {v}, which is not JSON: {e}")),
-                Err(e) => Err(format!("jq: {}", jq_error(&e))),
+                Err(exn) => Err(match exn.get_err() {
+                    Ok(e) => format!("jq: {}", jq_error(&e)),
+                    // jaq would end the process (`std::process::exit`): a source's error instead.
+                    Err(_) => "jq: the filter called `halt`: a filter maps the document, it does not end licusage".to_string(),
+                }),
             })
             .collect()
     }

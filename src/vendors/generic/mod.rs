@@ -379,6 +379,10 @@ fn document(body: &Body) -> Result<Val, PayloadError> {
         Body::Incoming(_) => return Err(PayloadError::Io("internal error: streamed pages read as one document".into())),
     };
     let text = bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(&bytes);
+    // jaq's reader recurses without a limit: a deep document is refused first.
+    if let Some(at) = crate::payload::too_deep(text) {
+        return Err(PayloadError::at("$", format!("nested deeper than {} levels (at byte {at}): refused", crate::payload::MAX_DEPTH)));
+    }
     match jaq_json::read::parse_single(text) {
         Ok(v) => Ok(v),
         Err(_) => decode_body::<Val>(&Body::Bytes(bytes.into_owned())),
