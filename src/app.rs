@@ -55,7 +55,9 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     };
     // Started with stdout closed (`>&-`), every write would vanish and the run
     // look successful: say so instead (a cron `-q record` writes nothing).
-    let silent = matches!(invocation.task, Task::Record { .. }) && invocation.options.quiet;
+    // `serve` never writes to stdout (supervisors often give it /dev/null read-write).
+    let silent =
+        (matches!(invocation.task, Task::Record { .. }) && invocation.options.quiet) || matches!(invocation.task, Task::Serve { .. });
     if !silent && stdout_is_closed() {
         eprintln!("licusage: error: standard output is closed: nothing could be written");
         let code = if matches!(invocation.task, Task::Check { .. }) { State::Unknown.code() } else { Exit::SourceFailed as u8 };

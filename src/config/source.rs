@@ -100,11 +100,8 @@ impl Source {
         match (&self.file, &self.url) {
             (Some(f), _) => format!("file {f}"),
             (None, Some(url)) => match reqwest::Url::parse(url) {
-                Ok(mut u) if u.password().is_some() => {
-                    let _ = u.set_password(None);
-                    u.to_string()
-                }
-                _ => url.clone(),
+                Ok(u) => without_secrets(u),
+                Err(_) => url.clone(),
             },
             (None, None) if !self.vendor.reads_url() => "runs its `command`".to_string(),
             (None, None) => "vendor default URL".to_string(),
@@ -126,6 +123,23 @@ impl Source {
     pub fn files(&self) -> impl Iterator<Item = &Input> {
         self.file.iter().chain(self.inputs.iter().map(|i| &i.input))
     }
+}
+
+/// A URL as `licusage sources` shows it: no password, and the value of a
+/// query parameter that looks like a credential (`api_key`, `token`, `sig`…)
+/// replaced.
+fn without_secrets(mut u: reqwest::Url) -> String {
+    let _ = u.set_password(None);
+    let secret = |name: &str| {
+        let n = name.to_ascii_lowercase();
+        ["key", "token", "secret", "pass", "sig", "auth", "code", "credential"].iter().any(|s| n.contains(s))
+    };
+    if u.query_pairs().any(|(k, _)| secret(&k)) {
+        let pairs: Vec<(String, String)> =
+            u.query_pairs().map(|(k, v)| (k.to_string(), if secret(&k) { "REDACTED".to_string() } else { v.into_owned() })).collect();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    u.to_string()
 }
 
 /// What is wrong with a `[sources.NAME]` table, and the key it is about.

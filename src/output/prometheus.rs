@@ -130,6 +130,10 @@ fn info(out: &mut dyn Write, report: &Report) -> Result<()> {
     writeln!(out, "# TYPE licusage_license_info gauge")?;
     for r in &report.records {
         let mut labels = labels(r);
+        // Two keys that make one label name (`edition-name`, `edition.name`):
+        // the first only, or the page would carry a duplicate label and a
+        // scrape would reject every source with it.
+        let mut named = std::collections::HashSet::new();
         for (key, value) in &r.details {
             let text = match value {
                 serde_json::Value::String(s) => s.clone(),
@@ -138,7 +142,7 @@ fn info(out: &mut dyn Write, report: &Report) -> Result<()> {
                 // a new series each time. Not here.
                 _ => continue,
             };
-            if let Some(name) = label_name(key) {
+            if let Some(name) = label_name(key).filter(|n| named.insert(n.clone())) {
                 labels.push_str(&format!(",{name}=\"{}\"", escape(&text)));
             }
         }
@@ -150,6 +154,20 @@ fn info(out: &mut dyn Write, report: &Report) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Detail keys that make one label name keep the first: a duplicate label
+    /// would have a scrape reject the whole page.
+    #[test]
+    fn detail_keys_that_make_one_label_name_keep_the_first() {
+        let r = crate::record::Record::new("p", "m", Some(1), Some(2)).detail("edition-name", "Gold").detail("edition.name", "Silver");
+        let report = Report { records: vec![r], ..Report::default() };
+        let mut out = Vec::new();
+        info(&mut out, &report).unwrap_or_else(|e| unreachable!("{e}"));
+        let text = String::from_utf8_lossy(&out);
+        let line = text.lines().find(|l| l.starts_with("licusage_license_info{")).unwrap_or_default();
+        assert_eq!(line.matches("edition_name=").count(), 1, "{line}");
+        assert!(line.contains("edition_name=\"Gold\""), "{line}");
+    }
 
     #[test]
     fn label_values_are_escaped() {

@@ -589,6 +589,11 @@ fn connection_refused_and_plain_http_refusal() {
     let listed = run(&env, &cfg, &[], &["sources"]);
     assert!(listed.stdout.contains("http://admin@fourd.example.com/rest"), "{}", listed.stdout);
     assert_no_secret(&listed, &["URL-PASSWORD"]);
+    // A credential in the query (`?api_key=`) is not shown either; the rest of the query is.
+    let keyed = format!("{cfg}\n[sources.keyed]\nkind = \"generic\"\nurl = \"https://api.example.com/v1/seats?customer=acme&api_key=QUERY-KEY\"\njq = \".\"\n");
+    let listed = run(&env, &keyed, &[], &["sources"]);
+    assert!(listed.stdout.contains("https://api.example.com/v1/seats?customer=acme&api_key=REDACTED"), "{}", listed.stdout);
+    assert_no_secret(&listed, &["QUERY-KEY"]);
     assert_no_secret(&out, &["URL-PASSWORD"]);
     assert!(out.stderr.contains("source `down` (4d): GET http://127.0.0.1:") && out.stderr.contains("cannot connect"), "{}", out.stderr);
     assert!(

@@ -578,3 +578,27 @@ fn a_config_that_cannot_serve_exits_2_before_listening() {
     let out = env.run(&["serve", "--refresh", "0s"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
+
+/// A supervisor that gives `serve` /dev/null as stdout, opened read-write
+/// (Python's `subprocess.DEVNULL`): it serves, since it never writes there.
+#[test]
+fn serve_starts_with_stdout_on_dev_null_read_write() {
+    use std::io::{BufRead, BufReader};
+    let env = TestEnv::new();
+    env.write("config.toml", &format!("[sources.f]\nkind = \"4d\"\nfile = \"{}\"\n", fixture("4d/license-usage.json").display()));
+    let null = std::fs::File::options().read(true).write(true).open("/dev/null").unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("licusage"))
+        .args(["--config"])
+        .arg(env.path("config.toml"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("HOME", env.path(""))
+        .stdout(null)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let first = BufReader::new(stderr).lines().next().and_then(Result::ok).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.contains("listening on http://127.0.0.1:"), "{first}");
+}
