@@ -65,6 +65,10 @@ pub struct Record {
     /// warning. Set by the kind; not part of the JSON (its details say why).
     #[serde(skip)]
     pub renews: bool,
+    /// The thresholds it was evaluated against (for Prometheus, which lets
+    /// alert rules follow the config); not part of the JSON.
+    #[serde(skip)]
+    pub thresholds: Option<Thresholds>,
 }
 
 impl Record {
@@ -97,6 +101,7 @@ impl Record {
             reasons: Vec::new(),
             details: Map::new(),
             renews: false,
+            thresholds: None,
         }
     }
 
@@ -214,6 +219,7 @@ fn tenths(n: u128) -> String {
 /// Set `status` and `reasons` from the thresholds, on top of whatever the vendor
 /// itself reported (an expired or over-allocated license, say).
 pub fn evaluate(record: &mut Record, t: &Thresholds, now: DateTime<Utc>) {
+    record.thresholds = Some(t.clone());
     if let (Some(used), Some(limit)) = (record.used, record.limit) {
         if used > limit {
             record.flag(Status::Critical, format!("over limit by {}", used - limit));

@@ -19,13 +19,36 @@ const COUNTS: [(&str, &str, Value); 3] = [
     ("licusage_balance", "left: limit minus used, negative when over-allocated", |r| r.balance.map(|v| v as f64)),
 ];
 
-/// Unitless or in seconds: the same family for every record.
-const FAMILIES: [(&str, &str, Value); 2] = [
+/// Unitless or in seconds: the same family for every record. The status and
+/// the thresholds that decided it let alert rules follow the config.
+const FAMILIES: [(&str, &str, Value); 7] = [
     ("licusage_utilization_ratio", "Used divided by limit.", |r| r.utilization),
     ("licusage_expiry_timestamp_seconds", "When the license expires, in seconds since the Unix epoch.", |r| {
         r.expires_at.map(|t| t.timestamp() as f64)
     }),
+    ("licusage_status", "The series' state as check says it: 0 ok, 1 warning, 2 critical, 3 unknown.", |r| Some(status(r))),
+    ("licusage_warn_ratio", "The utilization from which the series is warning.", |r| {
+        r.thresholds.as_ref().filter(|_| r.limit.is_some()).map(|t| t.warn / 100.0)
+    }),
+    ("licusage_crit_ratio", "The utilization from which the series is critical.", |r| {
+        r.thresholds.as_ref().filter(|_| r.limit.is_some()).map(|t| t.crit / 100.0)
+    }),
+    ("licusage_expiry_warn_seconds", "How long before its expiry the series is warning.", |r| {
+        r.thresholds.as_ref().filter(|_| r.expires_at.is_some()).map(|t| t.expiry_warn_days as f64 * 86400.0)
+    }),
+    ("licusage_expiry_crit_seconds", "How long before its expiry the series is critical.", |r| {
+        r.thresholds.as_ref().filter(|_| r.expires_at.is_some()).map(|t| t.expiry_crit_days as f64 * 86400.0)
+    }),
 ];
+
+fn status(r: &Record) -> f64 {
+    match r.status {
+        crate::record::Status::Ok => 0.0,
+        crate::record::Status::Warning => 1.0,
+        crate::record::Status::Critical => 2.0,
+        crate::record::Status::Unknown => 3.0,
+    }
+}
 
 /// A metric-name part from a unit: `[a-z0-9_]`.
 fn unit_name(unit: &str) -> String {

@@ -257,6 +257,16 @@ fn prometheus_output_passes_promtool() {
         "{text}"
     );
     assert!(!text.lines().any(|l| l.starts_with("licusage_used_") && l.contains("compliance_status")), "{text}");
+    // The state check gives each series, and the thresholds that decided it,
+    // so that alert rules follow the config: 98.2% is critical by [defaults] crit = 95.
+    let series = "{source=\"vault-prod\",id=\"pm_promomats__v/full__v\",kind=\"veeva\",product=\"pm_promomats__v\",metric=\"full__v\"}";
+    assert!(text.contains(&format!("licusage_status{series} 2\n")), "{text}");
+    assert!(
+        text.contains(&format!("licusage_warn_ratio{series} 0.8\n")) && text.contains(&format!("licusage_crit_ratio{series} 0.95\n")),
+        "{text}"
+    );
+    let odd = "{source=\"odd\",id=\"Quote \\\" back\\\\slash\\nnewline/named_user\",kind=\"cpod\",product=\"Quote \\\" back\\\\slash\\nnewline\",metric=\"named_user\"}";
+    assert!(text.contains(&format!("licusage_expiry_warn_seconds{odd} 2592000\n")), "{text}");
     let Some((ok, said)) = promtool_check(text) else { return };
     assert!(ok, "promtool check metrics: {said}\n{text}");
 }
