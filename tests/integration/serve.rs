@@ -391,7 +391,7 @@ fn basic_auth_and_tls_as_configured() {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(metrics.contains("licusage_used_seats{source=\"fourd\""), "{metrics}");
+    assert!(metrics.contains("licusage_used_licenses{source=\"fourd\""), "{metrics}");
     // Plain HTTP to the TLS port gets no metrics.
     let plain = Http::new();
     let answered = plain.rt.block_on(async { plain.client.get(served.url("/metrics")).send().await });
