@@ -262,7 +262,13 @@ fn preset(vendor: &dyn Vendor, table: &mut toml::Table) -> Result<Option<String>
         let names = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
         return Err(TableError::new(Some("preset"), format!("unknown preset `{name}` (kind `{kind}` has {names})")));
     };
+    // A source that reads a saved file takes the preset's mapping only, none
+    // of its request, auth or paging.
+    let reads_file = table.contains_key("file");
     for (key, value) in keys {
+        if reads_file && !matches!(key.as_str(), "jq" | "holders_jq" | "error") {
+            continue;
+        }
         match (table.get_mut(key), value) {
             (None, _) => {
                 table.insert(key.clone(), value.clone());
@@ -274,10 +280,6 @@ fn preset(vendor: &dyn Vendor, table: &mut toml::Table) -> Result<Option<String>
             }
             (Some(_), _) => {}
         }
-    }
-    // A source that reads a file keeps none of the preset's request keys.
-    if table.contains_key("file") {
-        table.remove("url");
     }
     Ok(Some(name))
 }

@@ -97,14 +97,17 @@ pub async fn jwt_bearer(
     let token_uri = key.token_uri.as_deref().unwrap_or("https://oauth2.googleapis.com/token");
     let token_url = token_url(token_uri)?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
-    let claims = serde_json::json!({
+    let mut claims = serde_json::json!({
         "iss": key.client_email,
         "scope": scope.unwrap_or_default(),
         "aud": token_uri,
         "iat": now,
         "exp": now + 3600,
-        "sub": subject,
     });
+    // `sub` only with delegation: a null one is not the same claim.
+    if let (Some(subject), Some(map)) = (subject, claims.as_object_mut()) {
+        map.insert("sub".into(), subject.into());
+    }
     let signing = jsonwebtoken::EncodingKey::from_rsa_pem(key.private_key.as_bytes())
         .map_err(|_| anyhow::anyhow!("`service_account_file` {}: `private_key` is not an RSA private key in PEM", key_file.display()))?;
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);

@@ -307,6 +307,15 @@ token_env = "ATL"
             ("zoom".to_string(), "Zoom".to_string(), Some(0), None),
         ]
     );
+    // A saved page takes the preset's mapping only (no request, auth or paging keys).
+    env.write("users.json", &zoom.to_string());
+    let out = run(&env, "[sources.z]\nkind = \"generic\"\npreset = \"zoom\"\nfile = \"users.json\"\n", &[], &["show", "--json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the last page read has a next page (`next_page_token`): this document is one page of a longer list"),
+        "{}",
+        out.stderr
+    );
     // A preset's own part left unset is named with its key.
     let out = run(
         &env,
