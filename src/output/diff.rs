@@ -8,14 +8,15 @@ use super::{escape, Format};
 use crate::diff::Diff;
 use crate::record::Status;
 
+/// A count as `show` writes it: `1,432`.
 fn num(v: Option<u64>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_else(|| "—".into())
+    v.map(super::table::thousands).unwrap_or_else(|| "—".into())
 }
 
 fn signed(d: Option<i64>) -> String {
     match d {
-        Some(d) if d > 0 => format!(" (+{d})"),
-        Some(d) if d < 0 => format!(" ({d})"),
+        Some(d) if d > 0 => format!(" (+{})", super::table::thousands(d)),
+        Some(d) if d < 0 => format!(" ({})", super::table::thousands(d)),
         _ => String::new(),
     }
 }
@@ -59,4 +60,16 @@ pub fn write(out: &mut dyn Write, format: Format, diff: &Diff) -> Result<()> {
         writeln!(out, "! source `{}` failed, not compared: {}", escape::text(&e.source), escape::text(&e.message))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_grouped_as_show_groups_them() {
+        assert_eq!(num(Some(1432)), "1,432");
+        assert_eq!(signed(Some(-1500)), " (-1,500)");
+        assert_eq!(signed(Some(12)), " (+12)");
+    }
 }

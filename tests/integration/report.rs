@@ -100,6 +100,9 @@ fn markdown_and_the_exit_code_of_show_and_a_report_without_history() {
     assert!(md.starts_with("# License usage report\n"));
     assert!(md.contains("| Product | Metric | Used | Limit | Use | Expires | Status |\n|---|---|---:|---:|---:|---|---|"));
     assert!(md.contains("\\<script\\>alert(1)\\</script\\> Pro \\\\x1b\\[31m"), "{md}");
+    // Numbers as `show` and `check` write them: thousands grouped, use to a tenth.
+    assert!(md.contains("| SPE\\_E5 | licenses | 1,432 | 1,500 | 95.4% |"), "{md}");
+    assert!(md.contains("| Acrobat Pro | named\\_user | 142 | 150 | 94.6% |"), "{md}");
     // Sparklines stand for the charts.
     assert!(md.lines().any(|l| l.contains("Acrobat Pro") && l.contains('▄')), "{md}");
 

@@ -8,7 +8,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use super::{chart, count, limit, money, percent, sums};
+use super::{chart, count, limit, money, percent, percent_text, sums};
 use crate::digest::{self, Digest, Seats};
 use crate::output::escape;
 use crate::record::Status;
@@ -133,9 +133,9 @@ fn sources(r: &Report) -> Markup {
                                     td { (t(&x.product)) } td { (t(&x.metric)) }
                                     td class="n" { (count(x.used)) } td class="n" { (limit(x)) }
                                     td {
-                                        @if let Some(p) = percent(x) {
+                                        @if let (Some(p), Some(text)) = (percent(x), percent_text(x)) {
                                             span class="bar" aria-hidden="true" { span class={"fill " (x.status.as_str())} style={"width:" (p.min(100)) "%"} {} }
-                                            (p) "%"
+                                            (text)
                                         } @else { "—" }
                                     }
                                     td { @if let Some(e) = x.expires_at { (e.format("%Y-%m-%d")) } @else { "—" } }

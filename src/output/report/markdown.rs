@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::{chart, count, limit, money, percent, sums};
+use super::{chart, count, limit, money, percent_text, sums};
 use crate::digest::{self, Digest, Seats};
 use crate::output::escape;
 use crate::report::Report;
@@ -82,7 +82,7 @@ fn sources(out: &mut dyn Write, r: &Report) -> Result<()> {
             t(kind)
         )?;
         for x in records {
-            let used = percent(x).map(|p| format!("{p}%")).unwrap_or_else(|| "—".into());
+            let used = percent_text(x).unwrap_or_else(|| "—".into());
             let expires = x.expires_at.map(|e| e.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
             let reasons: Vec<String> = x.reasons.iter().map(|s| t(s)).collect();
             let state = if reasons.is_empty() { x.status.to_string() } else { format!("{} ({})", x.status, reasons.join("; ")) };

@@ -22,18 +22,24 @@ pub fn write(out: &mut dyn Write, format: Format, digest: &Digest) -> Result<()>
 }
 
 /// A count, or `—`.
+/// A count as `show` writes it: `1,432`.
 fn count<N: std::fmt::Display>(v: Option<N>) -> String {
-    v.map(|n| n.to_string()).unwrap_or_else(|| "—".into())
+    v.map(crate::output::table::thousands).unwrap_or_else(|| "—".into())
 }
 
 /// The limit, `unlimited` when there is none.
 fn limit(r: &Record) -> String {
-    r.limit.map(|n| n.to_string()).unwrap_or_else(|| "unlimited".into())
+    r.limit.map(crate::output::table::thousands).unwrap_or_else(|| "unlimited".into())
 }
 
-/// Use in whole percent (floored, as the table shows it), when known.
+/// Use in whole percent (floored), for a bar's width, when known.
 fn percent(r: &Record) -> Option<u32> {
     r.utilization.map(|u| (u * 100.0).floor().max(0.0) as u32)
+}
+
+/// Use as `show` and `check` say it: `94.6%`.
+fn percent_text(r: &Record) -> Option<String> {
+    r.percent_used().map(|p| format!("{p}%"))
 }
 
 /// `1,234.50 EUR`.
