@@ -138,7 +138,10 @@ config that `licusage` finds from where the shell runs (LICUSAGE_CONFIG or the d
         shell: clap_complete::Shell,
     },
     /// `config path` prints the config file path; `config check` validates it
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  licusage config init\n  licusage config check\n  $EDITOR \"$(licusage config path)\""
+    )]
     Config(ConfigCommand),
     /// A long-running Prometheus exporter: /metrics, /healthz, /records
     #[command(

@@ -200,11 +200,11 @@ fn every_command_has_a_purpose_and_an_example() {
         for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
             let name = format!("{path} {}", sub.get_name());
             assert!(sub.get_about().is_some(), "`{name}` has no purpose line");
+            // A group (`config`) has its examples too: its --help is where people look first.
+            let example = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+            assert!(example.contains("Example") && example.contains("licusage"), "`{name} --help` has no example");
             if sub.has_subcommands() {
                 walk(sub, &name);
-            } else {
-                let example = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
-                assert!(example.contains("Example") && example.contains("licusage"), "`{name} --help` has no example");
             }
         }
     }
