@@ -1,4 +1,4 @@
-//! What `licusage report` says (SPEC §9), gathered once and handed to its
+//! What `licusage report` says (the README, report), gathered once and handed to its
 //! renderers: a read of the sources (with the seats idle past `--idle`
 //! counted per series, not listed), the history of each series, what unused
 //! and idle seats cost, and what expires or renews soon.

@@ -5,7 +5,7 @@
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// Exit codes of SPEC §4.
+/// Exit codes (docs/reference.md, Exit codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Every source read.

@@ -1,4 +1,4 @@
-//! The history store (SPEC §7): snapshots of every record in an embedded
+//! The history store (docs/reference.md, History): snapshots of every record in an embedded
 //! SQLite database. WAL, one transaction per snapshot and a busy timeout make
 //! concurrent cron runs and a kill at any moment leave it consistent.
 

@@ -1,5 +1,5 @@
-//! The one record shape every vendor is normalized into (SPEC §2), and the
-//! threshold evaluation that sets its `status` and `reasons` (SPEC §4).
+//! The one record shape every vendor is normalized into (docs/reference.md, Records), and the
+//! threshold evaluation that sets its `status` and `reasons` (docs/reference.md, Thresholds).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -172,7 +172,7 @@ fn seats() -> String {
     "seats".to_string()
 }
 
-/// Thresholds of SPEC §4. Percentages are of the limit; `*_free` are seats left.
+/// Thresholds (docs/reference.md). Percentages are of the limit; `*_free` are seats left.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thresholds {
     pub warn: f64,

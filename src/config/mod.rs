@@ -1,4 +1,4 @@
-//! The TOML configuration (SPEC §5): a raw serde shape that rejects unknown
+//! The TOML configuration (docs/reference.md, Config): a raw serde shape that rejects unknown
 //! keys, checked into [`Config`]. `source` checks one `[sources.NAME]`
 //! table, `thresholds` the threshold keys; `crate::resolve` lays the command
 //! line over the result.

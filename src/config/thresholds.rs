@@ -1,4 +1,4 @@
-//! Thresholds (SPEC §4): `[defaults]`, `[[rules]]` per series, and the
+//! Thresholds (docs/reference.md, Thresholds): `[defaults]`, `[[rules]]` per series, and the
 //! command line's `check` flags, as one override type applied in that order.
 
 use serde::Deserialize;

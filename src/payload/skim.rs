@@ -17,9 +17,8 @@
 use memchr::memchr;
 
 use super::list::{is_json_space as is_space, PageInfo, LIST_KEYS};
-
-/// Nesting deeper than serde_json's own limit is left to it.
-const MAX_DEPTH: usize = 128;
+// Nesting deeper than serde_json's own limit is left to it.
+use super::MAX_DEPTH;
 
 /// The pagination fields of one page, and how many items it held; `None`
 /// when the page is not one this scan reads the way `read::page_info` does.

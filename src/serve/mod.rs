@@ -1,4 +1,4 @@
-//! `licusage serve` (SPEC §8): a Prometheus exporter. Each source is read
+//! `licusage serve` (docs/reference.md, serve): a Prometheus exporter. Each source is read
 //! in the background on the refresh interval, by the same read path as
 //! `show`; the board keeps the latest read of each and renders `/metrics`
 //! and `/records` once per read, so that a scrape never waits for a vendor.

@@ -1,4 +1,4 @@
-//! `licusage report`: one document a person reads (SPEC §9), from a
+//! `licusage report`: one document a person reads (the README, report), from a
 //! [`Digest`]: self-contained HTML (inline CSS and SVG, no script, no
 //! external reference) or Markdown with the same content.
 

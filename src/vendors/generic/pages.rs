@@ -10,7 +10,7 @@ use super::jq::Jq;
 use crate::fetch::paging::Next;
 
 /// The next-page markers APIs put in their pages, where they put them, and
-/// the key that follows each (SPEC §2).
+/// the key that follows each (docs/reference.md, generic).
 const MARKERS: &[(&[&str], &str, &str)] = &[
     (&["@odata.nextLink"], "`@odata.nextLink`", "next = '.\"@odata.nextLink\"'"),
     (&["nextLink"], "`nextLink`", "next = '.nextLink'"),
