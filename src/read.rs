@@ -124,10 +124,11 @@ impl Job {
                 Ok(http) => self.fetch(http, want_holders).await,
                 Err(e) => Err(e.clone()),
             },
-            (None, None) => Err("no `file` and no HTTP client".to_string()),
+            (None, None) => Err("internal error: neither a file to read nor an HTTP client".to_string()),
         };
         let mut payloads = payloads?;
         payloads.now = Some(self.now);
+        payloads.spelling = self.source.spelling;
         if want_holders {
             ticket.wait().await;
         }
@@ -143,8 +144,9 @@ impl Job {
         match tokio::time::timeout(self.deadline, self.source.bound.fetch(&ctx)).await {
             Ok(fetched) => fetched.map_err(|e| report::message(&e)),
             Err(_) => Err(format!(
-                "no answer within the source's deadline of {} (retries and waits included; `deadline` sets it, 3 × the timeout by default)",
-                humantime::format_duration(self.deadline)
+                "no answer within the source's deadline of {} (retries and waits included; {} sets it, 3 × the timeout by default)",
+                humantime::format_duration(self.deadline),
+                self.source.spelling.key("deadline"),
             )),
         }
     }
@@ -236,7 +238,7 @@ async fn from_files(source: &Source, input: &Input, stdin: bool, want_holders: b
     let mut payloads = Payloads { main: vec![body(input)?], ..Payloads::default() };
     for extra in &source.inputs {
         if extra.input == *input {
-            return Err(format!("`{}` must differ from `file`", extra.key));
+            return Err(format!("{} must differ from {}", source.spelling.key(extra.key), source.spelling.key("file")));
         }
         if want_holders || !extra.holders_only {
             payloads.extra.insert(extra.payload, vec![body(&extra.input)?]);

@@ -82,10 +82,8 @@ pub fn config(options: &Options, overrides: Option<Overrides>) -> Result<Config>
 /// when there is one: given by `--config`/`LICUSAGE_CONFIG` it must load; at
 /// the default path it is used when it loads.
 pub fn one_off(options: &Options, kind: &str, table: toml::Table) -> Result<Config> {
-    let source = config::check_source(kind, table, None).map_err(|e| {
-        let message = crate::vendors::find(kind).map(|v| in_flag_terms(v, &e.message)).unwrap_or(e.message);
-        UsageError(format!("`licusage {kind}`: {message}"))
-    })?;
+    let source = config::check_source(kind, table, None, crate::spelling::Spelling::Flags)
+        .map_err(|e| UsageError(format!("`licusage {kind}`: {}", e.message)))?;
     let mut config = Config::single(source.clone());
     let file = match &options.config {
         Some(_) => Some(Config::load(&config_path(options)?)?),
@@ -96,21 +94,6 @@ pub fn one_off(options: &Options, kind: &str, table: toml::Table) -> Result<Conf
         config = Config { sources: vec![source], path: None, ..file };
     }
     over(config, options, None)
-}
-
-/// A message about config keys, in the one-off subcommand's flags instead:
-/// `` `license_id` `` becomes `` `--license-id` ``, `allow_insecure_http =
-/// true` becomes `--allow-insecure-http`.
-pub fn in_flag_terms(vendor: &dyn crate::vendors::Vendor, message: &str) -> String {
-    let mut out = message.replace("set `allow_insecure_http = true` for this source", "pass --allow-insecure-http");
-    let names = config::COMMON_KEYS.iter().chain(vendor.keys()).flat_map(crate::vendors::Key::names);
-    let mut names: Vec<String> = names.collect();
-    // Longer names first: `token_env` before `token`.
-    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-    for name in names {
-        out = out.replace(&format!("`{name}`"), &format!("`--{}`", name.replace('_', "-")));
-    }
-    out.replace("configured", "given")
 }
 
 fn over(mut config: Config, options: &Options, overrides: Option<Overrides>) -> Result<Config> {

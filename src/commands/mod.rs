@@ -25,7 +25,7 @@ use crate::error::Exit;
 use crate::output;
 use crate::read::{self, HolderSink, ReadOptions};
 use crate::report::Report;
-use crate::resolve::{self, Run};
+use crate::resolve::Run;
 use crate::select::RecordFilter;
 
 /// Render to stdout (buffered) and flush.
@@ -53,16 +53,7 @@ pub(crate) fn read_sources(
     holders: Option<HolderSink>,
 ) -> Result<Report> {
     let read_options = ReadOptions { verbose: run.verbose, progress: !run.quiet, holders };
-    let mut report = runtime()?.block_on(read::read(config, sources, filter, &read_options, run.now));
-    // A one-off read has flags, not config keys: its errors say so.
-    if config.path.is_none() {
-        for e in &mut report.errors {
-            if let Some(source) = sources.iter().find(|s| s.name == e.source) {
-                e.message = resolve::in_flag_terms(source.vendor, &e.message);
-            }
-        }
-    }
-    Ok(report)
+    Ok(runtime()?.block_on(read::read(config, sources, filter, &read_options, run.now)))
 }
 
 pub(crate) fn print_errors(report: &Report) {

@@ -203,7 +203,7 @@ impl Config {
                 lines.insert(key.clone(), value.span().start);
                 plain.insert(key, value.into_inner());
             }
-            let source = check_source(&name, plain, base).map_err(|e| {
+            let source = check_source(&name, plain, base, crate::spelling::Spelling::Keys).map_err(|e| {
                 let line = at(e.key.as_ref().and_then(|k| lines.get(k)).copied().unwrap_or(table_at));
                 let message = humane(&e.message);
                 match e.is_unknown_key() {

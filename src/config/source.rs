@@ -12,6 +12,7 @@ use crate::fetch::Target;
 use crate::glob::Glob;
 use crate::payload::{ExtraInput, Input};
 use crate::secret::{Secret, SecretSource, Secrets};
+use crate::spelling::Spelling;
 use crate::vendors::{self, Bound, Key, KeyType, Vendor};
 
 /// Keys every kind takes.
@@ -55,6 +56,8 @@ pub struct Source {
     pub deadline: Option<Duration>,
     pub allow_insecure_http: bool,
     pub secrets: Secrets,
+    /// Whether the source came from a config file or a one-off's flags.
+    pub spelling: Spelling,
     /// The kind bound to this source's own keys: what parses and fetches.
     pub bound: Arc<dyn Bound>,
 }
@@ -74,6 +77,10 @@ impl Target for Source {
 
     fn allow_insecure_http(&self) -> bool {
         self.allow_insecure_http
+    }
+
+    fn spelling(&self) -> Spelling {
+        self.spelling
     }
 
     fn inputs(&self) -> &[ExtraInput] {
@@ -176,45 +183,48 @@ fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn quoted(names: &[String]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+fn quoted(sp: Spelling, names: &[String]) -> String {
+    names.iter().map(|n| sp.key(n)).collect::<Vec<_>>().join(", ")
 }
 
-fn text(table: &mut toml::Table, key: &str) -> Result<Option<String>, TableError> {
+fn text(sp: Spelling, table: &mut toml::Table, key: &str) -> Result<Option<String>, TableError> {
     match table.remove(key) {
         None => Ok(None),
         Some(toml::Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(TableError::new(Some(key), format!("`{key}`: invalid type: {}, expected a string", other.type_str()))),
+        Some(other) => Err(TableError::new(Some(key), format!("{}: invalid type: {}, expected a string", sp.key(key), other.type_str()))),
     }
 }
 
 /// Check one `[sources.NAME]` table against its kind; relative paths are
-/// anchored at `base` (the config file's directory).
-pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> Result<Source, TableError> {
-    let kind = text(&mut table, "kind")?.ok_or_else(|| TableError::new(None, "missing field `kind`"))?;
+/// anchored at `base` (the config file's directory). Messages name the
+/// settings as `spelling` says: keys of the config file, or a one-off's flags.
+pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>, spelling: Spelling) -> Result<Source, TableError> {
+    let sp = spelling;
+    let kind = text(sp, &mut table, "kind")?.ok_or_else(|| TableError::new(None, "missing field `kind`"))?;
     let vendor = vendors::find(&kind).ok_or_else(|| {
         TableError::new(Some("kind"), format!("unknown kind `{kind}` (supported: {})", vendors::kinds().collect::<Vec<_>>().join(", ")))
     })?;
-    let preset = preset(vendor, &mut table)?;
-    known_keys(vendor, &table)?;
-    let (secrets, inputs) = declared(vendor, &mut table, base)?;
+    let preset = preset(sp, vendor, &mut table)?;
+    known_keys(sp, vendor, &table)?;
+    let (secrets, inputs) = declared(sp, vendor, &mut table, base)?;
     // The common keys; what is left is the kind's.
     if let Some(name) = &preset {
-        placeholders(name, &table)?;
+        placeholders(sp, name, &table)?;
     }
     let common_names: Vec<String> = COMMON_KEYS.iter().flat_map(Key::names).collect();
     let (shared, rest): (toml::Table, toml::Table) = table.into_iter().partition(|(key, _)| common_names.contains(key));
     let common: Common = serde_path_to_error::deserialize(toml::Value::Table(shared)).map_err(|e| {
         let key = e.path().iter().next().map(|s| s.to_string());
-        TableError { message: format!("`{}`: {}", key.as_deref().unwrap_or("?"), first_line(e.into_inner())), key }
+        TableError { message: format!("{}: {}", sp.key(key.as_deref().unwrap_or("?")), first_line(e.into_inner())), key }
     })?;
-    location(vendor, &common)?;
+    location(sp, vendor, &common)?;
     let given: Vec<&'static str> = secrets.iter().filter(|s| s.is_given()).map(|s| s.key).collect();
     let given_inputs: Vec<&'static str> = inputs.iter().map(|i: &ExtraInput| i.key).collect();
-    let shape = vendors::Shape { reads_file: common.file.is_some(), secrets: &given, inputs: &given_inputs, url: common.url.as_deref() };
+    let shape =
+        vendors::Shape { reads_file: common.file.is_some(), secrets: &given, inputs: &given_inputs, url: common.url.as_deref(), spelling };
     let bound = vendor.bind(rest, shape).map_err(|e| TableError {
         message: match &e.key {
-            Some(k) if !e.message.contains(k.as_str()) => format!("`{k}`: {}", e.message),
+            Some(k) if !e.message.contains(&sp.key(k)) => format!("{}: {}", sp.key(k), e.message),
             _ => e.message.clone(),
         },
         key: e.key,
@@ -227,7 +237,7 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
             .as_deref()
             .map(|d| super::parse_duration_of(d, what))
             .transpose()
-            .map_err(|e| TableError::new(Some(key), format!("`{key}`: {e}")))
+            .map_err(|e| TableError::new(Some(key), format!("{}: {e}", sp.key(key))))
     };
     Ok(Source {
         name: name.to_string(),
@@ -240,6 +250,7 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
         exclude: globs("exclude", &common.exclude)?,
         allow_insecure_http: common.allow_insecure_http == Some(true),
         secrets: Secrets::new(secrets),
+        spelling,
         bound,
         url: common.url,
     })
@@ -247,8 +258,8 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>) -> 
 
 /// `preset = NAME`: the preset's keys laid under the table's own (a
 /// source's key wins, a table key by key); the preset's name.
-fn preset(vendor: &dyn Vendor, table: &mut toml::Table) -> Result<Option<String>, TableError> {
-    let Some(name) = text(table, "preset")? else { return Ok(None) };
+fn preset(sp: Spelling, vendor: &dyn Vendor, table: &mut toml::Table) -> Result<Option<String>, TableError> {
+    let Some(name) = text(sp, table, "preset")? else { return Ok(None) };
     let kind = vendor.kind();
     let presets: toml::Table = match vendor.presets().map(toml::from_str) {
         Some(Ok(p)) => p,
@@ -286,7 +297,7 @@ fn preset(vendor: &dyn Vendor, table: &mut toml::Table) -> Result<Option<String>
 
 /// A preset's `<…>` part the source has not set: the customer's own
 /// (`<tenant>`, `<org>`), named with the key it is in.
-fn placeholders(preset: &str, table: &toml::Table) -> Result<(), TableError> {
+fn placeholders(sp: Spelling, preset: &str, table: &toml::Table) -> Result<(), TableError> {
     let mut found = None;
     let mut walk = |key: &str, v: &toml::Value| {
         if let toml::Value::String(s) = v {
@@ -309,7 +320,7 @@ fn placeholders(preset: &str, table: &toml::Table) -> Result<(), TableError> {
     match found {
         Some((key, part)) => Err(TableError::new(
             Some(key.split('.').next().unwrap_or(&key)),
-            format!("preset `{preset}`: set `{key}` (its {part} is yours: your tenant, organisation or account)"),
+            format!("preset `{preset}`: set {} (its {part} is yours: your tenant, organisation or account)", sp.key(&key)),
         )),
         None => Ok(()),
     }
@@ -322,7 +333,7 @@ fn first_line(e: impl std::fmt::Display) -> String {
 
 /// Every key is a common one, or one the kind declared: else an error that
 /// names the key, and the key meant when one is close.
-fn known_keys(vendor: &dyn Vendor, table: &toml::Table) -> Result<(), TableError> {
+fn known_keys(sp: Spelling, vendor: &dyn Vendor, table: &toml::Table) -> Result<(), TableError> {
     let kind = vendor.kind();
     let common: Vec<String> = COMMON_KEYS.iter().flat_map(Key::names).collect();
     let own: Vec<String> = vendor.keys().iter().flat_map(Key::names).collect();
@@ -333,15 +344,15 @@ fn known_keys(vendor: &dyn Vendor, table: &toml::Table) -> Result<(), TableError
             continue;
         }
         if vendors::VENDORS.iter().any(|v| v.keys().iter().any(|k| k.names().contains(key))) {
-            return Err(TableError::new(Some(key), format!("key `{key}` does not apply to kind `{kind}`")));
+            return Err(TableError::new(Some(key), format!("{} does not apply to kind `{kind}`", sp.named(key))));
         }
         let mut expected = vec!["kind".to_string()];
         expected.extend(common.iter().cloned());
         expected.extend(own.iter().cloned());
         let near = expected.iter().map(|k| (distance(key, k), k)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d);
         let message = match near {
-            Some((_, k)) => format!("unknown field `{key}`: did you mean `{k}`?"),
-            None => format!("unknown field `{key}`; kind `{kind}` takes {}", quoted(&expected)),
+            Some((_, k)) => format!("unknown field `{key}`: did you mean {}?", sp.key(k)),
+            None => format!("unknown field `{key}`; kind `{kind}` takes {}", quoted(sp, &expected)),
         };
         return Err(TableError::new(Some(key), message));
     }
@@ -349,7 +360,12 @@ fn known_keys(vendor: &dyn Vendor, table: &toml::Table) -> Result<(), TableError
 }
 
 /// The secrets and inputs the kind declared, taken out of `table`.
-fn declared(vendor: &dyn Vendor, table: &mut toml::Table, base: Option<&Path>) -> Result<(Vec<SecretSource>, Vec<ExtraInput>), TableError> {
+fn declared(
+    sp: Spelling,
+    vendor: &dyn Vendor,
+    table: &mut toml::Table,
+    base: Option<&Path>,
+) -> Result<(Vec<SecretSource>, Vec<ExtraInput>), TableError> {
     let mut secrets = Vec::new();
     let mut inputs = Vec::new();
     for key in vendor.keys() {
@@ -358,15 +374,15 @@ fn declared(vendor: &dyn Vendor, table: &mut toml::Table, base: Option<&Path>) -
                 let names = key.names();
                 let given: Vec<String> = names.iter().filter(|n| table.contains_key(n.as_str())).cloned().collect();
                 if given.len() > 1 {
-                    return Err(TableError::new(Some(&given[1]), format!("give only one of {}", quoted(&given))));
+                    return Err(TableError::new(Some(&given[1]), format!("give only one of {}", quoted(sp, &given))));
                 }
-                let inline = text(table, &names[0])?.map(Secret::new);
-                let env = text(table, &names[1])?;
-                let command = text(table, &names[2])?;
+                let inline = text(sp, table, &names[0])?.map(Secret::new);
+                let env = text(sp, table, &names[1])?;
+                let command = text(sp, table, &names[2])?;
                 secrets.push(SecretSource { key: key.name, inline, env, command });
             }
             KeyType::Input { payload, holders_only } => {
-                if let Some(value) = text(table, key.name)? {
+                if let Some(value) = text(sp, table, key.name)? {
                     inputs.push(ExtraInput { key: key.name, payload, holders_only, input: Input::new(&value, base) });
                 }
             }
@@ -378,25 +394,27 @@ fn declared(vendor: &dyn Vendor, table: &mut toml::Table, base: Option<&Path>) -
 
 /// Where the source reads: `file` or `url` (or the kind's default URL, or
 /// its own keys for a kind that reads no URL), a URL that is http(s).
-fn location(vendor: &dyn Vendor, common: &Common) -> Result<(), TableError> {
+fn location(sp: Spelling, vendor: &dyn Vendor, common: &Common) -> Result<(), TableError> {
     let kind = vendor.kind();
+    let (url_key, file_key) = (sp.key("url"), sp.key("file"));
     if let Some(url) = &common.url {
-        let parsed = reqwest::Url::parse(url).map_err(|e| TableError::new(Some("url"), format!("`url` {url:?} is not a URL: {e}")))?;
+        let parsed = reqwest::Url::parse(url).map_err(|e| TableError::new(Some("url"), format!("{url_key} {url:?} is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(TableError::new(Some("url"), format!("`url` {url:?} must be http:// or https://")));
+            return Err(TableError::new(Some("url"), format!("{url_key} {url:?} must be http:// or https://")));
         }
     }
     if !vendor.reads_url() && common.url.is_some() {
         return Err(TableError::new(
             Some("url"),
-            format!("kind `{kind}` reads no `url`: give `file` (a saved payload) or the kind's own keys"),
+            format!("kind `{kind}` reads no {url_key}: give {file_key} (a saved payload) or the kind's own settings"),
         ));
     }
+    let which = format!("give {file_key} (a saved payload) or {url_key} (the vendor API)");
     if common.file.is_none() && common.url.is_none() && vendor.default_url().is_none() && vendor.reads_url() {
-        return Err(TableError::new(None, "give `file` (a saved payload) or `url` (the vendor API)"));
+        return Err(TableError::new(None, which));
     }
     if common.file.is_some() && common.url.is_some() {
-        return Err(TableError::new(Some("url"), "give `file` (a saved payload) or `url` (the vendor API), not both"));
+        return Err(TableError::new(Some("url"), format!("{which}, not both")));
     }
     Ok(())
 }

@@ -37,6 +37,8 @@ pub trait Target: Send + Sync {
     fn url(&self) -> Option<&str>;
     fn secrets(&self) -> &Secrets;
     fn allow_insecure_http(&self) -> bool;
+    /// How messages name the source's settings (keys or flags).
+    fn spelling(&self) -> crate::spelling::Spelling;
     /// The declared payload files the source gives besides `file`.
     fn inputs(&self) -> &[ExtraInput];
     /// A hint for an HTTP error status that means something particular to the kind.
@@ -56,10 +58,23 @@ pub struct Fetch<'a> {
 }
 
 impl Fetch<'_> {
+    /// One of the source's settings as its user gave it: `` `url` `` in a
+    /// config file, `` `--url` `` on a one-off subcommand.
+    pub fn key(&self, name: &str) -> String {
+        self.source.spelling().key(name)
+    }
+
+    /// Several of the source's settings as alternatives: `` `a`, `b` or `c` ``.
+    pub fn either(&self, names: &[&str]) -> String {
+        self.source.spelling().either(names)
+    }
+
     /// The source's `url`, else the kind's default base URL.
     pub fn base_url(&self, default: Option<&str>) -> Result<Url> {
-        let text = self.source.url().or(default).context("no `url` configured (and no `file`): give the vendor API's base URL")?;
-        Url::parse(text).with_context(|| format!("`url` {text:?} is not a URL"))
+        let url = self.key("url");
+        let text =
+            self.source.url().or(default).with_context(|| format!("no {url} given (and no file): give the vendor API's base URL"))?;
+        Url::parse(text).with_context(|| format!("{url} {text:?} is not a URL"))
     }
 
     /// `path` appended to the base URL's own path: `https://x/api` + `/api/v1/…`
@@ -67,7 +82,7 @@ impl Fetch<'_> {
     pub fn endpoint(&self, base: &Url, path: &str, segments: &[&str]) -> Result<Url> {
         let mut url = base.clone();
         {
-            let mut parts = url.path_segments_mut().map_err(|_| anyhow!("`url` {base} cannot be a base URL"))?;
+            let mut parts = url.path_segments_mut().map_err(|_| anyhow!("{} {base} cannot be a base URL", self.key("url")))?;
             parts.pop_if_empty();
             parts.extend(path.split('/').filter(|s| !s.is_empty()));
             parts.extend(segments);
@@ -93,8 +108,9 @@ impl Fetch<'_> {
         let credentials = self.source.secrets().any_given() || !call.url.username().is_empty() || call.url.password().is_some();
         if credentials && call.url.scheme() == "http" && !http::is_loopback(&call.url) && !self.source.allow_insecure_http() {
             bail!(
-                "refusing to send credentials over plain http:// to {}: use https://, or set `allow_insecure_http = true` for this source",
-                call.url.host_str().unwrap_or("?")
+                "refusing to send credentials over plain http:// to {}: use https://, or {}",
+                call.url.host_str().unwrap_or("?"),
+                self.source.spelling().switch_on("allow_insecure_http")
             );
         }
         Ok(())
@@ -110,9 +126,10 @@ impl Fetch<'_> {
         let timeout = match throttle {
             Throttle::None => return self.send(call).await,
             Throttle::By(delay) if delay >= left => bail!(
-                "{why}: answers are delayed by {}, past this source's deadline ({} left; `deadline` sets it): try again later",
+                "{why}: answers are delayed by {}, past this source's deadline ({} left; {} sets it): try again later",
                 humantime::format_duration(whole_ms(delay)),
-                humantime::format_duration(Duration::from_secs(left.as_secs_f64().round() as u64))
+                humantime::format_duration(Duration::from_secs(left.as_secs_f64().round() as u64)),
+                self.key("deadline")
             ),
             Throttle::By(delay) => self.timeout.saturating_add(delay),
             Throttle::Unsaid => left.max(self.timeout),
@@ -130,11 +147,11 @@ impl Fetch<'_> {
         let status = reply.status_line();
         let url = http::shown(&reply.url);
         let hint = match (self.source.status_hint(reply.status.as_u16()), reply.status.as_u16()) {
-            (Some(hint), _) => hint,
-            (None, 401) => " (check the credentials)",
-            (None, 403) => " (the credentials lack permission)",
-            (None, 404) => " (check `url`)",
-            _ => "",
+            (Some(hint), _) => hint.to_string(),
+            (None, 401) => " (check the credentials)".to_string(),
+            (None, 403) => " (the credentials lack permission)".to_string(),
+            (None, 404) => format!(" (check {})", self.key("url")),
+            _ => String::new(),
         };
         match self.source.error_message(&reply.body) {
             Some(message) => bail!("{status} from {url}: {message}"),

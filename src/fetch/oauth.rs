@@ -92,10 +92,11 @@ pub async fn jwt_bearer(
     scope: Option<&str>,
     subject: Option<&str>,
 ) -> anyhow::Result<Secret> {
-    let bytes = tokio::fs::read(key_file).await.with_context(|| format!("cannot read `service_account_file` {}", key_file.display()))?;
-    let key: KeyFile = decode_credential(&bytes).with_context(|| format!("`service_account_file` {}", key_file.display()))?;
+    let file = format!("{} {}", ctx.key("service_account_file"), key_file.display());
+    let bytes = tokio::fs::read(key_file).await.with_context(|| format!("cannot read {file}"))?;
+    let key: KeyFile = decode_credential(&bytes).with_context(|| file.clone())?;
     let token_uri = key.token_uri.as_deref().unwrap_or("https://oauth2.googleapis.com/token");
-    let token_url = token_url(token_uri)?;
+    let token_url = reqwest::Url::parse(token_uri).with_context(|| format!("{file}: `token_uri` {token_uri:?} is not a URL"))?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
     let mut claims = serde_json::json!({
         "iss": key.client_email,
@@ -109,7 +110,7 @@ pub async fn jwt_bearer(
         map.insert("sub".into(), subject.into());
     }
     let signing = jsonwebtoken::EncodingKey::from_rsa_pem(key.private_key.as_bytes())
-        .map_err(|_| anyhow::anyhow!("`service_account_file` {}: `private_key` is not an RSA private key in PEM", key_file.display()))?;
+        .map_err(|_| anyhow::anyhow!("{file}: `private_key` is not an RSA private key in PEM"))?;
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
     header.kid = key.private_key_id;
     let assertion = Secret::new(jsonwebtoken::encode(&header, &claims, &signing).context("signing the service account's assertion")?);
@@ -118,9 +119,9 @@ pub async fn jwt_bearer(
     token(label, &format!("service account {}", key.client_email), reply)
 }
 
-/// `token_url` as configured, checked.
-pub fn token_url(text: &str) -> anyhow::Result<reqwest::Url> {
-    reqwest::Url::parse(text).with_context(|| format!("`token_url` {text:?} is not a URL"))
+/// The source's `token_url`, checked.
+pub fn token_url(ctx: &Fetch<'_>, text: &str) -> anyhow::Result<reqwest::Url> {
+    reqwest::Url::parse(text).with_context(|| format!("{} {text:?} is not a URL", ctx.key("token_url")))
 }
 
 /// A token endpoint's answer, in the spellings seen: `access_token`,

@@ -129,10 +129,10 @@ impl<'s> Pager<'s> {
 
     /// `href` read against the page's URL, refused on another host.
     fn same_host(&self, url: &Url, base: &Url, href: &str) -> anyhow::Result<Url> {
-        let u = url.join(href).with_context(|| format!("`next` {href:?} is not a URL"))?;
+        let u = url.join(href).with_context(|| format!("the next page's address {href:?} is not a URL"))?;
         if u.origin() != base.origin() {
             bail!(
-                "`next` page {} is on another host: not followed, so that the token stays with {}",
+                "the next page {} is on another host: not followed, so that the token stays with {}",
                 crate::http::shown(&u),
                 base.origin().ascii_serialization()
             );
@@ -205,7 +205,10 @@ pub fn stream(ctx: &Fetch<'_>, base: Url, first: Url, call: impl Fn(Url) -> anyh
                 Ok(Ok(Some(body))) => Page::Data(body),
                 Ok(Ok(None)) => Page::End,
                 Ok(Err(e)) => break crate::report::message(&e),
-                Err(_) => break "no answer within the source's deadline (`deadline` sets it, 3 × the timeout by default)".to_string(),
+                Err(_) => {
+                    let deadline = source.spelling().key("deadline");
+                    break format!("no answer within the source's deadline ({deadline} sets it, 3 × the timeout by default)");
+                }
             };
             let end = matches!(page, Page::End);
             let waiting = tokio::time::Instant::now();

@@ -247,13 +247,18 @@ impl Kind for Cpod {
         if shape.reads_file {
             return Ok(());
         }
+        let (sp, k) = (shape.spelling, |n: &str| shape.spelling.key(n));
         match &settings.client_id {
             Some(_) if !shape.has("client_secret") && !shape.has("token") => {
-                Err("`client_id` needs `client_secret_env` or `client_secret_command`".into())
+                Err(format!("{} needs {}", k("client_id"), sp.either(&["client_secret_env", "client_secret_command"])))
             }
-            None if !shape.has("token") => {
-                Err("the API needs credentials: `token_env`, or `client_id` with `client_secret_env` (or give `file`)".into())
-            }
+            None if !shape.has("token") => Err(format!(
+                "the API needs credentials: {}, or {} with {} (or give {})",
+                k("token_env"),
+                k("client_id"),
+                k("client_secret_env"),
+                k("file")
+            )),
             _ => Ok(()),
         }
     }
@@ -361,16 +366,19 @@ impl Kind for Cpod {
 /// The client-credentials flow as cPod's REST reference documents it:
 /// `POST /v1/oauth/token` (`token_url` changes it), with `scope` when set.
 async fn client_credentials(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url) -> anyhow::Result<Secret> {
-    let client_id = settings
-        .client_id
-        .as_deref()
-        .context("no cPod credentials: give `token_env` (or `_command`), or `client_id` with `client_secret_env` (or `_command`)")?;
-    let secret = ctx
-        .secret("client_secret")
-        .await?
-        .context("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
+    let client_id = settings.client_id.as_deref().with_context(|| {
+        format!(
+            "no cPod credentials: give {}, or {} with {}",
+            ctx.either(&["token_env", "token_command"]),
+            ctx.key("client_id"),
+            ctx.either(&["client_secret_env", "client_secret_command"])
+        )
+    })?;
+    let secret = ctx.secret("client_secret").await?.with_context(|| {
+        format!("{} is set but no client secret: give {}", ctx.key("client_id"), ctx.either(&["client_secret_env", "client_secret_command"]))
+    })?;
     let token_url = match &settings.token_url {
-        Some(u) => oauth::token_url(u)?,
+        Some(u) => oauth::token_url(ctx, u)?,
         None => ctx.endpoint(base, "/v1/oauth/token", &[])?,
     };
     oauth::client_credentials(ctx, oauth::Client { label: "cPod", client_id, secret: &secret, token_url, scope: settings.scope.as_deref(), basic: false, params: &[] }).await

@@ -78,22 +78,27 @@ impl Kind for Flexlm {
     }
 
     fn check(&self, settings: &Settings, shape: Shape) -> Result<(), String> {
+        let k = |n: &str| shape.spelling.key(n);
         for (key, argv) in [("command", &settings.command), ("expiry_command", &settings.expiry_command)] {
             if argv.as_ref().is_some_and(|a| a.first().is_none_or(|p| p.trim().is_empty())) {
-                return Err(format!("`{key}` is empty: give the program and its arguments, e.g. [\"lmutil\", \"lmstat\", \"-a\"]"));
+                return Err(format!("{} is empty: give the program and its arguments, e.g. [\"lmutil\", \"lmstat\", \"-a\"]", k(key)));
             }
         }
         if shape.reads_file && settings.command.is_some() {
-            return Err("give `file` (saved `lmstat -a` output) or `command`, not both".into());
+            return Err(format!("give {} (saved `lmstat -a` output) or {}, not both", k("file"), k("command")));
         }
         if !shape.reads_file && settings.command.is_none() {
-            return Err("give `file` (saved `lmstat -a` output, - for stdin) or `command` (e.g. [\"lmutil\", \"lmstat\", \"-a\", \"-c\", \"27000@lic1\"])".into());
+            return Err(format!(
+                "give {} (saved `lmstat -a` output, - for stdin) or {} (e.g. [\"lmutil\", \"lmstat\", \"-a\", \"-c\", \"27000@lic1\"])",
+                k("file"),
+                k("command")
+            ));
         }
         if settings.expiry_command.is_some() && shape.inputs.contains(&"expiry_file") {
-            return Err("give `expiry_file` or `expiry_command`, not both".into());
+            return Err(format!("give {} or {}, not both", k("expiry_file"), k("expiry_command")));
         }
         if settings.expiry_command.is_some() && shape.reads_file {
-            return Err("`expiry_command` goes with `command`; beside `file`, give `expiry_file`".into());
+            return Err(format!("{} goes with {}; beside {}, give {}", k("expiry_command"), k("command"), k("file"), k("expiry_file")));
         }
         Ok(())
     }
@@ -127,7 +132,7 @@ impl Kind for Flexlm {
 
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Settings) -> BoxFuture<'a, anyhow::Result<Payloads>> {
         Box::pin(async move {
-            let argv = settings.command.as_deref().context("no `command` to run (and no `file`)")?;
+            let argv = settings.command.as_deref().with_context(|| format!("no {} to run (and no file)", ctx.key("command")))?;
             let usage = run(argv, "command", ctx);
             let expiry = async {
                 match &settings.expiry_command {

@@ -159,14 +159,17 @@ impl Kind for FourD {
     }
 
     fn check(&self, settings: &Settings, shape: Shape) -> Result<(), String> {
+        let (sp, k) = (shape.spelling, |n: &str| shape.spelling.key(n));
         match settings.login.as_deref() {
             None => {}
             Some("directory") if settings.username.is_some() || shape.reads_file => {}
-            Some("directory") => return Err("`login = \"directory\"` needs `username` and `password_env`".into()),
-            Some(other) => return Err(format!("`login` is `{other}`; expected `directory`")),
+            Some("directory") => return Err(format!("{} `directory` needs {} and {}", k("login"), k("username"), k("password_env"))),
+            Some(other) => return Err(format!("{} is `{other}`; expected `directory`", k("login"))),
         }
         match settings.username {
-            Some(_) if !shape.reads_file && !shape.has("password") => Err("`username` needs `password_env` or `password_command`".into()),
+            Some(_) if !shape.reads_file && !shape.has("password") => {
+                Err(format!("{} needs {}", k("username"), sp.either(&["password_env", "password_command"])))
+            }
             _ => Ok(()),
         }
     }
@@ -219,8 +222,9 @@ impl Kind for FourD {
             if let Some(token) = ctx.secret("token").await? {
                 call = call.secret_header("authorization", &format!("Bearer {}", token.expose()))?;
             } else if let Some(user) = settings.username.as_deref() {
-                let password =
-                    ctx.secret("password").await?.context("`username` is set but no password: give `password_env` or `password_command`")?;
+                let password = ctx.secret("password").await?.with_context(|| {
+                    format!("{} is set but no password: give {}", ctx.key("username"), ctx.either(&["password_env", "password_command"]))
+                })?;
                 if settings.login.as_deref() == Some("directory") {
                     // The session cookie this sets is sent with the read.
                     let login = ctx.endpoint(&origin(&url), "/rest/$directory/login", &[])?;

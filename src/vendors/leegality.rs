@@ -84,11 +84,12 @@ fn describe_failure(r: &Response) -> String {
 
 /// `POST {url}/api/v1/auth/token` with `{clientId, clientSecret}`: a token.
 async fn signstation_token(ctx: &Fetch<'_>, settings: &Settings, base: &reqwest::Url) -> anyhow::Result<Secret> {
-    let client_id = settings.client_id.as_deref().context("no API credentials: give `token_env`, or `client_id` with `client_secret_env`")?;
-    let secret = ctx
-        .secret("client_secret")
-        .await?
-        .context("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
+    let client_id = settings.client_id.as_deref().with_context(|| {
+        format!("no API credentials: give {}, or {} with {}", ctx.key("token_env"), ctx.key("client_id"), ctx.key("client_secret_env"))
+    })?;
+    let secret = ctx.secret("client_secret").await?.with_context(|| {
+        format!("{} is set but no client secret: give {}", ctx.key("client_id"), ctx.either(&["client_secret_env", "client_secret_command"]))
+    })?;
     let url = ctx.endpoint(base, "/api/v1/auth/token", &[])?;
     let body = serde_json::json!({"clientId": client_id, "clientSecret": secret.expose()});
     let reply = ctx.send(Call::post_json(url, &body).header("accept", "application/json")).await?;
@@ -130,21 +131,26 @@ impl Kind for Leegality {
     }
 
     fn check(&self, settings: &Settings, shape: Shape) -> Result<(), String> {
+        let k = |n: &str| shape.spelling.key(n);
         if let Some(env) = settings.environment.as_deref().filter(|e| !matches!(*e, "production" | "sandbox")) {
-            return Err(format!("`environment` is `{env}`; expected `production` or `sandbox`"));
+            return Err(format!("{} is `{env}`; expected `production` or `sandbox`", k("environment")));
         }
         if !shape.reads_file {
             if settings.license_id.is_none() {
-                return Err("the API needs `license_id` (or give `file`)".into());
+                return Err(format!("the API needs {} (or give {})", k("license_id"), k("file")));
             }
             match &settings.client_id {
                 Some(_) if !shape.has("token") && !shape.has("client_secret") => {
-                    return Err("`client_id` needs `client_secret_env` or `client_secret_command`".into())
+                    return Err(format!("{} needs {}", k("client_id"), shape.spelling.either(&["client_secret_env", "client_secret_command"])))
                 }
                 None if !shape.has("token") => {
-                    return Err(
-                        "the API needs credentials: `token_env` (X-Auth-Token), or `client_id` with `client_secret_env` (or give `file`)".into()
-                    )
+                    return Err(format!(
+                        "the API needs credentials: {} (X-Auth-Token), or {} with {} (or give {})",
+                        k("token_env"),
+                        k("client_id"),
+                        k("client_secret_env"),
+                        k("file")
+                    ))
                 }
                 _ => {}
             }
@@ -189,7 +195,7 @@ impl Kind for Leegality {
                 _ => PRODUCTION,
             };
             let base = ctx.base_url(Some(default))?;
-            let id = settings.license_id.as_deref().context("no `license_id` configured")?;
+            let id = settings.license_id.as_deref().with_context(|| format!("no {} given", ctx.key("license_id")))?;
             let url = ctx.endpoint(&base, "/api/v1/licenses", &[id, "usage-statistics"])?;
             let call = Call::get(url).header("accept", "application/json");
             // The documented X-Auth-Token; or SignStation's client credentials

@@ -15,6 +15,7 @@ use crate::fetch::{BoxFuture, Fetch};
 use crate::holder::Sink;
 use crate::payload::{Body, PayloadError};
 use crate::record::Record;
+pub use crate::spelling::Spelling;
 
 /// Declares each kind's module and lists it in [`VENDORS`].
 macro_rules! registry {
@@ -115,6 +116,8 @@ pub struct Payloads {
     /// When the payloads were read (`LICUSAGE_NOW` in tests), for a vendor
     /// that prints dates without their year.
     pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// How messages name the source's settings.
+    pub spelling: Spelling,
 }
 
 impl Payloads {
@@ -146,6 +149,8 @@ pub struct Shape<'a> {
     pub inputs: &'a [&'static str],
     /// The source's `url`, as written.
     pub url: Option<&'a str>,
+    /// How messages name the source's settings.
+    pub spelling: Spelling,
 }
 
 impl Shape<'_> {

@@ -373,7 +373,7 @@ impl Kind for OnlyOffice {
                 }
                 let mut payloads = ctx.body(reply).map(Payloads::one)?;
                 if let Some(info) = &settings.info_url {
-                    let url = reqwest::Url::parse(info).with_context(|| format!("`info_url` {info:?} is not a URL"))?;
+                    let url = reqwest::Url::parse(info).with_context(|| format!("{} {info:?} is not a URL", ctx.key("info_url")))?;
                     let reply = ctx.send(Call::get(url).header("accept", "application/json")).await?;
                     payloads.extra.insert(INFO, vec![super::Body::Bytes(ctx.body(reply)?)]);
                 }

@@ -185,17 +185,25 @@ impl Kind for Veeva {
     }
 
     fn check(&self, settings: &Settings, shape: Shape) -> Result<(), String> {
+        let (sp, k) = (shape.spelling, |n: &str| shape.spelling.key(n));
         if !shape.reads_file {
             match (&settings.username, &settings.oauth_profile_id) {
-                (Some(_), _) if !shape.has("password") => return Err("`username` needs `password_env` or `password_command`".into()),
+                (Some(_), _) if !shape.has("password") => {
+                    return Err(format!("{} needs {}", k("username"), sp.either(&["password_env", "password_command"])))
+                }
                 (_, Some(_)) if !shape.has("access_token") => {
-                    return Err("`oauth_profile_id` needs `access_token_env` or `access_token_command`".into())
+                    return Err(format!("{} needs {}", k("oauth_profile_id"), sp.either(&["access_token_env", "access_token_command"])))
                 }
                 (None, None) if !shape.has("session_id") => {
-                    return Err(
-                        "the API needs credentials: `session_id_env`, `username` with `password_env`, or `oauth_profile_id` with `access_token_env` (or give `file`)"
-                            .into(),
-                    )
+                    return Err(format!(
+                        "the API needs credentials: {}, {} with {}, or {} with {} (or give {})",
+                        k("session_id_env"),
+                        k("username"),
+                        k("password_env"),
+                        k("oauth_profile_id"),
+                        k("access_token_env"),
+                        k("file")
+                    ))
                 }
                 _ => {}
             }
@@ -205,18 +213,18 @@ impl Kind for Veeva {
                 !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit())
             });
             if !ok {
-                return Err(format!("`api_version` is `{v}`; expected the form v25.3"));
+                return Err(format!("{} is `{v}`; expected the form v25.3", k("api_version")));
             }
         }
         // Vault's rule for client ids: letters, digits, `-` and `_`, at most 100.
         let id = settings.client_id();
         if id.is_empty() || id.len() > 100 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(format!("`client_id` is {id:?}; expected letters, digits, - and _ (at most 100)"));
+            return Err(format!("{} is {id:?}; expected letters, digits, - and _ (at most 100)", k("client_id")));
         }
         if let Some(url) = &settings.login_url {
-            let parsed = reqwest::Url::parse(url).map_err(|e| format!("`login_url` {url:?} is not a URL: {e}"))?;
+            let parsed = reqwest::Url::parse(url).map_err(|e| format!("{} {url:?} is not a URL: {e}", k("login_url")))?;
             if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(format!("`login_url` {url:?} must be http:// or https://"));
+                return Err(format!("{} {url:?} must be http:// or https://", k("login_url")));
             }
         }
         Ok(())
@@ -320,23 +328,33 @@ async fn login(
     let dns = base.host_str().unwrap_or_default();
     let (call, who) = match (&settings.oauth_profile_id, &settings.username) {
         (Some(profile), _) => {
-            let token = ctx.secret("access_token").await?
-                .context("`oauth_profile_id` is set but no access token: give `access_token_env` or `access_token_command`")?;
+            let token = ctx.secret("access_token").await?.with_context(|| {
+                format!(
+                    "{} is set but no access token: give {}",
+                    ctx.key("oauth_profile_id"),
+                    ctx.either(&["access_token_env", "access_token_command"])
+                )
+            })?;
             let login = reqwest::Url::parse(settings.login_url.as_deref().unwrap_or(DEFAULT_LOGIN_URL))?;
             let url = ctx.endpoint(&login, "/auth/oauth/session", &[profile])?;
             let call = Call::post_form(url, &[("vaultDNS", dns)]).secret_header("authorization", &format!("Bearer {}", token.expose()))?;
             (call, format!("with OAuth profile {profile}"))
         }
         (None, Some(username)) => {
-            let password =
-                ctx.secret("password").await?.context("`username` is set but no password: give `password_env` or `password_command`")?;
+            let password = ctx.secret("password").await?.with_context(|| {
+                format!("{} is set but no password: give {}", ctx.key("username"), ctx.either(&["password_env", "password_command"]))
+            })?;
             let url = ctx.endpoint(base, &format!("/api/{version}/auth"), &[])?;
             let call = Call::post_form(url, &[("username", username), ("password", password.expose()), ("vaultDNS", dns)]);
             (call, format!("as {username}"))
         }
         (None, None) => bail!(
-            "no Vault credentials: give `session_id_env` (or `_command`), `username` with `password_env` (or `_command`), \
-or `oauth_profile_id` with `access_token_env` (or `_command`)"
+            "no Vault credentials: give {}, {} with {}, or {} with {}",
+            ctx.either(&["session_id_env", "session_id_command"]),
+            ctx.key("username"),
+            ctx.either(&["password_env", "password_command"]),
+            ctx.key("oauth_profile_id"),
+            ctx.either(&["access_token_env", "access_token_command"])
         ),
     };
     let call = call.header("accept", "application/json").text_header("x-vaultapi-clientid", settings.client_id())?;
@@ -350,7 +368,7 @@ or `oauth_profile_id` with `access_token_env` (or `_command`)"
         // As Veeva's SDK does: a session for another Vault than the one
         // configured (a user with several) would count the wrong licenses.
         ("SUCCESS", Some(_)) if other_vault.is_some() => {
-            bail!("Vault login {who} gave a session for {}, not {dns}: check `url`", other_vault.unwrap_or_default())
+            bail!("Vault login {who} gave a session for {}, not {dns}: check {}", other_vault.unwrap_or_default(), ctx.key("url"))
         }
         ("SUCCESS", Some(id)) if !id.is_empty() => Ok((Secret::new(id), throttle)),
         (status, _) => {

@@ -201,7 +201,7 @@ fn filter_mistakes_are_config_errors_or_named_output_errors() {
     let out = env.run(&["config", "check"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr.contains("config.toml:4: source `x`: jq syntax error at line 3, column 1 of the filter: expected closing brace"),
+        out.stderr.contains("config.toml:4: source `x`: `jq`: jq syntax error at line 3, column 1 of the filter: expected closing brace"),
         "{}",
         out.stderr
     );
@@ -256,7 +256,7 @@ fn graph_next_link_counts_every_page_and_an_unfollowed_one_fails() {
     let out = run(&env, &cfg(""), &[], &["show", "--json"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(
-        out.stderr.contains("source `users` (generic): the last page read has a next page (`@odata.nextLink`): the source does not follow it: set next = '.\"@odata.nextLink\"'"),
+        out.stderr.contains("source `users` (generic): the last page read has a next page (`@odata.nextLink`): the source does not follow it: set `next = '.\"@odata.nextLink\"'`"),
         "{}",
         out.stderr
     );

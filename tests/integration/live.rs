@@ -664,7 +664,29 @@ fn one_off_errors_speak_of_flags() {
     cmd.args(["leegality", "--url", "http://lg.example.com", "--license-id", "x", "--token-env", "HOME"]);
     let out = Output::of(cmd);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("or pass --allow-insecure-http"), "{}", out.stderr);
+    assert!(out.stderr.contains("or pass `--allow-insecure-http`"), "{}", out.stderr);
+    // Read time too: a setting is a flag, a field of the payload is not.
+    let page = fixture("generic/presets/m365-users/users-delta-page-with-nextlink.json");
+    let mut cmd = env.cmd();
+    cmd.args(["generic", "--file", page.to_str().unwrap(), "--jq", "{product: \"users\", metric: \"seats\", used: (.value | length)}"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("one page of a longer list: pass `--next '.\"@odata.nextLink\"'`"), "{}", out.stderr);
+    let mut cmd = env.cmd();
+    cmd.args([
+        "generic",
+        "--file",
+        fixture("generic/examples/seats.json").to_str().unwrap(),
+        "--jq",
+        ".products[] | {product: .name, metric: \"seats\", used: 1, url: \"x\"}",
+    ]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("unknown field `url`"), "a payload field is not a flag: {}", out.stderr);
+    let mut cmd = env.cmd();
+    cmd.args(["generic", "--file", fixture("generic/examples/seats.json").to_str().unwrap(), "--jq", ".nothing[]?"]);
+    let out = Output::of(cmd);
+    assert!(out.stderr.contains("the `--jq` filter yielded no records"), "{}", out.stderr);
 }
 
 #[test]

@@ -110,61 +110,81 @@ impl Kind for Generic {
     }
 
     fn check(&self, s: &Settings, shape: Shape) -> Result<(), String> {
+        let (sp, k) = (shape.spelling, |n: &str| shape.spelling.key(n));
         if s.jq.is_none() {
-            return Err("`jq` is missing: a jq filter that turns the document into records".into());
+            return Err(format!("{} is missing: a jq filter that turns the document into records", k("jq")));
         }
         let numbered = s.page_param.is_some() || shape.url.is_some_and(|u| u.contains("{page}"));
         let ways = [s.next.is_some(), s.next_query.is_some(), numbered];
+        let by_number = format!("{} or {{page}} in {}", k("page_param"), k("url"));
         if ways.iter().filter(|w| **w).count() > 1 {
-            return Err("give one way to page: `next`, `next_query`, or page numbers (`page_param` or {page} in `url`)".into());
+            return Err(format!("give one way to page: {}, {}, or page numbers ({by_number})", k("next"), k("next_query")));
         }
         if numbered && s.last.is_none() {
-            return Err("paging by number needs `last`: a jq filter that is true on the last page (e.g. .lastPage)".into());
+            return Err(format!("paging by number needs {}: a jq filter that is true on the last page (e.g. .lastPage)", k("last")));
         }
-        if s.first_page.as_deref().is_some_and(|p| p.trim().parse::<u64>().is_err()) {
-            return Err(format!("`first_page`: {:?} is not a page number (0, 1, …)", s.first_page.as_deref().unwrap_or_default()));
+        if let Some(p) = s.first_page.as_deref().filter(|p| p.trim().parse::<u64>().is_err()) {
+            return Err(format!("{}: {p:?} is not a page number (0, 1, …)", k("first_page")));
         }
         if !numbered && (s.last.is_some() || s.first_page.is_some()) {
-            return Err("`last` and `first_page` go with page numbers: `page_param` or {page} in `url`".into());
+            return Err(format!("{} and {} go with page numbers: {by_number}", k("last"), k("first_page")));
         }
         match s.method.as_deref().map(str::to_ascii_uppercase).as_deref() {
-            None | Some("GET") if s.body.is_some() => return Err("`body` goes with `method = \"POST\"`".into()),
+            None | Some("GET") if s.body.is_some() => return Err(format!("{} goes with {} POST", k("body"), k("method"))),
             None | Some("GET" | "POST") => {}
-            Some(m) => return Err(format!("`method`: {m:?} is not supported (GET or POST)")),
+            Some(m) => return Err(format!("{}: {m:?} is not supported (GET or POST)", k("method"))),
         }
         for name in s.headers.iter().flat_map(|h| h.keys()) {
             if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-                return Err(format!("`headers`: {name:?} is not a header name"));
+                return Err(format!("{}: {name:?} is not a header name", k("headers")));
             }
             if name.eq_ignore_ascii_case("authorization") {
-                return Err("`headers`: put credentials in `token_env` (with `auth_header`/`auth_scheme`), not in `headers`".into());
+                return Err(format!(
+                    "{}: put credentials in {} (with {}/{}), not in {}",
+                    k("headers"),
+                    k("token_env"),
+                    k("auth_header"),
+                    k("auth_scheme"),
+                    k("headers")
+                ));
             }
         }
         if shape.reads_file {
             return Ok(());
         }
+        let password = sp.either(&["password_env", "password_command"]);
+        let client_secret = sp.either(&["client_secret_env", "client_secret_command"]);
         if s.username.is_some() != shape.has("password") {
-            return Err("`username` and `password_env` (or `password_command`) go together".into());
+            return Err(format!("{} and {password} go together", k("username")));
         }
         if s.client_id.is_some() && (!shape.has("client_secret") || s.token_url.is_none()) {
-            return Err("`client_id` needs `client_secret_env` (or `_command`) and `token_url`".into());
+            return Err(format!("{} needs {client_secret}, and {}", k("client_id"), k("token_url")));
         }
         let service_account = shape.inputs.contains(&"service_account_file");
         let schemes = [shape.has("token"), s.username.is_some(), s.client_id.is_some(), service_account];
         if schemes.iter().filter(|x| **x).count() > 1 {
-            return Err("give one way to authenticate: `token_env`, `username` + `password_env`, `client_id` + `client_secret_env`, or `service_account_file`".into());
+            return Err(format!(
+                "give one way to authenticate: {}, {} + {}, {} + {}, or {}",
+                k("token_env"),
+                k("username"),
+                k("password_env"),
+                k("client_id"),
+                k("client_secret_env"),
+                k("service_account_file")
+            ));
         }
-        if !matches!(s.client_auth.as_deref(), None | Some("post" | "basic")) {
-            return Err(format!("`client_auth`: {:?} is not `post` or `basic`", s.client_auth.as_deref().unwrap_or_default()));
+        if let Some(auth) = s.client_auth.as_deref().filter(|a| !matches!(*a, "post" | "basic")) {
+            return Err(format!("{}: {auth:?} is not `post` or `basic`", k("client_auth")));
         }
         if (s.client_auth.is_some() || s.token_params.is_some()) && s.client_id.is_none() {
-            return Err("`client_auth` and `token_params` go with `client_id` (the client-credentials flow)".into());
+            return Err(format!("{} and {} go with {} (the client-credentials flow)", k("client_auth"), k("token_params"), k("client_id")));
         }
         if s.subject.is_some() && !service_account {
-            return Err("`subject` goes with `service_account_file`".into());
+            return Err(format!("{} goes with {}", k("subject"), k("service_account_file")));
         }
         if (s.auth_header.is_some() || s.auth_scheme.is_some()) && !shape.has("token") && s.client_id.is_none() {
-            return Err("`auth_header` and `auth_scheme` apply to a token: give `token_env` (or `_command`)".into());
+            let token = sp.either(&["token_env", "token_command"]);
+            return Err(format!("{} and {} apply to a token: give {token}", k("auth_header"), k("auth_scheme")));
         }
         Ok(())
     }
@@ -191,7 +211,8 @@ impl Kind for Generic {
     }
 
     fn parse(&self, payloads: &Payloads, settings: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
-        let jq = settings.jq.as_ref().ok_or_else(|| PayloadError::Vendor("no `jq` filter configured".into()))?;
+        let k = |n: &str| payloads.spelling.key(n);
+        let jq = settings.jq.as_ref().ok_or_else(|| PayloadError::Vendor(format!("no {} filter given", k("jq"))))?;
         let n = payloads.main.len();
         let on_page = |page: usize, e: String| if n > 1 { format!("page {}: {e}", page + 1) } else { e };
         let mut documents = Vec::with_capacity(n);
@@ -201,17 +222,23 @@ impl Kind for Generic {
             match pages::api_error(&doc, settings.error.as_ref()) {
                 Ok(Some(said)) => return Err(PayloadError::Vendor(on_page(page, format!("the API answered an error: {said}")))),
                 Ok(None) => {}
-                Err(e) => return Err(PayloadError::Vendor(on_page(page, format!("`error`: {e}")))),
+                Err(e) => return Err(PayloadError::Vendor(on_page(page, format!("{}: {e}", k("error"))))),
             }
             documents.push(doc);
         }
         // Never a partial count: the last page read says there is more.
-        if let Some((marker, key)) = documents.last().and_then(pages::unfollowed) {
+        if let Some((marker, set)) = documents.last().and_then(|d| pages::unfollowed(d, payloads.spelling)) {
             let file = matches!(payloads.main.last(), Some(Body::File(_) | Body::Stdin));
             let what = if file { "this document is one page of a longer list" } else { "the source does not follow it" };
-            return Err(PayloadError::Vendor(format!("the last page read has a next page ({marker}): {what}: set {key}")));
+            return Err(PayloadError::Vendor(format!("the last page read has a next page ({marker}): {what}: {set}")));
         }
         let records = records_of(jq, &documents)?;
+        if records.is_empty() {
+            return Err(PayloadError::Vendor(format!(
+                "the {} filter yielded no records: check it against the document (a path that matches nothing yields nothing)",
+                k("jq")
+            )));
+        }
         if let Some(holders_jq) = &settings.holders_jq {
             holders_of(holders_jq, &documents, &records, holders)?;
         }
@@ -224,7 +251,9 @@ impl Kind for Generic {
             let template = ctx.source.url().filter(|u| u.contains("{page}")).map(str::to_string);
             let first_page = settings.first_page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(1);
             let base = match &template {
-                Some(t) => reqwest::Url::parse(&t.replace("{page}", &first_page.to_string())).with_context(|| format!("`url` {t:?} is not a URL"))?,
+                Some(t) => {
+                    reqwest::Url::parse(&t.replace("{page}", &first_page.to_string())).with_context(|| format!("{} {t:?} is not a URL", ctx.key("url")))?
+                }
                 None => ctx.base_url(None)?,
             };
             // One token for every page.
@@ -237,6 +266,7 @@ impl Kind for Generic {
                 template: template.as_deref(),
                 first_page,
                 last: settings.last.as_ref(),
+                spelling: ctx.source.spelling(),
             };
             let custom = paging.next.is_some() || paging.next_query.is_some() || paging.page_param.is_some() || paging.template.is_some();
             let steer = |body: &[u8], index: usize| -> anyhow::Result<paging::Next> {
@@ -265,7 +295,7 @@ fn outputs(jq: &Jq, documents: &[Val]) -> Vec<(Result<Value, String>, Option<usi
     documents.iter().enumerate().flat_map(|(page, doc)| jq.run(doc.clone()).into_iter().map(move |out| (out, Some(page)))).collect()
 }
 
-/// The records the `jq` filter makes of the pages.
+/// The records the `jq` filter makes of the pages (none when it yields none).
 fn records_of(jq: &Jq, documents: &[Val]) -> Result<Vec<Record>, PayloadError> {
     let mut records = Vec::new();
     for (i, (out, page)) in outputs(jq, documents).into_iter().enumerate() {
@@ -274,11 +304,6 @@ fn records_of(jq: &Jq, documents: &[Val]) -> Result<Vec<Record>, PayloadError> {
             PayloadError::Vendor(format!("{e}{keys}"))
         })?;
         records.push(record(&value).map_err(|e| PayloadError::Vendor(format!("jq output #{} {}: {e}", i + 1, shown(&value))))?);
-    }
-    if records.is_empty() {
-        return Err(PayloadError::Vendor(
-            "the `jq` filter yielded no records: check it against the document (a path that matches nothing yields nothing)".into(),
-        ));
     }
     Ok(records)
 }
@@ -340,13 +365,18 @@ async fn credentials(ctx: &Fetch<'_>, s: &Settings) -> anyhow::Result<Option<(St
         return Ok(Some((header, with_scheme(token.expose()))));
     }
     if let Some(user) = &s.username {
-        let password = ctx.secret("password").await?.context("`username` is set but no password: give `password_env` or `password_command`")?;
+        let password = ctx.secret("password").await?.with_context(|| {
+            format!("{} is set but no password: give {}", ctx.key("username"), ctx.either(&["password_env", "password_command"]))
+        })?;
         let pair = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", password.expose()));
         return Ok(Some(("authorization".into(), format!("Basic {pair}"))));
     }
     if let Some(client_id) = &s.client_id {
-        let secret = ctx.secret("client_secret").await?.context("`client_id` is set but no client secret: give `client_secret_env` or `client_secret_command`")?;
-        let token_url = oauth::token_url(s.token_url.as_deref().context("`client_id` needs `token_url`")?)?;
+        let secret = ctx.secret("client_secret").await?.with_context(|| {
+            format!("{} is set but no client secret: give {}", ctx.key("client_id"), ctx.either(&["client_secret_env", "client_secret_command"]))
+        })?;
+        let token_url = s.token_url.as_deref().with_context(|| format!("{} needs {}", ctx.key("client_id"), ctx.key("token_url")))?;
+        let token_url = oauth::token_url(ctx, token_url)?;
         let params: Vec<(String, String)> = s.token_params.iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect();
         let basic = s.client_auth.as_deref() == Some("basic");
         let client = oauth::Client { label: "OAuth2", client_id, secret: &secret, token_url, scope: s.scope.as_deref(), basic, params: &params };
@@ -354,7 +384,9 @@ async fn credentials(ctx: &Fetch<'_>, s: &Settings) -> anyhow::Result<Option<(St
         return Ok(Some((header, with_scheme(token.expose()))));
     }
     if let Some(key) = ctx.source.inputs().iter().find(|i| i.payload == SERVICE_ACCOUNT) {
-        let crate::payload::Input::Path(path) = &key.input else { anyhow::bail!("`service_account_file` must be a file, not stdin") };
+        let crate::payload::Input::Path(path) = &key.input else {
+            anyhow::bail!("{} must be a file, not stdin", ctx.key("service_account_file"))
+        };
         let token = oauth::jwt_bearer(ctx, "service account", path, s.scope.as_deref(), s.subject.as_deref()).await?;
         return Ok(Some((header, with_scheme(token.expose()))));
     }

@@ -8,18 +8,31 @@ use serde_json::Value;
 
 use super::jq::Jq;
 use crate::fetch::paging::Next;
+use crate::spelling::Spelling;
 
-/// The next-page markers APIs put in their pages, where they put them, and
-/// the key that follows each (docs/reference.md, generic).
-const MARKERS: &[(&[&str], &str, &str)] = &[
-    (&["@odata.nextLink"], "`@odata.nextLink`", "next = '.\"@odata.nextLink\"'"),
-    (&["nextLink"], "`nextLink`", "next = '.nextLink'"),
-    (&["nextPageToken"], "`nextPageToken`", "next_query = '{pageToken: .nextPageToken}'"),
-    (&["next_page_token"], "`next_page_token`", "next_query = '{next_page_token: .next_page_token}'"),
-    (&["next_cursor"], "`next_cursor`", "next_query = '{cursor: .next_cursor}'"),
-    (&["response_metadata", "next_cursor"], "`response_metadata.next_cursor`", "next_query = '{cursor: .response_metadata.next_cursor}'"),
-    (&["links", "next"], "`links.next`", "next = '.links.next'"),
-    (&["paging", "next"], "`paging.next`", "next = '.paging.next'"),
+/// A next-page marker APIs put in their pages: where they put it, and the
+/// setting (and its value) that follows it.
+struct Marker {
+    path: &'static [&'static str],
+    name: &'static str,
+    key: &'static str,
+    value: &'static str,
+}
+
+const fn marker(path: &'static [&'static str], name: &'static str, key: &'static str, value: &'static str) -> Marker {
+    Marker { path, name, key, value }
+}
+
+/// The next-page markers (docs/reference.md, generic).
+const MARKERS: &[Marker] = &[
+    marker(&["@odata.nextLink"], "`@odata.nextLink`", "next", ".\"@odata.nextLink\""),
+    marker(&["nextLink"], "`nextLink`", "next", ".nextLink"),
+    marker(&["nextPageToken"], "`nextPageToken`", "next_query", "{pageToken: .nextPageToken}"),
+    marker(&["next_page_token"], "`next_page_token`", "next_query", "{next_page_token: .next_page_token}"),
+    marker(&["next_cursor"], "`next_cursor`", "next_query", "{cursor: .next_cursor}"),
+    marker(&["response_metadata", "next_cursor"], "`response_metadata.next_cursor`", "next_query", "{cursor: .response_metadata.next_cursor}"),
+    marker(&["links", "next"], "`links.next`", "next", ".links.next"),
+    marker(&["paging", "next"], "`paging.next`", "next", ".paging.next"),
 ];
 
 /// The value at `path` in a document.
@@ -41,10 +54,10 @@ fn says_more(v: &Val) -> bool {
     }
 }
 
-/// The next-page marker the last page still carries, and the key that
-/// follows it: a list read no further than that page is a partial count.
-pub fn unfollowed(last_page: &Val) -> Option<(&'static str, &'static str)> {
-    MARKERS.iter().find(|(path, _, _)| at(last_page, path).is_some_and(says_more)).map(|(_, name, key)| (*name, *key))
+/// The next-page marker the last page still carries, and how to set the
+/// key that follows it: a list read no further than that page is a partial count.
+pub fn unfollowed(last_page: &Val, spelling: Spelling) -> Option<(&'static str, String)> {
+    MARKERS.iter().find(|m| at(last_page, m.path).is_some_and(says_more)).map(|m| (m.name, spelling.set(m.key, m.value)))
 }
 
 /// The error a page answers under HTTP 200: what `error` yields (a string, or
@@ -88,6 +101,8 @@ pub struct Paging<'s> {
     pub template: Option<&'s str>,
     pub first_page: u64,
     pub last: Option<&'s Jq>,
+    /// How messages name the paging settings.
+    pub spelling: Spelling,
 }
 
 impl Paging<'_> {
@@ -98,7 +113,7 @@ impl Paging<'_> {
                 Value::Null | Value::Bool(false) => Ok(Next::End),
                 Value::String(s) if s.is_empty() => Ok(Next::End),
                 Value::String(s) => Ok(Next::Url(s)),
-                other => Err(format!("`next` yielded {other}, not a URL or null")),
+                other => Err(format!("{} yielded {other}, not a URL or null", self.spelling.key("next"))),
             };
         }
         if let Some(jq) = self.next_query {
@@ -114,19 +129,21 @@ impl Paging<'_> {
                             Value::String(s) => params.push((k, s)),
                             Value::Number(n) => params.push((k, n.to_string())),
                             Value::Bool(b) => params.push((k, b.to_string())),
-                            other => return Err(format!("`next_query` yielded {other} for `{k}`, not a string or number")),
+                            other => {
+                                return Err(format!("{} yielded {other} for `{k}`, not a string or number", self.spelling.key("next_query")))
+                            }
                         }
                     }
                     Ok(Next::Query(params))
                 }
-                other => Err(format!("`next_query` yielded {other}, not an object of query parameters or null")),
+                other => Err(format!("{} yielded {other}, not an object of query parameters or null", self.spelling.key("next_query"))),
             };
         }
         if self.page_param.is_some() || self.template.is_some() {
             match self.last.map(|jq| first(jq, page)).transpose()? {
                 Some(Value::Bool(true)) => return Ok(Next::End),
                 Some(Value::Bool(false) | Value::Null) | None => {}
-                Some(other) => return Err(format!("`last` yielded {other}, not true or false")),
+                Some(other) => return Err(format!("{} yielded {other}, not true or false", self.spelling.key("last"))),
             }
             let n = (self.first_page + index as u64 + 1).to_string();
             return Ok(match (self.template, self.page_param) {
