@@ -308,6 +308,13 @@ async fn read_capped(mut response: reqwest::Response, what: &str, timeout: Durat
     }
 }
 
+/// Whether a query parameter's name says its value is a credential
+/// (`api_key`, `token`, `sig`, `client_secret`…).
+pub fn is_credential_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["key", "token", "secret", "pass", "sig", "auth", "code", "credential"].iter().any(|s| n.contains(s))
+}
+
 /// The URL without user info, query or fragment: what a log or an error may show.
 pub fn shown(url: &Url) -> String {
     let mut u = url.clone();

@@ -15,6 +15,7 @@ use crate::http::Http;
 use crate::payload::{Body, Input};
 use crate::record::{evaluate, Record};
 use crate::report::{self, Report, SourceError};
+use crate::secret::Sent;
 use crate::select::RecordFilter;
 use crate::vendors::Payloads;
 
@@ -117,11 +118,18 @@ impl Job {
     /// The payloads, fetched or opened, then parsed; with holders, parsed in
     /// the turn of the source (`ticket`), so that holders come in order.
     async fn run(self, ticket: Ticket) -> Result<Vec<Record>, String> {
+        let sent = Sent::default();
+        self.read(ticket, &sent).await.map_err(|e| sent.scrub(&e))
+    }
+
+    /// [`Job::run`], its errors as the source said them: `sent` holds the
+    /// secrets to scrub from them.
+    async fn read(self, ticket: Ticket, sent: &Sent) -> Result<Vec<Record>, String> {
         let want_holders = self.holders.is_some();
         let payloads = match (&self.source.file, &self.http) {
             (Some(input), _) => from_files(&self.source, input, self.stdin, want_holders).await,
             (None, Some(http)) => match http.as_ref() {
-                Ok(http) => self.fetch(http, want_holders).await,
+                Ok(http) => self.fetch(http, want_holders, sent).await,
                 Err(e) => Err(e.clone()),
             },
             (None, None) => Err("internal error: neither a file to read nor an HTTP client".to_string()),
@@ -138,9 +146,10 @@ impl Job {
     }
 
     /// The whole read, retries and waits included, ends by the deadline.
-    async fn fetch(&self, http: &Http, want_holders: bool) -> Result<Payloads, String> {
+    async fn fetch(&self, http: &Http, want_holders: bool, sent: &Sent) -> Result<Payloads, String> {
         let ends = tokio::time::Instant::now() + self.deadline;
-        let ctx = Fetch { http, source: Arc::new(self.source.clone()), timeout: self.timeout, want_holders, ends };
+        let source = Arc::new(self.source.clone());
+        let ctx = Fetch { http, source, timeout: self.timeout, want_holders, ends, sent: sent.clone() };
         match tokio::time::timeout(self.deadline, self.source.bound.fetch(&ctx)).await {
             Ok(fetched) => fetched.map_err(|e| report::message(&e)),
             Err(_) => Err(format!(

@@ -96,6 +96,49 @@ impl Secrets {
     }
 }
 
+/// The secret values one read sent (tokens, passwords, the Authorization
+/// headers made of them, credentials in URLs), to take out of whatever the
+/// vendor says back: an API that echoes a request's headers in its error
+/// must not put the token in stderr, JSON `errors`, `/records` or a log.
+#[derive(Clone, Default)]
+pub struct Sent(std::sync::Arc<std::sync::Mutex<Vec<Secret>>>);
+
+impl fmt::Debug for Sent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sent([redacted])")
+    }
+}
+
+/// What stands for a secret in text shown to people.
+pub const REDACTED: &str = "[redacted]";
+
+impl Sent {
+    /// Remember `value`, and its parts (`Bearer abc` is `abc` too), as they
+    /// are and URL-encoded. Values too short to be told from words are not.
+    pub fn add(&self, value: &str) {
+        let mut values: Vec<&str> = vec![value.trim()];
+        values.extend(value.split_whitespace());
+        let Ok(mut held) = self.0.lock() else { return };
+        for v in values.into_iter().filter(|v| v.len() >= 6) {
+            let encoded: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+            for v in [v.to_string(), encoded] {
+                if !held.iter().any(|h| h.0 == v) {
+                    held.push(Secret(v));
+                }
+            }
+        }
+    }
+
+    /// `text` with every remembered value replaced by [`REDACTED`].
+    pub fn scrub(&self, text: &str) -> String {
+        let Ok(held) = self.0.lock() else { return text.to_string() };
+        let mut values: Vec<&str> = held.iter().map(Secret::expose).collect();
+        // Longer first: `Bearer abc` before `abc`.
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        values.iter().fold(text.to_string(), |t, v| if t.contains(v) { t.replace(v, REDACTED) } else { t })
+    }
+}
+
 /// Run `cmdline` (split like a shell would, but without a shell: no
 /// expansion, pipes or redirection) for at most `timeout`, and take its
 /// stdout, trimmed. What it prints on stderr is never shown: it may hold the
@@ -117,6 +160,16 @@ async fn run_command(key: &str, cmdline: &str, timeout: Duration) -> Result<Secr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_was_sent_is_scrubbed_from_what_comes_back() {
+        let sent = Sent::default();
+        sent.add("Bearer s3cr3t+token/x");
+        sent.add("abc");
+        let said = "401: header was 'Bearer s3cr3t+token/x', token s3cr3t+token/x, query ?t=s3cr3t%2Btoken%2Fx, abc stays";
+        assert_eq!(sent.scrub(said), "401: header was '[redacted]', token [redacted], query ?t=[redacted], abc stays");
+        assert_eq!(format!("{sent:?}"), "Sent([redacted])");
+    }
 
     fn source(env: Option<&str>, command: Option<&str>) -> SecretSource {
         SecretSource { key: "token", inline: None, env: env.map(String::from), command: command.map(String::from) }

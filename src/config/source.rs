@@ -137,10 +137,7 @@ impl Source {
 /// replaced.
 fn without_secrets(mut u: reqwest::Url) -> String {
     let _ = u.set_password(None);
-    let secret = |name: &str| {
-        let n = name.to_ascii_lowercase();
-        ["key", "token", "secret", "pass", "sig", "auth", "code", "credential"].iter().any(|s| n.contains(s))
-    };
+    let secret = crate::http::is_credential_name;
     if u.query_pairs().any(|(k, _)| secret(&k)) {
         let pairs: Vec<(String, String)> =
             u.query_pairs().map(|(k, v)| (k.to_string(), if secret(&k) { "REDACTED".to_string() } else { v.into_owned() })).collect();

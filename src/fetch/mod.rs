@@ -15,7 +15,7 @@ use reqwest::Url;
 
 use crate::http::{self, Call, Http, Reply};
 use crate::payload::ExtraInput;
-use crate::secret::{Secret, Secrets};
+use crate::secret::{Secret, Secrets, Sent};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -55,6 +55,8 @@ pub struct Fetch<'a> {
     pub want_holders: bool,
     /// When the whole read must be over (the source's `deadline`).
     pub ends: tokio::time::Instant,
+    /// The secrets this read sent, scrubbed from what the source says back.
+    pub sent: Sent,
 }
 
 impl Fetch<'_> {
@@ -93,7 +95,11 @@ impl Fetch<'_> {
     /// The secret `key` (one the kind declared), or `None` when the source gives none.
     /// A secret command runs under the source's timeout.
     pub async fn secret(&self, key: &str) -> Result<Option<Secret>> {
-        self.source.secrets().resolve(key, self.timeout).await.map_err(|e| anyhow!(e))
+        let secret = self.source.secrets().resolve(key, self.timeout).await.map_err(|e| anyhow!(e))?;
+        if let Some(s) = &secret {
+            self.sent.add(s.expose());
+        }
+        Ok(secret)
     }
 
     /// Send through the HTTP layer, after refusing to send a source's
@@ -104,6 +110,7 @@ impl Fetch<'_> {
     }
 
     fn check_credentials(&self, call: &Call) -> Result<()> {
+        self.remember(call);
         // User info in a URL is a credential too (reqwest sends it as Basic auth).
         let credentials = self.source.secrets().any_given() || !call.url.username().is_empty() || call.url.password().is_some();
         if credentials && call.url.scheme() == "http" && !http::is_loopback(&call.url) && !self.source.allow_insecure_http() {
@@ -114,6 +121,20 @@ impl Fetch<'_> {
             );
         }
         Ok(())
+    }
+
+    /// The credentials `call` carries: its sensitive headers, the URL's
+    /// password, query values named like credentials.
+    fn remember(&self, call: &Call) {
+        for value in call.headers.values().filter(|v| v.is_sensitive()) {
+            self.sent.add(&String::from_utf8_lossy(value.as_bytes()));
+        }
+        if let Some(password) = call.url.password() {
+            self.sent.add(password);
+        }
+        for (_, value) in call.url.query_pairs().filter(|(k, _)| http::is_credential_name(k)) {
+            self.sent.add(&value);
+        }
     }
 
     /// [`Fetch::send`] to a server that throttles by holding its answers

@@ -196,11 +196,11 @@ pub fn stream(ctx: &Fetch<'_>, base: Url, first: Url, call: impl Fn(Url) -> anyh
     let (tx, rx) = tokio::sync::mpsc::channel(1);
     let http = ctx.http.clone();
     let source = ctx.source.clone();
-    let (timeout, want_holders, mut ends) = (ctx.timeout, ctx.want_holders, ctx.ends);
+    let (timeout, want_holders, mut ends, sent) = (ctx.timeout, ctx.want_holders, ctx.ends, ctx.sent.clone());
     tokio::spawn(async move {
         let mut pager = Pager::new(first, Shape::Lists, None);
         let failed = loop {
-            let ctx = Fetch { http: &http, source: source.clone(), timeout, want_holders, ends };
+            let ctx = Fetch { http: &http, source: source.clone(), timeout, want_holders, ends, sent: sent.clone() };
             let page = match tokio::time::timeout_at(ends, pager.next(&ctx, &base, &call)).await {
                 Ok(Ok(Some(body))) => Page::Data(body),
                 Ok(Ok(None)) => Page::End,

@@ -191,3 +191,48 @@ fn a_hanging_secret_command_is_killed_at_the_timeout() {
     assert!(out.stderr.contains("source `c` (cpod): token_command `sleep` did not finish within 1s: killed"), "{}", out.stderr);
     assert!(out.stdout.contains("f,4d,4D Client,licenses,1,10,9"), "{}", out.stdout);
 }
+
+#[test]
+fn an_api_that_echoes_the_credentials_back_does_not_get_them_shown() {
+    // APIs that repeat the request in their error: the Authorization header
+    // (Bearer and Basic), a query key, in the HTTP error body and in an error
+    // under HTTP 200.
+    let echo =
+        |said: &str| ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": {"code": "Unauthorized", "message": said}}));
+    let s = Server::start();
+    s.mount(Mock::given(method("GET")).and(path("/bearer")).respond_with(echo("bad header Authorization: Bearer ECHOED-TOKEN-123")));
+    // u:ECHO-PASSWORD-9, as Basic auth sends it
+    s.mount(Mock::given(method("GET")).and(path("/basic")).respond_with(echo("bad header Authorization: Basic dTpFQ0hPLVBBU1NXT1JELTk=")));
+    s.mount(Mock::given(method("GET")).and(path("/ok-false")).respond_with(
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": false, "error": "invalid_auth for xoxb-ECHOED-TOKEN-123"})),
+    ));
+    s.mount(
+        Mock::given(method("GET")).and(path("/keyed")).respond_with(echo("no such key QUERY-KEY-456 for /keyed?api_key=QUERY-KEY-456")),
+    );
+    let jq = "jq = '{product: \"x\", metric: \"seats\", used: 1}'\n";
+    let config = format!(
+        "[sources.bearer]\nkind = \"generic\"\nurl = \"{u}/bearer\"\ntoken_env = \"T\"\n{jq}\
+         [sources.basic]\nkind = \"generic\"\nurl = \"{u}/basic\"\nusername = \"u\"\npassword_env = \"P\"\n{jq}\
+         [sources.slack]\nkind = \"generic\"\nurl = \"{u}/ok-false\"\ntoken_env = \"S\"\n{jq}\
+         [sources.keyed]\nkind = \"generic\"\nurl = \"{u}/keyed?api_key=QUERY-KEY-456\"\n{jq}",
+        u = s.url()
+    );
+    let env = TestEnv::new();
+    env.write("config.toml", &config);
+    for args in [&["show"][..], &["show", "--json"], &["check"]] {
+        let mut cmd = env.cmd();
+        cmd.arg("--config").arg(env.path("config.toml")).args(args);
+        cmd.env("T", "ECHOED-TOKEN-123").env("P", "ECHO-PASSWORD-9").env("S", "xoxb-ECHOED-TOKEN-123");
+        let out = Output::of(cmd);
+        assert_ne!(out.code, 0, "{}", out.stderr);
+        let text = format!("{}{}", out.stdout, out.stderr);
+        for secret in ["ECHOED-TOKEN-123", "dTpFQ0hPLVBBU1NXT1JELTk=", "QUERY-KEY-456"] {
+            assert!(!text.contains(secret), "{args:?}: {secret} shown: {text}");
+        }
+        // The error is still told, with the secret's place marked.
+        assert!(text.contains("source `bearer` (generic): HTTP 401 Unauthorized from"), "{args:?}: {text}");
+        assert!(text.contains("Unauthorized: bad header Authorization: [redacted]"), "{args:?}: {text}");
+        assert!(text.contains("invalid_auth for [redacted]"), "{args:?}: {text}");
+        assert!(text.contains("no such key [redacted]"), "{args:?}: {text}");
+    }
+}
