@@ -178,3 +178,40 @@ fn chromium_draws_the_report_with_its_charts() {
         std::fs::copy(&shot, repo("docs/report.png")).unwrap();
     }
 }
+
+#[test]
+fn vendor_text_in_totals_and_cells_cannot_write_markup_lines_or_links() {
+    let env = TestEnv::new();
+    env.write(
+        "evil.json",
+        r#"{"items": [{"name": "see https://evil.example/x @octocat #12 www.evil.example", "used": 4, "limit": 10, "price": 100,
+            "currency": "EUR<img src=x onerror=alert(1)>\n[click](https://evil.example)\u0000\u202e"}]}"#,
+    );
+    env.write(
+        "config.toml",
+        &format!(
+            "[sources.evil]\nkind = \"generic\"\nfile = \"{}\"\njq = '.items[] | {{product: .name, metric: \"seats\", used, limit, unit_price: .price, currency}}'\n",
+            env.path("evil.json").display()
+        ),
+    );
+    let out = Output::of(report_cmd(&env, "2026-11-24T12:00:00Z", &["report", "--format", "markdown"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = out.stdout;
+    // The unused seats' total names the currency, escaped, on its own line.
+    let total = md.lines().find(|l| l.starts_with("- Unused seats cost a year:")).unwrap();
+    assert!(total.contains("600.00 EUR\\<img src=x onerror=alert(1)\\>\\\\x0a\\[click\\](https:"), "{total}");
+    assert!(md.match_indices('<').all(|(i, _)| md[..i].ends_with('\\')), "a bare <: {md}");
+    assert!(!md.contains('\0') && !md.contains('\u{202e}'), "{md}");
+    // Nothing GitHub would link by itself: no URL, www., @mention or #ref left whole.
+    for whole in ["https://", "www.evil", "@octocat", "#12"] {
+        assert!(!md.contains(whole), "{whole} left whole: {md}");
+    }
+    assert!(md.contains("see https:\u{200b}//evil.example/x @\u{200b}octocat \\#\u{200b}12 w\u{200b}ww.evil.example"), "{md}");
+
+    let file = env.path("evil.html");
+    let out = Output::of(report_cmd(&env, "2026-11-24T12:00:00Z", &["report", "-o", file.to_str().unwrap()]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(!html.contains("<img") && !html.contains('\0') && !html.contains('\u{202e}'), "{html}");
+    assert!(html.contains("600.00 EUR&lt;img src=x onerror=alert(1)&gt;\\x0a[click](https://evil.example)\\x00\\u{202e}"), "{html}");
+}

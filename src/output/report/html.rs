@@ -55,7 +55,7 @@ fn seats_table(caption: &str, rows: &[Seats], what: &str) -> Markup {
                     }
                 }
             }
-            tfoot { tr { th scope="row" colspan="5" { "Total a year" } td class="n" { (sums(&digest::totals(rows))) } } }
+            tfoot { tr { th scope="row" colspan="5" { "Total a year" } td class="n" { (sums(&digest::totals(rows), t)) } } }
         }
     }
 }
@@ -104,8 +104,8 @@ fn summary(d: &Digest) -> Markup {
                     div class="card" { b { (n) } (status(s)) " series" }
                 }
                 div class="card" { b { (r.errors.len()) } "sources failed" }
-                div class="card" { b { (sums(&digest::totals(&d.reclaim))) } "a year in seats idle " (d.idle_days) "+ days" }
-                div class="card" { b { (sums(&digest::totals(&d.unused))) } "a year in unused seats" }
+                div class="card" { b { (sums(&digest::totals(&d.reclaim), t)) } "a year in seats idle " (d.idle_days) "+ days" }
+                div class="card" { b { (sums(&digest::totals(&d.unused), t)) } "a year in unused seats" }
                 div class="card" { b { (d.ahead.len()) } "expiries and renewals in " (digest::AHEAD_DAYS) " days" }
             }
             @if !r.errors.is_empty() {

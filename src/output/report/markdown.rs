@@ -10,14 +10,24 @@ use crate::digest::{self, Digest, Seats};
 use crate::output::escape;
 use crate::report::Report;
 
-/// Vendor text in a table cell: controls escaped, Markdown's own characters too.
+/// Vendor text in a table cell: controls escaped, Markdown's own characters
+/// too, and what GitHub would link on its own (`https://`, `www.`,
+/// `@mention`, `#123`) broken by a zero-width space.
 fn t(s: &str) -> String {
+    const ZWSP: char = '\u{200b}';
     let mut out = String::new();
-    for c in escape::text(s).chars() {
+    let text = escape::text(s);
+    let mut rest = text.as_ref();
+    while let Some(c) = rest.chars().next() {
         if matches!(c, '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~') {
             out.push('\\');
         }
         out.push(c);
+        let lower = rest.get(..4).map(str::to_ascii_lowercase);
+        if matches!(c, '@' | '#') || (c == ':' && rest.starts_with("://")) || lower.as_deref() == Some("www.") {
+            out.push(ZWSP);
+        }
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
@@ -29,7 +39,7 @@ fn seats(out: &mut dyn Write, rows: &[Seats], what: &str) -> Result<()> {
         let cost = s.cost().map(|(v, c)| money(v, &t(c))).unwrap_or_else(|| "—".into());
         writeln!(out, "| {} | {} | {} | {} | {price} | {cost} |", t(&s.source), t(&s.product), t(&s.metric), s.seats)?;
     }
-    writeln!(out, "| **Total a year** | | | | | {} |\n", sums(&digest::totals(rows)))?;
+    writeln!(out, "| **Total a year** | | | | | {} |\n", sums(&digest::totals(rows), t))?;
     Ok(())
 }
 
@@ -55,8 +65,8 @@ fn summary(out: &mut dyn Write, d: &Digest) -> Result<()> {
     let states: Vec<String> = d.by_status().iter().map(|(s, n)| format!("{n} {s}")).collect();
     writeln!(out, "- Series: {}", states.join(", "))?;
     writeln!(out, "- Sources failed: {}", r.errors.len())?;
-    writeln!(out, "- Seats idle {}+ days cost a year: {}", d.idle_days, sums(&digest::totals(&d.reclaim)))?;
-    writeln!(out, "- Unused seats cost a year: {}", sums(&digest::totals(&d.unused)))?;
+    writeln!(out, "- Seats idle {}+ days cost a year: {}", d.idle_days, sums(&digest::totals(&d.reclaim), t))?;
+    writeln!(out, "- Unused seats cost a year: {}", sums(&digest::totals(&d.unused), t))?;
     writeln!(out, "- Expiries and renewals in {} days: {}\n", digest::AHEAD_DAYS, d.ahead.len())?;
     for e in &r.errors {
         writeln!(out, "> **{}** ({}): {}", t(&e.source), t(&e.kind), t(&e.message))?;

@@ -43,10 +43,14 @@ fn percent_text(r: &Record) -> Option<String> {
 }
 
 /// `1,234.50 EUR`.
+/// `currency` is written as it is: the caller escapes it for its format.
+/// Any amount is written whole (formatted, never cast: no saturation).
 fn money(amount: f64, currency: &str) -> String {
-    let cents = (amount * 100.0).round() as i64;
-    let (whole, frac) = (cents / 100, (cents % 100).abs());
-    let digits = whole.abs().to_string();
+    if !amount.is_finite() {
+        return format!("? {currency}");
+    }
+    let text = format!("{:.2}", amount.abs());
+    let (digits, frac) = text.split_once('.').unwrap_or((&text, "00"));
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -54,15 +58,16 @@ fn money(amount: f64, currency: &str) -> String {
         }
         grouped.push(c);
     }
-    let sign = if cents < 0 { "-" } else { "" };
-    format!("{sign}{grouped}.{frac:02} {currency}")
+    let sign = if amount < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') { "-" } else { "" };
+    format!("{sign}{grouped}.{frac} {currency}")
 }
 
-/// Totals per currency, `1,234.50 EUR + 80.00 USD`, or `—`.
-fn sums(totals: &std::collections::BTreeMap<String, f64>) -> String {
+/// Totals per currency, `1,234.50 EUR + 80.00 USD`, or `—`; each currency
+/// (vendor text) through `esc`, the format's escaping.
+fn sums(totals: &std::collections::BTreeMap<String, f64>, esc: impl Fn(&str) -> String) -> String {
     match totals.is_empty() {
         true => "—".into(),
-        false => totals.iter().map(|(c, v)| money(*v, c)).collect::<Vec<_>>().join(" + "),
+        false => totals.iter().map(|(c, v)| money(*v, &esc(c))).collect::<Vec<_>>().join(" + "),
     }
 }
 
@@ -86,5 +91,9 @@ mod tests {
         assert_eq!(money(999.999, "USD"), "1,000.00 USD");
         assert_eq!(money(12.0, "EUR"), "12.00 EUR");
         assert_eq!(money(1234567.891, "EUR"), "1,234,567.89 EUR");
+        // Past i64 cents: written whole, never saturated at 92,233,720,368,547,758.07.
+        assert_eq!(money(1.0e20, "JPY"), "100,000,000,000,000,000,000.00 JPY");
+        assert_eq!(money(-0.001, "EUR"), "0.00 EUR");
+        assert_eq!(money(-5.5, "EUR"), "-5.50 EUR");
     }
 }
