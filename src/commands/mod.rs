@@ -77,16 +77,32 @@ pub(crate) fn history_path(config: Option<&Config>) -> Result<std::path::PathBuf
     }
 }
 
-/// Write `path` whole: into a file beside it (mode 0600), flushed, then
-/// renamed over it, so that a reader never sees half of it and a failed write
-/// leaves the old file as it was.
+/// Write `path` whole: into a file beside it, flushed, then renamed over it,
+/// so that a reader never sees half of it and a failed write leaves the old
+/// file as it was. A symlink is followed (the file it names is replaced, the
+/// link stays); a device or FIFO (`/dev/stdout`, a pipe) is written in place;
+/// a file that exists keeps its mode, a new one is 0600.
 pub(crate) fn write_whole(path: &Path, render: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let target = followed(path);
+    let existing = std::fs::metadata(&target).ok();
+    if let Some(m) = &existing {
+        if m.is_dir() {
+            anyhow::bail!("cannot write {}: it is a directory", path.display());
+        }
+        if !m.is_file() {
+            let file = std::fs::OpenOptions::new().write(true).open(&target).with_context(|| format!("cannot write {}", path.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            render(&mut out)?;
+            return out.flush().with_context(|| format!("cannot write {}", path.display()));
+        }
+    }
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        let mode = existing.map(|m| m.permissions().mode() & 0o7777).unwrap_or(0o600);
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
     {
         let mut out = std::io::BufWriter::new(tmp.as_file_mut());
@@ -94,6 +110,19 @@ pub(crate) fn write_whole(path: &Path, render: impl FnOnce(&mut dyn Write) -> Re
         // Flushed here, where an error (a full disk) is seen, not on drop.
         out.flush().with_context(|| format!("cannot write {}", path.display()))?;
     }
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(&target).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// The file `path` names once its symlinks are followed (a link to a file
+/// that does not exist yet names that file).
+fn followed(path: &Path) -> std::path::PathBuf {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&at) {
+            Ok(to) => at = at.parent().map(|d| d.join(&to)).unwrap_or(to),
+            Err(_) => break,
+        }
+    }
+    at
 }

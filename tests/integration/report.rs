@@ -215,3 +215,49 @@ fn vendor_text_in_totals_and_cells_cannot_write_markup_lines_or_links() {
     assert!(!html.contains("<img") && !html.contains('\0') && !html.contains('\u{202e}'), "{html}");
     assert!(html.contains("600.00 EUR&lt;img src=x onerror=alert(1)&gt;\\x0a[click](https://evil.example)\\x00\\u{202e}"), "{html}");
 }
+
+#[test]
+fn report_o_follows_links_writes_pipes_in_place_and_keeps_a_files_mode() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let env = TestEnv::new();
+    env.write(
+        "config.toml",
+        &format!("[sources.f]\nkind = \"4d\"\nfile = \"{}\"\n", crate::env::fixture("4d/license-usage.json").display()),
+    );
+    let write =
+        |to: &Path| Output::of(report_cmd(&env, "2026-11-24T12:00:00Z", &["report", "--format", "markdown", "-o", to.to_str().unwrap()]));
+
+    // A file that exists keeps its mode (a report a web server serves stays readable).
+    let shared = env.write("shared.md", "old");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = write(&shared);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(std::fs::metadata(&shared).unwrap().permissions().mode() & 0o777, 0o644);
+    assert!(std::fs::read_to_string(&shared).unwrap().starts_with("# License usage report"));
+
+    // A symlink stays a link; the file it names gets the report.
+    let link = env.path("latest.md");
+    std::os::unix::fs::symlink("shared.md", &link).unwrap();
+    std::fs::write(&shared, "old").unwrap();
+    let out = write(&link);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced");
+    assert!(std::fs::read_to_string(&shared).unwrap().starts_with("# License usage report"));
+
+    // A FIFO is written in place, its reader gets the report, it stays a FIFO.
+    let fifo = env.path("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = write(&fifo);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(reader.join().unwrap().starts_with("# License usage report"));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced by a file");
+
+    // /dev/null: written, not renamed over (which would fail, or worse as root).
+    let out = write(Path::new("/dev/null"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
