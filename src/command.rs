@@ -44,10 +44,14 @@ pub enum Ran {
 }
 
 /// [`run`], with the stdout of a program that failed, and `env` set for it
-/// (`LC_ALL=C` for a tool whose output is read as text).
+/// (`LC_ALL=C` for a tool whose output is read as text). The program runs in
+/// a process group of its own, killed whole when the run ends: at the
+/// timeout, at once when its output passes the cap, and once it has exited
+/// (a child it left behind holding the output pipe is not waited for).
 pub async fn run_status(label: &str, words: &[String], timeout: Duration, stderr: Stderr, env: &[(&str, &str)]) -> Result<Ran, String> {
     let (program, args) = words.split_first().ok_or_else(|| format!("{label} is empty"))?;
-    let mut child = tokio::process::Command::new(program)
+    let mut command = tokio::process::Command::new(program);
+    command
         .args(args)
         .envs(env.iter().copied())
         .stdin(Stdio::null())
@@ -56,48 +60,94 @@ pub async fn run_status(label: &str, words: &[String], timeout: Duration, stderr
             Stderr::Shown => Stdio::piped(),
             Stderr::Hidden => Stdio::null(),
         })
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("{label}: cannot run `{program}`: {e}"))?;
-    let (Some(mut out), err) = (child.stdout.take(), child.stderr.take()) else {
+        .kill_on_drop(true);
+    #[cfg(unix)]
+    command.process_group(0);
+    let mut child = command.spawn().map_err(|e| format!("{label}: cannot run `{program}`: {e}"))?;
+    let _group = Group(child.id());
+    let (Some(out), err) = (child.stdout.take(), child.stderr.take()) else {
         return Err(format!("{label} `{program}`: no output pipe"));
     };
-    let work = async {
-        let mut stdout = Vec::new();
-        let mut errors = Vec::new();
-        let mut limited = (&mut out).take(MAX_DOCUMENT + 1);
-        let read_out = limited.read_to_end(&mut stdout);
-        let read_err = async {
-            if let Some(err) = err {
-                // Read to the end (a program blocked on a full stderr pipe would never exit), keep the start.
-                let mut sink = err.take(STDERR_CAP);
-                let _ = sink.read_to_end(&mut errors).await;
-                let _ = tokio::io::copy(&mut sink.into_inner(), &mut tokio::io::sink()).await;
-            }
-        };
-        let (read, ()) = tokio::join!(read_out, read_err);
-        read.map_err(|e| format!("{label} `{program}`: reading its output: {e}"))?;
-        if stdout.len() as u64 > MAX_DOCUMENT {
-            return Err(format!("{label} `{program}` printed more than {} MiB: refused", MAX_DOCUMENT >> 20));
-        }
-        let status = child.wait().await.map_err(|e| format!("{label} `{program}`: {e}"))?;
-        Ok((status, stdout, errors))
-    };
-    let (status, stdout, errors) = match tokio::time::timeout(timeout, work).await {
+    let named = format!("{label} `{program}`");
+    let (status, stdout, errors) = match tokio::time::timeout(timeout, collect(&named, &mut child, out, err)).await {
         Ok(done) => done?,
-        // The child is dropped with the future, and killed.
-        Err(_) => return Err(format!("{label} `{program}` did not finish within {}: killed", humantime::format_duration(timeout))),
+        // The child is dropped with the future, and its group killed.
+        Err(_) => return Err(format!("{named} did not finish within {}: killed", humantime::format_duration(timeout))),
     };
     if !status.success() {
         let code = status.code().map(|c| format!("exit code {c}")).unwrap_or_else(|| "killed by a signal".into());
         let said = String::from_utf8_lossy(&errors);
         let message = match said.lines().map(str::trim).rfind(|l| !l.is_empty()) {
-            Some(line) => format!("{label} `{program}` failed ({code}): {line}"),
-            None => format!("{label} `{program}` failed ({code})"),
+            Some(line) => format!("{named} failed ({code}): {line}"),
+            None => format!("{named} failed ({code})"),
         };
         return Ok(Ran::Failed { message, stdout });
     }
     Ok(Ran::Ok(stdout))
+}
+
+/// How long the output pipes may stay open once the program has exited.
+const AFTER_EXIT: Duration = Duration::from_millis(500);
+
+/// The program's exit, stdout (at most the cap: more is an error at once)
+/// and the start of its stderr.
+async fn collect(
+    named: &str,
+    child: &mut tokio::process::Child,
+    mut out: tokio::process::ChildStdout,
+    err: Option<tokio::process::ChildStderr>,
+) -> Result<(std::process::ExitStatus, Vec<u8>, Vec<u8>), String> {
+    let mut stdout = Vec::new();
+    let mut errors = Vec::new();
+    let read_out = async {
+        (&mut out).take(MAX_DOCUMENT + 1).read_to_end(&mut stdout).await.map_err(|e| format!("{named}: reading its output: {e}"))?;
+        if stdout.len() as u64 > MAX_DOCUMENT {
+            return Err(format!("{named} printed more than {} MiB: refused", MAX_DOCUMENT >> 20));
+        }
+        Ok(())
+    };
+    let read_err = async {
+        if let Some(err) = err {
+            // Read to the end (a program blocked on a full stderr pipe would never exit), keep the start.
+            let mut sink = err.take(STDERR_CAP);
+            let _ = sink.read_to_end(&mut errors).await;
+            let _ = tokio::io::copy(&mut sink.into_inner(), &mut tokio::io::sink()).await;
+        }
+        Ok::<(), String>(())
+    };
+    // Past the cap, the error now: the program is killed, not waited for.
+    let status = {
+        let reading = async { tokio::try_join!(read_out, read_err).map(|_| ()) };
+        tokio::pin!(reading);
+        tokio::select! {
+        read = &mut reading => {
+            read?;
+            child.wait().await.map_err(|e| format!("{named}: {e}"))?
+        }
+        status = child.wait() => {
+            let status = status.map_err(|e| format!("{named}: {e}"))?;
+            // What it printed is in the pipe; a child it left may hold the pipe open.
+            if let Ok(read) = tokio::time::timeout(AFTER_EXIT, &mut reading).await {
+                read?;
+            }
+            status
+        }
+        }
+    };
+    Ok((status, stdout, errors))
+}
+
+/// A program's process group, killed when dropped (the program and whatever
+/// it started that stayed in its group).
+struct Group(Option<u32>);
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(pid) = self.0.and_then(|id| rustix::process::Pid::from_raw(id as i32)) {
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -126,5 +176,41 @@ mod tests {
     fn chatty_stderr_does_not_block() {
         let out = run_sh("head -c 1000000 /dev/zero >&2; echo done", Duration::from_secs(20), Stderr::Shown);
         assert_eq!(out, Ok(b"done\n".to_vec()));
+    }
+
+    /// A program that exits leaving a child that holds its stdout: its
+    /// output is taken, not lost to "did not finish" at the timeout.
+    #[test]
+    fn a_child_left_behind_does_not_hold_the_read() {
+        let out = run_sh("echo out; sleep 60 &", Duration::from_secs(10), Stderr::Shown);
+        assert_eq!(out, Ok(b"out\n".to_vec()));
+    }
+
+    /// Past the cap, refused at once (not at the timeout); at the timeout,
+    /// the whole group dies, a wrapper's hung child included.
+    #[test]
+    fn the_cap_is_an_error_at_once_and_the_timeout_kills_the_group() {
+        let e = run_sh("yes", Duration::from_secs(120), Stderr::Shown);
+        assert_eq!(e, Err("command `sh` printed more than 64 MiB: refused".into()));
+        let dir = tempfile::tempdir().map_err(|e| e.to_string());
+        let Ok(dir) = dir else { unreachable!("a temp dir: {dir:?}") };
+        let pidfile = dir.path().join("pid");
+        let script = format!("sleep 300 & echo $! > {}; wait", pidfile.display());
+        let e = run_sh(&script, Duration::from_millis(500), Stderr::Shown);
+        assert_eq!(e, Err("command `sh` did not finish within 500ms: killed".into()));
+        let pid = std::fs::read_to_string(&pidfile).unwrap_or_default().trim().to_string();
+        assert!(!pid.is_empty());
+        // Gone, or a zombie waiting for init to reap it: not running.
+        let running = || {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| s.rsplit(')').next().is_some_and(|r| !r.trim_start().starts_with('Z')))
+        };
+        for _ in 0..50 {
+            if !running() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the wrapper's child {pid} still runs");
     }
 }
