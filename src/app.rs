@@ -17,6 +17,13 @@ use crate::output;
 /// Parse `args`, run, print any error as `licusage: error: …`, and return the exit code.
 pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
+    // A `generic` source's filters run in a child of this binary.
+    if args.get(1).is_some_and(|a| a == crate::vendors::worker::WORKER_ARG) {
+        return crate::vendors::worker::main();
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        crate::vendors::worker::enable(exe);
+    }
     // Set but empty is unset (`LICUSAGE_CONFIG= licusage …`), not a flag
     // without its value. Single-threaded here, before anything reads it.
     if std::env::var_os("LICUSAGE_CONFIG").is_some_and(|v| v.is_empty()) {

@@ -40,7 +40,18 @@ pub enum Ran {
     Ok(Vec<u8>),
     /// Another exit code or a signal: the error, and what it printed on stdout
     /// (a tool may say why there).
-    Failed { message: String, stdout: Vec<u8> },
+    Failed { message: String, stdout: Vec<u8>, stderr: String },
+}
+
+/// What a program gets besides its arguments.
+#[derive(Debug, Default)]
+pub struct Feed<'a> {
+    /// Variables set for it.
+    pub env: &'a [(&'a str, &'a str)],
+    /// Whether it starts with no other variable (nothing of ours to read).
+    pub clear_env: bool,
+    /// Its standard input (else /dev/null).
+    pub stdin: Option<Vec<u8>>,
 }
 
 /// [`run`], with the stdout of a program that failed, and `env` set for it
@@ -49,12 +60,20 @@ pub enum Ran {
 /// timeout, at once when its output passes the cap, and once it has exited
 /// (a child it left behind holding the output pipe is not waited for).
 pub async fn run_status(label: &str, words: &[String], timeout: Duration, stderr: Stderr, env: &[(&str, &str)]) -> Result<Ran, String> {
+    run_fed(label, words, timeout, stderr, Feed { env, ..Feed::default() }).await
+}
+
+/// [`run_status`] with what [`Feed`] gives the program.
+pub async fn run_fed(label: &str, words: &[String], timeout: Duration, stderr: Stderr, feed: Feed<'_>) -> Result<Ran, String> {
     let (program, args) = words.split_first().ok_or_else(|| format!("{label} is empty"))?;
     let mut command = tokio::process::Command::new(program);
+    if feed.clear_env {
+        command.env_clear();
+    }
     command
         .args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
+        .envs(feed.env.iter().copied())
+        .stdin(if feed.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(match stderr {
             Stderr::Shown => Stdio::piped(),
@@ -69,7 +88,8 @@ pub async fn run_status(label: &str, words: &[String], timeout: Duration, stderr
         return Err(format!("{label} `{program}`: no output pipe"));
     };
     let named = format!("{label} `{program}`");
-    let (status, stdout, errors) = match tokio::time::timeout(timeout, collect(&named, &mut child, out, err)).await {
+    let input = child.stdin.take().zip(feed.stdin);
+    let (status, stdout, errors) = match tokio::time::timeout(timeout, collect(&named, &mut child, input, out, err)).await {
         Ok(done) => done?,
         // The child is dropped with the future, and its group killed.
         Err(_) => return Err(format!("{named} did not finish within {}: killed", humantime::format_duration(timeout))),
@@ -81,7 +101,7 @@ pub async fn run_status(label: &str, words: &[String], timeout: Duration, stderr
             Some(line) => format!("{named} failed ({code}): {line}"),
             None => format!("{named} failed ({code})"),
         };
-        return Ok(Ran::Failed { message, stdout });
+        return Ok(Ran::Failed { message, stdout, stderr: said.into_owned() });
     }
     Ok(Ran::Ok(stdout))
 }
@@ -94,11 +114,21 @@ const AFTER_EXIT: Duration = Duration::from_millis(500);
 async fn collect(
     named: &str,
     child: &mut tokio::process::Child,
+    input: Option<(tokio::process::ChildStdin, Vec<u8>)>,
     mut out: tokio::process::ChildStdout,
     err: Option<tokio::process::ChildStderr>,
 ) -> Result<(std::process::ExitStatus, Vec<u8>, Vec<u8>), String> {
     let mut stdout = Vec::new();
     let mut errors = Vec::new();
+    // Written while the output is read (a full pipe either way would stall
+    // both), then closed; a program that stops reading is not an error here.
+    let write_in = async {
+        if let Some((mut pipe, bytes)) = input {
+            use tokio::io::AsyncWriteExt;
+            let _ = pipe.write_all(&bytes).await;
+        }
+        Ok::<(), String>(())
+    };
     let read_out = async {
         (&mut out).take(MAX_DOCUMENT + 1).read_to_end(&mut stdout).await.map_err(|e| format!("{named}: reading its output: {e}"))?;
         if stdout.len() as u64 > MAX_DOCUMENT {
@@ -117,7 +147,7 @@ async fn collect(
     };
     // Past the cap, the error now: the program is killed, not waited for.
     let status = {
-        let reading = async { tokio::try_join!(read_out, read_err).map(|_| ()) };
+        let reading = async { tokio::try_join!(read_out, read_err, write_in).map(|_| ()) };
         tokio::pin!(reading);
         tokio::select! {
         read = &mut reading => {

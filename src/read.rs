@@ -125,6 +125,7 @@ impl Job {
     /// [`Job::run`], its errors as the source said them: `sent` holds the
     /// secrets to scrub from them.
     async fn read(self, ticket: Ticket, sent: &Sent) -> Result<Vec<Record>, String> {
+        let ends = std::time::Instant::now() + self.deadline;
         let want_holders = self.holders.is_some();
         let payloads = match (&self.source.file, &self.http) {
             (Some(input), _) => from_files(&self.source, input, self.stdin, want_holders).await,
@@ -137,6 +138,7 @@ impl Job {
         let mut payloads = payloads?;
         payloads.now = Some(self.now);
         payloads.spelling = self.source.spelling;
+        payloads.ends = Some(ends);
         if want_holders {
             ticket.wait().await;
         }

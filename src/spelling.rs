@@ -6,7 +6,7 @@
 //! payload (`used`, `product`) is never taken for a setting.
 
 /// Where a source's settings came from, and so how messages name them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Spelling {
     /// A config file's table: `` `token_env` ``.
     #[default]

@@ -30,7 +30,7 @@ pub enum Shape {
 }
 
 /// Where a kind says its list goes on after a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Next {
     /// By the pager's own rules: a cursor, a `next` URL, a `Link` header, an offset.
     Rules,

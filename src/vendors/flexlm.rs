@@ -157,7 +157,7 @@ impl Kind for Flexlm {
 async fn run(argv: &[String], key: &str, ctx: &Fetch<'_>) -> anyhow::Result<Vec<u8>> {
     match command::run_status(key, argv, ctx.timeout, Stderr::Shown, &[("LC_ALL", "C")]).await.map_err(anyhow::Error::msg)? {
         command::Ran::Ok(out) => Ok(out),
-        command::Ran::Failed { message, stdout } => {
+        command::Ran::Failed { message, stdout, .. } => {
             let said = String::from_utf8_lossy(&stdout);
             match said.lines().map(str::trim).find(|l| down_reason(l).is_some()) {
                 Some(reason) => anyhow::bail!("{message}: {reason}"),

@@ -29,6 +29,13 @@ macro_rules! registry {
 // One entry per kind: `module::Type`, the module being `src/vendors/<module>.rs`.
 registry!(fourd::FourD, veeva::Veeva, onlyoffice::OnlyOffice, leegality::Leegality, cpod::Cpod, flexlm::Flexlm, generic::Generic);
 
+/// Work a kind runs in a child of licusage itself, bounded in memory and
+/// time (a `generic` source's jq filters): `licusage __jq-worker` is that
+/// child; [`worker::enable`] turns it on (the binary does, at start).
+pub mod worker {
+    pub use super::generic::sandbox::{enable, worker_main as main, WORKER_ARG};
+}
+
 pub fn find(kind: &str) -> Option<&'static dyn Vendor> {
     VENDORS.iter().copied().find(|v| v.kind() == kind)
 }
@@ -118,6 +125,9 @@ pub struct Payloads {
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     /// How messages name the source's settings.
     pub spelling: Spelling,
+    /// When the source's read must be over (its `deadline`), for the work
+    /// that runs after the fetch (a `generic` source's filters).
+    pub ends: Option<std::time::Instant>,
 }
 
 impl Payloads {

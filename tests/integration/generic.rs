@@ -538,3 +538,35 @@ fn a_filter_or_a_document_cannot_end_licusage_or_read_the_environment() {
     assert!(out.stderr.contains("nested deeper than 128 levels (at byte 128): refused"), "{}", out.stderr);
     assert_eq!(out.json()["records"].as_array().unwrap().len(), 7, "the other source is read");
 }
+
+/// A filter that recurses without end, or counts without end, ends its own
+/// worker, not licusage: the source's error says which, at the latest by its
+/// deadline, and the other source is read (the process used to abort with a
+/// stack overflow, exit 134, or run forever).
+#[test]
+fn a_filter_that_recurses_or_loops_without_end_fails_its_source_only() {
+    let env = TestEnv::new();
+    env.write("doc.json", r#"{"n": 3}"#);
+    let vault = fixture("veeva/licenses.json");
+    let cfg = |jq: &str| {
+        format!(
+            "[sources.vault]\nkind = \"veeva\"\nfile = \"{}\"\n\n[sources.g]\nkind = \"generic\"\nfile = \"{}\"\njq = '{jq}'\ntimeout = \"1s\"\n",
+            vault.display(),
+            env.path("doc.json").display()
+        )
+    };
+    for (jq, said) in [
+        ("def f: 1 + f; f", "a jq filter recursed too deeply (stack overflow)"),
+        ("last(range(1e18))", "the jq filters ran past the source's deadline (3s left)"),
+        ("[repeat(1)] | length", "the jq filters ran past the source's deadline"),
+    ] {
+        let out = run(&env, &cfg(jq), &[], &["show", "--json"]);
+        assert_eq!(out.code, 1, "{jq}: {}", out.stderr);
+        assert!(out.stderr.contains(&format!("source `g` (generic): {}: {said}", env.path("doc.json").display())), "{jq}: {}", out.stderr);
+        assert_eq!(out.json()["records"].as_array().unwrap().len(), 7, "{jq}: the other source is read");
+        // A monitoring check says so: never OK with a source unread.
+        let out = run(&env, &cfg(jq), &[], &["check"]);
+        assert_eq!(out.code, 2, "{jq}: {}", out.stdout);
+        assert!(out.stdout.contains("1 source failed; 7 series from 1 of 2 sources"), "{jq}: {}", out.stdout);
+    }
+}

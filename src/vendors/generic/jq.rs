@@ -109,6 +109,11 @@ impl Jq {
         Ok(Jq { code: code.to_string(), filter: Arc::new(filter), reads_inputs })
     }
 
+    /// The filter as written.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
     /// Each value the filter yields for `input`, as JSON.
     pub fn run(&self, input: Val) -> Vec<Result<Value, String>> {
         self.run_with(input, &mut std::iter::empty())

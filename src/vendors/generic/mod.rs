@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 mod jq;
 mod pages;
+pub mod sandbox;
 
 use self::jq::Jq;
 use super::{Body, Key, Kind, Payloads, Shape};
@@ -211,37 +212,16 @@ impl Kind for Generic {
     }
 
     fn parse(&self, payloads: &Payloads, settings: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
-        let k = |n: &str| payloads.spelling.key(n);
-        let jq = settings.jq.as_ref().ok_or_else(|| PayloadError::Vendor(format!("no {} filter given", k("jq"))))?;
-        let n = payloads.main.len();
-        let on_page = |page: usize, e: String| if n > 1 { format!("page {}: {e}", page + 1) } else { e };
-        let mut documents = Vec::with_capacity(n);
-        for (page, body) in payloads.main.iter().enumerate() {
-            let doc = document(body).map_err(|e| if n > 1 { PayloadError::Vendor(on_page(page, e.to_string())) } else { e })?;
-            // An error under HTTP 200 is the API's error, in its words.
-            match pages::api_error(&doc, settings.error.as_ref()) {
-                Ok(Some(said)) => return Err(PayloadError::Vendor(on_page(page, format!("the API answered an error: {said}")))),
-                Ok(None) => {}
-                Err(e) => return Err(PayloadError::Vendor(on_page(page, format!("{}: {e}", k("error"))))),
-            }
-            documents.push(doc);
-        }
-        // Never a partial count: the last page read says there is more.
-        if let Some((marker, set)) = documents.last().and_then(|d| pages::unfollowed(d, payloads.spelling)) {
-            let file = matches!(payloads.main.last(), Some(Body::File(_) | Body::Stdin));
-            let what = if file { "this document is one page of a longer list" } else { "the source does not follow it" };
-            return Err(PayloadError::Vendor(format!("the last page read has a next page ({marker}): {what}: {set}")));
-        }
-        let records = records_of(jq, &documents)?;
+        let filters = filters(settings, None, 1, payloads.spelling);
+        let mapped = sandbox::map(&filters, &payloads.main, payloads.ends)?;
+        let records = records_of(&mapped.records)?;
         if records.is_empty() {
             return Err(PayloadError::Vendor(format!(
                 "the {} filter yielded no records: check it against the document (a path that matches nothing yields nothing)",
-                k("jq")
+                payloads.spelling.key("jq")
             )));
         }
-        if let Some(holders_jq) = &settings.holders_jq {
-            holders_of(holders_jq, &documents, &records, holders)?;
-        }
+        holders_of(&mapped.holders, &records, holders)?;
         Ok(records)
     }
 
@@ -259,26 +239,14 @@ impl Kind for Generic {
             // One token for every page.
             let auth = credentials(ctx, settings).await?;
             let call = |url: reqwest::Url| request(settings, auth.as_ref(), url);
-            let paging = pages::Paging {
-                next: settings.next.as_ref(),
-                next_query: settings.next_query.as_ref(),
-                page_param: settings.page_param.as_deref(),
-                template: template.as_deref(),
-                first_page,
-                last: settings.last.as_ref(),
-                spelling: ctx.source.spelling(),
-            };
-            let custom = paging.next.is_some() || paging.next_query.is_some() || paging.page_param.is_some() || paging.template.is_some();
+            let filters = filters(settings, template.as_deref(), first_page, ctx.source.spelling());
+            let custom = settings.next.is_some() || settings.next_query.is_some() || settings.page_param.is_some() || template.is_some();
+            let ends = ctx.ends.into_std();
             let steer = |body: &[u8], index: usize| -> anyhow::Result<paging::Next> {
-                if !custom {
-                    return Ok(paging::Next::Rules);
+                match custom {
+                    true => sandbox::steer(&filters, body, index, Some(ends)),
+                    false => Ok(paging::Next::Rules),
                 }
-                // An error page goes to the parse, which says it in the API's words.
-                let Ok(doc) = document(&Body::Bytes(body.to_vec())) else { return Ok(paging::Next::End) };
-                if pages::api_error(&doc, settings.error.as_ref()).ok().flatten().is_some() {
-                    return Ok(paging::Next::End);
-                }
-                paging.next(&doc, index).map_err(anyhow::Error::msg)
             };
             let main = paging::pages(ctx, &base, base.clone(), paging::Shape::Any, Some(&steer), &call).await?;
             Ok(Payloads { main, ..Payloads::default() })
@@ -287,7 +255,7 @@ impl Kind for Generic {
 }
 
 /// Each value `jq` yields, on every page (or once, over all pages as its
-/// `inputs`, when it reads them).
+/// `inputs`, when it reads them), with the page it came from.
 fn outputs(jq: &Jq, documents: &[Val]) -> Vec<(Result<Value, String>, Option<usize>)> {
     if jq.reads_inputs {
         return jq.run_over(&mut documents.iter().cloned()).into_iter().map(|out| (out, None)).collect();
@@ -295,21 +263,34 @@ fn outputs(jq: &Jq, documents: &[Val]) -> Vec<(Result<Value, String>, Option<usi
     documents.iter().enumerate().flat_map(|(page, doc)| jq.run(doc.clone()).into_iter().map(move |out| (out, Some(page)))).collect()
 }
 
-/// The records the `jq` filter makes of the pages (none when it yields none).
-fn records_of(jq: &Jq, documents: &[Val]) -> Result<Vec<Record>, PayloadError> {
-    let mut records = Vec::new();
-    for (i, (out, page)) in outputs(jq, documents).into_iter().enumerate() {
-        let value = out.map_err(|e| {
-            let keys = page.and_then(|p| documents.get(p)).map(top_keys).unwrap_or_default();
-            PayloadError::Vendor(format!("{e}{keys}"))
-        })?;
-        records.push(record(&value).map_err(|e| PayloadError::Vendor(format!("jq output #{} {}: {e}", i + 1, shown(&value))))?);
+/// The source's filters and paging, as the jq worker takes them.
+fn filters(s: &Settings, template: Option<&str>, first_page: u64, spelling: crate::spelling::Spelling) -> sandbox::Filters {
+    let code = |jq: &Option<Jq>| jq.as_ref().map(|j| j.code().to_string());
+    sandbox::Filters {
+        jq: code(&s.jq),
+        holders_jq: code(&s.holders_jq),
+        error: code(&s.error),
+        next: code(&s.next),
+        next_query: code(&s.next_query),
+        last: code(&s.last),
+        page_param: s.page_param.clone(),
+        template: template.map(str::to_string),
+        first_page,
+        spelling,
+    }
+}
+
+/// The records the `jq` filter's outputs make (none when it yields none).
+fn records_of(outputs: &[Value]) -> Result<Vec<Record>, PayloadError> {
+    let mut records = Vec::with_capacity(outputs.len());
+    for (i, value) in outputs.iter().enumerate() {
+        records.push(record(value).map_err(|e| PayloadError::Vendor(format!("jq output #{} {}: {e}", i + 1, shown(value))))?);
     }
     Ok(records)
 }
 
-/// The holders `holders_jq` makes of the pages, priced as their series are.
-fn holders_of(holders_jq: &Jq, documents: &[Val], records: &[Record], holders: &mut Sink) -> Result<(), PayloadError> {
+/// The holders `holders_jq`'s outputs make, priced as their series are.
+fn holders_of(outputs: &[Value], records: &[Record], holders: &mut Sink) -> Result<(), PayloadError> {
     let only = match records {
         [one] => Some((one.product.clone(), one.metric.clone())),
         _ => None,
@@ -323,9 +304,8 @@ fn holders_of(holders_jq: &Jq, documents: &[Val], records: &[Record], holders: &
             Some(((r.product.as_str(), r.metric.as_str()), (price, std::sync::Arc::from(currency))))
         })
         .collect();
-    for (i, (out, _)) in outputs(holders_jq, documents).into_iter().enumerate() {
-        let value = out.map_err(|e| PayloadError::Vendor(format!("holders_jq: {e}")))?;
-        let mut h = holder(&value, only.as_ref()).map_err(|e| PayloadError::Vendor(format!("holders_jq output #{} {}: {e}", i + 1, shown(&value))))?;
+    for (i, value) in outputs.iter().enumerate() {
+        let mut h = holder(value, only.as_ref()).map_err(|e| PayloadError::Vendor(format!("holders_jq output #{} {}: {e}", i + 1, shown(value))))?;
         h.price = prices.get(&(&*h.product, &*h.metric)).cloned();
         holders.push(h);
     }

@@ -1,0 +1,339 @@
+//! Where a `generic` source's jq filters run: in a child process, licusage
+//! itself started as `licusage __jq-worker`, with no environment, a memory
+//! limit, and the time left before the source's deadline. A filter that
+//! recurses without end, loops, or grows without bound ends that child, not
+//! licusage: the source gets an error saying which, the other sources go on,
+//! `serve` keeps serving. The child reads the pages (files by their path,
+//! fetched pages from its stdin), runs every filter of the task and answers
+//! with plain JSON values; the parent checks them into records and holders.
+//!
+//! Without a worker (unit tests, fuzz targets, the library used on its own)
+//! the same code runs in-process.
+
+use std::io::{BufRead, Read, Write};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::jq::Jq;
+use super::pages::{self, Paging};
+use crate::fetch::paging::Next;
+use crate::payload::{Body, PayloadError, MAX_DOCUMENT};
+use crate::spelling::Spelling;
+
+/// The first argument that makes licusage a jq worker.
+pub const WORKER_ARG: &str = "__jq-worker";
+
+/// The address space a worker may use: room for the largest pages licusage
+/// holds as jq values, and a bound on a filter that grows without end.
+const WORKER_MEMORY: u64 = 4 << 30;
+
+/// How long a worker may run when the read has no deadline.
+const NO_DEADLINE: Duration = Duration::from_secs(300);
+
+static WORKER: OnceLock<PathBuf> = OnceLock::new();
+
+/// Run filters in workers started from `exe` (licusage's own binary).
+pub fn enable(exe: PathBuf) {
+    let _ = WORKER.set(exe);
+}
+
+/// A source's filters and paging settings, as text: what a worker compiles.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Filters {
+    pub jq: Option<String>,
+    pub holders_jq: Option<String>,
+    pub error: Option<String>,
+    pub next: Option<String>,
+    pub next_query: Option<String>,
+    pub last: Option<String>,
+    pub page_param: Option<String>,
+    pub template: Option<String>,
+    pub first_page: u64,
+    pub spelling: Spelling,
+}
+
+/// What the filters made of the pages: the outputs of `jq`, then of
+/// `holders_jq`, as JSON, to be checked field by field.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Mapped {
+    pub records: Vec<Value>,
+    pub holders: Vec<Value>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+enum Task {
+    /// Every page through the error check, the next-page check, `jq` and `holders_jq`.
+    Map,
+    /// Where the list goes on after the page (the `index`-th).
+    Steer(usize),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+enum Page {
+    File(PathBuf),
+    /// This many bytes of the worker's stdin, after the header line.
+    Bytes(usize),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    task: Task,
+    filters: Filters,
+    pages: Vec<Page>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+enum Answer {
+    Mapped(Mapped),
+    Next(Next),
+    Failed(String),
+}
+
+/// The pages mapped by the filters, in a worker when there is one.
+pub fn map(filters: &Filters, bodies: &[Body], ends: Option<Instant>) -> Result<Mapped, PayloadError> {
+    match ask(Task::Map, filters, bodies, ends) {
+        Answer::Mapped(m) => Ok(m),
+        Answer::Failed(e) => Err(PayloadError::Vendor(e)),
+        Answer::Next(_) => Err(PayloadError::Vendor("internal error: the jq worker answered another task".into())),
+    }
+}
+
+/// Where the list goes on after `page`, the `index`-th (from 0).
+pub fn steer(filters: &Filters, page: &[u8], index: usize, ends: Option<Instant>) -> anyhow::Result<Next> {
+    match ask(Task::Steer(index), filters, &[Body::Bytes(page.to_vec())], ends) {
+        Answer::Next(n) => Ok(n),
+        Answer::Failed(e) => Err(anyhow::Error::msg(e)),
+        Answer::Mapped(_) => anyhow::bail!("internal error: the jq worker answered another task"),
+    }
+}
+
+fn ask(task: Task, filters: &Filters, bodies: &[Body], ends: Option<Instant>) -> Answer {
+    let Some(exe) = WORKER.get() else {
+        return perform(&task, filters, bodies);
+    };
+    let (header, input) = match encode(task, filters, bodies) {
+        Ok(encoded) => encoded,
+        Err(e) => return Answer::Failed(e),
+    };
+    let left = ends.map_or(NO_DEADLINE, |e| e.saturating_duration_since(Instant::now()));
+    if left.is_zero() {
+        return Answer::Failed("the jq filters did not run: the source's deadline has passed".into());
+    }
+    let words = vec![exe.display().to_string(), WORKER_ARG.to_string()];
+    let mut stdin = header;
+    stdin.extend(input);
+    let feed = crate::command::Feed { clear_env: true, stdin: Some(stdin), ..Default::default() };
+    let run = crate::command::run_fed("jq worker", &words, left, crate::command::Stderr::Shown, feed);
+    let started = Instant::now();
+    match block_on(run) {
+        Ok(crate::command::Ran::Ok(out)) => serde_json::from_slice(&out)
+            .unwrap_or_else(|e| Answer::Failed(format!("internal error: the jq worker's answer does not read: {e}"))),
+        Ok(crate::command::Ran::Failed { message, stderr, .. }) => Answer::Failed(failure(&message, &stderr)),
+        Err(_) if started.elapsed() >= left => Answer::Failed(format!(
+            "the jq filters ran past the source's deadline ({} left): a filter that loops or counts without end?",
+            humantime::format_duration(Duration::from_secs(left.as_secs_f64().round().max(1.0) as u64))
+        )),
+        Err(e) => Answer::Failed(format!("the jq filters could not run: {e}")),
+    }
+}
+
+/// A worker that failed, in the words of what its filter did.
+fn failure(message: &str, stderr: &str) -> String {
+    if stderr.contains("overflowed its stack") {
+        "a jq filter recursed too deeply (stack overflow): a definition that calls itself without end?".to_string()
+    } else if stderr.contains("memory allocation of") || stderr.contains("capacity overflow") {
+        format!("a jq filter needed more than {} GiB of memory: refused", WORKER_MEMORY >> 30)
+    } else {
+        format!("the jq filters failed: {message}")
+    }
+}
+
+/// The header line and the bytes after it. Standard input is read here
+/// (the worker has its own), capped as every document is.
+fn encode(task: Task, filters: &Filters, bodies: &[Body]) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let mut input = Vec::new();
+    let mut pages = Vec::with_capacity(bodies.len());
+    for body in bodies {
+        pages.push(match body {
+            Body::File(path) => Page::File(path.clone()),
+            Body::Bytes(b) => {
+                input.extend_from_slice(b);
+                Page::Bytes(b.len())
+            }
+            Body::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::stdin().lock().take(MAX_DOCUMENT + 1).read_to_end(&mut bytes).map_err(|e| format!("stdin: {e}"))?;
+                if bytes.len() as u64 > MAX_DOCUMENT {
+                    return Err(format!("stdin: document larger than {} MiB: refused", MAX_DOCUMENT >> 20));
+                }
+                input.extend_from_slice(&bytes);
+                Page::Bytes(bytes.len())
+            }
+            Body::Incoming(_) => return Err("internal error: streamed pages given to the jq worker".into()),
+        });
+    }
+    let header = Header { task, filters: filters.clone(), pages };
+    let mut line = serde_json::to_vec(&header).map_err(|e| format!("internal error: {e}"))?;
+    line.push(b'\n');
+    Ok((line, input))
+}
+
+/// `future` to its end from synchronous code: the parse runs on a blocking
+/// thread, the pager's steer on a runtime worker.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(|| handle.block_on(future))
+        }
+        _ => match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt.block_on(future),
+            Err(e) => unreachable!("a runtime for the jq worker: {e}"),
+        },
+    }
+}
+
+/// The task, here and now.
+fn perform(task: &Task, filters: &Filters, bodies: &[Body]) -> Answer {
+    let compiled = match Compiled::of(filters) {
+        Ok(c) => c,
+        Err(e) => return Answer::Failed(e),
+    };
+    match task {
+        Task::Map => match compiled.map(bodies) {
+            Ok(m) => Answer::Mapped(m),
+            Err(e) => Answer::Failed(e.to_string()),
+        },
+        Task::Steer(index) => match bodies.first().map(|b| compiled.steer(b, *index)) {
+            Some(Ok(next)) => Answer::Next(next),
+            Some(Err(e)) => Answer::Failed(e),
+            None => Answer::Failed("internal error: no page to steer by".into()),
+        },
+    }
+}
+
+/// `licusage __jq-worker`: read the task on stdin, answer on stdout. The
+/// filters were checked when the config was read; what is left to fail is
+/// the run, and the parent says how.
+pub fn worker_main() -> std::process::ExitCode {
+    #[cfg(unix)]
+    {
+        let limit = rustix::process::Rlimit { current: Some(WORKER_MEMORY), maximum: Some(WORKER_MEMORY) };
+        let _ = rustix::process::setrlimit(rustix::process::Resource::As, limit);
+    }
+    let answer = match read_task() {
+        Ok((header, bodies)) => perform(&header.task, &header.filters, &bodies),
+        Err(e) => Answer::Failed(format!("internal error: the jq worker's task does not read: {e}")),
+    };
+    let mut out = std::io::stdout().lock();
+    match serde_json::to_writer(&mut out, &answer).map_err(std::io::Error::from).and_then(|()| out.flush()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(_) => std::process::ExitCode::FAILURE,
+    }
+}
+
+fn read_task() -> std::io::Result<(Header, Vec<Body>)> {
+    let mut stdin = std::io::stdin().lock();
+    let mut line = Vec::new();
+    stdin.read_until(b'\n', &mut line)?;
+    let header: Header = serde_json::from_slice(&line)?;
+    let mut bodies = Vec::with_capacity(header.pages.len());
+    for page in &header.pages {
+        bodies.push(match page {
+            Page::File(path) => Body::File(path.clone()),
+            Page::Bytes(n) => {
+                let mut bytes = vec![0; *n];
+                stdin.read_exact(&mut bytes)?;
+                Body::Bytes(bytes)
+            }
+        });
+    }
+    Ok((header, bodies))
+}
+
+/// The filters, compiled.
+struct Compiled {
+    filters: Filters,
+    jq: Option<Jq>,
+    holders_jq: Option<Jq>,
+    error: Option<Jq>,
+    next: Option<Jq>,
+    next_query: Option<Jq>,
+    last: Option<Jq>,
+}
+
+impl Compiled {
+    fn of(f: &Filters) -> Result<Self, String> {
+        let compile = |code: &Option<String>| code.as_deref().map(Jq::compile).transpose();
+        Ok(Compiled {
+            jq: compile(&f.jq)?,
+            holders_jq: compile(&f.holders_jq)?,
+            error: compile(&f.error)?,
+            next: compile(&f.next)?,
+            next_query: compile(&f.next_query)?,
+            last: compile(&f.last)?,
+            filters: f.clone(),
+        })
+    }
+
+    fn map(&self, bodies: &[Body]) -> Result<Mapped, PayloadError> {
+        let f = &self.filters;
+        let k = |n: &str| f.spelling.key(n);
+        let jq = self.jq.as_ref().ok_or_else(|| PayloadError::Vendor(format!("no {} filter given", k("jq"))))?;
+        let n = bodies.len();
+        let on_page = |page: usize, e: String| if n > 1 { format!("page {}: {e}", page + 1) } else { e };
+        let mut documents = Vec::with_capacity(n);
+        for (page, body) in bodies.iter().enumerate() {
+            let doc = super::document(body).map_err(|e| if n > 1 { PayloadError::Vendor(on_page(page, e.to_string())) } else { e })?;
+            // An error under HTTP 200 is the API's error, in its words.
+            match pages::api_error(&doc, self.error.as_ref()) {
+                Ok(Some(said)) => return Err(PayloadError::Vendor(on_page(page, format!("the API answered an error: {said}")))),
+                Ok(None) => {}
+                Err(e) => return Err(PayloadError::Vendor(on_page(page, format!("{}: {e}", k("error"))))),
+            }
+            documents.push(doc);
+        }
+        // Never a partial count: the last page read says there is more.
+        if let Some((marker, set)) = documents.last().and_then(|d| pages::unfollowed(d, f.spelling)) {
+            let file = matches!(bodies.last(), Some(Body::File(_) | Body::Stdin));
+            let what = if file { "this document is one page of a longer list" } else { "the source does not follow it" };
+            return Err(PayloadError::Vendor(format!("the last page read has a next page ({marker}): {what}: {set}")));
+        }
+        let mut records = Vec::new();
+        for (out, page) in super::outputs(jq, &documents) {
+            records.push(out.map_err(|e| {
+                let keys = page.and_then(|p| documents.get(p)).map(super::top_keys).unwrap_or_default();
+                PayloadError::Vendor(format!("{e}{keys}"))
+            })?);
+        }
+        let mut holders = Vec::new();
+        if let (Some(holders_jq), false) = (&self.holders_jq, records.is_empty()) {
+            for (out, _) in super::outputs(holders_jq, &documents) {
+                holders.push(out.map_err(|e| PayloadError::Vendor(format!("{}: {e}", k("holders_jq"))))?);
+            }
+        }
+        Ok(Mapped { records, holders })
+    }
+
+    fn steer(&self, body: &Body, index: usize) -> Result<Next, String> {
+        // An error page goes to the parse, which says it in the API's words.
+        let Ok(doc) = super::document(body) else { return Ok(Next::End) };
+        if pages::api_error(&doc, self.error.as_ref()).ok().flatten().is_some() {
+            return Ok(Next::End);
+        }
+        let f = &self.filters;
+        let paging = Paging {
+            next: self.next.as_ref(),
+            next_query: self.next_query.as_ref(),
+            page_param: f.page_param.as_deref(),
+            template: f.template.as_deref(),
+            first_page: f.first_page,
+            last: self.last.as_ref(),
+            spelling: f.spelling,
+        };
+        paging.next(&doc, index)
+    }
+}
