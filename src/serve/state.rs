@@ -13,13 +13,14 @@ use crate::output::{self, Format, Style};
 use crate::record::Record;
 use crate::report::{Report, SourceError};
 
-/// The documents of one moment, ready to send.
+/// The documents of one moment, ready to send: one copy each, shared by
+/// every answer that sends it (a slow client holds a reference, not a copy).
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// `/metrics`: the Prometheus text.
-    pub metrics: Vec<u8>,
+    pub metrics: bytes::Bytes,
     /// `/records`: the `show --format json` document.
-    pub records: Vec<u8>,
+    pub records: bytes::Bytes,
 }
 
 /// One source's latest read.
@@ -133,5 +134,5 @@ fn render(sources: &Sources, now: DateTime<Utc>) -> Snapshot {
     // Writing to memory cannot fail.
     let _ = output::render(&mut metrics, Format::Prometheus, &report, now, &style);
     let _ = output::render(&mut records, Format::Json, &report, now, &style);
-    Snapshot { metrics, records }
+    Snapshot { metrics: metrics.into(), records: records.into() }
 }

@@ -4,7 +4,8 @@
 //! handshake timeout), so that a slow or hostile client holds only its own
 //! connection.
 
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
@@ -15,6 +16,7 @@ use axum::routing::get;
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 use super::state::Board;
 
@@ -26,7 +28,9 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(120);
 /// The most a request's head may take.
 const MAX_HEAD: usize = 16 * 1024;
-/// Connections open at once; more wait in the listen queue.
+/// Connections open at once. Past it, a new connection closes the one that
+/// has waited longest for a request (a scrape sends its request at once);
+/// when every one is in the middle of a request, the new one is closed.
 const MAX_CONNECTIONS: usize = 256;
 
 /// Basic auth as checked: the expected `Authorization` value, kept as an
@@ -108,12 +112,35 @@ async fn basic_auth(State(shared): State<Shared>, request: Request, next: Next) 
     next.run(request).await
 }
 
+/// The open connections, and those waiting for a request (before their
+/// first, or idle between two), oldest first: the ones to close when full.
+#[derive(Default)]
+struct Open {
+    count: usize,
+    clock: u64,
+    waiting: std::collections::BTreeMap<u64, Arc<Notify>>,
+}
+
+impl Open {
+    /// `close` waits for a request from now on: its place in line.
+    fn wait(&mut self, close: &Arc<Notify>) -> u64 {
+        self.clock += 1;
+        self.waiting.insert(self.clock, close.clone());
+        self.clock
+    }
+}
+
+type Registry = Arc<Mutex<Open>>;
+
+fn lock(registry: &Registry) -> std::sync::MutexGuard<'_, Open> {
+    registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Accept connections until the task is dropped; each is served on its own
 /// task, over TLS when `tls` is given.
 pub async fn serve(listener: TcpListener, tls: Option<tokio_rustls::TlsAcceptor>, app: Router) {
-    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let registry = Registry::default();
     loop {
-        let Ok(slot) = slots.clone().acquire_owned().await else { return };
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
             // Out of file descriptors and the like: wait, then go on.
@@ -122,28 +149,59 @@ pub async fn serve(listener: TcpListener, tls: Option<tokio_rustls::TlsAcceptor>
                 continue;
             }
         };
-        let _ = stream.set_nodelay(true);
-        let app = app.clone();
-        let tls = tls.clone();
-        tokio::spawn(async move {
-            let _slot = slot;
-            match tls {
-                Some(acceptor) => {
-                    if let Ok(Ok(stream)) = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)).await {
-                        connection(stream, app).await;
-                    }
+        let close = Arc::new(Notify::new());
+        let key = {
+            let mut open = lock(&registry);
+            if open.count >= MAX_CONNECTIONS {
+                match open.waiting.pop_first() {
+                    Some((_, oldest)) => oldest.notify_one(),
+                    // Every one is being answered: this one waits its turn elsewhere.
+                    None => continue,
                 }
-                None => connection(stream, app).await,
             }
+            open.count += 1;
+            Arc::new(AtomicU64::new(open.wait(&close)))
+        };
+        let _ = stream.set_nodelay(true);
+        let (app, tls, registry) = (app.clone(), tls.clone(), registry.clone());
+        tokio::spawn(async move {
+            let served = async {
+                match tls {
+                    Some(acceptor) => {
+                        if let Ok(Ok(stream)) = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream)).await {
+                            connection(stream, app, &registry, &key, &close).await;
+                        }
+                    }
+                    None => connection(stream, app, &registry, &key, &close).await,
+                }
+            };
+            tokio::select! {
+                () = served => {}
+                () = close.notified() => {}
+            }
+            let mut open = lock(&registry);
+            open.waiting.remove(&key.load(Ordering::SeqCst));
+            open.count -= 1;
         });
     }
 }
 
-async fn connection<IO>(io: IO, app: Router)
+async fn connection<IO>(io: IO, app: Router, registry: &Registry, key: &Arc<AtomicU64>, close: &Arc<Notify>)
 where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let service = hyper_util::service::TowerToHyperService::new(app);
+    let inner = hyper_util::service::TowerToHyperService::new(app);
+    // Out of the line to close while a request is answered; back in after.
+    let service = hyper::service::service_fn(|request: hyper::Request<hyper::body::Incoming>| {
+        lock(registry).waiting.remove(&key.swap(0, Ordering::SeqCst));
+        let answer = hyper::service::Service::call(&inner, request);
+        async move {
+            let answer = answer.await;
+            let mut open = lock(registry);
+            key.store(open.wait(close), Ordering::SeqCst);
+            answer
+        }
+    });
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).max_buf_size(MAX_HEAD);
     let served = builder.serve_connection(TokioIo::new(io), service);

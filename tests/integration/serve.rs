@@ -560,6 +560,51 @@ fn slow_clients_and_record_beside_it_stall_nothing() {
     assert_eq!(http.get(&served.url("/metrics")).0, 200);
 }
 
+/// Idle connections that never send a request cannot starve the scrapes:
+/// past the connection limit, a new connection closes the one that has
+/// waited longest (400 idle ones used to leave no scrape answered in 10 s).
+#[test]
+fn idle_connections_do_not_starve_a_scrape() {
+    use std::io::Read;
+    let server = vault_server();
+    let env = TestEnv::new();
+    vault_and_4d(&env, &server);
+    let served = Served::start(&env, &["--refresh", "1h"], &[("VAULT_SID", "s")]);
+    let http = Http::new();
+    served.metrics_when(&http, |m| m.contains("source=\"vault\""));
+    // 400 connections that never send a request, opened as fast as the
+    // server takes them, held open.
+    let idle = Arc::new(Mutex::new(Vec::new()));
+    let opener = {
+        let (idle, addr) = (idle.clone(), served.addr.clone());
+        std::thread::spawn(move || {
+            for _ in 0..400 {
+                if let Ok(s) = std::net::TcpStream::connect(&addr) {
+                    idle.lock().unwrap().push(s);
+                }
+            }
+        })
+    };
+    while idle.lock().unwrap().len() < 300 {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Scrapes on new connections are answered (the client gives up after
+    // 5 s), with the idle ones open.
+    let fresh = Http::with(reqwest::Client::builder().pool_max_idle_per_host(0));
+    for _ in 0..5 {
+        let (status, _, body) = fresh.get(&served.url("/metrics"));
+        assert_eq!(status, 200);
+        assert!(body.contains("licusage_used_documents{source=\"vault\""), "{body}");
+    }
+    opener.join().unwrap();
+    let mut idle = idle.lock().unwrap();
+    // The oldest idle connections were the ones closed.
+    let first = &mut idle[0];
+    first.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 16];
+    assert_eq!(first.read(&mut buf).unwrap_or(usize::MAX), 0, "the oldest idle connection is closed");
+}
+
 #[test]
 fn a_config_that_cannot_serve_exits_2_before_listening() {
     let env = TestEnv::new();
