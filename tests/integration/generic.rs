@@ -570,3 +570,21 @@ fn a_filter_that_recurses_or_loops_without_end_fails_its_source_only() {
         assert!(out.stdout.contains("1 source failed; 7 series from 1 of 2 sources"), "{jq}: {}", out.stdout);
     }
 }
+
+/// An API that never stops paging is stopped by the bytes held, not by
+/// memory running out: 16 MiB pages, numbered without end, refused past
+/// 256 MiB with the page count (it used to hold 6.3 GiB in 20 s).
+#[test]
+fn an_api_that_never_stops_paging_is_refused_at_the_held_cap() {
+    let server = Server::start();
+    let page = format!("{{\"pad\": \"{}\", \"seats\": 1}}", "x".repeat(16 << 20));
+    server.mount(Mock::given(method("GET")).and(path("/endless")).respond_with(ResponseTemplate::new(200).set_body_string(page)));
+    let env = TestEnv::new();
+    let cfg = format!(
+        "[sources.endless]\nkind = \"generic\"\nurl = \"{}/endless\"\npage_param = \"page\"\nlast = 'false'\njq = '{{product: \"p\", metric: \"seats\", used: .seats}}'\n",
+        server.url()
+    );
+    let out = run(&env, &cfg, &[], &["show", "--timeout", "20s"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("source `endless` (generic): the pages passed 256 MiB after 16 pages: refused"), "{}", out.stderr);
+}
