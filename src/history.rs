@@ -129,6 +129,30 @@ fn use_wal(conn: &Connection) -> Result<()> {
     }
 }
 
+/// `PRAGMA application_id` of a licusage history: "LICU".
+const APPLICATION_ID: i64 = 0x4C49_4355;
+
+/// Why the database at `conn` is another application's, if it is: it says
+/// it is another's (`application_id`), or it has tables and none is ours. A
+/// new file, a licusage history, or one made before the id was set, is not.
+fn foreign(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    let id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if id == APPLICATION_ID {
+        return Ok(None);
+    }
+    if id != 0 {
+        return Ok(Some(format!("its application id is {id:#x}")));
+    }
+    let mut names = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?;
+    let tables: Vec<String> = names.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    match tables.iter().any(|t| t == "snapshots") || tables.is_empty() {
+        true => Ok(None),
+        false => {
+            Ok(Some(format!("it holds another application's tables: {}", tables.iter().take(5).cloned().collect::<Vec<_>>().join(", "))))
+        }
+    }
+}
+
 impl Store {
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -136,6 +160,14 @@ impl Store {
         }
         let conn = Connection::open(path).with_context(|| format!("opening history database {}", path.display()))?;
         conn.busy_timeout(BUSY)?;
+        // Nothing written to another application's database, not even WAL mode.
+        if let Some(why) = foreign(&conn).with_context(|| format!("opening history database {}", path.display()))? {
+            return Err(crate::error::UsageError(format!(
+                "{} is not a licusage history database ({why}): left as it is; set [history] path to a file of licusage's own",
+                path.display()
+            ))
+            .into());
+        }
         let context = || format!("setting up history database {}", path.display());
         use_wal(&conn).with_context(context)?;
         conn.pragma_update(None, "synchronous", "NORMAL").with_context(context)?;
@@ -164,6 +196,9 @@ impl Store {
         let (conn, version) =
             open(uri("")).or_else(|_| open(uri("&immutable=1"))).with_context(|| format!("opening history database {shown}"))?;
         let version = usize::try_from(version).unwrap_or(usize::MAX);
+        if let Some(why) = foreign(&conn).with_context(|| format!("opening history database {shown}"))? {
+            return Err(crate::error::UsageError(format!("{shown} is not a licusage history database ({why})")).into());
+        }
         if version == 0 {
             return Err(crate::error::UsageError(format!(
                 "{shown} is not a licusage history database (it has no history schema): run `licusage record` to make one, or set [history] path"
@@ -212,6 +247,7 @@ impl Store {
             }
         }
         tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.commit()?;
         Ok(())
     }

@@ -862,3 +862,41 @@ fn check_answers_fit_in_4_kib_whatever_the_number_of_series() {
     let all = env.run(&["-v", "check"]);
     assert_eq!(plugin_perf(&all.stdout).len(), 800, "used and free for each of 400 series");
 }
+
+/// A history path that names another application's SQLite database is
+/// refused and left as it was: no licusage tables added, no WAL switch.
+#[test]
+fn another_applications_database_is_not_made_a_history() {
+    let env = TestEnv::new();
+    history_config(&env, "usage.json");
+    write_usage(&env, 40);
+    let db = env.path("history.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT); INSERT INTO moz_places (url) VALUES ('https://example.com/');",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    for args in [&["-q", "record"][..], &["history"]] {
+        let out = env.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!(
+                "{} is not a licusage history database (it holds another application's tables: moz_places)",
+                db.display()
+            )),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the database was changed");
+    assert!(!env.path("history.sqlite3-wal").exists());
+    // A history of its own is marked as licusage's and keeps working.
+    std::fs::remove_file(&db).unwrap();
+    assert_eq!(env.run(&["-q", "record"]).code, 0);
+    let id: i64 = rusqlite::Connection::open(&db).unwrap().query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+    assert_eq!(id, 0x4C49_4355);
+    assert_eq!(env.run(&["-q", "record"]).code, 0);
+}
