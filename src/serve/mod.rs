@@ -98,7 +98,19 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
                 break;
             }
             _ = hup.recv() => {
-                match reload(options, &request, &current).await {
+                // A reload may wait (a password command): a stop does not wait for it.
+                let reloaded = tokio::select! {
+                    reloaded = reload(options, &request, &current) => reloaded,
+                    _ = term.recv() => {
+                        log("SIGTERM: stopping");
+                        break;
+                    }
+                    _ = tokio::signal::ctrl_c() => {
+                        log("SIGINT: stopping");
+                        break;
+                    }
+                };
+                match reloaded {
                     Ok((config, names, auth)) => {
                         readers.abort_all();
                         board.set_sources(names.clone());

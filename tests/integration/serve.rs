@@ -307,6 +307,29 @@ fn sigterm_and_sigint_end_it_with_exit_0_while_a_read_hangs() {
     }
 }
 
+/// SIGTERM while a reload waits for a slow password command stops at once
+/// (it used to wait for the command, up to its timeout).
+#[test]
+fn sigterm_during_a_slow_reload_stops_at_once() {
+    let env = TestEnv::new();
+    let slow = env.path("slow");
+    let fourd = format!("[sources.fourd]\nkind = \"4d\"\nfile = \"{}\"\n", fixture("4d/license-usage.json").display());
+    env.write(
+        "config.toml",
+        &format!(
+            "[defaults]\ntimeout = \"60s\"\n[serve]\nbasic_auth_user = \"prom\"\nbasic_auth_password_command = \"sh -c 'test -e {} && sleep 60; echo pw'\"\n{fourd}",
+            slow.display()
+        ),
+    );
+    let mut served = Served::start(&env, &[], &[]);
+    std::fs::write(&slow, "").unwrap();
+    served.signal("HUP");
+    std::thread::sleep(Duration::from_millis(300));
+    served.signal("TERM");
+    assert_eq!(served.exit_within(Duration::from_secs(5)), Some(0), "{}", served.log());
+    assert!(served.log().contains("SIGTERM: stopping"), "{}", served.log());
+}
+
 #[test]
 fn sighup_takes_a_good_config_and_keeps_the_old_one_for_a_bad_one() {
     let server = vault_server();
