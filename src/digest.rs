@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::history::SeriesHistory;
-use crate::record::{Record, Status};
+use crate::record::{Record, Seating, Status};
 use crate::report::Report;
 
 /// Seats idle past `--idle`, counted per (source, product, metric), with
@@ -29,8 +29,11 @@ pub struct Digest {
     pub history: Result<Vec<SeriesHistory>, NoHistory>,
     /// Seats held but unused for `idle_days` or more, per series.
     pub reclaim: Vec<Seats>,
-    /// Seats bought and not held (limit − used), per series.
+    /// Named seats bought and not held (limit − used), per series.
     pub unused: Vec<Seats>,
+    /// Floating licenses not checked out now (limit − used), per series:
+    /// apart, since a free floating license is not a wasted one.
+    pub floating: Vec<Seats>,
     pub ahead: Vec<Due>,
 }
 
@@ -97,22 +100,34 @@ impl Digest {
         idle_days: i64,
         now: DateTime<Utc>,
     ) -> Self {
-        let reclaim =
-            idle.into_iter().map(|((source, product, metric), (seats, price))| Seats { source, product, metric, seats, price }).collect();
-        let unused = report
-            .records
-            .iter()
-            .filter_map(|r| {
-                let left = r.balance.filter(|b| *b > 0)?;
-                Some(Seats {
-                    source: r.source.clone(),
-                    product: r.product.clone(),
-                    metric: r.metric.clone(),
-                    seats: left as u64,
-                    price: price_of(r),
-                })
+        // Money only on seats: not documents or signatures, free plans or expired licenses.
+        let seating: BTreeMap<(&str, &str, &str), Seating> =
+            report.records.iter().map(|r| ((r.source.as_str(), r.product.as_str(), r.metric.as_str()), r.seating(now))).collect();
+        let reclaim = idle
+            .into_iter()
+            .filter(|((source, product, metric), _)| {
+                seating.get(&(source.as_str(), product.as_str(), metric.as_str())) == Some(&Seating::Named)
             })
+            .map(|((source, product, metric), (seats, price))| Seats { source, product, metric, seats, price })
             .collect();
+        let left = |want: Seating| -> Vec<Seats> {
+            report
+                .records
+                .iter()
+                .filter(|r| r.seating(now) == want)
+                .filter_map(|r| {
+                    let left = r.balance.filter(|b| *b > 0)?;
+                    Some(Seats {
+                        source: r.source.clone(),
+                        product: r.product.clone(),
+                        metric: r.metric.clone(),
+                        seats: left as u64,
+                        price: price_of(r),
+                    })
+                })
+                .collect()
+        };
+        let (unused, floating) = (left(Seating::Named), left(Seating::Floating));
         let until = now + Duration::days(AHEAD_DAYS);
         let mut ahead = Vec::new();
         for r in &report.records {
@@ -135,7 +150,7 @@ impl Digest {
             }
         }
         ahead.sort_by(|a, b| (a.at, &a.source, &a.product).cmp(&(b.at, &b.source, &b.product)));
-        Digest { generated_at: now, since, idle_days, report, history, reclaim, unused, ahead }
+        Digest { generated_at: now, since, idle_days, report, history, reclaim, unused, floating, ahead }
     }
 
     /// How many series are in each state, in the order ok, warning, critical, unknown.

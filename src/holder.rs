@@ -90,9 +90,11 @@ impl Holder {
         }
     }
 
-    /// Whether the seat has gone unused for `days` (never used counts as idle).
+    /// Whether the seat has gone unused for `days`: since its last use, or,
+    /// never used, since it was assigned (a seat assigned last week is not
+    /// idle for 90 days; one never used with no assignment date is not known to be).
     pub fn idle_for(&self, days: i64) -> bool {
-        self.never_used == Some(true) || self.idle_days.is_some_and(|d| d >= days)
+        self.idle_days.is_some_and(|d| d >= days)
     }
 
     /// Replace the identity by a stable short hash and drop the location and
@@ -167,7 +169,14 @@ mod tests {
         h.since = Some(now - chrono::Duration::days(400));
         h.age(now);
         assert_eq!((h.idle_days, h.never_used), (Some(400), Some(true)));
-        assert!(h.idle_for(10_000), "never used is idle whatever the days");
+        // Never used: idle once its assignment is older than the window, not before.
+        assert!(h.idle_for(400) && !h.idle_for(401), "never used, assigned 400 days ago");
+        h.since = Some(now - chrono::Duration::days(66));
+        h.age(now);
+        assert!(!h.idle_for(90), "assigned 66 days ago and never used is not idle for 90");
+        h.since = None;
+        h.age(now);
+        assert!(!h.idle_for(1), "never used, assigned when unknown: not known to be idle");
         h.last_used_at = Some(now - chrono::Duration::days(12));
         h.age(now);
         assert_eq!((h.idle_days, h.never_used), (Some(12), Some(false)));

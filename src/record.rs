@@ -69,7 +69,26 @@ pub struct Record {
     /// alert rules follow the config); not part of the JSON.
     #[serde(skip)]
     pub thresholds: Option<Thresholds>,
+    /// Whether its licenses float (any user checks one out while working)
+    /// rather than being assigned; set by the kind; not part of the JSON.
+    #[serde(skip)]
+    pub floating: bool,
 }
+
+/// What a record's units are when money is counted on them (unused and idle
+/// seats): seats held by someone, licenses that float, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seating {
+    /// Seats assigned to people: unused ones are bought and not assigned.
+    Named,
+    /// Licenses checked out while in use: free ones now are not wasted.
+    Floating,
+    /// Not seats (documents, signatures…), a free plan, or an expired license.
+    Neither,
+}
+
+/// The units that are seats: what unused and idle money counts.
+pub const SEAT_UNITS: &[&str] = &["seats", "users", "licenses"];
 
 impl Record {
     /// A record with balance and utilization derived from `used` and `limit`.
@@ -102,6 +121,29 @@ impl Record {
             details: Map::new(),
             renews: false,
             thresholds: None,
+            floating: false,
+        }
+    }
+
+    /// Licenses that float (checked out while in use), not assigned.
+    pub fn floating(mut self, floating: bool) -> Self {
+        self.floating = floating;
+        self
+    }
+
+    /// What the units are when money is counted on them, as of `now`: a
+    /// seat unit, not a free plan (`details.free`, a price of 0), not expired;
+    /// floating when the kind says so or the metric is `concurrent`/`floating`.
+    pub fn seating(&self, now: DateTime<Utc>) -> Seating {
+        let free = self.details.get("free").and_then(Value::as_bool) == Some(true)
+            || self.details.get("unit_price").and_then(Value::as_f64) == Some(0.0);
+        let expired = self.expires_at.is_some_and(|t| t <= now);
+        if !SEAT_UNITS.contains(&self.unit.as_str()) || free || expired {
+            return Seating::Neither;
+        }
+        match self.floating || matches!(self.metric.to_ascii_lowercase().as_str(), "concurrent" | "floating") {
+            true => Seating::Floating,
+            false => Seating::Named,
         }
     }
 

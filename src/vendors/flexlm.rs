@@ -797,8 +797,11 @@ fn feature_record(f: &Feature, server: Option<&Server>, id: String, lines: &[Lic
     let expires = pool_end(lines, today).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
     let used = if f.uncounted { Some(f.checked_out) } else { f.used };
     let line = |l: &LicenseLine| json!({"count": l.count, "expires": l.ends.map(|d| d.format("%Y-%m-%d").to_string())});
+    // Counted FlexLM licenses float: any user checks one out while working.
+    let nodelocked = f.uncounted || f.license_type.as_deref().is_some_and(|t| t.contains("nodelocked"));
     Record::new(&f.name, METRIC, used, f.issued)
         .unit(METRIC)
+        .floating(!nodelocked)
         .with_id(Some(id))
         .expires(expires)
         .detail("vendor_daemon", f.daemon.clone())

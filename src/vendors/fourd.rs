@@ -199,8 +199,10 @@ impl Kind for FourD {
                 .ok_or_else(|| PayloadError::at("$", format!("product {}: productUsedCount + productBalance is too large (more than {})", p.id, Count::MAX)))?;
             records.push(
                 // A 4D license is a license, as FlexLM's and Microsoft 365's are (one unit word across kinds).
+                // Held by a connection while it lasts: floating, not assigned.
                 Record::new(&p.name, "licenses", Some(p.retained), Some(limit))
                     .unit("licenses")
+                    .floating(true)
                     .with_id(Some(p.id.to_string()))
                     .detail("product_id", p.id)
                     .detail("global_used", p.global_used),

@@ -83,11 +83,41 @@ fn the_html_report_is_one_self_contained_accessible_page() {
     assert!(!text.contains('\u{1b}'));
     // Prices: idle seats and unused seats, by currency; renewals ahead.
     let summary: String = all(".cards").iter().map(|c| c.text().collect::<String>()).collect();
-    assert!(summary.contains("695.80 EUR") && summary.contains("a year in seats idle 90+ days"), "{summary}");
+    // Acrobat Pro 2 × 203.90 + Figma 144 (cy, never used but assigned 54 days ago, is not idle yet).
+    assert!(summary.contains("551.80 EUR") && summary.contains("a year in seats idle 90+ days"), "{summary}");
     assert!(summary.contains("USD") && summary.contains("a year in unused seats"), "{summary}");
     let due: Vec<String> = all("section[aria-labelledby=ahead] td").iter().map(|td| td.text().collect()).collect();
     assert!(due.windows(3).any(|w| w == ["expires", "assets", "AutoCAD LT"]), "{due:?}");
     assert!(due.iter().any(|c| c == "cfd_base") && !due.iter().any(|c| c == "IntelliJ IDEA Ultimate"), "{due:?}");
+}
+
+/// Money only on seats: unused seats are named seats bought and not
+/// assigned, never documents, signatures, departments, a free Microsoft plan
+/// or an expired FlexLM feature; floating licenses free now are apart.
+#[test]
+fn unused_money_counts_named_seats_only_and_floating_apart() {
+    let env = TestEnv::new();
+    setup(&env);
+    let out = Output::of(report_cmd(&env, "2026-12-07T12:00:00Z", &["report", "--format", "markdown"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = out.stdout;
+    let section = md.split("## Seats to reclaim and unused seats").nth(1).unwrap().split("## Expiries").next().unwrap();
+    let (named, floating) = section.split_once("Floating licenses not checked out now").unwrap();
+    let rows = |text: &str| -> Vec<String> {
+        text.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| Source") && !l.starts_with("| **")).map(str::to_string).collect()
+    };
+    let named = rows(named);
+    for not_seats in ["doc\\_count", "signatures", "certificates", "departments", "FLOW\\_FREE", "meshing", "cfd\\_base", "4D Client"] {
+        assert!(!named.iter().any(|r| r.contains(not_seats)), "{not_seats} among unused seats: {named:#?}");
+    }
+    assert!(
+        named.iter().any(|r| r.starts_with("| copilot | GitHub Copilot business | seats | 23 | 228.00 USD | 5,244.00 USD |")),
+        "{named:#?}"
+    );
+    let floating = rows(floating);
+    assert!(floating.iter().any(|r| r.starts_with("| cad-licenses | cfd\\_base | licenses | 1 |")), "{floating:#?}");
+    assert!(floating.iter().any(|r| r.starts_with("| fourd | 4D Client | licenses | 7 |")), "{floating:#?}");
+    assert!(!floating.iter().any(|r| r.contains("meshing")), "expired on 2026-11-28: {floating:#?}");
 }
 
 #[test]

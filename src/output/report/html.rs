@@ -49,7 +49,7 @@ fn seats_table(caption: &str, rows: &[Seats], what: &str) -> Markup {
                 @for s in rows {
                     tr {
                         td { (t(&s.source)) } td { (t(&s.product)) } td { (t(&s.metric)) }
-                        td class="n" { (s.seats) }
+                        td class="n" { (count(Some(s.seats))) }
                         td class="n" { @if let Some((p, c)) = &s.price { (money(*p, &t(c))) } @else { "—" } }
                         td class="n" { @if let Some((v, c)) = s.cost() { (money(v, &t(c))) } @else { "—" } }
                     }
@@ -179,8 +179,12 @@ fn reclaim(d: &Digest) -> Markup {
             h2 id="reclaim" { "Seats to reclaim and unused seats" }
             @if d.reclaim.is_empty() { p class="note" { "No seat held by someone who has not used it for " (d.idle_days) " days or more (among the sources that record use)." } }
             @else { (seats_table(&format!("Held, unused for {} days or more", d.idle_days), &d.reclaim, "Idle seats")) }
-            @if d.unused.is_empty() { p class="note" { "Every limited license is fully used." } }
-            @else { (seats_table("Bought and not assigned", &d.unused, "Unused seats")) }
+            @if d.unused.is_empty() { p class="note" { "Every limited named seat is assigned." } }
+            @else { (seats_table("Named seats bought and not assigned", &d.unused, "Unused seats")) }
+            @if !d.floating.is_empty() {
+                (seats_table("Floating licenses not checked out now (a free floating license serves the next user: not waste)", &d.floating, "Free now"))
+            }
+            p class="note" { "Only seats count here (seats, users, licenses): never documents or signatures, free plans or expired licenses." }
         }
     }
 }

@@ -37,7 +37,7 @@ fn seats(out: &mut dyn Write, rows: &[Seats], what: &str) -> Result<()> {
     for s in rows {
         let price = s.price.as_ref().map(|(p, c)| money(*p, &t(c))).unwrap_or_else(|| "—".into());
         let cost = s.cost().map(|(v, c)| money(v, &t(c))).unwrap_or_else(|| "—".into());
-        writeln!(out, "| {} | {} | {} | {} | {price} | {cost} |", t(&s.source), t(&s.product), t(&s.metric), s.seats)?;
+        writeln!(out, "| {} | {} | {} | {} | {price} | {cost} |", t(&s.source), t(&s.product), t(&s.metric), count(Some(s.seats)))?;
     }
     writeln!(out, "| **Total a year** | | | | | {} |\n", sums(&digest::totals(rows), t))?;
     Ok(())
@@ -132,9 +132,14 @@ fn reclaim(out: &mut dyn Write, d: &Digest) -> Result<()> {
         false => seats(out, &d.reclaim, "Idle seats")?,
     }
     match d.unused.is_empty() {
-        true => writeln!(out, "Every limited license is fully used.\n")?,
+        true => writeln!(out, "Every limited named seat is assigned.\n")?,
         false => seats(out, &d.unused, "Unused seats")?,
     }
+    if !d.floating.is_empty() {
+        writeln!(out, "Floating licenses not checked out now (a free floating license serves the next user: not waste):\n")?;
+        seats(out, &d.floating, "Free now")?;
+    }
+    writeln!(out, "Only seats count here (seats, users, licenses): never documents or signatures, free plans or expired licenses.\n")?;
     Ok(())
 }
 
