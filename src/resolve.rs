@@ -97,6 +97,7 @@ pub fn one_off(options: &Options, kind: &str, table: toml::Table) -> Result<Conf
 }
 
 fn over(mut config: Config, options: &Options, overrides: Option<Overrides>) -> Result<Config> {
+    crate::calendar::use_zone(config.timezone.clone());
     if let Some(timeout) = options.timeout {
         config.timeout = timeout;
         for source in &mut config.sources {

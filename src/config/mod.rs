@@ -46,6 +46,7 @@ thresholds::with_threshold_keys! {
     #[serde(deny_unknown_fields)]
     struct RawDefaults {
         timeout: Option<String>,
+        timezone: Option<String>,
     }
 }
 
@@ -109,6 +110,8 @@ pub struct Config {
     pub defaults: Thresholds,
     pub rules: Vec<Rule>,
     pub timeout: Duration,
+    /// `[defaults] timezone`: where days are counted (`None`: the machine's zone).
+    pub timezone: Option<crate::calendar::Zone>,
     pub history_path: Option<PathBuf>,
     /// `[holders] redact_salt…`: keys the `--redact` hash, so that a staff
     /// list alone does not re-identify.
@@ -130,6 +133,7 @@ impl Config {
             defaults: Thresholds::default(),
             rules: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
+            timezone: None,
             history_path: None,
             redact_salt: crate::secret::SecretSource::default(),
             serve: Serve::default(),
@@ -193,6 +197,13 @@ impl Config {
             Some(t) => parse_duration(t).map_err(|e| UsageError(format!("{shown}: [defaults] timeout: {e}")))?,
             None => DEFAULT_TIMEOUT,
         };
+        let timezone = raw
+            .defaults
+            .timezone
+            .as_deref()
+            .map(crate::calendar::Zone::named)
+            .transpose()
+            .map_err(|e| UsageError(format!("{shown}: [defaults] timezone: {e}")))?;
         let base = path.parent();
         let mut sources = Vec::new();
         for (name, table) in raw.sources {
@@ -241,6 +252,7 @@ impl Config {
             defaults,
             rules,
             timeout,
+            timezone,
             history_path,
             redact_salt,
             serve,

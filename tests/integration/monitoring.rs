@@ -900,3 +900,33 @@ fn another_applications_database_is_not_made_a_history() {
     assert_eq!(id, 0x4C49_4355);
     assert_eq!(env.run(&["-q", "record"]).code, 0);
 }
+
+/// Days are counted in `[defaults] timezone`: late on 7 December (UTC) it is
+/// already the 8th in Auckland, one day less to a license ending on the 15th,
+/// the same in `check` and the table; an unknown zone is a config error.
+#[test]
+fn days_are_counted_in_the_configured_time_zone() {
+    let env = TestEnv::new();
+    let file = env.write(
+        "lic.json",
+        r#"[{"product_name":"Miro","license_type":"named_user","total_seats":10,"used_seats":1,"expiry_date":"2026-12-15T00:00:00Z"}]"#,
+    );
+    let source = format!("[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\n", file.display());
+    let run = |zone: &str, args: &[&str]| {
+        env.config(&format!("{zone}{source}"));
+        let mut cmd = env.cmd();
+        cmd.env("LICUSAGE_NOW", "2026-12-07T23:30:00Z").env("TZ", "UTC").arg("--config").arg(env.path("config.toml")).args(args);
+        Output::of(cmd)
+    };
+    let out = run("", &["check"]);
+    assert!(out.stdout.contains("expires in 8 days"), "{}", out.stdout);
+    let auckland = "[defaults]\ntimezone = \"Pacific/Auckland\"\n";
+    let out = run(auckland, &["check"]);
+    assert!(out.stdout.contains("expires in 7 days"), "{}", out.stdout);
+    assert!(out.stdout.contains("'c/Miro/named_user days to expiry'=7;"), "{}", out.stdout);
+    let out = run(auckland, &["show", "--color", "never"]);
+    assert!(out.stdout.contains("(7d)"), "{}", out.stdout);
+    let out = run("[defaults]\ntimezone = \"Mars/Olympus\"\n", &["config", "check"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("[defaults] timezone: unknown time zone \"Mars/Olympus\""), "{}", out.stderr);
+}
