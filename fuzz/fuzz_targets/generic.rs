@@ -10,7 +10,9 @@
 use libfuzzer_sys::fuzz_target;
 use licusage::holder::Sink;
 use licusage::payload::Body;
-use licusage::vendors::{find, Payloads, Shape};
+use std::sync::{Arc, OnceLock};
+
+use licusage::vendors::{find, Bound, Payloads, Shape};
 
 const PRESETS: &str = include_str!("../../src/vendors/generic/presets.toml");
 
@@ -31,14 +33,23 @@ fn filters() -> Vec<(String, Option<String>)> {
     presets.values().filter_map(|p| p.as_table()).filter_map(|p| Some((text(p, "jq")?, text(p, "holders_jq")))).collect()
 }
 
-fn parse(jq: &str, holders_jq: Option<&str>, doc: &[u8]) {
-    let Some(generic) = find("generic") else { return };
+fn bind(jq: &str, holders_jq: Option<&str>) -> Option<Arc<dyn Bound>> {
+    let generic = find("generic")?;
     let mut table = toml::Table::new();
     table.insert("jq".into(), jq.into());
     if let Some(h) = holders_jq {
         table.insert("holders_jq".into(), h.into());
     }
-    let Ok(bound) = generic.bind(table, Shape { reads_file: true, ..Shape::default() }) else { return };
+    generic.bind(table, Shape { reads_file: true, ..Shape::default() }).ok()
+}
+
+/// Each preset's filters, compiled once for the whole run.
+fn presets() -> &'static [Arc<dyn Bound>] {
+    static BOUND: OnceLock<Vec<Arc<dyn Bound>>> = OnceLock::new();
+    BOUND.get_or_init(|| filters().iter().filter_map(|(jq, h)| bind(jq, h.as_deref())).collect())
+}
+
+fn parse(bound: &dyn Bound, doc: &[u8]) {
     let payloads = Payloads { main: vec![Body::Bytes(doc.to_vec())], ..Payloads::default() };
     let mut holders = 0usize;
     if let Ok(records) = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |_| holders += 1)) {
@@ -56,14 +67,16 @@ fn parse(jq: &str, holders_jq: Option<&str>, doc: &[u8]) {
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else { return };
     if mode % 2 == 0 {
-        for (jq, holders_jq) in filters() {
-            parse(&jq, holders_jq.as_deref(), rest);
+        for bound in presets() {
+            parse(bound.as_ref(), rest);
         }
     } else {
         let Ok(code) = std::str::from_utf8(rest) else { return };
         if code.len() > 200 || UNBOUNDED.iter().any(|w| code.contains(w)) {
             return;
         }
-        parse(code, None, DOCUMENT.as_bytes());
+        if let Some(bound) = bind(code, None) {
+            parse(bound.as_ref(), DOCUMENT.as_bytes());
+        }
     }
 });

@@ -198,7 +198,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 
 /// The task, here and now.
 fn perform(task: &Task, filters: &Filters, bodies: &[Body]) -> Answer {
-    let compiled = match Compiled::of(filters) {
+    let compiled = match compiled(filters) {
         Ok(c) => c,
         Err(e) => return Answer::Failed(e),
     };
@@ -252,6 +252,27 @@ fn read_task() -> std::io::Result<(Header, Vec<Body>)> {
         });
     }
     Ok((header, bodies))
+}
+
+/// The filters compiled, once per process for each set: a worker compiles
+/// its one set; in-process, a source's filters are compiled on its first read.
+fn compiled(filters: &Filters) -> Result<std::sync::Arc<Compiled>, String> {
+    type Cache = std::collections::HashMap<String, std::sync::Arc<Compiled>>;
+    static CACHE: std::sync::Mutex<Option<Cache>> = std::sync::Mutex::new(None);
+    let key = serde_json::to_string(filters).map_err(|e| format!("internal error: {e}"))?;
+    if let Some(hit) = CACHE.lock().ok().and_then(|c| c.as_ref().and_then(|c| c.get(&key).cloned())) {
+        return Ok(hit);
+    }
+    let fresh = std::sync::Arc::new(Compiled::of(filters)?);
+    if let Ok(mut cache) = CACHE.lock() {
+        let cache = cache.get_or_insert_with(Cache::new);
+        // Bounded: a config has a few sets; a fuzzer has many.
+        if cache.len() >= 64 {
+            cache.clear();
+        }
+        cache.insert(key, fresh.clone());
+    }
+    Ok(fresh)
 }
 
 /// The filters, compiled.
