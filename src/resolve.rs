@@ -60,7 +60,9 @@ fn style(options: &Options) -> Style {
         ColorChoice::Never => false,
         ColorChoice::Auto => tty && !no_color,
     };
-    let width = if tty { terminal_size::terminal_size().map(|(w, _)| w.0 as usize) } else { None };
+    // The terminal's width; `COLUMNS` when it reports none (a pty of size 0, some CI runners).
+    let columns = || std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|c| *c > 0);
+    let width = if tty { terminal_size::terminal_size().map(|(w, _)| w.0 as usize).filter(|w| *w > 0).or_else(columns) } else { None };
     Style { color, width }
 }
 

@@ -2,11 +2,12 @@ use std::io::Write;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
-use tabled::builder::Builder;
 use tabled::grid::records::vec_records::Cell;
-use tabled::settings::object::{Columns, Rows};
-use tabled::settings::{Alignment, Modify, Padding, Style as TableStyle, Width};
+use tabled::settings::object::Columns;
+use tabled::settings::{Modify, Width};
 use tabled::Table;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::escape;
 use crate::record::{Record, Status};
@@ -88,84 +89,278 @@ pub fn write(out: &mut dyn Write, records: &[Record], style: &Style, now: DateTi
         }
         return Ok(());
     }
-    let build = |layout: Layout| {
-        let mut header: Vec<&str> = HEADER.to_vec();
-        if !layout.balance {
-            header.retain(|h| *h != "BALANCE");
-        }
-        let mut builder = Builder::with_capacity(records.len() + 1, header.len());
-        builder.push_record(header);
-        for r in records {
-            let usage = match (r.utilization, r.percent_used()) {
-                (Some(u), Some(shown)) if layout.bar => bar(u, &shown),
-                (Some(_), Some(shown)) => format!("{shown}%"),
-                _ => NONE.into(),
-            };
-            let unlimited = if layout.short { "∞" } else { "unlimited" };
-            let mut row = vec![
-                escape::text(&r.source).into_owned(),
-                escape::text(&r.product).into_owned(),
-                escape::text(&r.metric).into_owned(),
-                r.used.map(thousands).unwrap_or_else(|| NONE.into()),
-                r.limit.map(thousands).unwrap_or_else(|| unlimited.into()),
-            ];
-            if layout.balance {
-                row.push(r.balance.map(thousands).unwrap_or_else(|| NONE.into()));
-            }
-            let expiry = match (r.expires_at, layout.short) {
-                (Some(t), true) => t.format("%y-%m-%d").to_string(),
-                (at, _) => expires(at, now, layout.countdown),
-            };
-            row.extend([usage, expiry, paint(r.status.as_str(), r.status, style.color)]);
-            builder.push_record(row);
-        }
-        let numbers = if layout.balance { 3..7 } else { 3..6 };
-        let mut table = builder.build();
-        table
-            .with(TableStyle::blank())
-            .with(Padding::new(0, 1, 0, 0))
-            .with(Modify::new(Columns::new(numbers)).with(Alignment::right()))
-            .with(Modify::new(Rows::first()).with(Alignment::left()));
-        table
-    };
-    // On a narrow terminal the bar goes first, then the countdown to expiry,
-    // then the names shrink with an ellipsis, product first; then the
-    // balance (limit − used) goes, `unlimited` becomes `∞` and dates lose
-    // their century, and the names shrink further. Numbers are never cut.
-    let too_wide = |t: &Table| style.width.is_some_and(|w| t.total_width() > w);
-    let steps = [
-        Layout { bar: true, countdown: true, balance: true, short: false },
-        Layout { bar: false, countdown: true, balance: true, short: false },
-        Layout { bar: false, countdown: false, balance: true, short: false },
+    let rows: Vec<Row> = records.iter().map(|r| Row::of(r, now)).collect();
+    let explained = rows.iter().any(|r| !r.reasons.is_empty());
+    // Narrower and narrower: the reasons move under the table as notes, the
+    // bar goes, then the countdown, then the dates, then the use; then the
+    // names shrink, each keeping its start and its end. SOURCE, PRODUCT,
+    // METRIC, USED, LIMIT, BALANCE and STATUS always stay, numbers whole.
+    let layouts = [
+        Layout { reasons: explained, bar: true, countdown: true, expiry: true, usage: true },
+        Layout { reasons: false, bar: true, countdown: true, expiry: true, usage: true },
+        Layout { reasons: false, bar: false, countdown: true, expiry: true, usage: true },
+        Layout { reasons: false, bar: false, countdown: false, expiry: true, usage: true },
+        Layout { reasons: false, bar: false, countdown: false, expiry: false, usage: true },
+        Layout { reasons: false, bar: false, countdown: false, expiry: false, usage: false },
     ];
-    let mut table = build(steps[0]);
-    for layout in &steps[1..] {
-        if !too_wide(&table) {
+    let fits = |columns: &[Column]| style.width.is_none_or(|w| total_width(columns) < w);
+    let shrunk = |layout: &Layout, stages: &[(usize, usize)]| {
+        let mut columns = layout.columns(&rows);
+        if let Some(width) = style.width {
+            shrink(&mut columns, width, stages);
+        }
+        columns
+    };
+    let candidates = &layouts[if explained { 0 } else { 1 }..];
+    let chosen = candidates.iter().find_map(|layout| Some((*layout, shrunk(layout, &SHRINK[..3]))).filter(|(_, c)| fits(c)));
+    let (layout, columns) = chosen.unwrap_or_else(|| {
+        let last = layouts[layouts.len() - 1];
+        (last, shrunk(&last, SHRINK))
+    });
+    let notes = explained && !layout.reasons;
+    for i in 0..=rows.len() {
+        let mut line = String::new();
+        for (c, column) in columns.iter().enumerate() {
+            let text = &column.cells[i];
+            let pad = column.width().saturating_sub(cols(text));
+            let cell = if column.right { format!("{}{text}", " ".repeat(pad)) } else { format!("{text}{}", " ".repeat(pad)) };
+            if c > 0 {
+                line.push_str("  ");
+            }
+            // The state in its colour, its note number after it.
+            match (column.header, i) {
+                ("STATUS", 1..) => {
+                    let row = &rows[i - 1];
+                    line.push_str(&paint(row.status.as_str(), row.status, style.color));
+                    line.push_str(&cell[row.status.as_str().len()..]);
+                }
+                _ => line.push_str(&cell),
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    if notes {
+        writeln!(out)?;
+        for (n, row) in rows.iter().filter(|r| !r.reasons.is_empty()).enumerate() {
+            let note = format!("[{}] {}/{}/{}: {}", n + 1, row.source, row.product, row.metric, row.reasons);
+            for line in wrap(&note, style.width, format!("[{}] ", n + 1).len()) {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `text` in lines narrower than `width`, the lines after the first indented
+/// by `indent`; a word longer than a line stays whole.
+fn wrap(text: &str, width: Option<usize>, indent: usize) -> Vec<String> {
+    let Some(width) = width.filter(|w| *w > indent + 10) else { return vec![text.to_string()] };
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.trim().is_empty() && cols(&line) + 1 + cols(word) >= width {
+            lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
+        } else if !line.is_empty() && !line.ends_with(' ') {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+/// One record's cells, every form of them.
+struct Row {
+    source: String,
+    product: String,
+    metric: String,
+    used: String,
+    limit: String,
+    balance: String,
+    bar: String,
+    percent: String,
+    expiry_countdown: String,
+    expiry_date: String,
+    status: Status,
+    reasons: String,
+}
+
+impl Row {
+    fn of(r: &Record, now: DateTime<Utc>) -> Row {
+        let (bar, percent) = match (r.utilization, r.percent_used()) {
+            (Some(u), Some(shown)) => (self::bar(u, &shown), format!("{shown}%")),
+            _ => (NONE.into(), NONE.into()),
+        };
+        Row {
+            source: escape::text(&r.source).into_owned(),
+            product: escape::text(&r.product).into_owned(),
+            metric: escape::text(&r.metric).into_owned(),
+            used: r.used.map(thousands).unwrap_or_else(|| NONE.into()),
+            limit: r.limit.map(thousands).unwrap_or_else(|| "unlimited".into()),
+            balance: r.balance.map(thousands).unwrap_or_else(|| NONE.into()),
+            bar,
+            percent,
+            expiry_countdown: expires(r.expires_at, now, true),
+            expiry_date: expires(r.expires_at, now, false),
+            status: r.status,
+            reasons: escape::text(&r.reasons.join("; ")).into_owned(),
+        }
+    }
+}
+
+/// Which parts of the table are drawn.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    /// A REASON column (else numbered notes under the table).
+    reasons: bool,
+    bar: bool,
+    countdown: bool,
+    expiry: bool,
+    usage: bool,
+}
+
+/// A column: its header and cells (the header first), and its side.
+struct Column {
+    header: &'static str,
+    cells: Vec<String>,
+    right: bool,
+    /// The cells before any shrinking.
+    whole: Vec<String>,
+}
+
+impl Column {
+    fn new(header: &'static str, right: bool, rows: &[Row], cell: impl Fn(&Row) -> String) -> Column {
+        let mut cells = vec![header.to_string()];
+        cells.extend(rows.iter().map(cell));
+        Column { header, whole: cells.clone(), cells, right }
+    }
+
+    fn width(&self) -> usize {
+        self.cells.iter().map(|c| cols(c)).max().unwrap_or(0)
+    }
+}
+
+fn total_width(columns: &[Column]) -> usize {
+    columns.iter().map(Column::width).sum::<usize>() + 2 * columns.len().saturating_sub(1)
+}
+
+impl Layout {
+    fn columns(&self, rows: &[Row]) -> Vec<Column> {
+        let mut columns = vec![
+            Column::new("SOURCE", false, rows, |r| r.source.clone()),
+            Column::new("PRODUCT", false, rows, |r| r.product.clone()),
+            Column::new("METRIC", false, rows, |r| r.metric.clone()),
+            Column::new("USED", true, rows, |r| r.used.clone()),
+            Column::new("LIMIT", true, rows, |r| r.limit.clone()),
+            Column::new("BALANCE", true, rows, |r| r.balance.clone()),
+        ];
+        if self.usage {
+            let bar = self.bar;
+            columns.push(Column::new("USE%", true, rows, move |r| if bar { r.bar.clone() } else { r.percent.clone() }));
+        }
+        if self.expiry {
+            let countdown = self.countdown;
+            columns.push(Column::new(
+                "EXPIRES",
+                false,
+                rows,
+                move |r| {
+                    if countdown {
+                        r.expiry_countdown.clone()
+                    } else {
+                        r.expiry_date.clone()
+                    }
+                },
+            ));
+        }
+        let explained = !self.reasons && rows.iter().any(|r| !r.reasons.is_empty());
+        let mut n = 0;
+        let mut status = vec!["STATUS".to_string()];
+        for r in rows {
+            let mut cell = r.status.as_str().to_string();
+            if explained && !r.reasons.is_empty() {
+                n += 1;
+                cell.push_str(&format!(" [{n}]"));
+            }
+            status.push(cell);
+        }
+        columns.push(Column { header: "STATUS", whole: status.clone(), cells: status, right: false });
+        if self.reasons {
+            columns.push(Column::new("REASON", false, rows, |r| r.reasons.clone()));
+        }
+        columns
+    }
+}
+
+/// How the name columns (1 product, 2 metric, 0 source) shrink, in turn,
+/// each to the width given: the first three before a column is dropped.
+const SHRINK: &[(usize, usize)] = &[(1, 10), (2, 8), (0, 6), (1, 7), (2, 6), (0, 4), (1, 5), (2, 4), (0, 3)];
+
+/// The name columns shrunk in `stages` to fit `width`, each keeping the part
+/// of its cells that tells them apart (`pm_multichannel__v` and
+/// `pm_promomats__v` as `pm_m…` and `pm_p…`).
+fn shrink(columns: &mut [Column], width: usize, stages: &[(usize, usize)]) {
+    for &(column, min) in stages {
+        let total = total_width(columns);
+        if total < width {
+            return;
+        }
+        let current = columns[column].width();
+        let target = current.saturating_sub(total + 1 - width).max(min);
+        if target < current {
+            let column = &mut columns[column];
+            let mut shown = vec![middle(&column.whole[0], target, target.saturating_sub(1), 0)];
+            shown.extend(apart(&column.whole[1..], target));
+            column.cells = shown;
+        }
+    }
+}
+
+/// `cells` in at most `width` columns each: a start, `…`, an end, split the
+/// same way for the whole column, where the most cells still read apart.
+fn apart(cells: &[String], width: usize) -> Vec<String> {
+    let keep = width.saturating_sub(1);
+    let shown = |head: usize| -> Vec<String> { cells.iter().map(|c| middle(c, width, head, keep - head)).collect() };
+    let distinct = |v: &[String]| v.iter().collect::<std::collections::HashSet<_>>().len();
+    // The most distinct, a longer start first on a tie.
+    (0..=keep).map(shown).max_by_key(|v| distinct(v)).unwrap_or_default()
+}
+
+/// The columns `text` takes on a terminal.
+fn cols(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// `text` in at most `width` columns: `head` columns of its start, `…`,
+/// `tail` columns of its end (`text` itself when it fits).
+fn middle(text: &str, width: usize, head: usize, tail: usize) -> String {
+    if cols(text) <= width {
+        return text.to_string();
+    }
+    let mut start = String::new();
+    for c in text.chars() {
+        if cols(&start) + c.width().unwrap_or(0) > head {
             break;
         }
-        table = build(*layout);
+        start.push(c);
     }
-    fit(&mut table, style.width, &[(1, 10), (2, 8), (0, 6)]);
-    if too_wide(&table) {
-        table = build(Layout { bar: false, countdown: false, balance: false, short: true });
-        fit(&mut table, style.width, NARROWEST);
+    let mut end: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > tail {
+            break;
+        }
+        used += w;
+        end.push(c);
     }
-    print(out, &table)
+    end.reverse();
+    format!("{start}…{}", end.into_iter().collect::<String>())
 }
 
 /// The source, product and metric columns (0, 1, 2) shrunk in turn, as far
 /// as they go, when the compact layout still does not fit.
 pub const NARROWEST: &[(usize, usize)] = &[(1, 10), (2, 8), (0, 6), (1, 5), (2, 5), (0, 4), (1, 4), (2, 4), (0, 3)];
-
-/// Which parts of the table are drawn.
-#[derive(Debug, Clone, Copy)]
-struct Layout {
-    bar: bool,
-    countdown: bool,
-    balance: bool,
-    /// `∞` for unlimited, two-digit years.
-    short: bool,
-}
 
 /// Write a table without trailing padding (noise in terminals and diffs).
 pub fn print(out: &mut dyn Write, table: &Table) -> Result<()> {

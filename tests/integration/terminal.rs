@@ -132,3 +132,59 @@ fn dumb_terminals_and_empty_tables() {
     let empty = run("show --product 'no-such*'", "dumb");
     assert!(empty.contains("SOURCE") && empty.contains("(no records)"), "{empty}");
 }
+
+/// At 60, 80, 100 and 160 columns the table keeps the numbers people act on
+/// (USED, LIMIT, BALANCE whole) and rows that read apart, says why every row
+/// that is not ok is so (a REASON column, or numbered notes), and writes
+/// dates whole; with no size from the terminal, `COLUMNS` is the width.
+#[test]
+fn the_table_keeps_the_balance_and_the_reasons_at_every_width() {
+    let env = TestEnv::new();
+    env.config(&ALL_KINDS);
+    let json = env.run(&["show", "--json"]).json();
+    let records = json["records"].as_array().unwrap().clone();
+    for cols in [60, 80, 100, 160] {
+        let Some(screen) = on_terminal(&env, cols, "show --color never", true) else { return };
+        let lines: Vec<&str> = screen.lines().collect();
+        for line in &lines {
+            assert!(line.chars().count() < cols, "{cols}: a line of {}:\n{line}", line.chars().count());
+        }
+        let header: Vec<&str> = lines[0].split_whitespace().collect();
+        for column in ["USED", "LIMIT", "BALANCE", "STATUS"] {
+            assert!(header.contains(&column), "{cols}: no {column} in {header:?}");
+        }
+        let rows: Vec<&str> = lines[1..].iter().take_while(|l| !l.is_empty()).copied().collect();
+        assert_eq!(rows.len(), records.len(), "{cols}:\n{screen}");
+        let mut names = std::collections::HashSet::new();
+        for (row, record) in rows.iter().zip(&records) {
+            let cells: Vec<&str> = row.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
+            assert!(names.insert(cells[..3].to_vec()), "{cols}: two rows read the same: {:?}\n{screen}", &cells[..3]);
+            // Balance whole: limit − used, with its thousands.
+            if let Some(balance) = record["balance"].as_i64() {
+                let shown = cells[5].replace(',', "");
+                assert_eq!(shown, balance.to_string(), "{cols}: {row}");
+            }
+        }
+        // Why each row that is not ok is so: on its line, or in a note.
+        let text = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        for record in records.iter().filter(|r| r["status"] != "ok") {
+            for reason in record["reasons"].as_array().unwrap() {
+                let reason = reason.as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+                assert!(text.contains(&reason), "{cols}: no reason {reason:?}:\n{screen}");
+            }
+        }
+        // Dates with their century, or none.
+        assert!(!screen.contains("30-02-28 ") || screen.contains("2030-02-28"), "{cols}:\n{screen}");
+    }
+    // No size from the terminal: COLUMNS.
+    let script = tool("script").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("licusage");
+    let line =
+        format!("stty rows 0 cols 0; COLUMNS=70 '{}' --config '{}' show --color never", bin.display(), env.path("config.toml").display());
+    let out = Command::new(script).args(["-qec", &line, "/dev/null"]).env("NO_COLOR", "1").output().unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert!(screen.lines().count() > 5, "{screen}");
+    for line in screen.lines() {
+        assert!(line.chars().count() < 70, "COLUMNS=70: {line}");
+    }
+}
