@@ -930,3 +930,71 @@ fn days_are_counted_in_the_configured_time_zone() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("[defaults] timezone: unknown time zone \"Mars/Olympus\""), "{}", out.stderr);
 }
+
+/// `check` through a real NRPE daemon (Debian's nagios-nrpe-server, on
+/// loopback, started here) and `check_nrpe`: the whole multi-line answer
+/// and its exit code come back as `check` gives them, on the example config.
+#[test]
+fn check_through_a_real_nrpe_daemon() {
+    use std::os::unix::fs::PermissionsExt;
+    let (Some(nrpe), Some(check_nrpe)) = (tool_at("nrpe", "/usr/sbin/nrpe"), tool_at("check_nrpe", "/usr/lib/nagios/plugins/check_nrpe"))
+    else {
+        return;
+    };
+    let env = TestEnv::new();
+    let example = std::fs::read_to_string(crate::env::repo("config.example.toml")).unwrap();
+    let config = example.replace("\"fixtures/", &format!("\"{}/", crate::env::repo("fixtures").display()));
+    let config_path = env.write("config.toml", &config);
+    // NRPE drops to its own user when started as root: it must read these.
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(&config_path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let bin = assert_cmd::cargo::cargo_bin("licusage");
+    let command =
+        format!("/usr/bin/env LICUSAGE_NOW=2026-11-24T12:00:00Z TZ=UTC {} --config {} check", bin.display(), config_path.display());
+    let cfg = env.write(
+        "nrpe.cfg",
+        &format!(
+            "server_address=127.0.0.1\nserver_port={port}\nallowed_hosts=127.0.0.1\npid_file={}\nnrpe_user=nagios\nnrpe_group=nagios\n\
+             dont_blame_nrpe=0\ncommand_timeout=60\nconnection_timeout=60\ncommand[licusage]={command}\n",
+            env.path("nrpe.pid").display()
+        ),
+    );
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut daemon = Command::new(nrpe).args(["-c", cfg.to_str().unwrap(), "-f"]).spawn().unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _daemon = {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < until, "nrpe did not listen on {port}");
+            assert!(daemon.try_wait().unwrap().is_none(), "nrpe exited");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Kill(daemon)
+    };
+    let direct = {
+        let mut cmd = env.cmd();
+        cmd.env("LICUSAGE_NOW", "2026-11-24T12:00:00Z").env("TZ", "UTC").arg("--config").arg(&config_path).arg("check");
+        Output::of(cmd)
+    };
+    assert_eq!(direct.code, 2, "{}", direct.stdout);
+    let out = Command::new(check_nrpe).args(["-H", "127.0.0.1", "-p", &port.to_string(), "-t", "60", "-c", "licusage"]).output().unwrap();
+    let answer = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(2), "{answer}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(answer.trim_end(), direct.stdout.trim_end(), "the whole answer, every line of it, through NRPE");
+    assert!(answer.lines().count() > 10 && answer.len() < 4096, "{} lines, {} bytes", answer.lines().count(), answer.len());
+}
+
+/// `name` on PATH, else at `path` (sbin and the plugins folder are not on every PATH).
+fn tool_at(name: &str, path: &str) -> Option<std::path::PathBuf> {
+    match std::path::Path::new(path).is_file() {
+        true => Some(std::path::PathBuf::from(path)),
+        false => tool(name),
+    }
+}
