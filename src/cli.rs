@@ -162,7 +162,8 @@ charts of used against limit with trend and forecast from the history (`record`)
 or renews in the next 90 days. HTML (one file: inline CSS and SVG, no script, no external reference; \
 prints on A4) or --format markdown. Exit codes as `show`.",
         after_help = "Examples:\n  licusage report -o report.html\n  licusage report --format markdown --since 30d\n  \
-0 7 * * 1 licusage -q report -o /tmp/licenses.html && mail -A /tmp/licenses.html -s 'License report' it@example.com < /dev/null"
+# weekly from cron, mailed even when a source failed (the report says which):\n  \
+licusage -q report -o r.html; mail -A r.html -s Licenses it@example.com </dev/null"
     )]
     Report(ReportArgs),
 }

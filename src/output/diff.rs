@@ -21,6 +21,14 @@ fn signed(d: Option<i64>) -> String {
     }
 }
 
+/// A series as every diff line names it: `source/product/metric`, and
+/// `#id` when the vendor has its own id.
+fn series(source: &str, product: &str, metric: &str, id: &str) -> String {
+    let own = !id.is_empty() && id != format!("{product}/{metric}");
+    let id = if own { format!("#{id}") } else { String::new() };
+    escape::text(&format!("{source}/{product}/{metric}{id}")).into_owned()
+}
+
 /// `diff` as JSON (the [`Diff`] itself), or as text: one line per change,
 /// `+`, `-` or `~`, the series, and what moved.
 pub fn write(out: &mut dyn Write, format: Format, diff: &Diff) -> Result<()> {
@@ -30,10 +38,10 @@ pub fn write(out: &mut dyn Write, format: Format, diff: &Diff) -> Result<()> {
         return Ok(());
     }
     for r in &diff.added {
-        writeln!(out, "+ {}  used {}  limit {}  {}", escape::text(&r.series()), num(r.used), num(r.limit), r.status)?;
+        writeln!(out, "+ {}  used {}  limit {}  {}", series(&r.source, &r.product, &r.metric, &r.id), num(r.used), num(r.limit), r.status)?;
     }
     for r in &diff.removed {
-        writeln!(out, "- {}  used {}  limit {}  {}", escape::text(&r.series()), num(r.used), num(r.limit), r.status)?;
+        writeln!(out, "- {}  used {}  limit {}  {}", series(&r.source, &r.product, &r.metric, &r.id), num(r.used), num(r.limit), r.status)?;
     }
     for c in &diff.changed {
         let mut parts = Vec::new();
@@ -51,10 +59,7 @@ pub fn write(out: &mut dyn Write, format: Format, diff: &Diff) -> Result<()> {
             let s = |v: Option<Status>| v.map(|s| s.to_string()).unwrap_or_default();
             parts.push(format!("status {} → {}", s(c.status.old), s(c.status.new)));
         }
-        let own = c.id != format!("{}/{}", c.product, c.metric);
-        let id = if own { format!("#{}", c.id) } else { String::new() };
-        let series = escape::text(&format!("{}/{}/{}{id}", c.source, c.product, c.metric)).into_owned();
-        writeln!(out, "~ {series}  {}", parts.join("  "))?;
+        writeln!(out, "~ {}  {}", series(&c.source, &c.product, &c.metric, &c.id), parts.join("  "))?;
     }
     for e in &diff.failed {
         writeln!(out, "! source `{}` failed, not compared: {}", escape::text(&e.source), escape::text(&e.message))?;

@@ -481,7 +481,8 @@ fn diff_of_two_saved_outputs() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(
         out.stdout,
-        "+ assets/New Product/named_user  used 142  limit 150  warning\n- assets/Firefox ESR/site  used 0  limit —  ok\n~ vault-prod/pm_promomats__v/full__v  used 491 → 499 (+8)  limit 500 → 510 (+10)\n"
+        // Every line names the series alike: `#id` where the vendor has its own id.
+        "+ assets/New Product/named_user#lic_01HXA1  used 142  limit 150  warning\n- assets/Firefox ESR/site#lic_01HXA6  used 0  limit —  ok\n~ vault-prod/pm_promomats__v/full__v  used 491 → 499 (+8)  limit 500 → 510 (+10)\n"
     );
     let json = env.run(&["diff", "old.json", "new.json", "--json"]).json();
     assert_eq!(json["changed"][0]["used_delta"], 8);
