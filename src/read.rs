@@ -139,6 +139,7 @@ impl Job {
         payloads.now = Some(self.now);
         payloads.spelling = self.source.spelling;
         payloads.ends = Some(ends);
+        payloads.want_holders = want_holders;
         if want_holders {
             ticket.wait().await;
         }

@@ -50,7 +50,7 @@ fn presets() -> &'static [Arc<dyn Bound>] {
 }
 
 fn parse(bound: &dyn Bound, doc: &[u8]) {
-    let payloads = Payloads { main: vec![Body::Bytes(doc.to_vec())], ..Payloads::default() };
+    let payloads = Payloads { main: vec![Body::Bytes(doc.to_vec())], want_holders: true, ..Payloads::default() };
     let mut holders = 0usize;
     if let Ok(records) = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |_| holders += 1)) {
         for r in records {

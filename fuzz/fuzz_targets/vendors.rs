@@ -9,7 +9,7 @@ use licusage::vendors::{KeyType, Payloads, Shape, VENDORS};
 
 fuzz_target!(|data: &[u8]| {
     for vendor in VENDORS {
-        let mut payloads = Payloads { main: vec![Body::Bytes(data.to_vec())], ..Payloads::default() };
+        let mut payloads = Payloads { main: vec![Body::Bytes(data.to_vec())], want_holders: true, ..Payloads::default() };
         for key in vendor.keys() {
             if let KeyType::Input { payload, .. } = key.ty {
                 payloads.extra.insert(payload, vec![Body::Bytes(data.to_vec())]);

@@ -128,6 +128,8 @@ pub struct Payloads {
     /// When the source's read must be over (its `deadline`), for the work
     /// that runs after the fetch (a `generic` source's filters).
     pub ends: Option<std::time::Instant>,
+    /// Whether holders are wanted: a kind may skip making them otherwise.
+    pub want_holders: bool,
 }
 
 impl Payloads {

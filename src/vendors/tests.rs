@@ -48,7 +48,12 @@ fn fixtures() {
         for path in paths {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
             let ext = path.extension().unwrap_or_default().to_string_lossy().into_owned();
-            let mut payloads = Payloads { main: vec![Body::Bytes(std::fs::read(&path).unwrap_or_default())], now, ..Payloads::default() };
+            let mut payloads = Payloads {
+                main: vec![Body::Bytes(std::fs::read(&path).unwrap_or_default())],
+                now,
+                want_holders: true,
+                ..Payloads::default()
+            };
             for name in &payload_names {
                 if let Ok(bytes) = std::fs::read(path.with_file_name(format!("{stem}.{name}.{ext}"))) {
                     payloads.extra.insert(name, vec![Body::Bytes(bytes)]);
@@ -133,7 +138,12 @@ fn real_corpus() {
         for path in paths {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
             let ext = path.extension().unwrap_or_default().to_string_lossy().into_owned();
-            let mut payloads = Payloads { main: vec![Body::Bytes(std::fs::read(&path).unwrap_or_default())], now, ..Payloads::default() };
+            let mut payloads = Payloads {
+                main: vec![Body::Bytes(std::fs::read(&path).unwrap_or_default())],
+                now,
+                want_holders: true,
+                ..Payloads::default()
+            };
             for key in vendor.keys() {
                 if let KeyType::Input { payload, .. } = key.ty {
                     if let Ok(bytes) = std::fs::read(path.with_file_name(format!("{stem}.{payload}.{ext}"))) {

@@ -588,3 +588,21 @@ fn an_api_that_never_stops_paging_is_refused_at_the_held_cap() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("source `endless` (generic): the pages passed 256 MiB after 16 pages: refused"), "{}", out.stderr);
 }
+
+/// `holders_jq` runs for `holders` (and the report's idle seats), not for
+/// `show` or `check`: a holder filter that fails does not fail the records.
+#[test]
+fn holders_jq_runs_only_when_holders_are_wanted() {
+    let env = TestEnv::new();
+    env.write("doc.json", r#"{"n": 3}"#);
+    let cfg = format!(
+        "[sources.g]\nkind = \"generic\"\nfile = \"{}\"\njq = '{{product: \"p\", metric: \"seats\", used: .n, limit: 5}}'\nholders_jq = 'error(\"boom\")'\n",
+        env.path("doc.json").display()
+    );
+    let out = run(&env, &cfg, &[], &["show", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["records"][0]["used"], 3);
+    let out = run(&env, &cfg, &[], &["holders"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("`holders_jq`: jq: \"boom\""), "{}", out.stderr);
+}

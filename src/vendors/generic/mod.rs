@@ -212,7 +212,11 @@ impl Kind for Generic {
     }
 
     fn parse(&self, payloads: &Payloads, settings: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {
-        let filters = filters(settings, None, 1, payloads.spelling);
+        let mut filters = filters(settings, None, 1, payloads.spelling);
+        // `show` and `check` want no holders: `holders_jq` does not run for them.
+        if !payloads.want_holders {
+            filters.holders_jq = None;
+        }
         let mapped = sandbox::map(&filters, &payloads.main, payloads.ends)?;
         let records = records_of(&mapped.records)?;
         if records.is_empty() {
