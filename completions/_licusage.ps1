@@ -51,8 +51,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('leegality', 'leegality', [CompletionResultType]::ParameterValue, 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)')
             [CompletionResult]::new('cpod', 'cpod', [CompletionResultType]::ParameterValue, 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)')
             [CompletionResult]::new('flexlm', 'flexlm', [CompletionResultType]::ParameterValue, 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command')
+            [CompletionResult]::new('rlm', 'rlm', [CompletionResultType]::ParameterValue, 'One-off read: Reprise License Manager (RLM) servers: `rlmutil rlmstat -a` output, from a file or a command')
             [CompletionResult]::new('generic', 'generic', [CompletionResultType]::ParameterValue, 'One-off read: Any JSON API or file, mapped to records by a jq filter')
-            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, generic)')
+            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, rlm, generic)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -507,6 +508,30 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'licusage;rlm' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read a saved payload from this file instead of the API (- for stdin)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the vendor API')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'How long this source''s whole read may take, retries included (default 3 × timeout)')
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Run this program for the `rlmstat -a` output (no shell), e.g. ["rlmutil", "rlmstat", "-a", "-c", "5053@lic1"] (one string, split into words like a shell''s, no shell run)')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--allow-insecure-http', '--allow-insecure-http', [CompletionResultType]::ParameterName, 'Allow credentials over plain http:// to a non-loopback host')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'licusage;generic' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read a saved payload from this file instead of the API (- for stdin)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the vendor API')
@@ -595,8 +620,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('leegality', 'leegality', [CompletionResultType]::ParameterValue, 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)')
             [CompletionResult]::new('cpod', 'cpod', [CompletionResultType]::ParameterValue, 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)')
             [CompletionResult]::new('flexlm', 'flexlm', [CompletionResultType]::ParameterValue, 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command')
+            [CompletionResult]::new('rlm', 'rlm', [CompletionResultType]::ParameterValue, 'One-off read: Reprise License Manager (RLM) servers: `rlmutil rlmstat -a` output, from a file or a command')
             [CompletionResult]::new('generic', 'generic', [CompletionResultType]::ParameterValue, 'One-off read: Any JSON API or file, mapped to records by a jq filter')
-            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, generic)')
+            [CompletionResult]::new('holders', 'holders', [CompletionResultType]::ParameterValue, 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, rlm, generic)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -658,6 +684,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             break
         }
         'licusage;help;flexlm' {
+            break
+        }
+        'licusage;help;rlm' {
             break
         }
         'licusage;help;generic' {

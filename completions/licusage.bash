@@ -61,6 +61,9 @@ _licusage() {
             licusage,report)
                 cmd="licusage__subcmd__report"
                 ;;
+            licusage,rlm)
+                cmd="licusage__subcmd__rlm"
+                ;;
             licusage,serve)
                 cmd="licusage__subcmd__serve"
                 ;;
@@ -142,6 +145,9 @@ _licusage() {
             licusage__subcmd__help,report)
                 cmd="licusage__subcmd__help__subcmd__report"
                 ;;
+            licusage__subcmd__help,rlm)
+                cmd="licusage__subcmd__help__subcmd__rlm"
+                ;;
             licusage__subcmd__help,serve)
                 cmd="licusage__subcmd__help__subcmd__serve"
                 ;;
@@ -170,7 +176,7 @@ _licusage() {
 
     case "${cmd}" in
         licusage)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm rlm generic holders help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -936,7 +942,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help)
-            opts="record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm generic holders help"
+            opts="record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm rlm generic holders help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1188,6 +1194,20 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        licusage__subcmd__help__subcmd__rlm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1608,6 +1628,64 @@ _licusage() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "html markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        licusage__subcmd__rlm)
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --command --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --product)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -48,8 +48,9 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand leegality 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
             cand cpod 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
             cand flexlm 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
+            cand rlm 'One-off read: Reprise License Manager (RLM) servers: `rlmutil rlmstat -a` output, from a file or a command'
             cand generic 'One-off read: Any JSON API or file, mapped to records by a jq filter'
-            cand holders 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, generic)'
+            cand holders 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, rlm, generic)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'licusage;record'= {
@@ -479,6 +480,29 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'licusage;rlm'= {
+            cand --file 'Read a saved payload from this file instead of the API (- for stdin)'
+            cand --url 'Base URL of the vendor API'
+            cand --deadline 'How long this source''s whole read may take, retries included (default 3 × timeout)'
+            cand --command 'Run this program for the `rlmstat -a` output (no shell), e.g. ["rlmutil", "rlmstat", "-a", "-c", "5053@lic1"] (one string, split into words like a shell''s, no shell run)'
+            cand --product 'Only records whose product matches this glob (repeatable)'
+            cand --metric 'Only records whose metric matches this glob (repeatable)'
+            cand --format 'Output format [default: table]'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'
+            cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
+            cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --allow-insecure-http 'Allow credentials over plain http:// to a non-loopback host'
+            cand --json 'Same as --format json'
+            cand -q 'No progress, no warnings'
+            cand --quiet 'No progress, no warnings'
+            cand -v 'Log requests to stderr (secrets redacted)'
+            cand --verbose 'Log requests to stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'licusage;generic'= {
             cand --file 'Read a saved payload from this file instead of the API (- for stdin)'
             cand --url 'Base URL of the vendor API'
@@ -565,8 +589,9 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand leegality 'One-off read: Leegality license usage statistics (GET /api/v1/licenses/{id}/usage-statistics)'
             cand cpod 'One-off read: cPod software licenses and seat assignments (GET /api/v1/licenses)'
             cand flexlm 'One-off read: FlexNet Publisher (FlexLM) license servers: `lmutil lmstat -a` output, from a file or a command'
+            cand rlm 'One-off read: Reprise License Manager (RLM) servers: `rlmutil rlmstat -a` output, from a file or a command'
             cand generic 'One-off read: Any JSON API or file, mapped to records by a jq filter'
-            cand holders 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, generic)'
+            cand holders 'List who holds the seats (kinds 4d, onlyoffice, cpod, flexlm, rlm, generic)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'licusage;help;record'= {
@@ -609,6 +634,8 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;help;cpod'= {
         }
         &'licusage;help;flexlm'= {
+        }
+        &'licusage;help;rlm'= {
         }
         &'licusage;help;generic'= {
         }

@@ -243,7 +243,7 @@ struct Feature {
 }
 
 /// `(month, day, hour, minute)`: a time as lmstat prints it, without its year.
-type Clock = (u32, u32, u32, u32);
+pub(super) type Clock = (u32, u32, u32, u32);
 
 /// A checkout line, kept until its feature's record is known.
 #[derive(Debug)]
@@ -291,10 +291,10 @@ impl User {
     }
 }
 
-/// `(month, day, hour, minute)` as lmstat prints it, in the local time of
-/// the machine that ran it, in the latest year that puts it not after
-/// `reference` (lmstat leaves the year out).
-fn local_time((month, day, hour, minute): Clock, reference: NaiveDateTime) -> Option<DateTime<Utc>> {
+/// `(month, day, hour, minute)` as lmstat (and rlmstat) print it, in the
+/// local time of the machine that ran it, in the latest year that puts it not
+/// after `reference` (they leave the year out).
+pub(super) fn local_time((month, day, hour, minute): Clock, reference: NaiveDateTime) -> Option<DateTime<Utc>> {
     (0..8).find_map(|back| {
         let t = NaiveDate::from_ymd_opt(reference.year() - back, month, day)?.and_hms_opt(hour, minute, 0)?;
         (t <= reference).then_some(t)

@@ -27,7 +27,7 @@ macro_rules! registry {
 }
 
 // One entry per kind: `module::Type`, the module being `src/vendors/<module>.rs`.
-registry!(fourd::FourD, veeva::Veeva, onlyoffice::OnlyOffice, leegality::Leegality, cpod::Cpod, flexlm::Flexlm, generic::Generic);
+registry!(fourd::FourD, veeva::Veeva, onlyoffice::OnlyOffice, leegality::Leegality, cpod::Cpod, flexlm::Flexlm, rlm::Rlm, generic::Generic);
 
 /// Work a kind runs in a child of licusage itself, bounded in memory and
 /// time (a `generic` source's jq filters): `licusage __jq-worker` is that

@@ -131,7 +131,12 @@ fn real_corpus() {
         let mut paths: Vec<_> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e != "md") && !p.file_stem().unwrap_or_default().to_string_lossy().contains('.'))
+            .filter(|p| p.extension().is_some_and(|e| e == vendor.payload_ext()))
+            // `NAME.<payload>.txt` is an extra payload of NAME, not a reading of its own.
+            .filter(|p| {
+                let stem = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+                !vendor.keys().iter().any(|k| matches!(k.ty, KeyType::Input { payload, .. } if stem.ends_with(&format!(".{payload}"))))
+            })
             .filter(|p| !p.file_stem().unwrap_or_default().to_string_lossy().ends_with("-i"))
             .collect();
         paths.sort();

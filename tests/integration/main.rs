@@ -16,6 +16,7 @@ mod monitoring;
 mod presets;
 mod report;
 mod resolved;
+mod rlm;
 mod secrets;
 mod serve;
 mod show;
