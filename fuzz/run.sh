@@ -24,8 +24,12 @@ seed stream_vs_slice ../fixtures/cpod/*.json ../fixtures/4d/*.json
 seed lmstat ../fixtures/flexlm/*.txt ../fixtures/flexlm/real/*.txt
 seed skim_vs_serde ../fixtures/cpod/*.json ../fixtures/generic/*.json
 seed config ../config.example.toml
+mkdir -p corpus/generic
+for f in ../fixtures/generic/presets/*/*.json ../fixtures/generic/examples/*.json; do
+  { printf '\x00'; cat "$f"; } > "corpus/generic/doc-$(basename "$(dirname "$f")")-$(basename "$f")"
+done
 (cd .. && cargo run -q --release -- --config config.example.toml show --json > fuzz/corpus-diff-seed.json) && seed diff_document corpus-diff-seed.json && rm -f corpus-diff-seed.json
-for target in vendors lmstat stream_vs_slice skim_vs_serde config diff_document; do
+for target in vendors lmstat stream_vs_slice skim_vs_serde config diff_document generic; do
   echo "== $target: ${secs}s"
   cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$secs" -rss_limit_mb=2048 -detect_leaks=0 2>&1 | grep -E "^#[0-9]+.*DONE|Done [0-9]+ runs|SUMMARY|ERROR|panicked" || true
 done
