@@ -21,8 +21,16 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     if args.get(1).is_some_and(|a| a == crate::vendors::worker::WORKER_ARG) {
         return crate::vendors::worker::main();
     }
-    if let Ok(exe) = std::env::current_exe() {
-        crate::vendors::worker::enable(exe);
+    // `/proc/self/exe` where there is one: it still starts this very binary
+    // after a package upgrade replaced the file (a long-running `serve`).
+    let own = std::path::Path::new("/proc/self/exe");
+    match own.exists() {
+        true => crate::vendors::worker::enable(own.to_path_buf()),
+        false => {
+            if let Ok(exe) = std::env::current_exe() {
+                crate::vendors::worker::enable(exe);
+            }
+        }
     }
     // Set but empty is unset (`LICUSAGE_CONFIG= licusage …`), not a flag
     // without its value. Single-threaded here, before anything reads it.

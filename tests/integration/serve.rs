@@ -670,3 +670,36 @@ fn serve_starts_with_stdout_on_dev_null_read_write() {
     let _ = child.wait();
     assert!(first.contains("listening on http://127.0.0.1:"), "{first}");
 }
+
+/// A `generic` source's filters run in a child of the binary: one started
+/// before a package upgrade replaced the binary keeps reading (the child is
+/// the running image, not the file's path).
+#[test]
+fn filters_keep_running_after_the_binary_is_replaced() {
+    let env = TestEnv::new();
+    env.write("doc.json", r#"{"n": 3}"#);
+    env.write(
+        "config.toml",
+        &format!(
+            "[sources.g]\nkind = \"generic\"\nfile = \"{}\"\njq = '{{product: \"p\", metric: \"seats\", used: .n, limit: 5}}'\n",
+            env.path("doc.json").display()
+        ),
+    );
+    let copy = env.path("licusage-old");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("licusage"), &copy).unwrap();
+    let mut cmd = std::process::Command::new(&copy);
+    cmd.env("HOME", env.dir.path()).env_remove("LICUSAGE_CONFIG").arg("--config").arg(env.path("config.toml"));
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--refresh", "1h"]);
+    let served = Served::start_with(cmd);
+    let http = Http::new();
+    served.metrics_when(&http, |m| m.contains("source=\"g\""));
+    // The upgrade: the file goes, another takes its name.
+    std::fs::remove_file(&copy).unwrap();
+    std::fs::write(&copy, b"#!/bin/sh\nexit 1\n").unwrap();
+    env.write("doc.json", r#"{"n": 4}"#);
+    served.signal("HUP");
+    let metrics = served.metrics_when(&http, |m| {
+        m.contains("licusage_used_seats{source=\"g\",id=\"p/seats\",kind=\"generic\",product=\"p\",metric=\"seats\"} 4")
+    });
+    assert!(metrics.contains("licusage_source_up{source=\"g\",kind=\"generic\"} 1"), "{metrics}\n{}", served.log());
+}
