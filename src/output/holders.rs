@@ -279,7 +279,7 @@ fn row(h: &Holder, now: DateTime<Utc>, times: bool, short: bool, priced: bool) -
         row.push(h.location.as_deref().map(text).unwrap_or_else(|| "—".into()));
     }
     if priced {
-        row.push(h.price.as_ref().map(|(p, c)| format!("{p:.2} {}", text(c))).unwrap_or_else(|| "—".into()));
+        row.push(h.price.as_ref().map(|(p, c)| super::table::money(*p, &text(c))).unwrap_or_else(|| "—".into()));
     }
     row
 }
@@ -294,8 +294,10 @@ fn totals(rows: &[Holder]) -> String {
         t.1 += 1;
     }
     let seats = |n: usize| if n == 1 { "1 seat".to_string() } else { format!("{n} seats") };
-    let mut lines: Vec<String> =
-        by_currency.iter().map(|(c, (sum, n))| format!("total a year: {sum:.2} {} for {}", escape::text(c), seats(*n))).collect();
+    let mut lines: Vec<String> = by_currency
+        .iter()
+        .map(|(c, (sum, n))| format!("total a year: {} for {}", super::table::money(*sum, &escape::text(c)), seats(*n)))
+        .collect();
     match rows.iter().filter(|h| h.price.is_none()).count() {
         0 => {}
         n => lines.push(format!("({} without a price)", seats(n))),

@@ -36,6 +36,26 @@ pub fn thousands(n: impl std::fmt::Display) -> String {
     format!("{sign}{out}")
 }
 
+/// `1,234.50 EUR`.
+/// `currency` is written as it is: the caller escapes it for its format.
+/// Any amount is written whole (formatted, never cast: no saturation).
+pub fn money(amount: f64, currency: &str) -> String {
+    if !amount.is_finite() {
+        return format!("? {currency}");
+    }
+    let text = format!("{:.2}", amount.abs());
+    let (digits, frac) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if amount < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') { "-" } else { "" };
+    format!("{sign}{grouped}.{frac} {currency}")
+}
+
 /// A ten-cell bar in eighths, then the percentage: `█████████▊  98.2%`.
 fn bar(utilization: f64, shown: &str) -> String {
     const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];

@@ -12,6 +12,7 @@ use anyhow::Result;
 
 use super::Format;
 use crate::digest::Digest;
+use crate::output::table::money;
 use crate::record::Record;
 
 pub fn write(out: &mut dyn Write, format: Format, digest: &Digest) -> Result<()> {
@@ -40,26 +41,6 @@ fn percent(r: &Record) -> Option<u32> {
 /// Use as `show` and `check` say it: `94.6%`.
 fn percent_text(r: &Record) -> Option<String> {
     r.percent_used().map(|p| format!("{p}%"))
-}
-
-/// `1,234.50 EUR`.
-/// `currency` is written as it is: the caller escapes it for its format.
-/// Any amount is written whole (formatted, never cast: no saturation).
-fn money(amount: f64, currency: &str) -> String {
-    if !amount.is_finite() {
-        return format!("? {currency}");
-    }
-    let text = format!("{:.2}", amount.abs());
-    let (digits, frac) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if amount < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') { "-" } else { "" };
-    format!("{sign}{grouped}.{frac} {currency}")
 }
 
 /// Totals per currency, `1,234.50 EUR + 80.00 USD`, or `—`; each currency
