@@ -114,6 +114,34 @@ impl Jq {
         &self.code
     }
 
+    /// `.a.b[] | rest`, the shape of most filters over a list: the path to
+    /// the list and `rest`, compiled, which then runs on each item alone
+    /// (the same outputs, without the whole document held as jq values).
+    /// `None` for any other shape.
+    pub fn over_items(&self) -> Option<(Vec<String>, Jq)> {
+        if self.reads_inputs {
+            return None;
+        }
+        let (head, rest) = top_level_pipe(&self.code)?;
+        let path = head.trim().strip_suffix("[]")?;
+        let mut keys = Vec::new();
+        let mut left = path.trim_end();
+        while !left.is_empty() {
+            let after = left.strip_prefix('.')?;
+            let end = after.find('.').unwrap_or(after.len());
+            let key = &after[..end];
+            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || key.starts_with(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
+            keys.push(key.to_string());
+            left = &after[end..];
+        }
+        if keys.is_empty() || rest.contains("$__loc__") {
+            return None;
+        }
+        Some((keys, Jq::compile(rest).ok()?))
+    }
+
     /// Each value the filter yields for `input`, as JSON.
     pub fn run(&self, input: Val) -> Vec<Result<Value, String>> {
         self.run_with(input, &mut std::iter::empty())
@@ -133,7 +161,10 @@ impl Jq {
             .id
             .run((ctx, input))
             .map(|out| match out {
-                Ok(v) => serde_json::from_str(&v.to_string()).map_err(|e| format!("jq yielded {v}, which is not JSON: {e}")),
+                Ok(v) => match to_json(&v) {
+                    Some(json) => Ok(json),
+                    None => serde_json::from_str(&v.to_string()).map_err(|e| format!("jq yielded {v}, which is not JSON: {e}")),
+                },
                 Err(exn) => Err(match exn.get_err() {
                     Ok(e) => format!("jq: {}", jq_error(&e)),
                     // jaq would end the process (`std::process::exit`): a source's error instead.
@@ -142,6 +173,68 @@ impl Jq {
             })
             .collect()
     }
+}
+
+/// A jq value as JSON without writing it out and reading it back, where that
+/// is sure to give what the text would; `None` otherwise (big integers,
+/// non-finite floats, byte strings, non-text
+/// keys, invalid UTF-8), and the caller goes through the text.
+fn to_json(v: &Val) -> Option<Value> {
+    use jaq_json::Num;
+    Some(match v {
+        Val::Null => Value::Null,
+        Val::Bool(b) => Value::Bool(*b),
+        Val::Num(Num::Int(i)) => Value::from(i64::try_from(*i).ok()?),
+        Val::Num(Num::Float(f)) if f.is_finite() => Value::Number(serde_json::Number::from_f64(*f)?),
+        // As written in the document: read as the text would be.
+        Val::Num(Num::Dec(text)) => serde_json::from_str::<Value>(text).ok().filter(Value::is_number)?,
+        Val::Num(_) => return None,
+        Val::TStr(bytes) => Value::String(String::from_utf8(bytes.to_vec()).ok()?),
+        Val::BStr(_) => return None,
+        Val::Arr(items) => Value::Array(items.iter().map(to_json).collect::<Option<_>>()?),
+        Val::Obj(map) => {
+            let mut out = serde_json::Map::with_capacity(map.len());
+            for (k, v) in map.iter() {
+                let Val::TStr(key) = k else { return None };
+                out.insert(String::from_utf8(key.to_vec()).ok()?, to_json(v)?);
+            }
+            Value::Object(out)
+        }
+    })
+}
+
+/// `head | rest` split at the first `|` outside strings, brackets and
+/// parentheses (`|` binds loosest, so `rest` is everything after it), when
+/// the code has no `def`, `as`, `label` or `reduce`/`foreach` before it.
+fn top_level_pipe(code: &str) -> Option<(&str, &str)> {
+    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+    for (i, c) in code.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            '#' => return None,
+            '|' if depth == 0 && !code[i..].starts_with("|=") && !code[..i].ends_with('/') => {
+                let head = &code[..i];
+                let words = ["def", "as", "label", "reduce", "foreach", "if", "try"];
+                if head.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| words.contains(&w)) {
+                    return None;
+                }
+                return Some((head, &code[i + 1..]));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether jq code calls `input` or `inputs`: the word outside strings,
@@ -210,6 +303,16 @@ impl<'de> Deserialize<'de> for Jq {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filters_over_a_list_are_split_at_their_pipe() {
+        let split = |code: &str| Jq::compile(code).ok().and_then(|j| j.over_items()).map(|(path, rest)| (path, rest.code().to_string()));
+        assert_eq!(split(".value[] | {a: .b}"), Some((vec!["value".to_string()], " {a: .b}".to_string())));
+        assert_eq!(split(".data.items[]|.x | .y"), Some((vec!["data".to_string(), "items".to_string()], ".x | .y".to_string())));
+        for other in [".value[]? | .a", ".value[] as $x | $x", "def f: .; .value[] | f", ".value | .[]", ".[] | .a", "[.value[] | .a]", ".a // .b | .c", ".value[] |= 1", "[inputs.value[]] | length", ".value[] | $__loc__"] {
+            assert_eq!(split(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn a_filter_that_reads_inputs_is_told_from_one_that_does_not() {

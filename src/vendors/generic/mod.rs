@@ -13,6 +13,7 @@ use jaq_json::Val;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+mod items;
 mod jq;
 mod pages;
 pub mod sandbox;

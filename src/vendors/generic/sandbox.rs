@@ -66,8 +66,9 @@ pub struct Mapped {
 
 #[derive(Debug, Serialize, Deserialize)]
 enum Task {
-    /// Every page through the error check, the next-page check, `jq` and `holders_jq`.
-    Map,
+    /// Every page through the error check, the next-page check, `jq` and
+    /// `holders_jq`; `saved`: the pages are a saved file or stdin, not fetched.
+    Map { saved: bool },
     /// Where the list goes on after the page (the `index`-th).
     Steer(usize),
 }
@@ -95,7 +96,8 @@ enum Answer {
 
 /// The pages mapped by the filters, in a worker when there is one.
 pub fn map(filters: &Filters, bodies: &[Body], ends: Option<Instant>) -> Result<Mapped, PayloadError> {
-    match ask(Task::Map, filters, bodies, ends) {
+    let saved = matches!(bodies.last(), Some(Body::File(_) | Body::Stdin));
+    match ask(Task::Map { saved }, filters, bodies, ends) {
         Answer::Mapped(m) => Ok(m),
         Answer::Failed(e) => Err(PayloadError::Vendor(e)),
         Answer::Next(_) => Err(PayloadError::Vendor("internal error: the jq worker answered another task".into())),
@@ -203,7 +205,7 @@ fn perform(task: &Task, filters: &Filters, bodies: &[Body]) -> Answer {
         Err(e) => return Answer::Failed(e),
     };
     match task {
-        Task::Map => match compiled.map(bodies) {
+        Task::Map { saved } => match compiled.map(bodies, *saved) {
             Ok(m) => Answer::Mapped(m),
             Err(e) => Answer::Failed(e.to_string()),
         },
@@ -279,6 +281,8 @@ fn compiled(filters: &Filters) -> Result<std::sync::Arc<Compiled>, String> {
 struct Compiled {
     filters: Filters,
     jq: Option<Jq>,
+    /// `jq` as `.path[] | rest`, when it has that shape.
+    over_items: Option<(Vec<String>, Jq)>,
     holders_jq: Option<Jq>,
     error: Option<Jq>,
     next: Option<Jq>,
@@ -289,8 +293,10 @@ struct Compiled {
 impl Compiled {
     fn of(f: &Filters) -> Result<Self, String> {
         let compile = |code: &Option<String>| code.as_deref().map(Jq::compile).transpose();
+        let jq = compile(&f.jq)?;
         Ok(Compiled {
-            jq: compile(&f.jq)?,
+            over_items: jq.as_ref().and_then(Jq::over_items),
+            jq,
             holders_jq: compile(&f.holders_jq)?,
             error: compile(&f.error)?,
             next: compile(&f.next)?,
@@ -300,7 +306,14 @@ impl Compiled {
         })
     }
 
-    fn map(&self, bodies: &[Body]) -> Result<Mapped, PayloadError> {
+    fn map(&self, bodies: &[Body], saved: bool) -> Result<Mapped, PayloadError> {
+        // One document, `.path[] | rest`, nothing else to run over it: each
+        // item alone, the document never held whole as jq values.
+        if let (Some((path, rest)), [body], None, None) = (&self.over_items, bodies, &self.holders_jq, &self.error) {
+            if let Some(records) = super::items::map(body, path, rest, self.filters.spelling, saved) {
+                return records.map(|records| Mapped { records, holders: Vec::new() });
+            }
+        }
         let f = &self.filters;
         let k = |n: &str| f.spelling.key(n);
         let jq = self.jq.as_ref().ok_or_else(|| PayloadError::Vendor(format!("no {} filter given", k("jq"))))?;
@@ -319,8 +332,7 @@ impl Compiled {
         }
         // Never a partial count: the last page read says there is more.
         if let Some((marker, set)) = documents.last().and_then(|d| pages::unfollowed(d, f.spelling)) {
-            let file = matches!(bodies.last(), Some(Body::File(_) | Body::Stdin));
-            let what = if file { "this document is one page of a longer list" } else { "the source does not follow it" };
+            let what = if saved { "this document is one page of a longer list" } else { "the source does not follow it" };
             return Err(PayloadError::Vendor(format!("the last page read has a next page ({marker}): {what}: {set}")));
         }
         let mut records = Vec::new();
