@@ -114,6 +114,8 @@ pub async fn jwt_bearer(
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
     header.kid = key.private_key_id;
     let assertion = Secret::new(jsonwebtoken::encode(&header, &claims, &signing).context("signing the service account's assertion")?);
+    // A grant in itself for an hour: never echoed back in an error either.
+    ctx.sent.add(assertion.expose());
     let form = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion.expose())];
     let reply = ctx.send(Call::post_form(token_url, &form).header("accept", "application/json")).await?;
     token(label, &format!("service account {}", key.client_email), reply)
