@@ -89,24 +89,16 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
     let mut current = config;
     loop {
         tokio::select! {
-            _ = term.recv() => {
-                log("SIGTERM: stopping");
-                break;
-            }
-            _ = tokio::signal::ctrl_c() => {
-                log("SIGINT: stopping");
+            name = stop(&mut term) => {
+                log(&format!("{name}: stopping"));
                 break;
             }
             _ = hup.recv() => {
                 // A reload may wait (a password command): a stop does not wait for it.
                 let reloaded = tokio::select! {
                     reloaded = reload(options, &request, &current) => reloaded,
-                    _ = term.recv() => {
-                        log("SIGTERM: stopping");
-                        break;
-                    }
-                    _ = tokio::signal::ctrl_c() => {
-                        log("SIGINT: stopping");
+                    name = stop(&mut term) => {
+                        log(&format!("{name}: stopping"));
                         break;
                     }
                 };
@@ -132,6 +124,14 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
     readers.abort_all();
     server.abort();
     Ok(())
+}
+
+/// The signal that stops `serve` when it comes: SIGTERM or SIGINT.
+async fn stop(term: &mut tokio::signal::unix::Signal) -> &'static str {
+    tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+    }
 }
 
 /// The names of the sources to serve, in the config's order.

@@ -204,8 +204,9 @@ fn to_json(v: &Val) -> Option<Value> {
 }
 
 /// `head | rest` split at the first `|` outside strings, brackets and
-/// parentheses (`|` binds loosest, so `rest` is everything after it), when
-/// the code has no `def`, `as`, `label` or `reduce`/`foreach` before it.
+/// parentheses (`|` binds loosest, so `rest` is everything after it). A
+/// `def`, `as` or `reduce` in `head` leaves it no bare path: the caller
+/// refuses it.
 fn top_level_pipe(code: &str) -> Option<(&str, &str)> {
     let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
     for (i, c) in code.char_indices() {
@@ -223,14 +224,7 @@ fn top_level_pipe(code: &str) -> Option<(&str, &str)> {
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => depth -= 1,
             '#' => return None,
-            '|' if depth == 0 && !code[i..].starts_with("|=") && !code[..i].ends_with('/') => {
-                let head = &code[..i];
-                let words = ["def", "as", "label", "reduce", "foreach", "if", "try"];
-                if head.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| words.contains(&w)) {
-                    return None;
-                }
-                return Some((head, &code[i + 1..]));
-            }
+            '|' if depth == 0 && !code[i..].starts_with("|=") => return Some((&code[..i], &code[i + 1..])),
             _ => {}
         }
     }
