@@ -288,7 +288,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__check)
-            opts="-s -w -c -q -v -t -h -V --source --product --metric --warn --crit --warning --critical --skip-unknown --warn-free --crit-free --expiry-warn --expiry-crit --format --config --color --quiet --verbose --timeout --help --version"
+            opts="-s -w -c -q -v -t -h -V --source --product --metric --warn --crit --warning --critical --skip-unknown --warn-free --crit-free --expiry-warn --expiry-crit --denials-warn --denials-crit --format --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -347,6 +347,14 @@ _licusage() {
                     return 0
                     ;;
                 --expiry-crit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --denials-warn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --denials-crit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -722,7 +730,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__flexlm)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --command --expiry-file --expiry-command --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --log --command --expiry-file --expiry-command --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -737,6 +745,10 @@ _licusage() {
                     return 0
                     ;;
                 --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1332,7 +1344,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__holders)
-            opts="-s -q -v -t -h -V --source --product --metric --idle --redact --format --json --config --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --idle --redact --usage --since --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1355,6 +1367,10 @@ _licusage() {
                     return 0
                     ;;
                 --idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1654,7 +1670,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__rlm)
-            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --command --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -t -h -V --file --url --deadline --allow-insecure-http --command --log --product --metric --format --json --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1673,6 +1689,10 @@ _licusage() {
                     return 0
                     ;;
                 --command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -172,6 +172,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand check" -l warn-free -d
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l crit-free -d 'Critical when this many seats or fewer are left' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l expiry-warn -d 'Warning when the license expires within this many days [default: 30]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l expiry-crit -d 'Critical when the license expires within this many days [default: 7]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l denials-warn -d 'Warning when a series had this many denials or more since the last check (sources with `log`)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand check" -l denials-crit -d 'Critical when a series had this many denials or more since the last check (sources with `log`)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l format -d 'checkmk: Checkmk\'s local-check lines instead of the monitoring-plugin output' -r -f -a "checkmk\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand check" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
@@ -389,6 +391,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand cpod" -s V -l version 
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l file -d 'Read a saved payload from this file instead of the API (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l url -d 'Base URL of the vendor API' -r
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l deadline -d 'How long this source\'s whole read may take, retries included (default 3 × timeout)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l log -d 'The lmgrd debug log (`lmgrd -l`), read for denials, true peaks and checkout time' -r
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l command -d 'Run this program for the `lmstat -a` output (no shell), e.g. ["lmutil", "lmstat", "-a", "-c", "27000@lic1"] (one string, split into words like a shell\'s, no shell run)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l expiry-file -d 'Read the `lmstat -i` output (expiry dates) from this file (- for stdin)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand flexlm" -l expiry-command -d 'Run this program for the `lmstat -i` output (expiry dates) (one string, split into words like a shell\'s, no shell run)' -r
@@ -414,6 +417,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand rlm" -l file -d 'Read 
 complete -c licusage -n "__fish_licusage_using_subcommand rlm" -l url -d 'Base URL of the vendor API' -r
 complete -c licusage -n "__fish_licusage_using_subcommand rlm" -l deadline -d 'How long this source\'s whole read may take, retries included (default 3 × timeout)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand rlm" -l command -d 'Run this program for the `rlmstat -a` output (no shell), e.g. ["rlmutil", "rlmstat", "-a", "-c", "5053@lic1"] (one string, split into words like a shell\'s, no shell run)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand rlm" -l log -d 'The ISV server\'s report log (REPORTLOG, std or small), read for denials, true peaks and checkout time' -r
 complete -c licusage -n "__fish_licusage_using_subcommand rlm" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand rlm" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand rlm" -l format -d 'Output format [default: table]' -r -f -a "table\t''
@@ -482,6 +486,7 @@ complete -c licusage -n "__fish_licusage_using_subcommand holders" -s s -l sourc
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l idle -d 'Only holders whose seat has not been used for DAYS or more (never used counts)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l since -d 'With --usage: how far back, e.g. 30d, 12h, 52w' -r
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
@@ -492,6 +497,7 @@ always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l redact -d 'Replace holder identities by a stable short hash, dropping the details that identify a person or machine'
+complete -c licusage -n "__fish_licusage_using_subcommand holders" -l usage -d 'Checkout hours per user and feature from the server logs (`log`) over --since, instead of who holds seats now'
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -l json -d 'Same as --format json'
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand holders" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'

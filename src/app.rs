@@ -113,9 +113,12 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
     let exit = match task {
         Task::Show { sources, filter } => commands::show::run(&options, &sources, &filter)?,
         Task::Vendor { kind, table, filter } => commands::show::one_off(&options, &kind, table, &filter)?,
-        Task::Holders { sources, filter, idle, redact } => commands::holders::run(&options, &sources, &filter, idle, redact)?,
-        Task::Check { sources, filter, overrides, skip_unknown } => {
-            return Ok(commands::check::run(&options, &sources, &filter, overrides, skip_unknown))
+        Task::Holders { sources, filter, idle, redact, usage: None } => commands::holders::run(&options, &sources, &filter, idle, redact)?,
+        Task::Holders { sources, filter, usage: Some(since), redact, .. } => {
+            commands::holders::usage(&options, &sources, &filter, since, redact)?
+        }
+        Task::Check { sources, filter, overrides, skip_unknown, denials } => {
+            return Ok(commands::check::run(&options, &sources, &filter, overrides, skip_unknown, denials))
         }
         Task::Record { sources, filter } => commands::record::run(&options, &sources, &filter)?,
         Task::History { filter, since, names } => commands::history::run(&options, &filter, since, &names)?,

@@ -2,7 +2,7 @@
 //! Checkmk and their exit codes 0/1/2/3. The plugin output is
 //! `output::check`'s.
 
-use crate::record::Status;
+use crate::record::{Record, Status};
 
 /// Plugin states and their exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,5 +50,36 @@ mod tests {
     fn states_order_by_urgency() {
         assert!(State::Critical > State::Unknown && State::Unknown > State::Warning && State::Warning > State::Ok);
         assert_eq!([State::Ok, State::Warning, State::Critical, State::Unknown].map(State::code), [0, 1, 2, 3]);
+    }
+}
+
+/// `--denials-warn`, `--denials-crit`: how many denials of one series since
+/// the last check make it a warning, or critical.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DenialLimits {
+    pub warn: Option<u64>,
+    pub crit: Option<u64>,
+}
+
+impl DenialLimits {
+    /// Raise the state of each series with that many denials or more, and say why.
+    pub fn apply(&self, records: &mut [Record]) {
+        if self.warn.is_none() && self.crit.is_none() {
+            return;
+        }
+        for r in records {
+            let Some(by_reason) = r.details.get("denials").and_then(serde_json::Value::as_object) else { continue };
+            let n: u64 = by_reason.values().filter_map(serde_json::Value::as_u64).sum();
+            let status = match (self.crit, self.warn) {
+                (Some(c), _) if n >= c => Status::Critical,
+                (_, Some(w)) if n >= w => Status::Warning,
+                _ => continue,
+            };
+            let reasons: Vec<String> = by_reason.iter().map(|(why, k)| format!("{k} {why}")).collect();
+            let since =
+                r.details.get("denials_since").and_then(serde_json::Value::as_str).map(|t| format!(" since {t}")).unwrap_or_default();
+            r.reasons.push(format!("{n} denied{since} ({})", reasons.join(", ")));
+            r.status = r.status.max(status);
+        }
     }
 }

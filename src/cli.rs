@@ -241,6 +241,12 @@ pub struct HoldersArgs {
     /// Replace holder identities by a stable short hash, dropping the details that identify a person or machine
     #[arg(long)]
     pub redact: bool,
+    /// Checkout hours per user and feature from the server logs (`log`) over --since, instead of who holds seats now
+    #[arg(long, conflicts_with = "idle")]
+    pub usage: bool,
+    /// With --usage: how far back, e.g. 30d, 12h, 52w
+    #[arg(long, value_name = "DURATION", default_value = "30d", value_parser = since, requires = "usage")]
+    pub since: Duration,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -274,6 +280,12 @@ pub struct CheckArgs {
     /// Critical when the license expires within this many days [default: 7]
     #[arg(long, value_name = "DAYS")]
     pub expiry_crit: Option<i64>,
+    /// Warning when a series had this many denials or more since the last check (sources with `log`)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub denials_warn: Option<u64>,
+    /// Critical when a series had this many denials or more since the last check (sources with `log`)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub denials_crit: Option<u64>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -336,6 +348,8 @@ pub enum Task {
         filter: RecordFilter,
         idle: Option<i64>,
         redact: bool,
+        /// `--usage`: checkout time over this much of the past.
+        usage: Option<Duration>,
     },
     Check {
         sources: Vec<String>,
@@ -343,6 +357,7 @@ pub enum Task {
         overrides: Overrides,
         /// Leave perfdata series of unknown use out instead of `U`.
         skip_unknown: bool,
+        denials: crate::check::DenialLimits,
     },
     Record {
         sources: Vec<String>,
@@ -598,9 +613,11 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                 sources: a.select.sources,
                 idle: a.idle.map(i64::from),
                 redact: a.redact,
+                usage: a.usage.then_some(a.since),
             },
             Command::Check(a) => Task::Check {
                 skip_unknown: a.skip_unknown,
+                denials: crate::check::DenialLimits { warn: a.denials_warn, crit: a.denials_crit },
                 filter: filter(&a.select.filter)?,
                 sources: a.select.sources,
                 overrides: Overrides {

@@ -12,6 +12,12 @@ use serde::Serialize;
 
 use crate::glob::Glob;
 use crate::record::Record;
+use crate::serverlog::{Cursor, SourceLog};
+
+/// A day as a number (days since 1970-01-01).
+fn day_number(day: chrono::NaiveDate) -> i64 {
+    day.signed_duration_since(chrono::NaiveDate::default()).num_days()
+}
 
 /// Schema migrations, applied in order; `PRAGMA user_version` is how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -84,7 +90,68 @@ SELECT id, source, product || '/' || metric, kind, product, metric FROM series;
 DROP TABLE series;
 ALTER TABLE series_by_id RENAME TO series;
 "#,
+    r#"
+-- License-server logs (SPEC §12): the true peak and the denials of the read
+-- beside the polled count; where each consumer left each log; checkout time.
+ALTER TABLE samples ADD COLUMN peak INTEGER;
+ALTER TABLE samples ADD COLUMN denials INTEGER;
+CREATE TABLE log_cursors (
+    source   TEXT NOT NULL,
+    consumer TEXT NOT NULL,
+    path     TEXT NOT NULL,
+    cursor   TEXT NOT NULL,
+    read_at  INTEGER NOT NULL,
+    PRIMARY KEY (source, consumer)
+);
+CREATE TABLE log_usage (
+    source  TEXT NOT NULL,
+    feature TEXT NOT NULL,
+    user    TEXT NOT NULL,
+    day     INTEGER NOT NULL,
+    seconds REAL NOT NULL,
+    PRIMARY KEY (source, feature, user, day)
+) WITHOUT ROWID;
+"#,
 ];
+
+/// Who reads a log (each has its own place in it): `record`, the history's
+/// snapshots; `check`, the monitoring check's "since the last check".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consumer {
+    Record,
+    Check,
+}
+
+impl Consumer {
+    fn as_str(self) -> &'static str {
+        match self {
+            Consumer::Record => "record",
+            Consumer::Check => "check",
+        }
+    }
+}
+
+/// Checkout time of one user on one feature on one day, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageDay {
+    pub source: String,
+    pub feature: String,
+    pub user: String,
+    pub day: chrono::NaiveDate,
+    pub seconds: f64,
+}
+
+/// Checkout time of one user on one feature (`holders --usage`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Usage {
+    pub source: String,
+    pub feature: String,
+    pub user: String,
+    /// License-hours.
+    pub hours: f64,
+    /// Days with checkouts.
+    pub days: u32,
+}
 
 /// Buckets of the sparkline.
 const SPARK_WIDTH: i64 = 24;
@@ -252,10 +319,117 @@ impl Store {
         Ok(())
     }
 
+    /// Where `consumer` left each source's log, by source name; a cursor
+    /// of another path than the source's `log` now is not one.
+    pub fn cursors(&self, consumer: Consumer, paths: &[(&str, &Path)]) -> Result<std::collections::HashMap<String, Cursor>> {
+        let mut out = std::collections::HashMap::new();
+        let mut stmt = self.conn.prepare("SELECT path, cursor FROM log_cursors WHERE source = ?1 AND consumer = ?2")?;
+        for (source, path) in paths {
+            let row: Option<(String, String)> =
+                stmt.query_row(params![source, consumer.as_str()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            if let Some((stored, cursor)) = row {
+                if Path::new(&stored) == *path {
+                    if let Ok(c) = serde_json::from_str(&cursor) {
+                        out.insert(source.to_string(), c);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Move `consumer`'s cursors on to where these reads left the logs, each
+    /// only if no other run moved it meanwhile (else that run counted those
+    /// lines). Returns the sources whose reads count.
+    fn advance(tx: &rusqlite::Transaction, consumer: Consumer, logs: &[SourceLog], at: i64) -> Result<std::collections::HashSet<String>> {
+        let mut won = std::collections::HashSet::new();
+        for log in logs {
+            let stored: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT path, cursor FROM log_cursors WHERE source = ?1 AND consumer = ?2",
+                    params![log.source, consumer.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let path = log.path.to_string_lossy();
+            let current: Option<Cursor> = stored.filter(|(p, _)| *p == path).and_then(|(_, c)| serde_json::from_str(&c).ok());
+            if current != log.before {
+                continue;
+            }
+            tx.execute(
+                "INSERT INTO log_cursors (source, consumer, path, cursor, read_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (source, consumer) DO UPDATE SET path = excluded.path, cursor = excluded.cursor, read_at = excluded.read_at",
+                params![log.source, consumer.as_str(), path, serde_json::to_string(&log.after)?, at],
+            )?;
+            won.insert(log.source.clone());
+        }
+        Ok(won)
+    }
+
+    /// `check`'s reads of the logs: its cursors moved on. Returns the
+    /// sources whose reads count (another check at the same moment counted the others).
+    pub fn advance_logs(&mut self, consumer: Consumer, logs: &[SourceLog], at: DateTime<Utc>) -> Result<std::collections::HashSet<String>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let won = Store::advance(&tx, consumer, logs, at.timestamp())?;
+        tx.commit()?;
+        Ok(won)
+    }
+
+    /// Checkout seconds per source, feature, user and day from `since` (a
+    /// day, in the server's calendar) on.
+    pub fn usage(&self, sources: &[&str], since: chrono::NaiveDate) -> Result<Vec<UsageDay>> {
+        let mut stmt = self.conn.prepare("SELECT feature, user, day, seconds FROM log_usage WHERE source = ?1 AND day >= ?2")?;
+        let mut out = Vec::new();
+        for source in sources {
+            let rows = stmt.query_map(params![source, day_number(since)], |r| {
+                Ok(UsageDay {
+                    source: source.to_string(),
+                    feature: r.get(0)?,
+                    user: r.get(1)?,
+                    day: chrono::NaiveDate::default() + chrono::Days::new(r.get::<_, i64>(2)?.max(0) as u64),
+                    seconds: r.get(3)?,
+                })
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Append one snapshot in one transaction; returns its id.
     pub fn record(&mut self, taken_at: DateTime<Utc>, records: &[Record], sources: usize, failed: usize) -> Result<i64> {
+        self.record_with_logs(taken_at, records, sources, failed, &[])
+    }
+
+    /// [`Store::record`], with what the sources' logs said: their true peaks
+    /// and denials beside the polled counts, their checkout time, and the
+    /// cursors moved on, in the same transaction. A log another `record`
+    /// read meanwhile is left to that run (nothing counted twice).
+    pub fn record_with_logs(
+        &mut self,
+        taken_at: DateTime<Utc>,
+        records: &[Record],
+        sources: usize,
+        failed: usize,
+        logs: &[SourceLog],
+    ) -> Result<i64> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let at = taken_at.timestamp();
+        let counted = Store::advance(&tx, Consumer::Record, logs, at)?;
+        {
+            let mut usage = tx.prepare_cached(
+                "INSERT INTO log_usage (source, feature, user, day, seconds) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (source, feature, user, day) DO UPDATE SET seconds = seconds + excluded.seconds",
+            )?;
+            for log in logs.iter().filter(|l| counted.contains(&l.source)) {
+                for ((feature, user), days) in &log.usage {
+                    for (day, seconds) in days {
+                        usage.execute(params![log.source, feature, user, day_number(*day), seconds])?;
+                    }
+                }
+            }
+        }
         tx.execute("INSERT INTO snapshots (taken_at, sources, failed) VALUES (?1, ?2, ?3)", params![at, sources as i64, failed as i64])?;
         let snapshot = tx.last_insert_rowid();
         {
@@ -271,8 +445,8 @@ impl Store {
                  RETURNING id",
             )?;
             let mut sample = tx.prepare_cached(
-                r#"INSERT INTO samples (series_id, taken_at, snapshot_id, used, "limit", balance, expires_at, status)
-                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"#,
+                r#"INSERT INTO samples (series_id, taken_at, snapshot_id, used, "limit", balance, expires_at, status, peak, denials)
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"#,
             )?;
             let mut daily = tx.prepare_cached(
                 "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y)
@@ -292,6 +466,15 @@ impl Store {
                 let id: i64 = series.query_row(params![r.source, ident, r.kind, r.product, r.metric], |row| row.get(0))?;
                 let used = r.used.map(i64::try_from).transpose()?;
                 let limit = r.limit.map(i64::try_from).transpose()?;
+                // What the log said, where this run's read of it counts.
+                let logged = counted.contains(&r.source);
+                let peak = r.details.get("peak").and_then(serde_json::Value::as_i64).filter(|_| logged);
+                let denials = r
+                    .details
+                    .get("denials")
+                    .and_then(serde_json::Value::as_object)
+                    .map(|m| m.values().filter_map(serde_json::Value::as_i64).sum::<i64>())
+                    .filter(|_| logged);
                 sample.execute(params![
                     id,
                     at,
@@ -300,7 +483,9 @@ impl Store {
                     limit,
                     r.balance,
                     r.expires_at.map(|t| t.timestamp()),
-                    r.status.as_str()
+                    r.status.as_str(),
+                    peak,
+                    denials
                 ])?;
                 let (n, y, tt) = match used {
                     Some(u) => (1, u as f64, t),
@@ -339,6 +524,11 @@ impl Store {
             }
             let Some(first) = self.edge("ASC", id, from)? else { continue };
             let Some(last) = self.edge("DESC", id, from)? else { continue };
+            // What the server's log said between the polls (sources with `log`).
+            let (peak, denials): (Option<i64>, Option<i64>) = self
+                .conn
+                .prepare_cached("SELECT MAX(peak), SUM(denials) FROM samples WHERE series_id = ?1 AND taken_at >= ?2")?
+                .query_row(params![id, from], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let mut acc = Acc::new(from, span, points);
             let raw_until = rollup_from.saturating_mul(86400);
             let mut raw =
@@ -392,6 +582,8 @@ impl Store {
                 last,
                 min: acc.min,
                 max: acc.max,
+                peak,
+                denials,
                 trend_per_day: trend,
                 exhausted_at,
                 over_limit,
@@ -573,6 +765,11 @@ pub struct SeriesHistory {
     pub last: Point,
     pub min: Option<i64>,
     pub max: Option<i64>,
+    /// The most in use at once over the range, replayed from the server's
+    /// log between the polls (sources with `log`; at least `max`).
+    pub peak: Option<i64>,
+    /// Checkouts the server refused over the range, as its log says.
+    pub denials: Option<i64>,
     /// Least-squares slope of `used`, in units per day.
     pub trend_per_day: Option<f64>,
     /// When the balance reaches zero at that trend (only when usage grows

@@ -103,15 +103,7 @@ impl Holder {
     /// the names can hash it and re-identify. With a secret salt (an HMAC
     /// key) only those who hold the salt can.
     pub fn redact(&mut self, salt: Option<&str>) {
-        let digest: Vec<u8> = match salt {
-            Some(salt) => {
-                let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, salt.as_bytes());
-                ring::hmac::sign(&key, self.holder.as_bytes()).as_ref().to_vec()
-            }
-            None => ring::digest::digest(&ring::digest::SHA256, format!("licusage:{}", self.holder).as_bytes()).as_ref().to_vec(),
-        };
-        let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
-        self.holder = format!("u-{hex}");
+        self.holder = pseudonym(&self.holder, salt);
         self.location = None;
         let identifying = self.identifying;
         self.details.retain(|k, _| !identifying.contains(k));
@@ -124,6 +116,21 @@ impl Holder {
         }
         self
     }
+}
+
+/// The stable short stand-in for a holder's name (`--redact`): keyed by
+/// the salt where there is one, so that it cannot be reversed by hashing
+/// guessed names.
+pub fn pseudonym(name: &str, salt: Option<&str>) -> String {
+    let digest: Vec<u8> = match salt {
+        Some(salt) => {
+            let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, salt.as_bytes());
+            ring::hmac::sign(&key, name.as_bytes()).as_ref().to_vec()
+        }
+        None => ring::digest::digest(&ring::digest::SHA256, format!("licusage:{name}").as_bytes()).as_ref().to_vec(),
+    };
+    let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    format!("u-{hex}")
 }
 
 /// Finishes a holder and says whether it goes out.

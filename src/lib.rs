@@ -25,6 +25,7 @@ pub mod resolve;
 pub mod secret;
 pub mod select;
 pub mod serve;
+pub mod serverlog;
 pub mod spelling;
 pub mod vendors;
 

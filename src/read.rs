@@ -17,6 +17,7 @@ use crate::record::{evaluate, Record};
 use crate::report::{self, Report, SourceError};
 use crate::secret::Sent;
 use crate::select::RecordFilter;
+use crate::serverlog::{self, Cursor, SourceLog};
 use crate::vendors::Payloads;
 
 /// Where holders go as they are read: `wanted` finishes each one and says
@@ -40,6 +41,9 @@ pub struct ReadOptions {
     /// parsed one at a time in the order they were selected, so that each
     /// source's holders arrive together and a report is the same on every run.
     pub holders: Option<HolderSink>,
+    /// Where each source's server log (`log`) was left by the previous read,
+    /// by source name: a source without one reads its log from the start.
+    pub cursors: Option<Arc<std::collections::HashMap<String, Cursor>>>,
 }
 
 /// Read `sources` concurrently, stamp, filter and evaluate their records, and
@@ -65,6 +69,7 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
             timeout: config.timeout_of(source),
             deadline: config.deadline_of(source),
             holders: options.holders.clone().map(|sink| (sink, filter.clone())),
+            cursor: options.cursors.as_ref().and_then(|c| c.get(&source.name)).cloned(),
             now,
         };
         // Taken before the task starts, so that it is given back however the task ends.
@@ -76,7 +81,7 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
         });
         indices.insert(task.id(), index);
     }
-    let mut results: Vec<(usize, Result<Vec<Record>, String>)> = Vec::with_capacity(sources.len());
+    let mut results: Vec<(usize, Read)> = Vec::with_capacity(sources.len());
     let mut took = vec![Duration::ZERO; sources.len()];
     while let Some(joined) = tasks.join_next_with_id().await {
         match joined {
@@ -102,6 +107,9 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
     report(config, sources, filter, results, took, now)
 }
 
+/// What one source's read gave: its records and what its log said, or its error.
+type Read = Result<(Vec<Record>, Option<SourceLog>), String>;
+
 /// One source's read, as its task runs it.
 struct Job {
     source: Source,
@@ -111,20 +119,22 @@ struct Job {
     timeout: Duration,
     deadline: Duration,
     holders: Option<(HolderSink, RecordFilter)>,
+    /// Where its log was left.
+    cursor: Option<Cursor>,
     now: DateTime<Utc>,
 }
 
 impl Job {
     /// The payloads, fetched or opened, then parsed; with holders, parsed in
     /// the turn of the source (`ticket`), so that holders come in order.
-    async fn run(self, ticket: Ticket) -> Result<Vec<Record>, String> {
+    async fn run(self, ticket: Ticket) -> Read {
         let sent = Sent::default();
         self.read(ticket, &sent).await.map_err(|e| sent.scrub(&e))
     }
 
     /// [`Job::run`], its errors as the source said them: `sent` holds the
     /// secrets to scrub from them.
-    async fn read(self, ticket: Ticket, sent: &Sent) -> Result<Vec<Record>, String> {
+    async fn read(self, ticket: Ticket, sent: &Sent) -> Read {
         let ends = std::time::Instant::now() + self.deadline;
         let want_holders = self.holders.is_some();
         let payloads = match (&self.source.file, &self.http) {
@@ -143,9 +153,22 @@ impl Job {
         if want_holders {
             ticket.wait().await;
         }
+        let log = self.source.log.clone();
+        let (name, kind) = (self.source.name.clone(), self.source.kind());
         let result = parse(self.source, payloads, self.holders).await;
         drop(ticket);
-        result
+        let mut records = result?;
+        let Some(log) = log else { return Ok((records, None)) };
+        // The server's own log, from where the previous read left it.
+        let cursor = self.cursor;
+        let read = tokio::task::spawn_blocking(move || {
+            let read = serverlog::read_log(&log.path, log.format, cursor.as_ref(), Some(ends))?;
+            Ok::<_, String>(serverlog::records::attach(&mut records, read, cursor, &name, kind, log.path))
+                .map(|found| (records, Some(found)))
+        })
+        .await
+        .map_err(|e| format!("internal error: {e}"))?;
+        read
     }
 
     /// The whole read, retries and waits included, ends by the deadline.
@@ -170,7 +193,7 @@ fn report(
     config: &Config,
     sources: &[&Source],
     filter: &RecordFilter,
-    results: Vec<(usize, Result<Vec<Record>, String>)>,
+    results: Vec<(usize, Read)>,
     took: Vec<Duration>,
     now: DateTime<Utc>,
 ) -> Report {
@@ -183,7 +206,11 @@ fn report(
     for (index, result) in results {
         let Some(source) = sources.get(index) else { continue };
         match result {
-            Ok(records) => {
+            Ok((records, log)) => {
+                if let Some(mut log) = log {
+                    log.counters.retain(|c| kept(source, filter, &c.product, &c.metric));
+                    report.logs.push(log);
+                }
                 for mut record in records {
                     if !kept(source, filter, &record.product, &record.metric) {
                         continue;

@@ -24,6 +24,8 @@ pub struct Report {
     /// or (in `serve`) an earlier read's when this one failed; `None` when
     /// it never was.
     pub succeeded_at: Vec<Option<chrono::DateTime<chrono::Utc>>>,
+    /// What the sources' server logs said (sources with `log`).
+    pub logs: Vec<crate::serverlog::SourceLog>,
 }
 
 /// A source that could not be read, as it appears in the JSON `errors` list.

@@ -5,18 +5,26 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::{print, read_sources, shown_path};
-use crate::check::State;
+use super::{cursors, history_path, print, read_sources, shown_path};
+use crate::check::{DenialLimits, State};
 use crate::cli::Options;
 use crate::config::Overrides;
 use crate::error::UsageError;
+use crate::history::{Consumer, Store};
 use crate::output::{self, Rendered};
 use crate::resolve::{self, Run};
 use crate::select::{self, RecordFilter};
 
 /// `check`: plugin output on stdout, the state as exit code; any failure
 /// before that is UNKNOWN, as the plugin guidelines want.
-pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, overrides: Overrides, skip_unknown: bool) -> ExitCode {
+pub fn run(
+    options: &Options,
+    sources: &[String],
+    filter: &RecordFilter,
+    overrides: Overrides,
+    skip_unknown: bool,
+    denials: DenialLimits,
+) -> ExitCode {
     let result = (|| -> Result<State> {
         let run = Run::new(options, "check", Rendered::Check)?;
         let config = resolve::config(options, Some(overrides))?;
@@ -25,7 +33,22 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, overrid
             // Nothing checked is not OK: a plugin must not go green on an empty config.
             return Err(UsageError(format!("no sources configured in {}", shown_path(&config))).into());
         }
-        let report = read_sources(&run, &config, &chosen, filter, None)?;
+        // The server logs are read from where the previous check left them
+        // (its own place, apart from `record`'s), and the place moved on.
+        let logged = chosen.iter().any(|s| s.log.is_some());
+        let mut store = match logged {
+            true => Some(Store::open(&history_path(Some(&config))?)?),
+            false => None,
+        };
+        let from = match &store {
+            Some(store) => cursors(store, Consumer::Check, &chosen)?,
+            None => None,
+        };
+        let mut report = read_sources(&run, &config, &chosen, filter, None, from)?;
+        if let Some(store) = &mut store {
+            store.advance_logs(Consumer::Check, &report.logs, run.now)?;
+        }
+        denials.apply(&mut report.records);
         // Checkmk's local check: one line per service, and the agent reads
         // the states from them, not from the exit code.
         if run.format == output::Format::Checkmk {

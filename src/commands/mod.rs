@@ -14,13 +14,17 @@ pub mod serve;
 pub mod show;
 pub mod sources;
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
 use crate::config::{Config, Source};
 use crate::error::Exit;
+use crate::history::{Consumer, Store};
+use crate::serverlog::Cursor;
 
 use crate::output;
 use crate::read::{self, HolderSink, ReadOptions};
@@ -51,9 +55,49 @@ pub(crate) fn read_sources(
     sources: &[&Source],
     filter: &RecordFilter,
     holders: Option<HolderSink>,
+    cursors: Option<Cursors>,
 ) -> Result<Report> {
-    let read_options = ReadOptions { verbose: run.verbose, progress: !run.quiet, holders };
+    let read_options = ReadOptions { verbose: run.verbose, progress: !run.quiet, holders, cursors };
     Ok(runtime()?.block_on(read::read(config, sources, filter, &read_options, run.now)))
+}
+
+/// Where the sources' server logs were left, by source name.
+pub(crate) type Cursors = Arc<HashMap<String, Cursor>>;
+
+/// The sources' server logs (`log`), as the store keys their cursors.
+fn logs_of<'a>(sources: &[&'a Source]) -> Vec<(&'a str, &'a Path)> {
+    sources.iter().filter_map(|s| s.log.as_ref().map(|l| (s.name.as_str(), l.path.as_path()))).collect()
+}
+
+/// Where `consumer` left the logs of `sources` in `store`; `None` when no
+/// source has a log.
+pub(crate) fn cursors(store: &Store, consumer: Consumer, sources: &[&Source]) -> Result<Option<Cursors>> {
+    let logs = logs_of(sources);
+    if logs.is_empty() {
+        return Ok(None);
+    }
+    let found = store.cursors(consumer, &logs).with_context(|| format!("reading log positions from {}", store.path.display()))?;
+    Ok(Some(Arc::new(found)))
+}
+
+/// For a command that only looks (`show`, `holders`, `report`): the logs
+/// from where `record` left them, so that `details.denials` is what came
+/// since the last snapshot; nothing is moved on. Without a history (or one
+/// that cannot be read) a log is read from its start.
+pub(crate) fn peeked(config: &Config, sources: &[&Source], run: &Run) -> Option<Cursors> {
+    if logs_of(sources).is_empty() {
+        return None;
+    }
+    let path = history_path(Some(config)).ok().filter(|p| p.exists())?;
+    match Store::open_read(&path).and_then(|store| cursors(&store, Consumer::Record, sources)) {
+        Ok(found) => found,
+        Err(e) => {
+            if run.verbose {
+                eprintln!("licusage: logs read from their start: {}", output::escape::text(&format!("{e:#}")));
+            }
+            None
+        }
+    }
 }
 
 pub(crate) fn print_errors(report: &Report) {

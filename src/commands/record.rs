@@ -2,10 +2,10 @@
 
 use anyhow::{Context, Result};
 
-use super::{exit_of, history_path, print, print_errors, read_sources};
+use super::{cursors, exit_of, history_path, print, print_errors, read_sources};
 use crate::cli::Options;
 use crate::error::Exit;
-use crate::history::Store;
+use crate::history::{Consumer, Store};
 use crate::output::{self, Rendered};
 use crate::resolve::{self, Run};
 use crate::select::{self, RecordFilter};
@@ -16,11 +16,13 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter) -> Resu
     let run = Run::new(options, "record", Rendered::Text)?;
     let config = resolve::config(options, None)?;
     let chosen = select::sources(&config, sources)?;
-    let report = read_sources(&run, &config, &chosen, filter, None)?;
     let path = history_path(Some(&config))?;
     let mut store = Store::open(&path)?;
+    // The server logs from where the previous snapshot left them.
+    let from = cursors(&store, Consumer::Record, &chosen)?;
+    let report = read_sources(&run, &config, &chosen, filter, None, from)?;
     let id = store
-        .record(run.now, &report.records, chosen.len(), report.errors.len())
+        .record_with_logs(run.now, &report.records, chosen.len(), report.errors.len(), &report.logs)
         .with_context(|| format!("writing to {}", path.display()))?;
     print_errors(&report);
     if !run.quiet {

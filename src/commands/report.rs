@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 
-use super::{exit_of, history_path, print, print_errors, read_sources, write_whole};
+use super::{exit_of, history_path, peeked, print, print_errors, read_sources, write_whole};
 use crate::cli::Options;
 use crate::error::{Exit, UsageError};
 use crate::history::{HistoryFilter, Store};
@@ -46,7 +46,7 @@ pub fn run(
             }
         }),
     };
-    let report = read_sources(&run, &config, &chosen, filter, Some(sink))?;
+    let report = read_sources(&run, &config, &chosen, filter, Some(sink), peeked(&config, &chosen, &run))?;
     let path = history_path(Some(&config))?;
     let history = match path.exists() {
         false => Err(crate::digest::NoHistory { path }),

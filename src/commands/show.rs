@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{exit_of, print, print_errors, read_sources, shown_path};
+use super::{exit_of, peeked, print, print_errors, read_sources, shown_path};
 use crate::cli::Options;
 use crate::config::{Config, Source};
 use crate::error::Exit;
@@ -30,7 +30,7 @@ pub fn one_off(options: &Options, kind: &str, table: toml::Table, filter: &Recor
 }
 
 fn show(run: &Run, config: &Config, sources: &[&Source], filter: &RecordFilter) -> Result<Exit> {
-    let report = read_sources(run, config, sources, filter, None)?;
+    let report = read_sources(run, config, sources, filter, None, peeked(config, sources, run))?;
     print(|out| output::render(out, run.format, &report, run.now, &run.style))?;
     print_errors(&report);
     Ok(exit_of(&report))

@@ -60,6 +60,15 @@ pub struct Source {
     pub spelling: Spelling,
     /// The kind bound to this source's own keys: what parses and fetches.
     pub bound: Arc<dyn Bound>,
+    /// The license server's own log read beside the snapshot (`log`).
+    pub log: Option<ServerLog>,
+}
+
+/// A source's `log`: where, and how its lines read.
+#[derive(Debug, Clone)]
+pub struct ServerLog {
+    pub path: std::path::PathBuf,
+    pub format: &'static dyn crate::serverlog::Format,
 }
 
 impl Target for Source {
@@ -236,7 +245,15 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>, spe
             .transpose()
             .map_err(|e| TableError::new(Some(key), format!("{}: {e}", sp.key(key))))
     };
+    let log = match bound.log() {
+        Some((path, format)) => match Input::new(path, base) {
+            Input::Path(path) if !path.as_os_str().is_empty() => Some(ServerLog { path, format }),
+            _ => return Err(TableError::new(Some("log"), format!("{} must be the path of the server's log file", sp.key("log")))),
+        },
+        None => None,
+    };
     Ok(Source {
+        log,
         name: name.to_string(),
         timeout: duration("timeout", &common.timeout, "a timeout")?,
         deadline: duration("deadline", &common.deadline, "a deadline")?,

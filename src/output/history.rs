@@ -67,7 +67,7 @@ fn ndjson(out: &mut dyn Write, series: &[SeriesHistory]) -> Result<()> {
     Ok(())
 }
 
-const CSV_HEADER: [&str; 16] = [
+const CSV_HEADER: [&str; 18] = [
     "source",
     "kind",
     "product",
@@ -84,6 +84,8 @@ const CSV_HEADER: [&str; 16] = [
     "exhausted_at",
     "id",
     "over_limit",
+    "peak",
+    "denials",
 ];
 
 /// A series per row, RFC 4180.
@@ -109,6 +111,8 @@ fn csv(out: &mut dyn Write, series: &[SeriesHistory]) -> Result<()> {
             s.exhausted_at.map(rfc3339).unwrap_or_default(),
             s.id.clone(),
             s.over_limit.to_string(),
+            o(s.peak),
+            o(s.denials),
         ])?;
     }
     w.flush()?;
@@ -134,23 +138,32 @@ fn table(out: &mut dyn Write, series: &[SeriesHistory], style: &super::Style) ->
 /// The table's rows; `narrow`: half the sparkline, and LAST, LIMIT and the trend only.
 fn build_table(series: &[SeriesHistory], narrow: bool) -> tabled::Table {
     let mut b = Builder::default();
-    let header: &[&str] = if narrow {
+    // The true peak and the denials where a server log was read.
+    let logged = series.iter().any(|s| s.peak.is_some() || s.denials.is_some());
+    let mut header: Vec<&str> = if narrow {
         // FULL: when the limit is reached.
-        &["SOURCE", "PRODUCT", "METRIC", "LAST", "LIMIT", "TREND", "HISTORY", "FULL"]
+        vec!["SOURCE", "PRODUCT", "METRIC", "LAST", "LIMIT", "TREND", "HISTORY", "FULL"]
     } else {
-        &["SOURCE", "PRODUCT", "METRIC", "FIRST", "LAST", "MIN", "MAX", "LIMIT", "TREND/DAY", "HISTORY", "EXHAUSTED"]
+        vec!["SOURCE", "PRODUCT", "METRIC", "FIRST", "LAST", "MIN", "MAX", "LIMIT", "TREND/DAY", "HISTORY", "EXHAUSTED"]
     };
+    if logged && !narrow {
+        header.splice(7..7, ["PEAK", "DENIED"]);
+    }
     b.push_record(header.iter().copied());
     for s in series {
-        b.push_record(row(s, narrow));
+        b.push_record(row(s, narrow, logged));
     }
-    let numbers = if narrow { 3..6 } else { 3..9 };
+    let numbers = match (narrow, logged) {
+        (true, _) => 3..6,
+        (false, false) => 3..9,
+        (false, true) => 3..11,
+    };
     let mut table = b.build();
     table.with(TableStyle::blank()).with(Padding::new(0, 1, 0, 0)).with(Modify::new(Columns::new(numbers)).with(Alignment::right()));
     table
 }
 
-fn row(s: &SeriesHistory, narrow: bool) -> Vec<String> {
+fn row(s: &SeriesHistory, narrow: bool, logged: bool) -> Vec<String> {
     let mut row = vec![escape::text(&s.source).into_owned(), escape::text(&s.product).into_owned(), escape::text(&s.metric).into_owned()];
     if !narrow {
         row.push(opt(s.first.used));
@@ -158,6 +171,9 @@ fn row(s: &SeriesHistory, narrow: bool) -> Vec<String> {
     row.push(opt(s.last.used));
     if !narrow {
         row.extend([opt(s.min), opt(s.max)]);
+        if logged {
+            row.extend([opt(s.peak), opt(s.denials)]);
+        }
     }
     let spark = if narrow { s.sparkline.chars().skip(1).step_by(2).collect() } else { s.sparkline.clone() };
     let over = s.last.balance.is_some_and(|b| b < 0);

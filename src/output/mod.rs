@@ -18,6 +18,7 @@ pub mod prometheus;
 pub mod report;
 pub mod sources;
 pub mod table;
+pub mod usage;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -135,7 +135,34 @@ pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
             took.as_secs_f64()
         )?;
     }
+    denials(out, report)?;
     info(out, report)
+}
+
+/// Refused checkouts, from the sources' server logs (`log`): counted since
+/// the log's start on a first read (or the exporter's start), then on.
+fn denials(out: &mut dyn Write, report: &Report) -> Result<()> {
+    if report.logs.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "# HELP licusage_denials_total Checkouts the license server refused, by reason, as its log says.")?;
+    writeln!(out, "# TYPE licusage_denials_total counter")?;
+    for log in &report.logs {
+        for c in &log.counters {
+            writeln!(
+                out,
+                "licusage_denials_total{{source=\"{}\",id=\"{}\",kind=\"{}\",product=\"{}\",metric=\"{}\",reason=\"{}\"}} {}",
+                escape(&log.source),
+                escape(&c.id),
+                escape(&log.kind),
+                escape(&c.product),
+                escape(&c.metric),
+                c.reason.as_str(),
+                c.total
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// A label name from a detail's key: `[a-zA-Z_][a-zA-Z0-9_]*`.
@@ -158,6 +185,10 @@ fn info(out: &mut dyn Write, report: &Report) -> Result<()> {
         // scrape would reject every source with it.
         let mut named = std::collections::HashSet::new();
         for (key, value) in &r.details {
+            // A time that moves on each read would start a new series each time.
+            if key == "denials_since" {
+                continue;
+            }
             let text = match value {
                 serde_json::Value::String(s) => s.clone(),
                 serde_json::Value::Bool(b) => b.to_string(),

@@ -205,12 +205,21 @@ fn start(
         readers.spawn(async move {
             // Spread the first reads, so that twenty sources do not fire in one millisecond.
             tokio::time::sleep(jitter(refresh / 20, Duration::from_secs(1))).await;
+            // Where this exporter's reads left the source's server log (kept
+            // in memory: the denials counter counts from the exporter's start).
+            let mut cursor: Option<crate::serverlog::Cursor> = None;
             loop {
                 let started = tokio::time::Instant::now();
                 let Some(source) = config.sources.get(index) else { return };
                 let now = resolve::now().unwrap_or_else(|_| chrono::Utc::now());
-                let options = ReadOptions { verbose, progress: false, holders: None };
+                let cursors = cursor.take().map(|c| Arc::new(std::collections::HashMap::from([(source.name.clone(), c)])));
+                let options = ReadOptions { verbose, progress: false, holders: None, cursors: cursors.clone() };
                 let report = read::read(&config, &[source], &filter, &options, now).await;
+                // A failed read leaves the log where it was.
+                cursor = match report.logs.first() {
+                    Some(log) => Some(log.after.clone()),
+                    None => cursors.and_then(|c| c.get(&source.name).cloned()),
+                };
                 let took = started.elapsed().as_secs_f64();
                 match report.errors.first() {
                     Some(e) => log(&format!("{} ({}): failed after {took:.2}s: {}", source.name, source.kind(), e.message)),

@@ -33,6 +33,8 @@ struct Latest {
     error: Option<String>,
     succeeded_at: Option<DateTime<Utc>>,
     took: Duration,
+    /// What its server log said on the last read that succeeded.
+    log: Option<crate::serverlog::SourceLog>,
 }
 
 #[derive(Debug, Default)]
@@ -83,6 +85,7 @@ impl Board {
                     error: None,
                     succeeded_at: None,
                     took,
+                    log: None,
                 });
                 latest.kind = kind.clone();
                 latest.took = took;
@@ -93,6 +96,11 @@ impl Board {
                         latest.error = None;
                         latest.records = report.records.iter().filter(|r| &r.source == name).cloned().collect();
                         latest.succeeded_at = report.succeeded_at.get(i).copied().flatten();
+                        latest.log = report.logs.iter().find(|l| &l.source == name).cloned().map(|mut l| {
+                            // Checkout time is for `record`: not kept here.
+                            l.usage.clear();
+                            l
+                        });
                     }
                 }
             }
@@ -124,6 +132,7 @@ fn render(sources: &Sources, now: DateTime<Utc>) -> Snapshot {
         report.took.push(latest.took);
         report.succeeded_at.push(latest.succeeded_at);
         report.records.extend(latest.records.iter().cloned());
+        report.logs.extend(latest.log.iter().cloned());
         if let Some(message) = &latest.error {
             report.errors.push(SourceError { source: name.clone(), kind: latest.kind.clone(), message: message.clone() });
         }

@@ -236,6 +236,12 @@ pub trait Kind: Send + Sync + 'static {
     /// credentials, in which order. Retries, timeouts and limits are the HTTP
     /// layer's.
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>, settings: &'a Self::Settings) -> BoxFuture<'a, anyhow::Result<Payloads>>;
+    /// The license server's own log a source reads beside its snapshot (its
+    /// `log` key, as written), and how that log's lines read.
+    fn log<'s>(&self, settings: &'s Self::Settings) -> Option<(&'s str, &'static dyn crate::serverlog::Format)> {
+        let _ = settings;
+        None
+    }
 }
 
 /// A kind as shared code sees it: [`Kind`] with its settings type erased.
@@ -266,6 +272,8 @@ pub trait Bound: Debug + Send + Sync {
     /// The vendor's own message in the body of an HTTP error answer.
     fn error_message(&self, body: &[u8]) -> Option<String>;
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, anyhow::Result<Payloads>>;
+    /// [`Kind::log`].
+    fn log(&self) -> Option<(&str, &'static dyn crate::serverlog::Format)>;
 }
 
 /// A bad value for a kind's key: which key (when known), and what is wrong.
@@ -302,6 +310,10 @@ impl<K: Kind> Bound for Configured<K> {
 
     fn fetch<'a>(&'a self, ctx: &'a Fetch<'a>) -> BoxFuture<'a, anyhow::Result<Payloads>> {
         self.kind.fetch(ctx, &self.settings)
+    }
+
+    fn log(&self) -> Option<(&str, &'static dyn crate::serverlog::Format)> {
+        self.kind.log(&self.settings)
     }
 }
 

@@ -19,6 +19,7 @@ mod resolved;
 mod rlm;
 mod secrets;
 mod serve;
+mod serverlog;
 mod show;
 mod terminal;
 mod usage;

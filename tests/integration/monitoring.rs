@@ -206,7 +206,7 @@ fn perfdata_has_free_seats_and_days_to_expiry() {
     assert!(perf.contains(&"'assets/AutoCAD LT/concurrent#lic_01HXA2 days to expiry'=68;@~:30;@~:7".to_string()), "{perf:?}");
 }
 
-fn promtool_check(text: &str) -> Option<(bool, String)> {
+pub(crate) fn promtool_check(text: &str) -> Option<(bool, String)> {
     let promtool = tool("promtool")?;
     let mut child = Command::new(promtool)
         .args(["check", "metrics"])
@@ -283,7 +283,7 @@ fn write_usage(env: &TestEnv, used: u64) {
     env.write("usage.json", &format!(r#"[{{"product_name":"CAD","license_type":"concurrent","total_seats":100,"used_seats":{used}}}]"#));
 }
 
-fn sqlite(db: &std::path::Path, sql: &str) -> Option<String> {
+pub(crate) fn sqlite(db: &std::path::Path, sql: &str) -> Option<String> {
     let sqlite3 = tool("sqlite3")?;
     let out = Command::new(sqlite3).arg(db).arg(sql).output().unwrap();
     assert!(out.status.success(), "sqlite3: {}", String::from_utf8_lossy(&out.stderr));
@@ -316,7 +316,7 @@ fn record_then_history_and_sqlite3_read_it_back() {
     let db = env.path("history.sqlite3");
     let Some(rows) = sqlite(&db, "PRAGMA integrity_check; SELECT COUNT(*) FROM snapshots; SELECT group_concat(used) FROM (SELECT used FROM samples ORDER BY snapshot_id);") else { return };
     assert_eq!(rows, "ok\n5\n40,50,45,60,60\n");
-    assert_eq!(sqlite(&db, "PRAGMA journal_mode; PRAGMA user_version;").unwrap(), "wal\n3\n");
+    assert_eq!(sqlite(&db, "PRAGMA journal_mode; PRAGMA user_version;").unwrap(), "wal\n4\n");
 }
 
 #[test]

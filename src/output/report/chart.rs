@@ -32,6 +32,21 @@ pub fn describe(s: &SeriesHistory) -> String {
         Some(_) => text.push_str("; flat"),
         None => {}
     }
+    // Between the polls, as the server's own log says.
+    if let Some(peak) = s.peak {
+        match s.max {
+            Some(max) if peak > max => {
+                text.push_str(&format!("; the server's log shows a true peak of {peak} (the polls saw at most {max})"))
+            }
+            _ => text.push_str(&format!("; true peak {peak}")),
+        }
+    }
+    match s.denials {
+        Some(0) => text.push_str("; no checkout refused"),
+        Some(1) => text.push_str("; 1 checkout refused"),
+        Some(n) => text.push_str(&format!("; {n} checkouts refused")),
+        None => {}
+    }
     if s.over_limit {
         text.push_str("; at or over the limit now");
     } else if let Some(at) = s.exhausted_at {

@@ -14,6 +14,9 @@
 //! skipped, never guessed at.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::serverlog::{self, Reason};
 
 /// What an event line says happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +72,7 @@ pub enum Line {
 }
 
 /// Reads the lines of a log in order, keeping the date.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Reader {
     date: Option<NaiveDate>,
     last: Option<NaiveTime>,
@@ -107,6 +110,98 @@ impl Reader {
             }
             None => Line::Other,
         }
+    }
+}
+
+/// The debug log as `crate::serverlog` reads it (the `log` key).
+#[derive(Debug)]
+pub struct DebugLog;
+
+impl serverlog::Format for DebugLog {
+    fn lines(&self, saved: Option<&serde_json::Value>) -> Box<dyn serverlog::Lines> {
+        Box::new(saved.and_then(|s| serde_json::from_value::<Reader>(s.clone()).ok()).unwrap_or_default())
+    }
+}
+
+impl serverlog::Lines for Reader {
+    fn line(&mut self, line: &str) -> Option<serverlog::Event> {
+        let blank = |at, what| serverlog::Event {
+            at,
+            what,
+            feature: String::new(),
+            daemon: None,
+            user: String::new(),
+            host: String::new(),
+            count: 0,
+            cur_use: None,
+        };
+        match Reader::line(self, line) {
+            Line::Started { .. } => Some(blank(self.now(), serverlog::What::Restart)),
+            Line::Event(e) => {
+                let what = match e.what {
+                    What::Out => serverlog::What::Out,
+                    What::In => serverlog::What::In,
+                    What::Denied => serverlog::What::Denied(reason_of(e.reason.as_deref())),
+                    What::Unsupported => serverlog::What::Denied(Reason::Unsupported),
+                    What::Queued | What::Dequeued => return None,
+                };
+                Some(serverlog::Event {
+                    at: e.at,
+                    what,
+                    feature: e.feature,
+                    daemon: Some(e.daemon),
+                    user: e.user,
+                    host: e.host.unwrap_or_default(),
+                    count: e.count,
+                    cur_use: None,
+                })
+            }
+            Line::Timestamp { .. } | Line::Other => None,
+        }
+    }
+
+    fn save(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// The class of a denial's reason: FlexNet's error number (`(-4,342)`:
+/// -4), else words of its text.
+pub fn reason_of(text: Option<&str>) -> Reason {
+    let Some(text) = text else { return Reason::Other };
+    let code = text.rfind("(-").and_then(|i| {
+        let digits: String = text[i + 2..].chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<i32>().ok()
+    });
+    match code {
+        // Licensed number of users already reached.
+        Some(4) => return Reason::Limit,
+        // User/host on the EXCLUDE list, not on the INCLUDE list; MAX in the options file.
+        Some(38 | 39 | 87) => return Reason::Excluded,
+        // No such feature; the server does not support it (or its version); removed by lmreread.
+        Some(5 | 18 | 25 | 92) => return Reason::Unsupported,
+        // Feature has expired.
+        Some(10) => return Reason::Expired,
+        _ => {}
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("already reached") {
+        Reason::Limit
+    } else if ["exclude", "include", "reserved", "max specified"].iter().any(|w| lower.contains(w)) {
+        Reason::Excluded
+    } else if ["not support", "no such feature", "removed"].iter().any(|w| lower.contains(w)) {
+        Reason::Unsupported
+    } else if lower.contains("expired") {
+        Reason::Expired
+    } else {
+        Reason::Other
+    }
+}
+
+impl Reader {
+    /// The moment the log has reached, where it has said the date.
+    fn now(&self) -> Option<NaiveDateTime> {
+        self.date.zip(self.last).map(|(d, t)| d.and_time(t))
     }
 }
 
@@ -267,5 +362,63 @@ mod tests {
         let Line::Event(e) = r.line("10:00:00 (MSC) OUT: \"MSCONE\" user_01@machine_01 [MSCONE:NASTRAN] (6 licenses)") else { unreachable!() };
         assert_eq!((e.user.as_str(), e.count), ("user_01", 6));
         assert_eq!(r.line("10:00:01 (MLM) SERVER-OUT: \"x\" a@b"), Line::Other);
+    }
+
+    /// Denials by feature and reason from real logs read as a source reads
+    /// them, against the hand counts (fixtures/flexlm/debuglog/real/README.md):
+    /// `-4` is the limit, `-18` a feature the server lacks, `-92` one an
+    /// lmreread removed.
+    #[test]
+    fn real_logs_give_denials_by_feature_and_reason_as_counted_by_hand() {
+        use crate::serverlog::Reason::{Limit, Unsupported};
+        type Denied<'a> = (&'a str, &'a str, crate::serverlog::Reason, u64);
+        let expected: &[(&str, &[Denied])] = &[
+            (
+                "partek-v11.9-windows-denied-2014",
+                &[("base", "parteklm", Limit, 64), ("matk", "parteklm", Limit, 30), ("pathway_base", "parteklm", Unsupported, 1)],
+            ),
+            (
+                "partek-v11.4-linux-shutdown-restart-2016",
+                &[("base", "parteklm", Limit, 2), ("infr", "parteklm", Limit, 23), ("pex", "parteklm", Unsupported, 1)],
+            ),
+            (
+                "partek-v11.4-linux-reread-denied-2016",
+                &[("base", "parteklm", Limit, 89), ("infr", "parteklm", Unsupported, 4), ("matk", "parteklm", Limit, 90)],
+            ),
+            ("autodesk-v11.14-windows-denied-2018", &[("64300ACD_F", "adskflex", Limit, 1), ("86604ACD_2017_0F", "adskflex", Limit, 1)]),
+            // Six UNSUPPORTED lines, all "MATLAB" with `-5` (no such feature).
+            ("matlab-v11.18-windows-start-2022", &[("MATLAB", "MLM", Unsupported, 6)]),
+            ("maple-v11.7-windows-bom-2022", &[]),
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/flexlm/debuglog/real");
+        for (name, want) in expected {
+            let read = crate::serverlog::read_log(&dir.join(format!("{name}.log")), &DebugLog, None, None).unwrap();
+            let mut got: Vec<Denied> = Vec::new();
+            for ((feature, daemon), f) in &read.tally.features {
+                for (reason, n) in &f.denials {
+                    got.push((feature, daemon.as_deref().unwrap_or(""), *reason, *n));
+                }
+            }
+            got.sort();
+            assert_eq!(&got, want, "{name}: denials by feature, daemon and reason");
+        }
+    }
+
+    /// The true peak replayed from OUT and IN, each with its count: in this
+    /// excerpt (lines 1–13 of the ANSYS log, checked by hand) `hfsshpc` is out
+    /// 20, then 20 more, before any comes back.
+    #[test]
+    fn the_true_peak_counts_the_licenses_on_each_line() {
+        let log = "17:17:45 (lmgrd) FlexNet Licensing (v11.13.1.2 build 173085 x64_lsb) started on flux (linux) (1/8/2017)\n\
+                   17:20:01 (ansyslmd) OUT: \"hfsshpc\" ab@flux-login2  (20 licenses)\n\
+                   17:21:01 (ansyslmd) OUT: \"hfsshpc\" cd@flux-login3  (20 licenses)\n\
+                   17:22:01 (ansyslmd) IN: \"hfsshpc\" ab@flux-login2  (20 licenses)\n\
+                   17:23:01 (ansyslmd) OUT: \"hfsshpc\" ab@flux-login2  (5 licenses)\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lmgrd.log");
+        std::fs::write(&path, log.lines().map(|l| format!("{}\n", l.trim_start())).collect::<String>()).unwrap();
+        let read = crate::serverlog::read_log(&path, &DebugLog, None, None).unwrap();
+        let f = &read.tally.features[&("hfsshpc".to_string(), Some("ansyslmd".to_string()))];
+        assert_eq!((f.peak, f.in_use), (40, 25));
     }
 }

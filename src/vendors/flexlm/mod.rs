@@ -29,9 +29,7 @@ use crate::record::{Record, Status};
 
 pub struct Flexlm;
 
-/// The debug log's reader; the `log` key that reads it (denials and true
-/// peaks between two reads, #33) is the next step.
-#[allow(dead_code)]
+/// The server's own log (the `log` key, SPEC §12).
 mod debuglog;
 
 /// FlexLM's own keys.
@@ -39,6 +37,7 @@ mod debuglog;
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     command: Option<Vec<String>>,
+    log: Option<String>,
     expiry_command: Option<Vec<String>>,
 }
 
@@ -75,6 +74,7 @@ impl Kind for Flexlm {
 
     fn keys(&self) -> &'static [Key] {
         const KEYS: &[Key] = &[
+            Key::text("log", "the lmgrd debug log (`lmgrd -l`), read for denials, true peaks and checkout time"),
             Key::argv("command", "run this program for the `lmstat -a` output (no shell), e.g. [\"lmutil\", \"lmstat\", \"-a\", \"-c\", \"27000@lic1\"]"),
             Key::input("expiry_file", EXPIRY, false, "read the `lmstat -i` output (expiry dates) from this file (- for stdin)"),
             Key::argv("expiry_command", "run this program for the `lmstat -i` output (expiry dates)"),
@@ -106,6 +106,10 @@ impl Kind for Flexlm {
             return Err(format!("{} goes with {}; beside {}, give {}", k("expiry_command"), k("command"), k("file"), k("expiry_file")));
         }
         Ok(())
+    }
+
+    fn log<'s>(&self, settings: &'s Settings) -> Option<(&'s str, &'static dyn crate::serverlog::Format)> {
+        settings.log.as_deref().map(|p| (p, &debuglog::DebugLog as &'static dyn crate::serverlog::Format))
     }
 
     fn parse(&self, payloads: &Payloads, _: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {

@@ -27,9 +27,7 @@ use crate::record::Record;
 
 pub struct Rlm;
 
-/// The report log's reader; the `log` key that reads it (denials and true
-/// peaks between two reads, #33) is the next step.
-#[allow(dead_code)]
+/// The server's own log (the `log` key, SPEC §12).
 mod reportlog;
 
 /// RLM's own keys.
@@ -37,6 +35,7 @@ mod reportlog;
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     command: Option<Vec<String>>,
+    log: Option<String>,
 }
 
 const UNIT: &str = "licenses";
@@ -69,8 +68,10 @@ impl Kind for Rlm {
     }
 
     fn keys(&self) -> &'static [Key] {
-        const KEYS: &[Key] =
-            &[Key::argv("command", "run this program for the `rlmstat -a` output (no shell), e.g. [\"rlmutil\", \"rlmstat\", \"-a\", \"-c\", \"5053@lic1\"]")];
+        const KEYS: &[Key] = &[
+            Key::argv("command", "run this program for the `rlmstat -a` output (no shell), e.g. [\"rlmutil\", \"rlmstat\", \"-a\", \"-c\", \"5053@lic1\"]"),
+            Key::text("log", "the ISV server's report log (REPORTLOG, std or small), read for denials, true peaks and checkout time"),
+        ];
         KEYS
     }
 
@@ -88,6 +89,10 @@ impl Kind for Rlm {
             )),
             _ => Ok(()),
         }
+    }
+
+    fn log<'s>(&self, settings: &'s Settings) -> Option<(&'s str, &'static dyn crate::serverlog::Format)> {
+        settings.log.as_deref().map(|p| (p, &reportlog::ReportLog as &'static dyn crate::serverlog::Format))
     }
 
     fn parse(&self, payloads: &Payloads, _: &Settings, holders: &mut Sink) -> Result<Vec<Record>, PayloadError> {

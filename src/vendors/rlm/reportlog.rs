@@ -14,6 +14,9 @@
 //! stamps, and moves on when the month goes back (12/31 → 01/01).
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::serverlog::{self, Reason};
 
 /// What a record says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +44,7 @@ pub struct Event {
 }
 
 /// Reads the records in order, keeping the year.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Reader {
     year: Option<i32>,
     last_month: Option<u32>,
@@ -132,6 +135,72 @@ impl Reader {
         let time = time.split('.').next()?;
         let time = NaiveTime::parse_from_str(time, "%H:%M:%S").or_else(|_| NaiveTime::parse_from_str(time, "%H:%M")).ok()?;
         Some(NaiveDate::from_ymd_opt(self.year?, m, d)?.and_time(time))
+    }
+}
+
+/// The report log as `crate::serverlog` reads it (the `log` key).
+#[derive(Debug)]
+pub struct ReportLog;
+
+impl serverlog::Format for ReportLog {
+    fn lines(&self, saved: Option<&serde_json::Value>) -> Box<dyn serverlog::Lines> {
+        Box::new(saved.and_then(|s| serde_json::from_value::<Reader>(s.clone()).ok()).unwrap_or_default())
+    }
+}
+
+impl serverlog::Lines for Reader {
+    fn line(&mut self, line: &str) -> Option<serverlog::Event> {
+        // `START host mm/dd/yyyy hh:mm:ss`: the ISV server (re)started.
+        if let Some(rest) = line.trim_start().strip_prefix("START ") {
+            Reader::line(self, line);
+            let mut words = rest.split_whitespace().skip(1);
+            let at = words.next().zip(words.next()).and_then(|(d, t)| NaiveDateTime::parse_from_str(&format!("{d} {t}"), "%m/%d/%Y %H:%M:%S").ok());
+            return Some(serverlog::Event {
+                at,
+                what: serverlog::What::Restart,
+                feature: String::new(),
+                daemon: None,
+                user: String::new(),
+                host: String::new(),
+                count: 0,
+                cur_use: None,
+            });
+        }
+        let e = Reader::line(self, line)?;
+        let what = match e.what {
+            What::Out => serverlog::What::Out,
+            What::In => serverlog::What::In,
+            What::Deny => serverlog::What::Denied(reason_of(e.why)),
+        };
+        Some(serverlog::Event {
+            at: e.at,
+            what,
+            feature: e.product,
+            daemon: None,
+            user: e.user,
+            host: e.host,
+            count: e.count,
+            cur_use: e.cur_use,
+        })
+    }
+
+    fn save(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// The class of a DENY's `why` (RLM's `RLM_EL_*` error numbers, license.h).
+pub fn reason_of(why: Option<i64>) -> Reason {
+    match why {
+        // All licenses in use; over the soft limit; a request for too many.
+        Some(-22 | -39 | -8) => Reason::Limit,
+        // On an exclude list, not on an include list, over the options' MAX.
+        Some(-10 | -11 | -12 | -13 | -14 | -29 | -30) => Reason::Excluded,
+        // No such product, version not supported, the server does not support it.
+        Some(-1 | -6 | -18) => Reason::Unsupported,
+        // Expired; a demo expired; its start date not reached.
+        Some(-3 | -49 | -37) => Reason::Expired,
+        _ => Reason::Other,
     }
 }
 
@@ -236,5 +305,23 @@ mod tests {
     fn quoted_fields_keep_their_spaces() {
         assert_eq!(fields(r#"OUT a 1 2 u h "ISV_Def Stuff" 14"#), ["OUT", "a", "1", "2", "u", "h", "ISV_Def Stuff", "14"]);
         assert_eq!(fields(r#"x "" y"#), ["x", "", "y"]);
+    }
+
+    /// Read as a source reads its log: the denial with its reason, and the
+    /// true peaks the server's own `cur_use` gives (hand counts of
+    /// fixtures/rlm/real/README.md: `datavis` out to 2 in the second run,
+    /// `simulator` at 11 with licenses out from before the excerpt).
+    #[test]
+    fn real_report_logs_give_denials_and_true_peaks() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rlm/real");
+        let read = crate::serverlog::read_log(&dir.join("reportlog_std_v10_demo_two_sessions.log"), &ReportLog, None, None).unwrap();
+        let feature = |name: &str| read.tally.features.iter().find(|((f, _), _)| f == name).map(|(_, f)| f.clone()).unwrap();
+        assert_eq!(feature("simulator").denials.into_iter().collect::<Vec<_>>(), [(crate::serverlog::Reason::Limit, 1)]);
+        assert_eq!((feature("datavis").peak, feature("analytics").peak, feature("simulator").peak), (2, 1, 1));
+        // Its last line has no end yet: whole lines only.
+        let before = crate::serverlog::read_log(&dir.join("reportlog_std_v8_preexisting_checkouts_excerpt.log"), &ReportLog, None, None).unwrap();
+        let simulator = before.tally.features.values().next().unwrap();
+        assert_eq!((simulator.peak, simulator.in_use), (11, 9));
+        assert!(simulator.denials.is_empty());
     }
 }

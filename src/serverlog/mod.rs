@@ -1,0 +1,98 @@
+//! License servers' own logs (SPEC §12): what happened between two
+//! snapshots. A kind turns its log's lines into [`Event`]s (its [`Format`]);
+//! [`file`] reads a log from where the previous read stopped (rotation and
+//! truncation found, whole lines only, bounded memory), and [`tally`] replays
+//! the events into denials per feature and reason, the true peak in use, and
+//! checkout time per holder. Knows no vendor and no store: the cursor it
+//! starts from and the one it ends at are plain data the caller keeps.
+
+pub mod file;
+pub mod records;
+pub mod tally;
+
+use std::fmt::Debug;
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+pub use file::{read_log, Cursor, LogRead};
+pub use records::{Counter, SourceLog};
+pub use tally::{Feature, Tally};
+
+/// Why a checkout was refused, in the few classes a license owner acts on
+/// (the `reason` label of `licusage_denials_total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reason {
+    /// Every license was in use: buy more, or wait.
+    Limit,
+    /// The server's options kept the user out (EXCLUDE/INCLUDE lists, a MAX,
+    /// licenses reserved for others).
+    Excluded,
+    /// The server has no such feature or version (or it was removed).
+    Unsupported,
+    /// The license has expired (or has not started).
+    Expired,
+    /// Anything else the server refused with.
+    Other,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 5] = [Reason::Limit, Reason::Excluded, Reason::Unsupported, Reason::Expired, Reason::Other];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Limit => "limit",
+            Reason::Excluded => "excluded",
+            Reason::Unsupported => "unsupported",
+            Reason::Expired => "expired",
+            Reason::Other => "other",
+        }
+    }
+}
+
+/// What an event says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    /// Licenses checked out.
+    Out,
+    /// Licenses checked back in.
+    In,
+    /// A checkout refused.
+    Denied(Reason),
+    /// The server (re)started: nothing is in use any more.
+    Restart,
+}
+
+/// One event of a server log, as a kind read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// When, in the server's local time, where the log has said the date by then.
+    pub at: Option<NaiveDateTime>,
+    pub what: What,
+    /// The feature (FlexLM) or product (RLM); empty for a restart.
+    pub feature: String,
+    /// The vendor daemon or ISV that wrote it, where the log says.
+    pub daemon: Option<String>,
+    pub user: String,
+    pub host: String,
+    /// How many licenses.
+    pub count: u64,
+    /// The server's own count in use after the event (RLM's `cur_use`).
+    pub cur_use: Option<u64>,
+}
+
+/// A kind's reader of its log's lines, carrying what a line alone does not
+/// say (the date, the year) from line to line and from read to read.
+pub trait Lines: Send {
+    /// The event a line records, if it is one.
+    fn line(&mut self, line: &str) -> Option<Event>;
+    /// What to carry to the next read.
+    fn save(&self) -> serde_json::Value;
+}
+
+/// How a kind's log reads: a [`Lines`] started afresh or from what the
+/// previous read saved.
+pub trait Format: Send + Sync + Debug {
+    fn lines(&self, saved: Option<&serde_json::Value>) -> Box<dyn Lines>;
+}

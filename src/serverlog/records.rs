@@ -1,0 +1,142 @@
+//! A log read laid onto the records of its source's snapshot: each feature's
+//! denials and true peak on the record of that feature (`details.denials`,
+//! `details.denials_total`, `details.peak`, `details.denials_since`), the
+//! counters `licusage_denials_total` are rendered from (features the snapshot
+//! does not list, such as a denial for a feature the server does not have,
+//! included), and the carry-over set to the snapshot's counts, so that the
+//! next read replays from them.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde_json::{json, Value};
+
+use super::{Cursor, LogRead, Reason};
+use crate::record::Record;
+
+/// One counter of `licusage_denials_total`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counter {
+    pub id: String,
+    pub product: String,
+    pub metric: String,
+    pub unit: String,
+    pub reason: Reason,
+    pub total: u64,
+}
+
+/// What reading a source's log gave, beside its records.
+#[derive(Debug, Clone)]
+pub struct SourceLog {
+    pub source: String,
+    pub kind: String,
+    pub path: PathBuf,
+    /// The cursor the read started from, and the one the next starts from.
+    pub before: Option<Cursor>,
+    pub after: Cursor,
+    /// License-seconds per (feature, user) and day.
+    pub usage: BTreeMap<(String, String), BTreeMap<NaiveDate, f64>>,
+    pub counters: Vec<Counter>,
+    pub rotated: bool,
+}
+
+/// A moment of the log (the server's local time) as UTC.
+pub fn utc(t: NaiveDateTime) -> Option<DateTime<Utc>> {
+    Local.from_local_datetime(&t).earliest().map(|t| t.with_timezone(&Utc))
+}
+
+fn daemon_of(r: &Record) -> Option<&str> {
+    r.details.get("vendor_daemon").and_then(Value::as_str)
+}
+
+fn matches(r: &Record, feature: &str, daemon: Option<&str>) -> bool {
+    r.product == feature && (daemon.is_none() || daemon_of(r).is_none_or(|d| Some(d) == daemon))
+}
+
+fn reasons(map: &BTreeMap<Reason, u64>) -> Value {
+    Value::Object(map.iter().filter(|(_, n)| **n > 0).map(|(r, n)| (r.as_str().to_string(), json!(n))).collect())
+}
+
+/// What lands on one record: denials this read and in all, by reason, and the peak.
+type Laid = (BTreeMap<Reason, u64>, BTreeMap<Reason, u64>, u64);
+
+/// Lay `read` onto `records` (one source's, stamped with its name and kind
+/// or not yet), and say what the read gave.
+pub fn attach(records: &mut [Record], read: LogRead, before: Option<Cursor>, source: &str, kind: &str, path: PathBuf) -> SourceLog {
+    let LogRead { tally, mut cursor, rotated, .. } = read;
+    let since = before.as_ref().and_then(|c| c.tally.last).or(tally.first).and_then(utc);
+    let mut per_record: Vec<Laid> = vec![Default::default(); records.len()];
+    let mut counters = Vec::new();
+    for ((feature, daemon), f) in &tally.features {
+        let index = records.iter().position(|r| matches(r, feature, daemon.as_deref()));
+        match index {
+            Some(i) => {
+                let (now, total, peak) = &mut per_record[i];
+                for (reason, n) in &f.denials {
+                    *now.entry(*reason).or_default() += n;
+                }
+                for (reason, n) in &f.denials_total {
+                    *total.entry(*reason).or_default() += n;
+                }
+                *peak = (*peak).max(f.peak);
+            }
+            None => {
+                for (reason, n) in &f.denials_total {
+                    let id = match daemon {
+                        Some(d) => format!("{feature}@{d}"),
+                        None => feature.clone(),
+                    };
+                    counters.push(Counter {
+                        id,
+                        product: feature.clone(),
+                        metric: "licenses".into(),
+                        unit: "licenses".into(),
+                        reason: *reason,
+                        total: *n,
+                    });
+                }
+            }
+        }
+    }
+    for (r, (now, total, peak)) in records.iter_mut().zip(per_record) {
+        let peak = peak.max(r.used.unwrap_or(0));
+        for (reason, n) in &total {
+            counters.push(Counter {
+                id: r.key(),
+                product: r.product.clone(),
+                metric: r.metric.clone(),
+                unit: r.unit.clone(),
+                reason: *reason,
+                total: *n,
+            });
+        }
+        r.details.insert("denials".into(), reasons(&now));
+        r.details.insert("denials_total".into(), reasons(&total));
+        r.details.insert("peak".into(), json!(peak));
+        if let Some(since) = since {
+            r.details.insert("denials_since".into(), json!(since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+        }
+        // The next read replays from what this snapshot counted.
+        if let Some(used) = r.used {
+            let daemon = daemon_of(r).map(str::to_string);
+            let named: Vec<Option<String>> = cursor
+                .tally
+                .features
+                .iter()
+                .filter(|f| f.feature == r.product && (daemon.is_none() || f.daemon.is_none() || f.daemon == daemon))
+                .map(|f| f.daemon.clone())
+                .collect();
+            match named.is_empty() {
+                true => cursor.tally.resync(&r.product, daemon.as_deref(), used),
+                false => {
+                    for d in named {
+                        cursor.tally.resync(&r.product, d.as_deref(), used);
+                    }
+                }
+            }
+        }
+    }
+    counters.sort_by(|a, b| (&a.id, a.reason).cmp(&(&b.id, b.reason)));
+    SourceLog { source: source.to_string(), kind: kind.to_string(), path, before, after: cursor, usage: tally.usage, counters, rotated }
+}

@@ -1,0 +1,339 @@
+//! Replaying a log's events: denials per feature and reason, the true peak
+//! in use, and checkout time per holder and day.
+//!
+//! Use is replayed from where the previous read left it (the caller sets it
+//! to the snapshot's polled count, [`Carry::resync`]): an OUT adds its
+//! licenses, an IN takes them back (never below zero: a check-in of a
+//! checkout from before the log began), a restart empties the server, and a
+//! server that says its own count after each event (RLM's `cur_use`) is
+//! taken at its word. The peak is the most in use at any moment of the read.
+//!
+//! Checkout time: each OUT opens a checkout of (feature, user, host); an IN
+//! closes the oldest open one of the same (the logs name no handle), a
+//! restart closes them all. Time is counted in license-seconds (a checkout of
+//! four licenses for an hour is four hours), split at midnight into the days
+//! it was held; a checkout still out at the end of a read counts up to the
+//! last moment the log has spoken of, and goes on in the next read.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::{Event, Reason, What};
+
+/// At most this many checkouts are followed as open at once (a log that
+/// lost its check-ins must not grow the carry-over without end).
+const MAX_OPEN: usize = 200_000;
+
+/// A feature as the log names it: its name, and the daemon that serves it.
+pub type FeatureKey = (String, Option<String>);
+
+/// What a read carries to the next one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Carry {
+    /// Per feature: in use at the end of the read, denials ever counted.
+    #[serde(default)]
+    pub features: Vec<FeatureCarry>,
+    /// Checkouts still out, and since when they are counted.
+    #[serde(default)]
+    pub open: Vec<Open>,
+    /// The last moment the log spoke of.
+    #[serde(default)]
+    pub last: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeatureCarry {
+    pub feature: String,
+    #[serde(default)]
+    pub daemon: Option<String>,
+    pub in_use: u64,
+    /// Denials counted by every read so far, per reason.
+    #[serde(default)]
+    pub denials_total: BTreeMap<Reason, u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Open {
+    pub feature: String,
+    pub user: String,
+    pub host: String,
+    pub since: NaiveDateTime,
+    pub count: u64,
+}
+
+impl Carry {
+    /// Set a feature's use to what a snapshot counted: the next read replays from it.
+    pub fn resync(&mut self, feature: &str, daemon: Option<&str>, used: u64) {
+        match self.features.iter_mut().find(|f| f.feature == feature && f.daemon.as_deref() == daemon) {
+            Some(f) => f.in_use = used,
+            None => self.features.push(FeatureCarry {
+                feature: feature.to_string(),
+                daemon: daemon.map(str::to_string),
+                in_use: used,
+                ..FeatureCarry::default()
+            }),
+        }
+    }
+}
+
+/// What one read found, per feature.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Feature {
+    /// Denials in this read, per reason.
+    pub denials: BTreeMap<Reason, u64>,
+    /// Denials ever counted (this read's included), per reason.
+    pub denials_total: BTreeMap<Reason, u64>,
+    /// The most in use at any moment of the read (its start included).
+    pub peak: u64,
+    /// In use at the end of the read, as replayed.
+    pub in_use: u64,
+    /// Checkouts in this read.
+    pub checkouts: u64,
+}
+
+/// The replay of one read.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub features: BTreeMap<FeatureKey, Feature>,
+    /// License-seconds per (feature, user) and day.
+    pub usage: BTreeMap<(String, String), BTreeMap<NaiveDate, f64>>,
+    /// The first and last moments this read's events spoke of.
+    pub first: Option<NaiveDateTime>,
+    pub last: Option<NaiveDateTime>,
+    /// Events read.
+    pub events: u64,
+    /// What goes on to the next read (up to date after [`Tally::finish`]).
+    pub carry: Carry,
+    open: HashMap<(String, String, String), VecDeque<(NaiveDateTime, u64)>>,
+    opened: usize,
+}
+
+impl Tally {
+    /// A replay that goes on from `carry`.
+    pub fn new(carry: Carry) -> Self {
+        let mut tally = Tally::default();
+        for f in &carry.features {
+            tally.features.insert(
+                (f.feature.clone(), f.daemon.clone()),
+                Feature { peak: f.in_use, in_use: f.in_use, denials_total: f.denials_total.clone(), ..Feature::default() },
+            );
+        }
+        for o in &carry.open {
+            tally.open.entry((o.feature.clone(), o.user.clone(), o.host.clone())).or_default().push_back((o.since, o.count));
+            tally.opened += 1;
+        }
+        tally.last = carry.last;
+        tally.carry = carry;
+        tally.first = None;
+        tally
+    }
+
+    pub fn event(&mut self, e: &Event) {
+        self.events += 1;
+        if let Some(at) = e.at {
+            self.first.get_or_insert(at);
+            // A log's clock may step back a little between daemons: never back in time.
+            if self.last.is_none_or(|l| at > l) {
+                self.last = Some(at);
+            }
+        }
+        if e.what == What::Restart {
+            let at = e.at.or(self.last);
+            for f in self.features.values_mut() {
+                f.in_use = 0;
+            }
+            let open: Vec<_> = self.open.drain().collect();
+            self.opened = 0;
+            if let Some(at) = at {
+                for ((feature, user, _), outs) in open {
+                    for (since, count) in outs {
+                        accrue(&mut self.usage, &feature, &user, since, at, count);
+                    }
+                }
+            }
+            return;
+        }
+        let f = self.features.entry((e.feature.clone(), e.daemon.clone())).or_default();
+        match e.what {
+            What::Out => {
+                f.in_use = e.cur_use.unwrap_or(f.in_use.saturating_add(e.count));
+                f.peak = f.peak.max(f.in_use);
+                f.checkouts += 1;
+                if let Some(at) = e.at {
+                    if self.opened < MAX_OPEN {
+                        self.open.entry((e.feature.clone(), e.user.clone(), e.host.clone())).or_default().push_back((at, e.count));
+                        self.opened += 1;
+                    }
+                }
+            }
+            What::In => {
+                f.in_use = e.cur_use.unwrap_or(f.in_use.saturating_sub(e.count));
+                f.peak = f.peak.max(f.in_use);
+                let key = (e.feature.clone(), e.user.clone(), e.host.clone());
+                if let (Some(outs), Some(at)) = (self.open.get_mut(&key), e.at) {
+                    let mut left = e.count.max(1);
+                    while left > 0 {
+                        let Some((since, count)) = outs.front_mut() else { break };
+                        let back = (*count).min(left);
+                        accrue(&mut self.usage, &e.feature, &e.user, *since, at, back);
+                        *count -= back;
+                        left -= back;
+                        if *count == 0 {
+                            outs.pop_front();
+                            self.opened -= 1;
+                        }
+                    }
+                    if outs.is_empty() {
+                        self.open.remove(&key);
+                    }
+                }
+            }
+            What::Denied(reason) => {
+                *f.denials.entry(reason).or_default() += 1;
+                *f.denials_total.entry(reason).or_default() += 1;
+            }
+            What::Restart => {}
+        }
+    }
+
+    /// Count the checkouts still out up to the last moment the log spoke
+    /// of, and bring the carry-over up to date.
+    pub fn finish(&mut self) {
+        if let Some(last) = self.last {
+            for ((feature, user, _), outs) in self.open.iter_mut() {
+                for (since, count) in outs.iter_mut() {
+                    if last > *since {
+                        accrue(&mut self.usage, feature, user, *since, last, *count);
+                        *since = last;
+                    }
+                }
+            }
+        }
+        self.carry = Carry {
+            features: self
+                .features
+                .iter()
+                .map(|((feature, daemon), f)| FeatureCarry {
+                    feature: feature.clone(),
+                    daemon: daemon.clone(),
+                    in_use: f.in_use,
+                    denials_total: f.denials_total.clone(),
+                })
+                .collect(),
+            open: self
+                .open
+                .iter()
+                .flat_map(|((feature, user, host), outs)| {
+                    outs.iter().map(|(since, count)| Open {
+                        feature: feature.clone(),
+                        user: user.clone(),
+                        host: host.clone(),
+                        since: *since,
+                        count: *count,
+                    })
+                })
+                .collect(),
+            last: self.last,
+        };
+        self.carry.open.sort_by(|a, b| (a.since, &a.feature, &a.user).cmp(&(b.since, &b.feature, &b.user)));
+    }
+}
+
+/// License-seconds from `since` to `until`, split at midnight.
+fn accrue(
+    usage: &mut BTreeMap<(String, String), BTreeMap<NaiveDate, f64>>,
+    feature: &str,
+    user: &str,
+    since: NaiveDateTime,
+    until: NaiveDateTime,
+    count: u64,
+) {
+    if until <= since || count == 0 {
+        return;
+    }
+    let days = usage.entry((feature.to_string(), user.to_string())).or_default();
+    let mut from = since;
+    while from < until {
+        let next_midnight = from.date().succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or(until);
+        let to = until.min(next_midnight);
+        *days.entry(from.date()).or_default() += (to - from).num_milliseconds() as f64 / 1000.0 * count as f64;
+        from = to;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(h: u32, m: u32) -> Option<NaiveDateTime> {
+        NaiveDate::from_ymd_opt(2026, 3, 1).and_then(|d| d.and_hms_opt(h, m, 0))
+    }
+
+    fn ev(what: What, feature: &str, user: &str, t: Option<NaiveDateTime>, count: u64) -> Event {
+        Event { at: t, what, feature: feature.into(), daemon: None, user: user.into(), host: "h".into(), count, cur_use: None }
+    }
+
+    #[test]
+    fn peak_denials_and_checkout_time() {
+        let mut carry = Carry::default();
+        carry.resync("cad", None, 2);
+        let mut t = Tally::new(carry);
+        t.event(&ev(What::Out, "cad", "ann", at(9, 0), 1));
+        t.event(&ev(What::Out, "cad", "bob", at(9, 30), 2));
+        t.event(&ev(What::Denied(Reason::Limit), "cad", "cy", at(9, 31), 1));
+        t.event(&ev(What::In, "cad", "ann", at(10, 0), 1));
+        t.event(&ev(What::In, "cad", "bob", at(11, 30), 2));
+        t.finish();
+        let f = &t.features[&("cad".to_string(), None)];
+        // From 2 in use: 3, then 5 at 09:30, back to 4, then 2.
+        assert_eq!((f.peak, f.in_use, f.denials.get(&Reason::Limit)), (5, 2, Some(&1)));
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        assert_eq!(t.usage[&("cad".to_string(), "ann".to_string())][&day], 3600.0);
+        assert_eq!(t.usage[&("cad".to_string(), "bob".to_string())][&day], 2.0 * 2.0 * 3600.0);
+        assert_eq!(t.carry.features[0].denials_total.get(&Reason::Limit), Some(&1));
+    }
+
+    #[test]
+    fn a_checkout_over_midnight_and_one_still_out_carry_on() {
+        let mut t = Tally::new(Carry::default());
+        let late = NaiveDate::from_ymd_opt(2026, 2, 28).and_then(|d| d.and_hms_opt(23, 0, 0));
+        t.event(&ev(What::Out, "cad", "ann", late, 1));
+        t.event(&ev(What::Out, "cad", "bob", at(0, 30), 1));
+        t.event(&ev(What::In, "cad", "ann", at(1, 0), 1));
+        t.finish();
+        let ann = &t.usage[&("cad".to_string(), "ann".to_string())];
+        assert_eq!(ann.values().copied().collect::<Vec<_>>(), [3600.0, 3600.0]);
+        // bob is still out: counted to 01:00, the last moment the log spoke of, and carried.
+        assert_eq!(t.usage[&("cad".to_string(), "bob".to_string())].values().sum::<f64>(), 1800.0);
+        assert_eq!(t.carry.open.len(), 1);
+        let mut next = Tally::new(t.carry.clone());
+        next.event(&ev(What::In, "cad", "bob", at(2, 0), 1));
+        next.finish();
+        assert_eq!(next.usage[&("cad".to_string(), "bob".to_string())].values().sum::<f64>(), 3600.0);
+        assert!(next.carry.open.is_empty());
+    }
+
+    #[test]
+    fn a_restart_empties_the_server_and_check_ins_never_go_below_zero() {
+        let mut t = Tally::new(Carry::default());
+        t.event(&ev(What::In, "cad", "old", at(8, 0), 3));
+        t.event(&ev(What::Out, "cad", "ann", at(9, 0), 4));
+        t.event(&Event {
+            at: at(10, 0),
+            what: What::Restart,
+            feature: String::new(),
+            daemon: None,
+            user: String::new(),
+            host: String::new(),
+            count: 0,
+            cur_use: None,
+        });
+        t.finish();
+        let f = &t.features[&("cad".to_string(), None)];
+        assert_eq!((f.peak, f.in_use), (4, 0));
+        assert_eq!(t.usage[&("cad".to_string(), "ann".to_string())].values().sum::<f64>(), 4.0 * 3600.0);
+        assert!(t.carry.open.is_empty());
+    }
+}
