@@ -41,9 +41,19 @@ pub struct ReadOptions {
     /// parsed one at a time in the order they were selected, so that each
     /// source's holders arrive together and a report is the same on every run.
     pub holders: Option<HolderSink>,
-    /// Where each source's server log (`log`) was left by the previous read,
-    /// by source name: a source without one reads its log from the start.
-    pub cursors: Option<Arc<std::collections::HashMap<String, Cursor>>>,
+    /// Where the sources' server logs (`log`) are read from, and what for;
+    /// without it each log is read from its start.
+    pub cursors: Option<Arc<LogReads>>,
+}
+
+/// Where the sources' server logs are read from, and what for.
+#[derive(Debug, Default)]
+pub struct LogReads {
+    /// Where each log was left by the previous read, by source name: a
+    /// source without one reads its log from the start.
+    pub from: std::collections::HashMap<String, Cursor>,
+    /// Whether checkout time is followed (`record` keeps it).
+    pub usage: bool,
 }
 
 /// Read `sources` concurrently, stamp, filter and evaluate their records, and
@@ -69,7 +79,8 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
             timeout: config.timeout_of(source),
             deadline: config.deadline_of(source),
             holders: options.holders.clone().map(|sink| (sink, filter.clone())),
-            cursor: options.cursors.as_ref().and_then(|c| c.get(&source.name)).cloned(),
+            cursor: options.cursors.as_ref().and_then(|c| c.from.get(&source.name)).cloned(),
+            timed: options.cursors.as_ref().is_some_and(|c| c.usage),
             now,
         };
         // Taken before the task starts, so that it is given back however the task ends.
@@ -121,6 +132,8 @@ struct Job {
     holders: Option<(HolderSink, RecordFilter)>,
     /// Where its log was left.
     cursor: Option<Cursor>,
+    /// Whether its log's checkout time is followed.
+    timed: bool,
     now: DateTime<Utc>,
 }
 
@@ -160,9 +173,9 @@ impl Job {
         let mut records = result?;
         let Some(log) = log else { return Ok((records, None)) };
         // The server's own log, from where the previous read left it.
-        let cursor = self.cursor;
+        let (cursor, timed) = (self.cursor, self.timed);
         let read = tokio::task::spawn_blocking(move || {
-            let read = serverlog::read_log(&log.path, log.format, cursor.as_ref(), Some(ends))?;
+            let read = serverlog::read_log(&log.path, log.format, cursor.as_ref(), Some(ends), timed)?;
             Ok::<_, String>(serverlog::records::attach(&mut records, read, cursor, &name, kind, log.path))
                 .map(|found| (records, Some(found)))
         })

@@ -125,9 +125,9 @@ pub fn usage(options: &Options, sources: &[String], filter: &RecordFilter, since
     let mut errors = Vec::new();
     for source in &chosen {
         let Some(log) = &source.log else { continue };
-        let cursor = cursors_now.as_ref().and_then(|c| c.get(&source.name));
+        let cursor = cursors_now.as_ref().and_then(|c| c.from.get(&source.name));
         let ends = std::time::Instant::now() + config.deadline_of(source);
-        match crate::serverlog::read_log(&log.path, log.format, cursor, Some(ends)) {
+        match crate::serverlog::read_log(&log.path, log.format, cursor, Some(ends), true) {
             Ok(read) => {
                 for ((feature, user), by_day) in read.tally.usage {
                     for (day, seconds) in by_day.into_iter().filter(|(d, _)| *d >= from) {

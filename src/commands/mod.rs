@@ -14,7 +14,6 @@ pub mod serve;
 pub mod show;
 pub mod sources;
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -24,10 +23,9 @@ use anyhow::{Context, Result};
 use crate::config::{Config, Source};
 use crate::error::Exit;
 use crate::history::{Consumer, Store};
-use crate::serverlog::Cursor;
 
 use crate::output;
-use crate::read::{self, HolderSink, ReadOptions};
+use crate::read::{self, HolderSink, LogReads, ReadOptions};
 use crate::report::Report;
 use crate::resolve::Run;
 use crate::select::RecordFilter;
@@ -61,8 +59,8 @@ pub(crate) fn read_sources(
     Ok(runtime()?.block_on(read::read(config, sources, filter, &read_options, run.now)))
 }
 
-/// Where the sources' server logs were left, by source name.
-pub(crate) type Cursors = Arc<HashMap<String, Cursor>>;
+/// Where the sources' server logs are read from.
+pub(crate) type Cursors = Arc<LogReads>;
 
 /// The sources' server logs (`log`), as the store keys their cursors.
 fn logs_of<'a>(sources: &[&'a Source]) -> Vec<(&'a str, &'a Path)> {
@@ -76,8 +74,9 @@ pub(crate) fn cursors(store: &Store, consumer: Consumer, sources: &[&Source]) ->
     if logs.is_empty() {
         return Ok(None);
     }
-    let found = store.cursors(consumer, &logs).with_context(|| format!("reading log positions from {}", store.path.display()))?;
-    Ok(Some(Arc::new(found)))
+    let from = store.cursors(consumer, &logs).with_context(|| format!("reading log positions from {}", store.path.display()))?;
+    // Checkout time is `record`'s to keep.
+    Ok(Some(Arc::new(LogReads { from, usage: consumer == Consumer::Record })))
 }
 
 /// For a command that only looks (`show`, `holders`, `report`): the logs
@@ -89,8 +88,8 @@ pub(crate) fn peeked(config: &Config, sources: &[&Source], run: &Run) -> Option<
         return None;
     }
     let path = history_path(Some(config)).ok().filter(|p| p.exists())?;
-    match Store::open_read(&path).and_then(|store| cursors(&store, Consumer::Record, sources)) {
-        Ok(found) => found,
+    match Store::open_read(&path).and_then(|store| store.cursors(Consumer::Record, &logs_of(sources))) {
+        Ok(from) => Some(Arc::new(LogReads { from, usage: false })),
         Err(e) => {
             if run.verbose {
                 eprintln!("licusage: logs read from their start: {}", output::escape::text(&format!("{e:#}")));

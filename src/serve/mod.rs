@@ -212,13 +212,14 @@ fn start(
                 let started = tokio::time::Instant::now();
                 let Some(source) = config.sources.get(index) else { return };
                 let now = resolve::now().unwrap_or_else(|_| chrono::Utc::now());
-                let cursors = cursor.take().map(|c| Arc::new(std::collections::HashMap::from([(source.name.clone(), c)])));
+                let from = cursor.take().map(|c| std::collections::HashMap::from([(source.name.clone(), c)])).unwrap_or_default();
+                let cursors = Some(Arc::new(read::LogReads { from, usage: false }));
                 let options = ReadOptions { verbose, progress: false, holders: None, cursors: cursors.clone() };
                 let report = read::read(&config, &[source], &filter, &options, now).await;
                 // A failed read leaves the log where it was.
                 cursor = match report.logs.first() {
                     Some(log) => Some(log.after.clone()),
-                    None => cursors.and_then(|c| c.get(&source.name).cloned()),
+                    None => cursors.and_then(|c| c.from.get(&source.name).cloned()),
                 };
                 let took = started.elapsed().as_secs_f64();
                 match report.errors.first() {

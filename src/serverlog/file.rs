@@ -60,8 +60,9 @@ pub struct LogRead {
 }
 
 /// Read `path` on from `from` (from its start when there is no cursor),
-/// replaying its events with `format`. `ends` bounds a long first read.
-pub fn read_log(path: &Path, format: &dyn Format, from: Option<&Cursor>, ends: Option<Instant>) -> Result<LogRead, String> {
+/// replaying its events with `format`. `ends` bounds a long first read;
+/// `timed`: checkout time is followed too.
+pub fn read_log(path: &Path, format: &dyn Format, from: Option<&Cursor>, ends: Option<Instant>, timed: bool) -> Result<LogRead, String> {
     let shown = path.display();
     let mut file = File::open(path).map_err(|e| format!("log {shown}: {e}"))?;
     let meta = file.metadata().map_err(|e| format!("log {shown}: {e}"))?;
@@ -71,7 +72,7 @@ pub fn read_log(path: &Path, format: &dyn Format, from: Option<&Cursor>, ends: O
     let (dev, ino) = identity(&meta);
     let head = head_of(&mut file).map_err(|e| format!("log {shown}: {e}"))?;
     let mut lines = format.lines(from.and_then(|c| c.lines.as_ref()));
-    let mut tally = Tally::new(from.map(|c| c.tally.clone()).unwrap_or_default());
+    let mut tally = Tally::new(from.map(|c| c.tally.clone()).unwrap_or_default(), timed);
     let mut reading = Reading { lines: lines.as_mut(), tally: &mut tally, ends, count: 0 };
     let mut rotated = false;
     let mut bytes = 0;
@@ -157,7 +158,11 @@ impl Reading<'_> {
                 "not read to its end within the source's deadline: raise the source's `deadline` for a first read of a large log",
             ));
         }
-        let text = String::from_utf8_lossy(raw);
+        // Valid UTF-8 (nearly every line) is checked at SIMD speed; the rest made lossy.
+        let text = match std::str::from_utf8(raw) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
         if let Some(event) = self.lines.line(&text) {
             self.tally.event(&event);
         }
@@ -234,12 +239,12 @@ mod tests {
     struct DenialLines;
 
     impl Lines for DenialLines {
-        fn line(&mut self, line: &str) -> Option<Event> {
+        fn line<'a>(&mut self, line: &'a str) -> Option<Event<'a>> {
             let feature = line.trim_end().strip_prefix("DENIED ")?;
             Some(Event {
                 at: None,
                 what: What::Denied(Reason::Limit),
-                feature: feature.to_string(),
+                feature: feature.into(),
                 daemon: None,
                 user: "u".into(),
                 host: "h".into(),
@@ -264,7 +269,7 @@ mod tests {
 
     /// Denials per feature this read, and the cursor for the next.
     fn read(path: &Path, from: Option<&Cursor>) -> (Vec<(String, u64)>, Cursor, bool) {
-        let read = read_log(path, &Denials, from, None).unwrap();
+        let read = read_log(path, &Denials, from, None, true).unwrap();
         let counts = read.tally.features.iter().map(|((f, _), t)| (f.clone(), t.denials.values().sum())).filter(|(_, n)| *n > 0).collect();
         (counts, read.cursor, read.rotated)
     }
@@ -337,9 +342,9 @@ mod tests {
     #[test]
     fn a_missing_log_or_a_directory_is_an_error_naming_it() {
         let dir = tempfile::tempdir().unwrap();
-        let missing = read_log(&dir.path().join("nope.log"), &Denials, None, None).unwrap_err();
+        let missing = read_log(&dir.path().join("nope.log"), &Denials, None, None, false).unwrap_err();
         assert!(missing.starts_with("log ") && missing.contains("nope.log"), "{missing}");
-        let folder = read_log(dir.path(), &Denials, None, None).unwrap_err();
+        let folder = read_log(dir.path(), &Denials, None, None, false).unwrap_err();
         assert!(folder.contains("directory"), "{folder}");
     }
 }

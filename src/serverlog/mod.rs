@@ -10,6 +10,7 @@ pub mod file;
 pub mod records;
 pub mod tally;
 
+use std::borrow::Cow;
 use std::fmt::Debug;
 
 use chrono::NaiveDateTime;
@@ -64,18 +65,19 @@ pub enum What {
     Restart,
 }
 
-/// One event of a server log, as a kind read it.
+/// One event of a server log, as a kind read it: its names borrowed from
+/// the line where the kind can (no allocation per line).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
+pub struct Event<'a> {
     /// When, in the server's local time, where the log has said the date by then.
     pub at: Option<NaiveDateTime>,
     pub what: What,
     /// The feature (FlexLM) or product (RLM); empty for a restart.
-    pub feature: String,
+    pub feature: Cow<'a, str>,
     /// The vendor daemon or ISV that wrote it, where the log says.
-    pub daemon: Option<String>,
-    pub user: String,
-    pub host: String,
+    pub daemon: Option<Cow<'a, str>>,
+    pub user: Cow<'a, str>,
+    pub host: Cow<'a, str>,
     /// How many licenses.
     pub count: u64,
     /// The server's own count in use after the event (RLM's `cur_use`).
@@ -86,7 +88,7 @@ pub struct Event {
 /// say (the date, the year) from line to line and from read to read.
 pub trait Lines: Send {
     /// The event a line records, if it is one.
-    fn line(&mut self, line: &str) -> Option<Event>;
+    fn line<'a>(&mut self, line: &'a str) -> Option<Event<'a>>;
     /// What to carry to the next read.
     fn save(&self) -> serde_json::Value;
 }

@@ -15,7 +15,9 @@
 //! it was held; a checkout still out at the end of a read counts up to the
 //! last moment the log has spoken of, and goes on in the next read.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -93,12 +95,27 @@ pub struct Feature {
     pub checkouts: u64,
 }
 
+/// License-seconds per (feature, user) and day.
+pub type Usage = BTreeMap<(String, String), BTreeMap<NaiveDate, f64>>;
+
+/// License-seconds of one (feature, user) per day.
+type Timed = ((String, String), BTreeMap<NaiveDate, f64>);
+
+/// The checkouts of one (feature, user, host) still out, oldest first.
+#[derive(Debug)]
+struct Outs {
+    feature: String,
+    user: String,
+    host: String,
+    outs: VecDeque<(NaiveDateTime, u64)>,
+}
+
 /// The replay of one read.
 #[derive(Debug, Default)]
 pub struct Tally {
     pub features: BTreeMap<FeatureKey, Feature>,
-    /// License-seconds per (feature, user) and day.
-    pub usage: BTreeMap<(String, String), BTreeMap<NaiveDate, f64>>,
+    /// License-seconds per (feature, user) and day (only where asked for).
+    pub usage: Usage,
     /// The first and last moments this read's events spoke of.
     pub first: Option<NaiveDateTime>,
     pub last: Option<NaiveDateTime>,
@@ -106,28 +123,83 @@ pub struct Tally {
     pub events: u64,
     /// What goes on to the next read (up to date after [`Tally::finish`]).
     pub carry: Carry,
-    open: HashMap<(String, String, String), VecDeque<(NaiveDateTime, u64)>>,
+    /// Whether checkout time is followed.
+    timed: bool,
+    /// The features as the replay goes (`features` is made of them at the
+    /// end), found by name, then daemon: an event finds its feature without
+    /// building a key (millions of lines: no allocation per line).
+    index: HashMap<String, Vec<(Option<String>, usize)>>,
+    live: Vec<(FeatureKey, Feature)>,
+    /// Open checkouts by `feature \x1f user \x1f host`.
+    open: HashMap<String, Outs>,
     opened: usize,
+    /// License-seconds by `feature \x1f user`.
+    time: HashMap<String, Timed>,
+    scratch: String,
+}
+
+/// `parts` joined by a separator no name holds, into `into`.
+fn joined<'a>(into: &'a mut String, parts: &[&str]) -> &'a str {
+    into.clear();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            into.push('\x1f');
+        }
+        into.push_str(p);
+    }
+    into.as_str()
 }
 
 impl Tally {
-    /// A replay that goes on from `carry`.
-    pub fn new(carry: Carry) -> Self {
-        let mut tally = Tally::default();
+    /// A replay that goes on from `carry`; with `timed`, checkout time is
+    /// followed too (`record`, `holders --usage`), else only denials and peaks.
+    pub fn new(carry: Carry, timed: bool) -> Self {
+        let mut tally = Tally { timed, ..Tally::default() };
         for f in &carry.features {
-            tally.features.insert(
-                (f.feature.clone(), f.daemon.clone()),
-                Feature { peak: f.in_use, in_use: f.in_use, denials_total: f.denials_total.clone(), ..Feature::default() },
-            );
+            if let Some(t) = tally.feature(&f.feature, f.daemon.as_deref()) {
+                t.peak = f.in_use;
+                t.in_use = f.in_use;
+                t.denials_total = f.denials_total.clone();
+            }
         }
-        for o in &carry.open {
-            tally.open.entry((o.feature.clone(), o.user.clone(), o.host.clone())).or_default().push_back((o.since, o.count));
-            tally.opened += 1;
+        if timed {
+            for o in &carry.open {
+                tally.open_out(&o.feature, &o.user, &o.host, o.since, o.count);
+            }
         }
         tally.last = carry.last;
         tally.carry = carry;
-        tally.first = None;
         tally
+    }
+
+    /// The feature of an event, made the first time it is seen.
+    fn feature(&mut self, feature: &str, daemon: Option<&str>) -> Option<&mut Feature> {
+        let found = self.index.get(feature).and_then(|ds| ds.iter().find(|(d, _)| d.as_deref() == daemon)).map(|(_, i)| *i);
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let i = self.live.len();
+                self.index.entry(feature.to_string()).or_default().push((daemon.map(str::to_string), i));
+                self.live.push(((feature.to_string(), daemon.map(str::to_string)), Feature::default()));
+                i
+            }
+        };
+        self.live.get_mut(i).map(|(_, f)| f)
+    }
+
+    fn open_out(&mut self, feature: &str, user: &str, host: &str, since: NaiveDateTime, count: u64) {
+        if self.opened >= MAX_OPEN {
+            return;
+        }
+        let key = joined(&mut self.scratch, &[feature, user, host]);
+        match self.open.get_mut(key) {
+            Some(o) => o.outs.push_back((since, count)),
+            None => {
+                let outs = Outs { feature: feature.into(), user: user.into(), host: host.into(), outs: VecDeque::from([(since, count)]) };
+                self.open.insert(key.to_string(), outs);
+            }
+        }
+        self.opened += 1;
     }
 
     pub fn event(&mut self, e: &Event) {
@@ -141,53 +213,35 @@ impl Tally {
         }
         if e.what == What::Restart {
             let at = e.at.or(self.last);
-            for f in self.features.values_mut() {
+            for (_, f) in self.live.iter_mut() {
                 f.in_use = 0;
             }
-            let open: Vec<_> = self.open.drain().collect();
+            let open: Vec<Outs> = self.open.drain().map(|(_, o)| o).collect();
             self.opened = 0;
             if let Some(at) = at {
-                for ((feature, user, _), outs) in open {
-                    for (since, count) in outs {
-                        accrue(&mut self.usage, &feature, &user, since, at, count);
+                for o in open {
+                    for (since, count) in o.outs {
+                        accrue(&mut self.time, &mut self.scratch, &o.feature, &o.user, since, at, count);
                     }
                 }
             }
             return;
         }
-        let f = self.features.entry((e.feature.clone(), e.daemon.clone())).or_default();
+        let Some(f) = self.feature(&e.feature, e.daemon.as_deref()) else { return };
         match e.what {
             What::Out => {
                 f.in_use = e.cur_use.unwrap_or(f.in_use.saturating_add(e.count));
                 f.peak = f.peak.max(f.in_use);
                 f.checkouts += 1;
-                if let Some(at) = e.at {
-                    if self.opened < MAX_OPEN {
-                        self.open.entry((e.feature.clone(), e.user.clone(), e.host.clone())).or_default().push_back((at, e.count));
-                        self.opened += 1;
-                    }
+                if let (Some(at), true) = (e.at, self.timed) {
+                    self.open_out(&e.feature, &e.user, &e.host, at, e.count);
                 }
             }
             What::In => {
                 f.in_use = e.cur_use.unwrap_or(f.in_use.saturating_sub(e.count));
                 f.peak = f.peak.max(f.in_use);
-                let key = (e.feature.clone(), e.user.clone(), e.host.clone());
-                if let (Some(outs), Some(at)) = (self.open.get_mut(&key), e.at) {
-                    let mut left = e.count.max(1);
-                    while left > 0 {
-                        let Some((since, count)) = outs.front_mut() else { break };
-                        let back = (*count).min(left);
-                        accrue(&mut self.usage, &e.feature, &e.user, *since, at, back);
-                        *count -= back;
-                        left -= back;
-                        if *count == 0 {
-                            outs.pop_front();
-                            self.opened -= 1;
-                        }
-                    }
-                    if outs.is_empty() {
-                        self.open.remove(&key);
-                    }
+                if let (Some(at), true) = (e.at, self.timed) {
+                    self.close(e, at);
                 }
             }
             What::Denied(reason) => {
@@ -198,19 +252,56 @@ impl Tally {
         }
     }
 
+    /// An IN: the oldest open checkouts of its (feature, user, host) closed.
+    fn close(&mut self, e: &Event, at: NaiveDateTime) {
+        let key = joined(&mut self.scratch, &[&e.feature, &e.user, &e.host]).to_string();
+        let Some(o) = self.open.get_mut(&key) else { return };
+        let mut left = e.count.max(1);
+        while left > 0 {
+            let Some((since, count)) = o.outs.front_mut() else { break };
+            let back = (*count).min(left);
+            accrue(&mut self.time, &mut self.scratch, &e.feature, &e.user, *since, at, back);
+            *count -= back;
+            left -= back;
+            if *count == 0 {
+                o.outs.pop_front();
+                self.opened -= 1;
+            }
+        }
+        if o.outs.is_empty() {
+            self.open.remove(&key);
+        }
+    }
+
     /// Count the checkouts still out up to the last moment the log spoke
     /// of, and bring the carry-over up to date.
     pub fn finish(&mut self) {
         if let Some(last) = self.last {
-            for ((feature, user, _), outs) in self.open.iter_mut() {
-                for (since, count) in outs.iter_mut() {
+            for o in self.open.values_mut() {
+                for (since, count) in o.outs.iter_mut() {
                     if last > *since {
-                        accrue(&mut self.usage, feature, user, *since, last, *count);
+                        accrue(&mut self.time, &mut self.scratch, &o.feature, &o.user, *since, last, *count);
                         *since = last;
                     }
                 }
             }
         }
+        self.usage = self.time.drain().map(|(_, v)| v).collect();
+        self.features = self.live.iter().cloned().collect();
+        let mut open: Vec<Open> = self
+            .open
+            .values()
+            .flat_map(|o| {
+                o.outs.iter().map(|(since, count)| Open {
+                    feature: o.feature.clone(),
+                    user: o.user.clone(),
+                    host: o.host.clone(),
+                    since: *since,
+                    count: *count,
+                })
+            })
+            .collect();
+        open.sort_by(|a, b| (a.since, &a.feature, &a.user).cmp(&(b.since, &b.feature, &b.user)));
         self.carry = Carry {
             features: self
                 .features
@@ -222,28 +313,16 @@ impl Tally {
                     denials_total: f.denials_total.clone(),
                 })
                 .collect(),
-            open: self
-                .open
-                .iter()
-                .flat_map(|((feature, user, host), outs)| {
-                    outs.iter().map(|(since, count)| Open {
-                        feature: feature.clone(),
-                        user: user.clone(),
-                        host: host.clone(),
-                        since: *since,
-                        count: *count,
-                    })
-                })
-                .collect(),
+            open,
             last: self.last,
         };
-        self.carry.open.sort_by(|a, b| (a.since, &a.feature, &a.user).cmp(&(b.since, &b.feature, &b.user)));
     }
 }
 
 /// License-seconds from `since` to `until`, split at midnight.
 fn accrue(
-    usage: &mut BTreeMap<(String, String), BTreeMap<NaiveDate, f64>>,
+    time: &mut HashMap<String, Timed>,
+    scratch: &mut String,
     feature: &str,
     user: &str,
     since: NaiveDateTime,
@@ -253,7 +332,11 @@ fn accrue(
     if until <= since || count == 0 {
         return;
     }
-    let days = usage.entry((feature.to_string(), user.to_string())).or_default();
+    let key = joined(scratch, &[feature, user]);
+    if !time.contains_key(key) {
+        time.insert(key.to_string(), ((feature.to_string(), user.to_string()), BTreeMap::new()));
+    }
+    let Some((_, days)) = time.get_mut(scratch.as_str()) else { return };
     let mut from = since;
     while from < until {
         let next_midnight = from.date().succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or(until);
@@ -271,7 +354,7 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 3, 1).and_then(|d| d.and_hms_opt(h, m, 0))
     }
 
-    fn ev(what: What, feature: &str, user: &str, t: Option<NaiveDateTime>, count: u64) -> Event {
+    fn ev<'a>(what: What, feature: &'a str, user: &'a str, t: Option<NaiveDateTime>, count: u64) -> Event<'a> {
         Event { at: t, what, feature: feature.into(), daemon: None, user: user.into(), host: "h".into(), count, cur_use: None }
     }
 
@@ -279,7 +362,7 @@ mod tests {
     fn peak_denials_and_checkout_time() {
         let mut carry = Carry::default();
         carry.resync("cad", None, 2);
-        let mut t = Tally::new(carry);
+        let mut t = Tally::new(carry, true);
         t.event(&ev(What::Out, "cad", "ann", at(9, 0), 1));
         t.event(&ev(What::Out, "cad", "bob", at(9, 30), 2));
         t.event(&ev(What::Denied(Reason::Limit), "cad", "cy", at(9, 31), 1));
@@ -297,7 +380,7 @@ mod tests {
 
     #[test]
     fn a_checkout_over_midnight_and_one_still_out_carry_on() {
-        let mut t = Tally::new(Carry::default());
+        let mut t = Tally::new(Carry::default(), true);
         let late = NaiveDate::from_ymd_opt(2026, 2, 28).and_then(|d| d.and_hms_opt(23, 0, 0));
         t.event(&ev(What::Out, "cad", "ann", late, 1));
         t.event(&ev(What::Out, "cad", "bob", at(0, 30), 1));
@@ -308,7 +391,7 @@ mod tests {
         // bob is still out: counted to 01:00, the last moment the log spoke of, and carried.
         assert_eq!(t.usage[&("cad".to_string(), "bob".to_string())].values().sum::<f64>(), 1800.0);
         assert_eq!(t.carry.open.len(), 1);
-        let mut next = Tally::new(t.carry.clone());
+        let mut next = Tally::new(t.carry.clone(), true);
         next.event(&ev(What::In, "cad", "bob", at(2, 0), 1));
         next.finish();
         assert_eq!(next.usage[&("cad".to_string(), "bob".to_string())].values().sum::<f64>(), 3600.0);
@@ -317,16 +400,16 @@ mod tests {
 
     #[test]
     fn a_restart_empties_the_server_and_check_ins_never_go_below_zero() {
-        let mut t = Tally::new(Carry::default());
+        let mut t = Tally::new(Carry::default(), true);
         t.event(&ev(What::In, "cad", "old", at(8, 0), 3));
         t.event(&ev(What::Out, "cad", "ann", at(9, 0), 4));
         t.event(&Event {
             at: at(10, 0),
             what: What::Restart,
-            feature: String::new(),
+            feature: "".into(),
             daemon: None,
-            user: String::new(),
-            host: String::new(),
+            user: "".into(),
+            host: "".into(),
             count: 0,
             cur_use: None,
         });

@@ -708,3 +708,34 @@ fn filters_keep_running_after_the_binary_is_replaced() {
     });
     assert!(metrics.contains("licusage_source_up{source=\"g\",kind=\"generic\"} 1"), "{metrics}\n{}", served.log());
 }
+
+/// A license server's log under `serve`: the denials counter starts from the
+/// log as it is, then counts each new line once across refreshes and a
+/// rotation, never going back (a counter that drops is a reset to Prometheus).
+#[test]
+fn the_denials_counter_counts_on_across_refreshes_and_a_rotation() {
+    let env = TestEnv::new();
+    let log = env.path("lmgrd.log");
+    std::fs::copy(crate::env::fixture("flexlm/debuglog/real/partek-v11.9-windows-denied-2014.log"), &log).unwrap();
+    env.config("[sources.partek]\nkind = \"flexlm\"\nfile = \"{fixtures}/flexlm/v9-single.txt\"\nlog = \"lmgrd.log\"\n");
+    let served = Served::start(&env, &["--refresh", "300ms"], &[]);
+    let http = Http::new();
+    let base = "licusage_denials_total{source=\"partek\",id=\"base@parteklm\",kind=\"flexlm\",product=\"base\",metric=\"licenses\",reason=\"limit\"}";
+    let first = served.metrics_when(&http, |m| m.contains(base));
+    assert_eq!(sample(&first, base), Some(64.0), "the hand count of the real log:\n{first}");
+    let denied = |who: &str| {
+        format!("10:0{}:00 (parteklm) DENIED: \"base\" {who}@ws  (Licensed number of users already reached. (-4,342))\n", who.len() % 10)
+    };
+    {
+        use std::io::Write;
+        std::fs::OpenOptions::new().append(true).open(&log).unwrap().write_all(denied("alice").as_bytes()).unwrap();
+    }
+    served.metrics_when(&http, |m| sample(m, base) == Some(65.0));
+    std::fs::rename(&log, env.path("lmgrd.log.1")).unwrap();
+    std::fs::write(&log, format!("{}{}", denied("bob"), denied("carol"))).unwrap();
+    let after = served.metrics_when(&http, |m| sample(m, base) == Some(67.0));
+    // A few more refreshes: nothing counted twice.
+    std::thread::sleep(Duration::from_millis(1000));
+    let later = http.get(&served.url("/metrics")).2;
+    assert_eq!(sample(&later, base), Some(67.0), "{after}\n{later}");
+}

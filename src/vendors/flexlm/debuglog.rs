@@ -43,29 +43,29 @@ impl What {
     }
 }
 
-/// One event of the log.
+/// One event of the log, its words borrowed from the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
+pub struct Event<'a> {
     /// When, where the log has said the date by then.
     pub at: Option<NaiveDateTime>,
-    pub daemon: String,
+    pub daemon: &'a str,
     pub what: What,
-    pub feature: String,
-    pub user: String,
-    pub host: Option<String>,
+    pub feature: &'a str,
+    pub user: &'a str,
+    pub host: Option<&'a str>,
     /// `(N licenses)`, else 1.
     pub count: u64,
     /// A denial's or an unsupported request's reason; `SHUTDOWN` or
     /// `INACTIVE` for such a check-in.
-    pub reason: Option<String>,
+    pub reason: Option<&'a str>,
 }
 
 /// What a line of the log is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Line {
-    Event(Event),
+pub enum Line<'a> {
+    Event(Event<'a>),
     /// `TIMESTAMP m/d/yyyy`.
-    Timestamp { daemon: String, date: NaiveDate },
+    Timestamp { daemon: &'a str, date: NaiveDate },
     /// lmgrd started (a new log, or a restart): usage starts from nothing.
     Started { date: Option<NaiveDate> },
     Other,
@@ -79,8 +79,10 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub fn line(&mut self, raw: &str) -> Line {
-        let text = raw.trim_start_matches('\u{feff}').trim_end_matches(['\r', '\n']);
+    pub fn line<'a>(&mut self, raw: &'a str) -> Line<'a> {
+        let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        let text = text.strip_suffix('\r').unwrap_or(text);
         let Some((time, daemon, rest)) = split(text) else { return Line::Other };
         // Midnight: the time goes back (by more than a few minutes, as
         // daemons' lines may interleave a little out of order).
@@ -92,7 +94,7 @@ impl Reader {
         self.last = Some(time);
         if let Some(date) = rest.strip_prefix("TIMESTAMP ").and_then(|d| mdy(d.trim())) {
             self.date = Some(date);
-            return Line::Timestamp { daemon: daemon.to_string(), date };
+            return Line::Timestamp { daemon, date };
         }
         if daemon == "lmgrd" && rest.contains("Licensing (") && rest.contains(" started on ") {
             let date = rest.trim_end().strip_suffix(')').and_then(|r| r.rsplit_once('(')).and_then(|(_, d)| mdy(d));
@@ -101,8 +103,8 @@ impl Reader {
             }
             return Line::Started { date };
         }
-        let Some((word, event)) = rest.split_once(": ") else { return Line::Other };
-        let Some(what) = What::of(word) else { return Line::Other };
+        let Some((word, event)) = cut(rest, b' ') else { return Line::Other };
+        let Some(what) = word.strip_suffix(':').and_then(What::of) else { return Line::Other };
         match event_of(what, daemon, event) {
             Some(mut e) => {
                 e.at = self.date.map(|d| d.and_time(time));
@@ -124,14 +126,14 @@ impl serverlog::Format for DebugLog {
 }
 
 impl serverlog::Lines for Reader {
-    fn line(&mut self, line: &str) -> Option<serverlog::Event> {
+    fn line<'a>(&mut self, line: &'a str) -> Option<serverlog::Event<'a>> {
         let blank = |at, what| serverlog::Event {
             at,
             what,
-            feature: String::new(),
+            feature: "".into(),
             daemon: None,
-            user: String::new(),
-            host: String::new(),
+            user: "".into(),
+            host: "".into(),
             count: 0,
             cur_use: None,
         };
@@ -141,17 +143,17 @@ impl serverlog::Lines for Reader {
                 let what = match e.what {
                     What::Out => serverlog::What::Out,
                     What::In => serverlog::What::In,
-                    What::Denied => serverlog::What::Denied(reason_of(e.reason.as_deref())),
+                    What::Denied => serverlog::What::Denied(reason_of(e.reason)),
                     What::Unsupported => serverlog::What::Denied(Reason::Unsupported),
                     What::Queued | What::Dequeued => return None,
                 };
                 Some(serverlog::Event {
                     at: e.at,
                     what,
-                    feature: e.feature,
-                    daemon: Some(e.daemon),
-                    user: e.user,
-                    host: e.host.unwrap_or_default(),
+                    feature: e.feature.into(),
+                    daemon: Some(e.daemon.into()),
+                    user: e.user.into(),
+                    host: e.host.unwrap_or_default().into(),
                     count: e.count,
                     cur_use: None,
                 })
@@ -207,12 +209,31 @@ impl Reader {
 
 /// `H:MM:SS (daemon) rest`.
 fn split(text: &str) -> Option<(NaiveTime, &str, &str)> {
-    let text = text.trim_start();
-    let (time, rest) = text.split_once(' ')?;
-    let time = NaiveTime::parse_from_str(time, "%H:%M:%S").ok()?;
-    let rest = rest.strip_prefix('(')?;
-    let (daemon, rest) = rest.split_once(')')?;
-    Some((time, daemon, rest.trim_start()))
+    let (time, rest) = cut(text.trim_ascii_start(), b' ')?;
+    let time = hms(time)?;
+    let (daemon, rest) = cut(rest.strip_prefix('(')?, b')')?;
+    Some((time, daemon, rest.trim_ascii_start()))
+}
+
+/// `H:MM:SS` (the hour may have one digit), read by hand: millions of
+/// lines, and chrono's format parser was a fifth of the time.
+fn hms(text: &str) -> Option<NaiveTime> {
+    let digit = |c: &u8| c.is_ascii_digit().then(|| u32::from(c - b'0'));
+    let (h, rest) = match text.as_bytes() {
+        [h, b':', rest @ ..] => (digit(h)?, rest),
+        [h1, h2, b':', rest @ ..] => (digit(h1)? * 10 + digit(h2)?, rest),
+        _ => return None,
+    };
+    match rest {
+        [m1, m2, b':', s1, s2] => NaiveTime::from_hms_opt(h, digit(m1)? * 10 + digit(m2)?, digit(s1)? * 10 + digit(s2)?),
+        _ => None,
+    }
+}
+
+/// `text` cut at the first `byte` (an ASCII one: the cut is a char boundary).
+fn cut(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let i = memchr::memchr(byte, text.as_bytes())?;
+    Some((&text[..i], &text[i + 1..]))
 }
 
 /// `m/d/yyyy`.
@@ -223,13 +244,13 @@ fn mdy(text: &str) -> Option<NaiveDate> {
 }
 
 /// `"feature" [(KEY)] user@host  [[cdstring]] [(N licenses)] [(reason)]`.
-fn event_of(what: What, daemon: &str, text: &str) -> Option<Event> {
-    let text = text.trim();
+fn event_of<'a>(what: What, daemon: &'a str, text: &'a str) -> Option<Event<'a>> {
+    let text = text.trim_ascii();
     let (feature, rest) = match text.strip_prefix('"') {
-        Some(quoted) => quoted.split_once('"')?,
-        None => text.split_once(' ')?,
+        Some(quoted) => cut(quoted, b'"')?,
+        None => cut(text, b' ')?,
     };
-    let mut rest = rest.trim();
+    let mut rest = rest.trim_ascii();
     // An unsupported request names the key it asked with first.
     if what == What::Unsupported {
         if let Some(after) = rest.strip_prefix('(').and_then(|r| r.split_once(')')).map(|(_, a)| a) {
@@ -240,13 +261,13 @@ fn event_of(what: What, daemon: &str, text: &str) -> Option<Event> {
     let mut count = 1;
     let mut reason = None;
     loop {
-        let trimmed = rest.trim_end();
+        let trimmed = rest.trim_ascii_end();
         if let Some(inner) = trailing_group(trimmed, '(', ')') {
             let body = &trimmed[trimmed.len() - inner - 1..trimmed.len() - 1];
             rest = trimmed[..trimmed.len() - inner - 2].trim_end();
             match body.strip_suffix(" licenses").or_else(|| body.strip_suffix(" license")).and_then(|n| n.trim().parse().ok()) {
                 Some(n) => count = n,
-                None if reason.is_none() => reason = Some(body.to_string()),
+                None if reason.is_none() => reason = Some(body),
                 None => {}
             }
             continue;
@@ -257,15 +278,15 @@ fn event_of(what: What, daemon: &str, text: &str) -> Option<Event> {
         }
         break;
     }
-    let who = rest.trim();
+    let who = rest.trim_ascii();
     if who.is_empty() {
         return None;
     }
-    let (user, host) = match who.rsplit_once('@') {
-        Some((u, h)) => (u.trim().to_string(), Some(h.trim().to_string())),
-        None => (who.to_string(), None),
+    let (user, host) = match memchr::memrchr(b'@', who.as_bytes()) {
+        Some(i) => (who[..i].trim_ascii(), Some(who[i + 1..].trim_ascii())),
+        None => (who, None),
     };
-    Some(Event { at: None, daemon: daemon.to_string(), what, feature: feature.to_string(), user, host, count, reason })
+    Some(Event { at: None, daemon, what, feature, user, host, count, reason })
 }
 
 /// The length of the text inside a group that ends `text` (`(…)` with its
@@ -346,22 +367,27 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2017, 1, 8)
         });
         let Line::Event(e) = r.line("17:20:01 (ansyslmd) OUT: \"hfsshpc\" ab@flux-login2  (20 licenses) ") else { unreachable!() };
-        assert_eq!((e.feature.as_str(), e.user.as_str(), e.host.as_deref(), e.count), ("hfsshpc", "ab", Some("flux-login2"), 20));
+        assert_eq!((e.feature, e.user, e.host, e.count), ("hfsshpc", "ab", Some("flux-login2"), 20));
         assert_eq!(e.at, NaiveDate::from_ymd_opt(2017, 1, 8).and_then(|d| d.and_hms_opt(17, 20, 1)));
         let line = "18:28:58 (adskflex) DENIED: \"64300ACD_F\" TonyMontana@ANOTHERONE  (Licensed number of users already reached. (-4,342))";
         let Line::Event(e) = r.line(line) else { unreachable!() };
-        assert_eq!((e.what, e.reason.as_deref()), (What::Denied, Some("Licensed number of users already reached. (-4,342)")));
+        assert_eq!((e.what, e.reason), (What::Denied, Some("Licensed number of users already reached. (-4,342)")));
         let line = "19:42:42 (adskflex) UNSUPPORTED: \"87537INVPROSA_2022_0F\" (00B0 EF6E AFC6 B280 ) UPM@upm00243  (No such feature exists. (-5,346))";
         let Line::Event(e) = r.line(line) else { unreachable!() };
-        assert_eq!((e.user.as_str(), e.host.as_deref()), ("UPM", Some("upm00243")));
+        assert_eq!((e.user, e.host), ("UPM", Some("upm00243")));
         // Past midnight without a TIMESTAMP: the next day.
         assert_eq!(r.line("23:59:00 (lmgrd) something"), Line::Other);
         let Line::Event(e) = r.line(" 0:01:00 (ansyslmd) IN: \"aa_r\" José Juan Galera@Plasmon  (SHUTDOWN)") else { unreachable!() };
         assert_eq!(e.at, NaiveDate::from_ymd_opt(2017, 1, 9).and_then(|d| d.and_hms_opt(0, 1, 0)));
-        assert_eq!((e.user.as_str(), e.reason.as_deref()), ("José Juan Galera", Some("SHUTDOWN")));
+        assert_eq!((e.user, e.reason), ("José Juan Galera", Some("SHUTDOWN")));
         let Line::Event(e) = r.line("10:00:00 (MSC) OUT: \"MSCONE\" user_01@machine_01 [MSCONE:NASTRAN] (6 licenses)") else { unreachable!() };
-        assert_eq!((e.user.as_str(), e.count), ("user_01", 6));
+        assert_eq!((e.user, e.count), ("user_01", 6));
         assert_eq!(r.line("10:00:01 (MLM) SERVER-OUT: \"x\" a@b"), Line::Other);
+        // Times as lmgrd writes them (`%2d:%02d:%02d`), and nothing else.
+        assert_eq!((hms("9:05:07"), hms("23:59:59")), (NaiveTime::from_hms_opt(9, 5, 7), NaiveTime::from_hms_opt(23, 59, 59)));
+        for bad in ["12:49:3a9", "1:2:3", "123:00:00", "24:00:00", "10:00", "10:00:00:00", ""] {
+            assert_eq!(hms(bad), None, "{bad}");
+        }
     }
 
     /// Denials by feature and reason from real logs read as a source reads
@@ -392,7 +418,7 @@ mod tests {
         ];
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/flexlm/debuglog/real");
         for (name, want) in expected {
-            let read = crate::serverlog::read_log(&dir.join(format!("{name}.log")), &DebugLog, None, None).unwrap();
+            let read = crate::serverlog::read_log(&dir.join(format!("{name}.log")), &DebugLog, None, None, false).unwrap();
             let mut got: Vec<Denied> = Vec::new();
             for ((feature, daemon), f) in &read.tally.features {
                 for (reason, n) in &f.denials {
@@ -417,7 +443,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("lmgrd.log");
         std::fs::write(&path, log.lines().map(|l| format!("{}\n", l.trim_start())).collect::<String>()).unwrap();
-        let read = crate::serverlog::read_log(&path, &DebugLog, None, None).unwrap();
+        let read = crate::serverlog::read_log(&path, &DebugLog, None, None, false).unwrap();
         let f = &read.tally.features[&("hfsshpc".to_string(), Some("ansyslmd".to_string()))];
         assert_eq!((f.peak, f.in_use), (40, 25));
     }

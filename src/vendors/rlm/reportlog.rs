@@ -149,7 +149,7 @@ impl serverlog::Format for ReportLog {
 }
 
 impl serverlog::Lines for Reader {
-    fn line(&mut self, line: &str) -> Option<serverlog::Event> {
+    fn line<'a>(&mut self, line: &'a str) -> Option<serverlog::Event<'a>> {
         // `START host mm/dd/yyyy hh:mm:ss`: the ISV server (re)started.
         if let Some(rest) = line.trim_start().strip_prefix("START ") {
             Reader::line(self, line);
@@ -158,10 +158,10 @@ impl serverlog::Lines for Reader {
             return Some(serverlog::Event {
                 at,
                 what: serverlog::What::Restart,
-                feature: String::new(),
+                feature: "".into(),
                 daemon: None,
-                user: String::new(),
-                host: String::new(),
+                user: "".into(),
+                host: "".into(),
                 count: 0,
                 cur_use: None,
             });
@@ -175,10 +175,10 @@ impl serverlog::Lines for Reader {
         Some(serverlog::Event {
             at: e.at,
             what,
-            feature: e.product,
+            feature: e.product.into(),
             daemon: None,
-            user: e.user,
-            host: e.host,
+            user: e.user.into(),
+            host: e.host.into(),
             count: e.count,
             cur_use: e.cur_use,
         })
@@ -314,12 +314,12 @@ mod tests {
     #[test]
     fn real_report_logs_give_denials_and_true_peaks() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rlm/real");
-        let read = crate::serverlog::read_log(&dir.join("reportlog_std_v10_demo_two_sessions.log"), &ReportLog, None, None).unwrap();
+        let read = crate::serverlog::read_log(&dir.join("reportlog_std_v10_demo_two_sessions.log"), &ReportLog, None, None, false).unwrap();
         let feature = |name: &str| read.tally.features.iter().find(|((f, _), _)| f == name).map(|(_, f)| f.clone()).unwrap();
         assert_eq!(feature("simulator").denials.into_iter().collect::<Vec<_>>(), [(crate::serverlog::Reason::Limit, 1)]);
         assert_eq!((feature("datavis").peak, feature("analytics").peak, feature("simulator").peak), (2, 1, 1));
         // Its last line has no end yet: whole lines only.
-        let before = crate::serverlog::read_log(&dir.join("reportlog_std_v8_preexisting_checkouts_excerpt.log"), &ReportLog, None, None).unwrap();
+        let before = crate::serverlog::read_log(&dir.join("reportlog_std_v8_preexisting_checkouts_excerpt.log"), &ReportLog, None, None, false).unwrap();
         let simulator = before.tally.features.values().next().unwrap();
         assert_eq!((simulator.peak, simulator.in_use), (11, 9));
         assert!(simulator.denials.is_empty());
