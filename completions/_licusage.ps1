@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two saved JSON outputs (`show --format json`): what changed, per series')
             [CompletionResult]::new('sources', 'sources', [CompletionResultType]::ParameterValue, 'List the configured sources and the supported kinds')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'A self-contained HTML (or Markdown) report with charts, prices and renewals')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Renewal decisions: peak, p95, recommended limit, what it saves, and by when to say so')
             [CompletionResult]::new('4d', '4d', [CompletionResultType]::ParameterValue, 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)')
             [CompletionResult]::new('veeva', 'veeva', [CompletionResultType]::ParameterValue, 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)')
             [CompletionResult]::new('onlyoffice', 'onlyoffice', [CompletionResultType]::ParameterValue, 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})')
@@ -322,6 +323,28 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'licusage;plan' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'How much history the figures weigh, e.g. 90d, 26w')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
@@ -620,6 +643,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two saved JSON outputs (`show --format json`): what changed, per series')
             [CompletionResult]::new('sources', 'sources', [CompletionResultType]::ParameterValue, 'List the configured sources and the supported kinds')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'A self-contained HTML (or Markdown) report with charts, prices and renewals')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Renewal decisions: peak, p95, recommended limit, what it saves, and by when to say so')
             [CompletionResult]::new('4d', '4d', [CompletionResultType]::ParameterValue, 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)')
             [CompletionResult]::new('veeva', 'veeva', [CompletionResultType]::ParameterValue, 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)')
             [CompletionResult]::new('onlyoffice', 'onlyoffice', [CompletionResultType]::ParameterValue, 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})')
@@ -672,6 +696,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             break
         }
         'licusage;help;report' {
+            break
+        }
+        'licusage;help;plan' {
             break
         }
         'licusage;help;4d' {

@@ -55,6 +55,9 @@ _licusage() {
             licusage,onlyoffice)
                 cmd="licusage__subcmd__onlyoffice"
                 ;;
+            licusage,plan)
+                cmd="licusage__subcmd__plan"
+                ;;
             licusage,record)
                 cmd="licusage__subcmd__record"
                 ;;
@@ -139,6 +142,9 @@ _licusage() {
             licusage__subcmd__help,onlyoffice)
                 cmd="licusage__subcmd__help__subcmd__onlyoffice"
                 ;;
+            licusage__subcmd__help,plan)
+                cmd="licusage__subcmd__help__subcmd__plan"
+                ;;
             licusage__subcmd__help,record)
                 cmd="licusage__subcmd__help__subcmd__record"
                 ;;
@@ -176,7 +182,7 @@ _licusage() {
 
     case "${cmd}" in
         licusage)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm rlm generic holders help"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version record completions config serve show check history diff sources report plan 4d veeva onlyoffice leegality cpod flexlm rlm generic holders help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -954,7 +960,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help)
-            opts="record completions config serve show check history diff sources report 4d veeva onlyoffice leegality cpod flexlm rlm generic holders help"
+            opts="record completions config serve show check history diff sources report plan 4d veeva onlyoffice leegality cpod flexlm rlm generic holders help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1178,6 +1184,20 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help__subcmd__onlyoffice)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        licusage__subcmd__help__subcmd__plan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1532,6 +1552,60 @@ _licusage() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        licusage__subcmd__plan)
+            opts="-s -q -v -t -h -V --source --product --metric --since --format --json --config --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --source)
+                    COMPREPLY=($(compgen -W "$(licusage sources --names 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -W "$(licusage sources --names 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --product)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand diff 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
             cand sources 'List the configured sources and the supported kinds'
             cand report 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
+            cand plan 'Renewal decisions: peak, p95, recommended limit, what it saves, and by when to say so'
             cand 4d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
             cand veeva 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
             cand onlyoffice 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
@@ -301,6 +302,27 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
             cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
             cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand -q 'No progress, no warnings'
+            cand --quiet 'No progress, no warnings'
+            cand -v 'Log requests to stderr (secrets redacted)'
+            cand --verbose 'Log requests to stderr (secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'licusage;plan'= {
+            cand -s 'A source name from the config, or a kind for every source of that kind (repeatable)'
+            cand --source 'A source name from the config, or a kind for every source of that kind (repeatable)'
+            cand --product 'Only records whose product matches this glob (repeatable)'
+            cand --metric 'Only records whose metric matches this glob (repeatable)'
+            cand --since 'How much history the figures weigh, e.g. 90d, 26w'
+            cand --format 'Output format [default: table]'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'
+            cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
+            cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --json 'Same as --format json'
             cand -q 'No progress, no warnings'
             cand --quiet 'No progress, no warnings'
             cand -v 'Log requests to stderr (secrets redacted)'
@@ -589,6 +611,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand diff 'Compare two saved JSON outputs (`show --format json`): what changed, per series'
             cand sources 'List the configured sources and the supported kinds'
             cand report 'A self-contained HTML (or Markdown) report with charts, prices and renewals'
+            cand plan 'Renewal decisions: peak, p95, recommended limit, what it saves, and by when to say so'
             cand 4d 'One-off read: 4D Server `License usage` collection (served by an exposed function, or exported)'
             cand veeva 'One-off read: Veeva Vault application licenses (GET /api/{version}/objects/licenses)'
             cand onlyoffice 'One-off read: ONLYOFFICE Docs license and user quota (command service, {"c":"license"})'
@@ -628,6 +651,8 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;help;sources'= {
         }
         &'licusage;help;report'= {
+        }
+        &'licusage;help;plan'= {
         }
         &'licusage;help;4d'= {
         }

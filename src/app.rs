@@ -118,7 +118,7 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
             commands::holders::usage(&options, &sources, &filter, since, redact)?
         }
         Task::Check { sources, filter, overrides, skip_unknown, denials } => {
-            return Ok(commands::check::run(&options, &sources, &filter, overrides, skip_unknown, denials))
+            return Ok(commands::check::run(&options, &sources, &filter, *overrides, skip_unknown, denials))
         }
         Task::Record { sources, filter } => commands::record::run(&options, &sources, &filter)?,
         Task::History { filter, since, names } => commands::history::run(&options, &filter, since, &names)?,
@@ -128,6 +128,7 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
         Task::ConfigPath => commands::config::path(&options)?,
         Task::ConfigCheck => commands::config::check(&options)?,
         Task::ConfigInit { path, force } => commands::config::init(&options, path, force)?,
+        Task::Plan { sources, filter, since } => commands::plan::run(&options, &sources, &filter, since)?,
         Task::Report { sources, filter, since, idle, output } => {
             commands::report::run(&options, &sources, &filter, since, idle, output.as_deref())?
         }

@@ -43,6 +43,12 @@ fn days_in(zone: Option<&Zone>, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
     (date_in(zone, to) - date_in(zone, from)).num_days()
 }
 
+/// The date `t` falls on where days are counted.
+pub fn date_of(t: DateTime<Utc>) -> NaiveDate {
+    let zone = ZONE.read().ok().and_then(|z| z.clone());
+    date_in(zone.as_ref(), t)
+}
+
 /// Calendar days from `from`'s date to `to`'s date (negative when `to` is
 /// earlier), where days are counted.
 pub fn days_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {

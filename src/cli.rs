@@ -166,6 +166,26 @@ prints on A4) or --format markdown. Exit codes as `show`.",
 licusage -q report -o r.html; mail -A r.html -s Licenses it@example.com </dev/null"
     )]
     Report(ReportArgs),
+    /// Renewal decisions: peak, p95, recommended limit, what it saves, and by when to say so
+    #[command(
+        long_about = "Per series, from the history (`record`) over --since and today's read: the peak, p95 and mean \
+in use, days at or over the limit, denials where a server log is read, the recommended limit (the larger of the \
+peak and p95 × (1 + headroom), rounded up to the pack size), the change against today's limit and what it saves \
+or costs a year at the seat price, the renewal or expiry date, the notice period and the decision deadline; \
+sorted by deadline: act now, soon (30 days), later. headroom (0.1), pack (1) and notice (30d) are set in \
+[defaults], [[rules]] or a source. Too little history is said, never guessed. Exit codes as `show`.",
+        after_help = "Examples:\n  licusage plan\n  licusage plan --since 180d --format csv > renewals.csv"
+    )]
+    Plan(PlanArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// How much history the figures weigh, e.g. 90d, 26w
+    #[arg(long, value_name = "DURATION", default_value = "90d", value_parser = since)]
+    pub since: Duration,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -354,7 +374,7 @@ pub enum Task {
     Check {
         sources: Vec<String>,
         filter: RecordFilter,
-        overrides: Overrides,
+        overrides: Box<Overrides>,
         /// Leave perfdata series of unknown use out instead of `U`.
         skip_unknown: bool,
         denials: crate::check::DenialLimits,
@@ -377,6 +397,11 @@ pub enum Task {
         names: bool,
     },
     Completions(clap_complete::Shell),
+    Plan {
+        sources: Vec<String>,
+        filter: RecordFilter,
+        since: Duration,
+    },
     Report {
         sources: Vec<String>,
         filter: RecordFilter,
@@ -458,6 +483,7 @@ fn rendered(subcommand: &str) -> Option<Rendered> {
         "diff" => Rendered::Diff,
         "sources" => Rendered::Sources,
         "report" => Rendered::Report,
+        "plan" => Rendered::Plan,
         kind if vendors::find(kind).is_some() => Rendered::Records,
         _ => return None,
     })
@@ -502,6 +528,12 @@ fn asked_format(global: &GlobalArgs, matches: &ArgMatches) -> Option<Format> {
 /// The flags of `licusage <kind>` for one key: `token_env` → `--token-env`.
 /// A secret gives its `_env` and `_command` flags, never the inline value
 /// (shell history, `ps`); lists are config only.
+/// The common keys a one-off read takes: not `plan`'s (a one-off read
+/// plans nothing).
+fn one_off_keys() -> impl Iterator<Item = &'static Key> {
+    COMMON_KEYS.iter().filter(|k| !config::PLAN_KEYS.contains(&k.name))
+}
+
 fn key_flags(key: &Key) -> Vec<(String, String, KeyType)> {
     match key.ty {
         KeyType::Secret => vec![
@@ -568,7 +600,7 @@ fn vendor_command(vendor: &'static dyn Vendor) -> clap::Command {
     // A common key that is also a global flag (`timeout`) is given by the
     // global flag; a kind's own key never is (`key_clashes` refuses it).
     let global = global_flags();
-    for (name, help, ty) in COMMON_KEYS.iter().chain(vendor.keys()).flat_map(key_flags) {
+    for (name, help, ty) in one_off_keys().chain(vendor.keys()).flat_map(key_flags) {
         if global.contains(&name) {
             continue;
         }
@@ -620,7 +652,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                 denials: crate::check::DenialLimits { warn: a.denials_warn, crit: a.denials_crit },
                 filter: filter(&a.select.filter)?,
                 sources: a.select.sources,
-                overrides: Overrides {
+                overrides: Box::new(Overrides {
                     warn: a.warn,
                     crit: a.crit,
                     warn_range: a.warning,
@@ -629,7 +661,8 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                     crit_free: a.crit_free,
                     expiry_warn_days: a.expiry_warn,
                     expiry_crit_days: a.expiry_crit,
-                },
+                    ..Overrides::default()
+                }),
             },
             Command::Record(a) => Task::Record { sources: a.sources, filter: filter(&a.filter)? },
             Command::History(a) => {
@@ -651,6 +684,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                 idle: i64::from(a.idle),
                 output: a.output,
             },
+            Command::Plan(a) => Task::Plan { filter: filter(&a.select.filter)?, sources: a.select.sources, since: a.since },
             Command::Serve(a) => {
                 Task::Serve { filter: filter(&a.select.filter)?, sources: a.select.sources, listen: a.listen, refresh: a.refresh }
             }
@@ -671,7 +705,7 @@ fn vendor_task(kind: &str, sub: &ArgMatches) -> Result<Task, clap::Error> {
     let Some(vendor) = vendors::find(kind) else { return Err(invalid(format!("unknown kind `{kind}`"))) };
     let mut table = toml::Table::new();
     table.insert("kind".into(), kind.into());
-    for (name, _, ty) in COMMON_KEYS.iter().chain(vendor.keys()).flat_map(key_flags) {
+    for (name, _, ty) in one_off_keys().chain(vendor.keys()).flat_map(key_flags) {
         match ty {
             KeyType::Flag if sub.try_get_one::<bool>(&name).ok().flatten() == Some(&true) => {
                 table.insert(name, true.into());

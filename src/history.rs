@@ -594,6 +594,19 @@ impl Store {
         Ok(out)
     }
 
+    /// The samples of the series `ident` of `source` from `since` on, oldest
+    /// first (`plan`); none when the history does not hold the series.
+    pub fn samples(&self, source: &str, ident: &str, since: DateTime<Utc>) -> Result<Vec<Sample>> {
+        let mut stmt = self.conn.prepare_cached(
+            r#"SELECT s.taken_at, s.used, s."limit", s.peak, s.denials FROM samples s JOIN series r ON r.id = s.series_id
+               WHERE r.source = ?1 AND r.ident = ?2 AND s.taken_at >= ?3 ORDER BY s.taken_at"#,
+        )?;
+        let rows = stmt.query_map(params![source, ident, since.timestamp()], |r| {
+            Ok(Sample { at: ts(r.get(0)?), used: r.get(1)?, limit: r.get(2)?, peak: r.get(3)?, denials: r.get(4)? })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// The source names and kinds the database holds series of.
     pub fn sources(&self) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn.prepare("SELECT DISTINCT source, kind FROM series ORDER BY source")?;
@@ -749,6 +762,17 @@ pub struct Point {
     pub used: Option<i64>,
     pub limit: Option<i64>,
     pub balance: Option<i64>,
+}
+
+/// One sample of a series as `plan` weighs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub at: DateTime<Utc>,
+    pub used: Option<i64>,
+    pub limit: Option<i64>,
+    /// The true peak and the denials since the sample before, where a server log was read.
+    pub peak: Option<i64>,
+    pub denials: Option<i64>,
 }
 
 /// A series over the asked range.

@@ -17,6 +17,7 @@ pub mod holder;
 pub mod http;
 pub mod output;
 pub mod payload;
+pub mod plan;
 pub mod range;
 pub mod read;
 pub mod record;

@@ -227,6 +227,12 @@ pub struct Thresholds {
     pub crit_free: Option<i64>,
     pub expiry_warn_days: i64,
     pub expiry_crit_days: i64,
+    /// `plan`: the margin over the p95 a recommendation keeps (0.1: 10%).
+    pub headroom: f64,
+    /// `plan`: licenses are bought in packs of this many.
+    pub pack: u64,
+    /// `plan`: how many days before the renewal or expiry the decision is due.
+    pub notice_days: i64,
 }
 
 impl Default for Thresholds {
@@ -240,6 +246,9 @@ impl Default for Thresholds {
             crit_free: None,
             expiry_warn_days: 30,
             expiry_crit_days: 7,
+            headroom: 0.1,
+            pack: 1,
+            notice_days: 30,
         }
     }
 }

@@ -9,7 +9,7 @@ pub mod starter;
 mod thresholds;
 
 pub use serve::{Serve, DEFAULT_LISTEN, DEFAULT_REFRESH};
-pub use source::{check_source, Source, TableError, COMMON_KEYS};
+pub use source::{check_source, Source, TableError, COMMON_KEYS, PLAN_KEYS};
 pub use thresholds::{check as check_thresholds, Overrides, Rule};
 
 use std::collections::BTreeMap;
@@ -191,7 +191,10 @@ impl Config {
             UsageError(format!("{shown}{at}: {message}"))
         })?;
         let at = |offset: usize| format!("{shown}:{}", line_of(text, offset));
-        let defaults = thresholds::over(&raw.defaults.overrides(), Thresholds::default())
+        let defaults = raw
+            .defaults
+            .overrides()
+            .and_then(|set| thresholds::over(&set, Thresholds::default()))
             .map_err(|e| UsageError(format!("{shown}: [defaults]: {e}")))?;
         let timeout = match &raw.defaults.timeout {
             Some(t) => parse_duration(t).map_err(|e| UsageError(format!("{shown}: [defaults] timeout: {e}")))?,
@@ -277,6 +280,10 @@ impl Config {
     /// `[[rules]]` entry in order, later ones winning, then the command line.
     pub fn thresholds_for(&self, source: &str, product: &str, metric: &str) -> Thresholds {
         let mut t = self.defaults.clone();
+        // A source's own `headroom`, `pack`, `notice`; then the rules, more specific.
+        if let Some(s) = self.sources.iter().find(|s| s.name == source) {
+            s.plan.apply(&mut t);
+        }
         for rule in self.rules.iter().filter(|r| r.matches(source, product, metric)) {
             rule.set.apply(&mut t);
         }

@@ -24,7 +24,13 @@ pub const COMMON_KEYS: &[Key] = &[
     Key::text("timeout", "per-request timeout for this source, e.g. 10s"),
     Key::text("deadline", "how long this source's whole read may take, retries included (default 3 × timeout)"),
     Key::flag("allow_insecure_http", "allow credentials over plain http:// to a non-loopback host"),
+    Key::text("headroom", "plan: the margin over the p95 a recommendation keeps, e.g. 0.1 for 10% (else [defaults])"),
+    Key::text("pack", "plan: licenses are bought in packs of this many (else [defaults], 1)"),
+    Key::text("notice", "plan: the notice period before the renewal or expiry, e.g. 90d (else [defaults], 30d)"),
 ];
+
+/// The common keys only `plan` reads.
+pub const PLAN_KEYS: [&str; 3] = ["headroom", "pack", "notice"];
 
 /// The common keys as written.
 #[derive(Debug, Default, Deserialize)]
@@ -37,6 +43,9 @@ struct Common {
     timeout: Option<String>,
     deadline: Option<String>,
     allow_insecure_http: Option<bool>,
+    headroom: Option<f64>,
+    pack: Option<u64>,
+    notice: Option<String>,
 }
 
 /// One configured source, checked.
@@ -62,6 +71,8 @@ pub struct Source {
     pub bound: Arc<dyn Bound>,
     /// The license server's own log read beside the snapshot (`log`).
     pub log: Option<ServerLog>,
+    /// Its own `headroom`, `pack`, `notice` (`plan`), over `[defaults]`.
+    pub plan: super::Overrides,
 }
 
 /// A source's `log`: where, and how its lines read.
@@ -252,8 +263,21 @@ pub fn check_source(name: &str, mut table: toml::Table, base: Option<&Path>, spe
         },
         None => None,
     };
+    let plan = super::Overrides {
+        headroom: common.headroom,
+        pack: common.pack,
+        notice_days: common
+            .notice
+            .as_deref()
+            .map(super::thresholds::notice_days)
+            .transpose()
+            .map_err(|e| TableError::new(Some("notice"), format!("{}: {e}", sp.key("notice"))))?,
+        ..super::Overrides::default()
+    };
+    super::thresholds::over(&plan, crate::record::Thresholds::default()).map_err(|e| TableError::new(None, e))?;
     Ok(Source {
         log,
+        plan,
         name: name.to_string(),
         timeout: duration("timeout", &common.timeout, "a timeout")?,
         deadline: duration("deadline", &common.deadline, "a deadline")?,

@@ -18,6 +18,10 @@ pub struct Overrides {
     pub crit_free: Option<i64>,
     pub expiry_warn_days: Option<i64>,
     pub expiry_crit_days: Option<i64>,
+    /// `plan`'s keys.
+    pub headroom: Option<f64>,
+    pub pack: Option<u64>,
+    pub notice_days: Option<i64>,
 }
 
 /// A table that takes the threshold keys besides its own (`[defaults]`, a
@@ -34,11 +38,14 @@ macro_rules! with_threshold_keys {
             crit_free: Option<i64>,
             expiry_warn_days: Option<i64>,
             expiry_crit_days: Option<i64>,
+            headroom: Option<f64>,
+            pack: Option<u64>,
+            notice: Option<String>,
         }
 
         impl $name {
-            fn overrides(&self) -> $crate::config::Overrides {
-                $crate::config::Overrides {
+            fn overrides(&self) -> Result<$crate::config::Overrides, String> {
+                Ok($crate::config::Overrides {
                     warn: self.warn,
                     crit: self.crit,
                     warn_range: None,
@@ -47,7 +54,10 @@ macro_rules! with_threshold_keys {
                     crit_free: self.crit_free,
                     expiry_warn_days: self.expiry_warn_days,
                     expiry_crit_days: self.expiry_crit_days,
-                }
+                    headroom: self.headroom,
+                    pack: self.pack,
+                    notice_days: self.notice.as_deref().map($crate::config::thresholds::notice_days).transpose()?,
+                })
             }
         }
     };
@@ -64,6 +74,9 @@ impl Overrides {
         t.crit_free = self.crit_free.or(t.crit_free);
         t.expiry_warn_days = self.expiry_warn_days.unwrap_or(t.expiry_warn_days);
         t.expiry_crit_days = self.expiry_crit_days.unwrap_or(t.expiry_crit_days);
+        t.headroom = self.headroom.unwrap_or(t.headroom);
+        t.pack = self.pack.unwrap_or(t.pack);
+        t.notice_days = self.notice_days.unwrap_or(t.notice_days);
     }
 }
 
@@ -97,11 +110,17 @@ with_threshold_keys! {
 impl RawRule {
     /// The checked rule: its globs compiled, its values sensible over `defaults`.
     pub(super) fn check(self, defaults: &Thresholds) -> Result<Rule, String> {
-        let set = self.overrides();
+        let set = self.overrides()?;
         over(&set, defaults.clone())?;
         let glob = |g: Option<String>| g.as_deref().map(Glob::new).transpose();
         Ok(Rule { source: glob(self.source)?, product: glob(self.product)?, metric: glob(self.metric)?, set })
     }
+}
+
+/// `notice = "90d"`: whole days (a part of a day counts as a day).
+pub fn notice_days(text: &str) -> Result<i64, String> {
+    let d = humantime::parse_duration(text).map_err(|e| format!("`notice` {text:?} is not a duration like 90d or 12w ({e})"))?;
+    Ok(i64::try_from(d.as_secs().div_ceil(86_400)).unwrap_or(i64::MAX))
 }
 
 /// `base` with `set` applied, checked.
@@ -126,6 +145,12 @@ pub fn check(t: &Thresholds) -> Result<(), String> {
         if c > w {
             return Err(format!("`crit_free` ({c}) is above `warn_free` ({w})"));
         }
+    }
+    if !(0.0..=10.0).contains(&t.headroom) {
+        return Err(format!("`headroom` is {}; expected a fraction from 0 to 10 (0.1 is 10%)", t.headroom));
+    }
+    if t.pack == 0 {
+        return Err("`pack` is 0; licenses come in packs of 1 or more".into());
     }
     if t.expiry_crit_days > t.expiry_warn_days {
         return Err(format!("`expiry_crit_days` ({}) is above `expiry_warn_days` ({})", t.expiry_crit_days, t.expiry_warn_days));

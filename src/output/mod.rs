@@ -14,6 +14,7 @@ pub mod holders;
 mod json;
 pub mod messages;
 mod ndjson;
+pub mod plan;
 pub mod prometheus;
 pub mod report;
 pub mod sources;
@@ -83,6 +84,7 @@ pub enum Rendered {
     Text,
     /// The document of `report`.
     Report,
+    Plan,
 }
 
 impl Rendered {
@@ -98,6 +100,7 @@ impl Rendered {
             // No `--format`: the table stands for their only output.
             Rendered::Text => &[Table],
             Rendered::Report => &[Html, Markdown],
+            Rendered::Plan => &[Table, Json, Ndjson, Csv],
         }
     }
 

@@ -1,0 +1,177 @@
+//! `plan` over generated histories whose answers were worked out by hand:
+//! 180 days of a sample every 6 hours (720), five series, today's read from a
+//! cPod file (limits, prices, renewal and expiry dates).
+
+use chrono::{DateTime, Duration, Utc};
+use licusage::history::Store;
+use licusage::record::Record;
+
+use crate::env::{Output, TestEnv};
+
+const NOW: &str = "2026-12-07T12:00:00Z";
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&Utc)
+}
+
+fn record(id: &str, product: &str, used: i64, limit: i64) -> Record {
+    let mut r = Record::new(product, "named_user", Some(used as u64), Some(limit as u64)).with_id(Some(id));
+    r.source = "assets".into();
+    r.kind = "cpod".into();
+    r
+}
+
+/// Sample k (0..720) is taken at now − 180 days + 6 h × k.
+fn history(env: &TestEnv) {
+    let mut store = Store::open(&env.path("history.sqlite3")).unwrap();
+    let start = now() - Duration::days(180);
+    for k in 0..720i64 {
+        let mut records = vec![
+            // Flat at 100 of 200.
+            record("flat", "Flat", 100, 200),
+            // 50, and 180 for five days (20 samples: 2.8%, under the p95).
+            record("seasonal", "Seasonal", if (400..420).contains(&k) { 180 } else { 50 }, 200),
+            // 100 growing by one every 8 samples to 189, limit 185.
+            record("growing", "Growing", 100 + k / 8, 185),
+        ];
+        // Gaps: the first 30 days at 10, the last 10 at 40, nothing between.
+        if !(120..680).contains(&k) {
+            records.push(record("gappy", "Gappy", if k < 120 { 10 } else { 40 }, 50));
+        }
+        // Only the last ten days.
+        if k >= 680 {
+            records.push(record("young", "Young", 5, 10));
+        }
+        store.record(start + Duration::hours(6 * k), &records, 1, 0).unwrap();
+    }
+}
+
+/// Today's read: limits, prices and dates.
+const TODAY: &str = r#"[
+  {"id": "flat", "product_name": "Flat", "license_type": "named_user", "total_seats": 200, "used_seats": 100,
+   "list_price": 120, "currency": "EUR", "renewal_date": "2027-03-01T00:00:00Z"},
+  {"id": "seasonal", "product_name": "Seasonal", "license_type": "named_user", "total_seats": 200, "used_seats": 50,
+   "expiry_date": "2026-12-20T00:00:00Z"},
+  {"id": "growing", "product_name": "Growing", "license_type": "named_user", "total_seats": 185, "used_seats": 189,
+   "list_price": 50, "currency": "USD", "renewal_date": "2027-02-20T00:00:00Z"},
+  {"id": "gappy", "product_name": "Gappy", "license_type": "named_user", "total_seats": 50, "used_seats": 40},
+  {"id": "young", "product_name": "Young", "license_type": "named_user", "total_seats": 10, "used_seats": 5}
+]"#;
+
+fn setup() -> TestEnv {
+    let env = TestEnv::new();
+    env.write("today.json", TODAY);
+    env.config(
+        "[history]\npath = \"history.sqlite3\"\n\n[sources.assets]\nkind = \"cpod\"\nfile = \"today.json\"\n\n\
+         [[rules]]\nproduct = \"Growing\"\nnotice = \"60d\"\n\n[[rules]]\nproduct = \"Gappy\"\npack = 5\n",
+    );
+    history(&env);
+    env
+}
+
+fn plan(env: &TestEnv, args: &[&str]) -> Output {
+    let mut cmd = env.cmd();
+    cmd.env("LICUSAGE_NOW", NOW).arg("--config").arg(env.path("config.toml")).arg("plan").args(args);
+    Output::of(cmd)
+}
+
+#[test]
+fn recommendations_savings_and_deadlines_are_what_a_person_computes() {
+    let env = setup();
+    let out = plan(&env, &["--since", "180d", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = out.json();
+    let decisions = doc["decisions"].as_array().unwrap();
+    let order: Vec<&str> = decisions.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    // By deadline: seasonal (2026-11-20, passed), growing (2026-12-22), flat (2027-01-30); then the undated.
+    assert_eq!(order, ["seasonal", "growing", "flat", "gappy", "young"]);
+    let get = |id: &str| decisions.iter().find(|d| d["id"] == id).unwrap().clone();
+
+    // Flat: peak = p95 = 100; 100 × 1.1 = 110 (not 111); 90 seats fewer at 120 EUR.
+    let flat = get("flat");
+    assert_eq!((flat["peak"].as_i64(), flat["p95"].as_i64(), flat["mean"].as_f64()), (Some(100), Some(100), Some(100.0)));
+    assert_eq!((flat["recommended"].as_i64(), flat["change"].as_i64(), flat["yearly"].as_f64()), (Some(110), Some(-90), Some(-10800.0)));
+    assert_eq!((flat["currency"].as_str(), flat["date_is"].as_str()), (Some("EUR"), Some("renews")));
+    assert_eq!((flat["deadline"].as_str(), flat["when"].as_str()), (Some("2027-01-30T00:00:00Z"), Some("later")));
+
+    // Seasonal: 700 samples at 50, 20 at 180; rank ceil(0.95 × 720) = 684 is a 50. The peak decides.
+    let seasonal = get("seasonal");
+    assert_eq!((seasonal["peak"].as_i64(), seasonal["p95"].as_i64(), seasonal["recommended"].as_i64()), (Some(180), Some(50), Some(180)));
+    assert_eq!((seasonal["change"].as_i64(), seasonal["yearly"].as_f64()), (Some(-20), None), "no price, no money");
+    let mean = seasonal["mean"].as_f64().unwrap();
+    assert!((mean - (700.0 * 50.0 + 20.0 * 180.0) / 720.0).abs() < 1e-9, "{mean}");
+    assert_eq!(
+        (seasonal["date_is"].as_str(), seasonal["deadline"].as_str(), seasonal["when"].as_str()),
+        (Some("expires"), Some("2026-11-20T00:00:00Z"), Some("act_now"))
+    );
+
+    // Growing: p95 is sample 683's 100 + 85 = 185; 185 × 1.1 = 203.5 → 204 over the peak 189;
+    // at or over 185 from sample 680 on (2026-11-27 12:00 to 2026-12-07 06:00): 11 dates; 19 more seats at 50 USD.
+    let growing = get("growing");
+    assert_eq!((growing["peak"].as_i64(), growing["p95"].as_i64(), growing["days_at_limit"].as_u64()), (Some(189), Some(185), Some(11)));
+    assert_eq!(
+        (growing["recommended"].as_i64(), growing["change"].as_i64(), growing["yearly"].as_f64()),
+        (Some(204), Some(19), Some(950.0))
+    );
+    assert_eq!(
+        (growing["notice_days"].as_i64(), growing["deadline"].as_str(), growing["when"].as_str()),
+        (Some(60), Some("2026-12-22T00:00:00Z"), Some("soon"))
+    );
+
+    // Gaps: 120 samples at 10, 40 at 40; rank 152 is a 40; mean 17.5; 44 in packs of 5 is 45.
+    let gappy = get("gappy");
+    assert_eq!((gappy["samples"].as_u64(), gappy["p95"].as_i64(), gappy["mean"].as_f64()), (Some(160), Some(40), Some(17.5)));
+    assert_eq!((gappy["recommended"].as_i64(), gappy["change"].as_i64(), gappy["when"].as_str()), (Some(45), Some(-5), Some("undated")));
+
+    // Ten days: said, not guessed.
+    let young = get("young");
+    assert_eq!((young["recommended"].as_i64(), young["note"].as_str()), (None, Some("10 days of history; 30 needed")));
+    assert_eq!(young["p95"].as_i64(), Some(5), "the figures are still shown");
+
+    // The table leads with what is due, and says why a series has no recommendation.
+    let table = plan(&env, &["--since", "180d"]).stdout;
+    let first = table.lines().nth(1).unwrap();
+    assert!(first.starts_with("2026-11-20") && first.contains("act now") && first.contains("Seasonal"), "{table}");
+    assert!(table.contains("-10,800.00 EUR") && table.contains("950.00 USD"), "{table}");
+    assert!(table.contains("assets/Young/named_user: 10 days of history; 30 needed"), "{table}");
+    let csv = plan(&env, &["--since", "180d", "--format", "csv"]).stdout;
+    assert!(csv.starts_with("deadline,when,source,kind,product,metric,unit,limit,peak,p95,mean,"), "{csv}");
+    assert!(
+        csv.contains("2027-01-30T00:00:00Z,later,assets,cpod,Flat,named_user,seats,200,100,100,100.00,0,,110,-90,-10800.00,EUR,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_shorter_window_weighs_only_its_samples() {
+    let env = setup();
+    // The last 20 days: growing went 100 + 80 + … to 189; young has 10 of the 20 days needed.
+    let doc = plan(&env, &["--since", "20d", "--json"]).json();
+    let get = |id: &str| doc["decisions"].as_array().unwrap().iter().find(|d| d["id"] == id).unwrap().clone();
+    let growing = get("growing");
+    // Samples 640..719: 80 values, 100 + 80 … 100 + 89 (8 each); rank 76 → index 75 → 100 + 89.
+    assert_eq!((growing["samples"].as_u64(), growing["p95"].as_i64(), growing["peak"].as_i64()), (Some(80), Some(189), Some(189)));
+    assert_eq!(get("young")["note"].as_str(), Some("10 days of history; 20 needed"));
+    // No history at all: said once, and no recommendation anywhere.
+    std::fs::remove_file(env.path("history.sqlite3")).unwrap();
+    let out = plan(&env, &["--json"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.contains("no history at"), "{}", out.stderr);
+    assert!(out.json()["decisions"].as_array().unwrap().iter().all(|d| d["recommended"].is_null()));
+}
+
+#[test]
+fn plan_keys_are_checked_where_they_are_written() {
+    let env = TestEnv::new();
+    for (text, said) in [
+        ("[defaults]\nheadroom = -0.5\n", "`headroom` is -0.5"),
+        ("[[rules]]\nproduct = \"x\"\npack = 0\n", "`pack` is 0"),
+        ("[defaults]\nnotice = \"soon\"\n", "`notice` \"soon\" is not a duration"),
+        ("[sources.a]\nkind = \"cpod\"\nfile = \"x.json\"\nnotice = \"a while\"\n", "notice"),
+    ] {
+        env.config(text);
+        let out = env.run(&["plan"]);
+        assert_eq!(out.code, 2, "{text}: {}", out.stderr);
+        assert!(out.stderr.contains(said), "{text}: {}", out.stderr);
+    }
+}
