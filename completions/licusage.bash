@@ -193,7 +193,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv prometheus checkmk html markdown ics" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1605,7 +1605,7 @@ _licusage() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json ndjson csv ics" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -32,7 +32,8 @@ csv\t''
 prometheus\t''
 checkmk\t''
 html\t''
-markdown\t''"
+markdown\t''
+ics\t''"
 complete -c licusage -n "__fish_licusage_needs_command" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -254,7 +255,8 @@ complete -c licusage -n "__fish_licusage_using_subcommand plan" -l since -d 'How
 complete -c licusage -n "__fish_licusage_using_subcommand plan" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+ics\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand plan" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand plan" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''

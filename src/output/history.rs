@@ -37,7 +37,7 @@ pub fn write(
         Format::Json => json(out, series, since, now),
         Format::Ndjson => ndjson(out, series),
         Format::Csv => csv(out, series),
-        Format::Table | Format::Prometheus | Format::Checkmk | Format::Html | Format::Markdown => table(out, series, style),
+        Format::Table | Format::Prometheus | Format::Checkmk | Format::Html | Format::Markdown | Format::Ics => table(out, series, style),
     }
 }
 

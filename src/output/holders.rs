@@ -154,7 +154,9 @@ impl HolderWriter {
             Format::Json => Box::new(Json::new(out, now)?),
             Format::Ndjson => Box::new(Ndjson(out)),
             Format::Csv => Box::new(Csv::new(out)?),
-            Format::Table | Format::Prometheus | Format::Checkmk | Format::Html | Format::Markdown => Box::new(Table(out, Vec::new())),
+            Format::Table | Format::Prometheus | Format::Checkmk | Format::Html | Format::Markdown | Format::Ics => {
+                Box::new(Table(out, Vec::new()))
+            }
         };
         Ok(HolderWriter { render, now, error: None })
     }

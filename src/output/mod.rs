@@ -44,11 +44,22 @@ pub enum Format {
     /// `report` only.
     Html,
     Markdown,
+    /// iCalendar (`plan` only).
+    Ics,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] =
-        [Format::Table, Format::Json, Format::Ndjson, Format::Csv, Format::Prometheus, Format::Checkmk, Format::Html, Format::Markdown];
+    pub const ALL: [Format; 9] = [
+        Format::Table,
+        Format::Json,
+        Format::Ndjson,
+        Format::Csv,
+        Format::Prometheus,
+        Format::Checkmk,
+        Format::Html,
+        Format::Markdown,
+        Format::Ics,
+    ];
 
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.name() == name)
@@ -64,6 +75,7 @@ impl Format {
             Format::Checkmk => "checkmk",
             Format::Html => "html",
             Format::Markdown => "markdown",
+            Format::Ics => "ics",
         }
     }
 }
@@ -100,7 +112,7 @@ impl Rendered {
             // No `--format`: the table stands for their only output.
             Rendered::Text => &[Table],
             Rendered::Report => &[Html, Markdown],
-            Rendered::Plan => &[Table, Json, Ndjson, Csv],
+            Rendered::Plan => &[Table, Json, Ndjson, Csv, Ics],
         }
     }
 
@@ -170,7 +182,7 @@ pub fn render(out: &mut dyn Write, format: Format, report: &Report, generated_at
         Format::Csv => csv::write(out, &report.records),
         Format::Prometheus => prometheus::write(out, report),
         // Only `check` and `report` render these (`Rendered::Check`, `Rendered::Report`).
-        Format::Checkmk | Format::Html | Format::Markdown => Ok(()),
+        Format::Checkmk | Format::Html | Format::Markdown | Format::Ics => Ok(()),
     }
 }
 

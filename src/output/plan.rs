@@ -45,6 +45,7 @@ pub fn write(
             }
         }
         Format::Csv => csv(out, decisions)?,
+        Format::Ics => ics(out, decisions, now)?,
         _ => table(out, decisions, style)?,
     }
     Ok(())
@@ -110,6 +111,72 @@ fn csv(out: &mut dyn Write, decisions: &[Decision]) -> Result<()> {
         ])?;
     }
     w.flush()?;
+    Ok(())
+}
+
+/// A stable UID per series and event, so that a calendar importing the
+/// file again updates its events instead of doubling them.
+fn uid(what: &str, d: &Decision) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, format!("{}\u{0}{}", d.source, d.id).as_bytes());
+    let hex: String = digest.as_ref().iter().take(12).map(|b| format!("{b:02x}")).collect();
+    format!("{what}-{hex}@licusage")
+}
+
+/// RFC 5545: one all-day event on each decision deadline (its alarm a week
+/// before) and one on each renewal or expiry date (its alarm the day
+/// before). The crate escapes the text (vendor names included).
+fn ics(out: &mut dyn Write, decisions: &[Decision], now: DateTime<Utc>) -> Result<()> {
+    use icalendar::{Alarm, Calendar, Component, Event, EventLike};
+    let mut calendar = Calendar::new();
+    calendar.name("licusage: renewal decisions");
+    for d in decisions {
+        let (Some(date), Some(is), Some(deadline)) = (d.date, d.date_is, d.deadline) else { continue };
+        let series = format!("{} {} ({})", d.product, d.metric, d.source);
+        let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
+        let renew = match (d.recommended, &d.note) {
+            (Some(r), _) => {
+                let money = match (d.yearly, &d.currency) {
+                    (Some(y), Some(c)) => format!(", {} a year", money(y, c)),
+                    _ => String::new(),
+                };
+                format!("Renew at {r} (today {}, change {}{money}).", opt(d.limit), opt(d.change))
+            }
+            (None, Some(note)) => format!("No recommendation: {note}."),
+            (None, None) => "No recommendation.".into(),
+        };
+        let description = format!(
+            "{renew} Peak {}, p95 {} over {} days of history; {} days at the limit. It {is} on {}; notice {} days.",
+            opt(d.peak),
+            opt(d.p95),
+            d.history_days,
+            d.days_at_limit,
+            date.format("%Y-%m-%d"),
+            d.notice_days
+        );
+        let summary = format!("Decide on {series}: it {is} on {}", date.format("%Y-%m-%d"));
+        calendar.push(
+            Event::new()
+                .uid(&uid("deadline", d))
+                .timestamp(now)
+                .summary(&summary)
+                .description(&description)
+                .all_day(deadline.date_naive())
+                .alarm(Alarm::display(&summary, -chrono::Duration::days(7)).uid(&uid("deadline-alarm", d)).done())
+                .done(),
+        );
+        let summary = format!("{series} {is}");
+        calendar.push(
+            Event::new()
+                .uid(&uid(is, d))
+                .timestamp(now)
+                .summary(&summary)
+                .description(&description)
+                .all_day(date.date_naive())
+                .alarm(Alarm::display(&summary, -chrono::Duration::days(1)).uid(&uid(&format!("{is}-alarm"), d)).done())
+                .done(),
+        );
+    }
+    write!(out, "{calendar}")?;
     Ok(())
 }
 

@@ -30,7 +30,7 @@ pub fn write(out: &mut dyn Write, format: Format, config: &Config) -> Result<()>
             }
             w.flush()?;
         }
-        Format::Table | Format::Prometheus | Format::Checkmk | Format::Html | Format::Markdown => {
+        Format::Table | Format::Prometheus | Format::Checkmk | Format::Html | Format::Markdown | Format::Ics => {
             let name_w = config.sources.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).max(4);
             if config.sources.is_empty() {
                 match &config.path {

@@ -175,3 +175,70 @@ fn plan_keys_are_checked_where_they_are_written() {
         assert!(out.stderr.contains(said), "{text}: {}", out.stderr);
     }
 }
+
+/// The calendar, read back by an independent parser (Python's `icalendar`):
+/// an event on each deadline and on each date, all-day, with its alarm,
+/// stable UIDs, and vendor text with `,`, `;`, `\` and a line break intact.
+#[test]
+fn the_calendar_imports_with_its_dates_alarms_and_vendor_text() {
+    let Some(python) = crate::env::tool("python3") else { return };
+    let has_parser = std::process::Command::new(&python).args(["-c", "import icalendar"]).status().is_ok_and(|s| s.success());
+    if !has_parser {
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "python3's icalendar module is required in CI");
+        return;
+    }
+    let env = setup();
+    // A product name only a vendor would write.
+    let today = TODAY.replace("\"product_name\": \"Flat\"", "\"product_name\": \"Flat, Pro; v2 \\\\ x\\nsecond line\"");
+    env.write("today.json", &today);
+    let out = plan(&env, &["--since", "180d", "--format", "ics"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("BEGIN:VCALENDAR\r\n"), "{}", out.stdout);
+    let ics = env.write("plan.ics", &out.stdout);
+    let script = r#"
+import json, sys, icalendar
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+events = []
+for e in cal.walk('VEVENT'):
+    alarms = [a for a in e.walk('VALARM')]
+    events.append({
+        'uid': str(e['UID']),
+        'summary': str(e['SUMMARY']),
+        'description': str(e['DESCRIPTION']),
+        'start': e.decoded('DTSTART').isoformat(),
+        'all_day': type(e.decoded('DTSTART')).__name__ == 'date',
+        'alarm': alarms[0].decoded('TRIGGER').total_seconds() if alarms else None,
+        'action': str(alarms[0]['ACTION']) if alarms else None,
+    })
+print(json.dumps(events))
+"#;
+    let parsed = std::process::Command::new(&python).args(["-c", script]).arg(&ics).output().unwrap();
+    assert!(parsed.status.success(), "{}", String::from_utf8_lossy(&parsed.stderr));
+    let events: Vec<serde_json::Value> = serde_json::from_slice(&parsed.stdout).unwrap();
+    // Three dated series: a deadline and a date each; the undated have none.
+    assert_eq!(events.len(), 6, "{events:?}");
+    let find = |start: &str| events.iter().find(|e| e["start"] == start).unwrap_or_else(|| panic!("no event on {start}: {events:?}"));
+    let deadline = find("2027-01-30");
+    assert_eq!(deadline["summary"], "Decide on Flat, Pro; v2 \\ x\nsecond line named_user (assets): it renews on 2027-03-01");
+    assert!(
+        deadline["description"].as_str().unwrap().starts_with("Renew at 110 (today 200, change -90, -10,800.00 EUR a year)."),
+        "{deadline}"
+    );
+    assert_eq!(
+        (deadline["all_day"].as_bool(), deadline["alarm"].as_f64(), deadline["action"].as_str()),
+        (Some(true), Some(-7.0 * 86400.0), Some("DISPLAY"))
+    );
+    let renews = find("2027-03-01");
+    assert_eq!(
+        (renews["summary"].as_str(), renews["alarm"].as_f64()),
+        (Some("Flat, Pro; v2 \\ x\nsecond line named_user (assets) renews"), Some(-86400.0))
+    );
+    assert_eq!(find("2026-11-20")["summary"], "Decide on Seasonal named_user (assets): it expires on 2026-12-20");
+    find("2026-12-22");
+    // The same series, the same UIDs the next time: a calendar updates, never doubles.
+    let again = plan(&env, &["--since", "180d", "--format", "ics"]).stdout;
+    let uids = |text: &str| text.lines().filter(|l| l.starts_with("UID:")).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(uids(&again), uids(&out.stdout));
+    assert_eq!(uids(&again).len(), 12, "6 events and their alarms");
+    assert_eq!(again, out.stdout, "the same file from the same history");
+}
