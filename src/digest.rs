@@ -35,6 +35,8 @@ pub struct Digest {
     /// apart, since a free floating license is not a wasted one.
     pub floating: Vec<Seats>,
     pub ahead: Vec<Due>,
+    /// `plan`'s decisions due now or within [`crate::plan::SOON_DAYS`], by deadline.
+    pub due: Vec<crate::plan::Decision>,
 }
 
 /// Why a report has no charts.
@@ -150,7 +152,7 @@ impl Digest {
             }
         }
         ahead.sort_by(|a, b| (a.at, &a.source, &a.product).cmp(&(b.at, &b.source, &b.product)));
-        Digest { generated_at: now, since, idle_days, report, history, reclaim, unused, floating, ahead }
+        Digest { generated_at: now, since, idle_days, report, history, reclaim, unused, floating, ahead, due: Vec::new() }
     }
 
     /// How many series are in each state, in the order ok, warning, critical, unknown.
@@ -158,4 +160,20 @@ impl Digest {
         [Status::Ok, Status::Warning, Status::Critical, Status::Unknown]
             .map(|s| (s, self.report.records.iter().filter(|r| r.status == s).count()))
     }
+}
+
+/// The decisions for `records` over `plan`'s default window, from the
+/// history where there is one (Prometheus: `show`, `serve`): without it, or
+/// when it cannot be read, dates and deadlines only.
+pub fn decisions_for(config: &crate::config::Config, records: &[Record], now: DateTime<Utc>) -> Vec<crate::plan::Decision> {
+    let path = config.history_path.clone().or_else(|| crate::history::default_path().ok());
+    let store = path.filter(|p| p.exists()).and_then(|p| crate::history::Store::open_read(&p).ok());
+    let from = now - chrono::Duration::days(crate::plan::DEFAULT_DAYS);
+    records
+        .iter()
+        .map(|r| {
+            let samples = store.as_ref().and_then(|s| s.samples(&r.source, &r.key(), from).ok()).unwrap_or_default();
+            crate::plan::decide(r, &samples, &config.thresholds_for(&r.source, &r.product, &r.metric), crate::plan::DEFAULT_DAYS, now)
+        })
+        .collect()
 }

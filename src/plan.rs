@@ -17,6 +17,8 @@ use crate::record::{Record, Thresholds};
 
 /// Days of history a recommendation needs (the window, when shorter).
 pub const MIN_DAYS: i64 = 30;
+/// `plan --since`'s default, in days (and the window of the metrics).
+pub const DEFAULT_DAYS: i64 = 90;
 /// A deadline within this many days is `soon`.
 pub const SOON_DAYS: i64 = 30;
 

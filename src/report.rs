@@ -26,6 +26,9 @@ pub struct Report {
     pub succeeded_at: Vec<Option<chrono::DateTime<chrono::Utc>>>,
     /// What the sources' server logs said (sources with `log`).
     pub logs: Vec<crate::serverlog::SourceLog>,
+    /// `plan`'s decisions for the records, where they were asked for (the
+    /// Prometheus format).
+    pub decisions: Vec<crate::plan::Decision>,
 }
 
 /// A source that could not be read, as it appears in the JSON `errors` list.

@@ -30,7 +30,10 @@ pub fn one_off(options: &Options, kind: &str, table: toml::Table, filter: &Recor
 }
 
 fn show(run: &Run, config: &Config, sources: &[&Source], filter: &RecordFilter) -> Result<Exit> {
-    let report = read_sources(run, config, sources, filter, None, peeked(config, sources, run))?;
+    let mut report = read_sources(run, config, sources, filter, None, peeked(config, sources, run))?;
+    if run.format == output::Format::Prometheus {
+        report.decisions = crate::digest::decisions_for(config, &report.records, run.now);
+    }
     print(|out| output::render(out, run.format, &report, run.now, &run.style))?;
     print_errors(&report);
     Ok(exit_of(&report))

@@ -136,6 +136,7 @@ pub fn write(out: &mut dyn Write, report: &Report) -> Result<()> {
         )?;
     }
     denials(out, report)?;
+    decisions(out, report)?;
     info(out, report)
 }
 
@@ -160,6 +161,43 @@ fn denials(out: &mut dyn Write, report: &Report) -> Result<()> {
                 c.reason.as_str(),
                 c.total
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// `plan`'s deadline and recommendation per series (over its default 90 days).
+fn decisions(out: &mut dyn Write, report: &Report) -> Result<()> {
+    let labels = |d: &crate::plan::Decision| {
+        format!(
+            "source=\"{}\",id=\"{}\",kind=\"{}\",product=\"{}\",metric=\"{}\"",
+            escape(&d.source),
+            escape(&d.id),
+            escape(&d.kind),
+            escape(&d.product),
+            escape(&d.metric)
+        )
+    };
+    if report.decisions.iter().any(|d| d.deadline.is_some()) {
+        writeln!(out, "# HELP licusage_renewal_deadline_timestamp_seconds When the renewal or expiry must be decided: its date less the notice period.")?;
+        writeln!(out, "# TYPE licusage_renewal_deadline_timestamp_seconds gauge")?;
+        for d in &report.decisions {
+            if let Some(at) = d.deadline {
+                writeln!(out, "licusage_renewal_deadline_timestamp_seconds{{{}}} {}", labels(d), at.timestamp())?;
+            }
+        }
+    }
+    let mut units: Vec<String> = report.decisions.iter().filter(|d| d.recommended.is_some()).map(|d| unit_name(&d.unit)).collect();
+    units.sort();
+    units.dedup();
+    for unit in units {
+        let name = format!("licusage_recommended_limit_{unit}");
+        writeln!(out, "# HELP {name} The limit to renew at, from the last 90 days of history (plan).")?;
+        writeln!(out, "# TYPE {name} gauge")?;
+        for d in report.decisions.iter().filter(|d| unit_name(&d.unit) == unit) {
+            if let Some(r) = d.recommended {
+                writeln!(out, "{name}{{{}}} {r}", labels(d))?;
+            }
         }
     }
     Ok(())

@@ -215,7 +215,11 @@ fn start(
                 let from = cursor.take().map(|c| std::collections::HashMap::from([(source.name.clone(), c)])).unwrap_or_default();
                 let cursors = Some(Arc::new(read::LogReads { from, usage: false }));
                 let options = ReadOptions { verbose, progress: false, holders: None, cursors: cursors.clone() };
-                let report = read::read(&config, &[source], &filter, &options, now).await;
+                let mut report = read::read(&config, &[source], &filter, &options, now).await;
+                // The history is read off the async workers.
+                let (history, records) = (config.clone(), report.records.clone());
+                report.decisions =
+                    tokio::task::spawn_blocking(move || crate::digest::decisions_for(&history, &records, now)).await.unwrap_or_default();
                 // A failed read leaves the log where it was.
                 cursor = match report.logs.first() {
                     Some(log) => Some(log.after.clone()),

@@ -35,6 +35,8 @@ struct Latest {
     took: Duration,
     /// What its server log said on the last read that succeeded.
     log: Option<crate::serverlog::SourceLog>,
+    /// `plan`'s decisions for its records.
+    decisions: Vec<crate::plan::Decision>,
 }
 
 #[derive(Debug, Default)]
@@ -86,6 +88,7 @@ impl Board {
                     succeeded_at: None,
                     took,
                     log: None,
+                    decisions: Vec::new(),
                 });
                 latest.kind = kind.clone();
                 latest.took = took;
@@ -96,6 +99,7 @@ impl Board {
                         latest.error = None;
                         latest.records = report.records.iter().filter(|r| &r.source == name).cloned().collect();
                         latest.succeeded_at = report.succeeded_at.get(i).copied().flatten();
+                        latest.decisions = report.decisions.iter().filter(|d| &d.source == name).cloned().collect();
                         latest.log = report.logs.iter().find(|l| &l.source == name).cloned().map(|mut l| {
                             // Checkout time is for `record`: not kept here.
                             l.usage.clear();
@@ -133,6 +137,7 @@ fn render(sources: &Sources, now: DateTime<Utc>) -> Snapshot {
         report.succeeded_at.push(latest.succeeded_at);
         report.records.extend(latest.records.iter().cloned());
         report.logs.extend(latest.log.iter().cloned());
+        report.decisions.extend(latest.decisions.iter().cloned());
         if let Some(message) = &latest.error {
             report.errors.push(SourceError { source: name.clone(), kind: latest.kind.clone(), message: message.clone() });
         }

@@ -242,3 +242,67 @@ print(json.dumps(events))
     assert_eq!(uids(&again).len(), 12, "6 events and their alarms");
     assert_eq!(again, out.stdout, "the same file from the same history");
 }
+
+/// Prometheus: each series' decision deadline and, where the history allows,
+/// its recommended limit over plan's default 90 days.
+#[test]
+fn show_exports_deadlines_and_recommended_limits() {
+    let env = setup();
+    let mut cmd = env.cmd();
+    cmd.env("LICUSAGE_NOW", NOW).arg("--config").arg(env.path("config.toml")).args(["show", "--format", "prometheus"]);
+    let out = Output::of(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let labels =
+        |id: &str, product: &str| format!("{{source=\"assets\",id=\"{id}\",kind=\"cpod\",product=\"{product}\",metric=\"named_user\"}}");
+    let deadline = DateTime::parse_from_rfc3339("2027-01-30T00:00:00Z").unwrap().timestamp();
+    for line in [
+        format!("licusage_renewal_deadline_timestamp_seconds{} {deadline}", labels("flat", "Flat")),
+        format!("licusage_recommended_limit_seats{} 110", labels("flat", "Flat")),
+        // The last 90 days: samples 360 to 719, the p95 is sample 701's 187; 187 × 1.1 = 205.7.
+        format!("licusage_recommended_limit_seats{} 206", labels("growing", "Growing")),
+    ] {
+        assert!(out.stdout.contains(&line), "{line}\n{}", out.stdout);
+    }
+    assert!(!out.stdout.contains("licusage_recommended_limit_seats{source=\"assets\",id=\"young\""), "ten days: no recommendation");
+    assert!(!out.stdout.contains("licusage_renewal_deadline_timestamp_seconds{source=\"assets\",id=\"gappy\""), "no date, no deadline");
+    if let Some((ok, said)) = crate::monitoring::promtool_check(&out.stdout) {
+        assert!(ok, "{said}");
+    }
+}
+
+/// The report opens with the decisions due: passed or within 30 days, by
+/// deadline; the later ones are for `plan`.
+#[test]
+fn the_report_leads_with_the_decisions_due() {
+    let env = setup();
+    let report = |format: &str| {
+        let mut cmd = env.cmd();
+        cmd.env("LICUSAGE_NOW", NOW).arg("--config").arg(env.path("config.toml")).args(["report", "--format", format]);
+        let out = Output::of(cmd);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let md = report("markdown");
+    let first = md.find("\n## ").map(|i| &md[i + 1..]).unwrap();
+    assert!(first.starts_with("## Decisions due\n"), "{md}");
+    let due = first.split("\n## ").next().unwrap();
+    // Over plan's default 90 days (samples 360 to 719): the seasonal five days
+    // are 20 of 360 samples, over 5%, so the p95 is 180 (× 1.1: 198); growing's
+    // p95 is sample 701's 187 (× 1.1: 205.7 → 206, 21 more at 50 USD).
+    assert!(
+        due.contains("| 2026-11-20 act now | Seasonal named\\_user (assets) | 200 | 180 | 180 | 198 | -2 | 2026-12-20 expires |"),
+        "{due}"
+    );
+    assert!(
+        due.contains(
+            "| 2026-12-22 soon | Growing named\\_user (assets) | 185 | 189 | 187 | 206 | +21 (1,050.00 USD a year) | 2027-02-20 renews |"
+        ),
+        "{due}"
+    );
+    assert!(!due.contains("Flat"), "later: not due\n{due}");
+    assert!(due.find("Seasonal") < due.find("Growing"), "by deadline\n{due}");
+    let html = report("html");
+    let (at_due, at_summary) = (html.find("id=\"due\"").unwrap(), html.find("id=\"summary\"").unwrap());
+    assert!(at_due < at_summary, "the decisions come first");
+    assert!(html.contains("+21 (1,050.00 USD a year)"), "{html}");
+}

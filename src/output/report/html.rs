@@ -18,7 +18,7 @@ const CSS: &str = r#"
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1f2328;margin:2rem auto;max-width:60rem;padding:0 1rem;line-height:1.4}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.05rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #d8dee4;vertical-align:top}
-th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}.nowrap{white-space:nowrap}
 .bar{display:inline-block;width:6rem;height:.7rem;background:#eaeef2;border-radius:2px;vertical-align:middle;margin-right:.4rem}
 .fill{display:block;height:100%;border-radius:2px;background:#1f883d}.fill.warning{background:#bf8700}.fill.critical{background:#cf222e}.fill.unknown{background:#8c959f}
 .status{font-weight:600}.status.ok{color:#1a7f37}.status.warning{color:#9a6700}.status.critical{color:#cf222e}.status.unknown{color:#57606a}
@@ -79,6 +79,7 @@ pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
                     p class="note" { "Generated " (now.format("%Y-%m-%d %H:%M UTC")) " by licusage " (env!("CARGO_PKG_VERSION")) " from " (r.sources.len()) " sources." }
                 }
                 main {
+                    (due(d))
                     (summary(d))
                     (sources(r))
                     (trends(d, from, now))
@@ -94,6 +95,37 @@ pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
 }
 
 /// The cards, and the sources that could not be read.
+/// The renewal decisions due now or soon (`plan`), first thing on the page.
+fn due(d: &Digest) -> Markup {
+    html! {
+        section aria-labelledby="due" {
+            h2 id="due" { "Decisions due" }
+            @if d.due.is_empty() {
+                p class="note" { "No renewal or expiry needs a decision in the next " (crate::plan::SOON_DAYS) " days (" code { "licusage plan" } " lists them all)." }
+            } @else {
+                table {
+                    caption class="note" { "Decide by the deadline: the renewal or expiry date less the notice period. From " code { "licusage plan" } "." }
+                    thead { tr { th scope="col" { "Deadline" } th scope="col" { "Series" } th scope="col" { "Limit" } th scope="col" { "Peak" } th scope="col" { "P95" } th scope="col" { "Renew at" } th scope="col" { "Change" } th scope="col" { "Date" } } }
+                    tbody {
+                        @for x in &d.due {
+                            tr {
+                                td class="nowrap" { (x.deadline.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()) " " (x.when.as_str()) }
+                                td { (t(&x.product)) " " (t(&x.metric)) " (" (t(&x.source)) ")" }
+                                td class="n" { (count(x.limit)) }
+                                td class="n" { (count(x.peak)) }
+                                td class="n" { (count(x.p95)) }
+                                td class="n" { (super::renew_at(x)) }
+                                td class="n" { (super::change(x, t)) }
+                                td class="nowrap" { (x.date.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()) " " (x.date_is.unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn summary(d: &Digest) -> Markup {
     let r = &d.report;
     html! {

@@ -43,6 +43,40 @@ fn seats(out: &mut dyn Write, rows: &[Seats], what: &str) -> Result<()> {
     Ok(())
 }
 
+/// The renewal decisions due now or soon (`plan`), first.
+fn due(out: &mut dyn Write, d: &Digest) -> Result<()> {
+    writeln!(out, "## Decisions due\n")?;
+    if d.due.is_empty() {
+        writeln!(
+            out,
+            "No renewal or expiry needs a decision in the next {} days (`licusage plan` lists them all).\n",
+            crate::plan::SOON_DAYS
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "| Deadline | Series | Limit | Peak | P95 | Renew at | Change | Date |\n|---|---|---:|---:|---:|---:|---:|---|")?;
+    for x in &d.due {
+        writeln!(
+            out,
+            "| {} {} | {} {} ({}) | {} | {} | {} | {} | {} | {} {} |",
+            x.deadline.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            x.when.as_str(),
+            t(&x.product),
+            t(&x.metric),
+            t(&x.source),
+            count(x.limit),
+            count(x.peak),
+            count(x.p95),
+            super::renew_at(x),
+            super::change(x, t),
+            x.date.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            x.date_is.unwrap_or_default()
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
 pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
     writeln!(
         out,
@@ -51,6 +85,7 @@ pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
         env!("CARGO_PKG_VERSION"),
         d.report.sources.len()
     )?;
+    due(out, d)?;
     summary(out, d)?;
     sources(out, &d.report)?;
     trends(out, d)?;

@@ -22,6 +22,25 @@ pub fn write(out: &mut dyn Write, format: Format, digest: &Digest) -> Result<()>
     }
 }
 
+/// A decision's change and what it means a year: `-90 (-10,800.00 EUR a year)`.
+fn change(d: &crate::plan::Decision, escape: impl Fn(&str) -> String) -> String {
+    let Some(c) = d.change else { return "—".into() };
+    let c = if c > 0 { format!("+{}", crate::output::table::thousands(c)) } else { crate::output::table::thousands(c) };
+    match (d.yearly, &d.currency) {
+        (Some(y), Some(cur)) => format!("{c} ({} a year)", money(y, &escape(cur))),
+        _ => c,
+    }
+}
+
+/// A decision's renewal figure, or why there is none.
+fn renew_at(d: &crate::plan::Decision) -> String {
+    match (d.recommended, &d.note) {
+        (Some(r), _) => crate::output::table::thousands(r),
+        (None, Some(note)) => format!("— ({note})"),
+        (None, None) => "—".into(),
+    }
+}
+
 /// A count, or `—`.
 /// A count as `show` writes it: `1,432`.
 fn count<N: std::fmt::Display>(v: Option<N>) -> String {
