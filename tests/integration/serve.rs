@@ -739,3 +739,18 @@ fn the_denials_counter_counts_on_across_refreshes_and_a_rotation() {
     let later = http.get(&served.url("/metrics")).2;
     assert_eq!(sample(&later, base), Some(67.0), "{after}\n{later}");
 }
+
+/// `plan`'s deadline per series on `/metrics`, as `show` has it: the renewal
+/// date of the cPod fixture less the 30 days of notice.
+#[test]
+fn serve_exports_the_renewal_deadlines() {
+    let env = TestEnv::new();
+    env.config("[sources.assets]\nkind = \"cpod\"\nfile = \"{fixtures}/cpod/licenses.json\"\nnotice = \"31d\"\n");
+    let served = Served::start(&env, &["--refresh", "1h"], &[("LICUSAGE_NOW", "2026-12-07T12:00:00Z")]);
+    let http = Http::new();
+    let series = "licusage_renewal_deadline_timestamp_seconds{source=\"assets\",id=\"lic_01HXA1\"";
+    let metrics = served.metrics_when(&http, |m| m.contains(series));
+    // Acrobat Pro renews on 2027-05-31: 31 days before is 2027-04-30.
+    let want = chrono::DateTime::parse_from_rfc3339("2027-04-30T00:00:00Z").unwrap().timestamp() as f64;
+    assert_eq!(sample(&metrics, series), Some(want), "{metrics}");
+}
