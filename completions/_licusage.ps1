@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script: bash, zsh, fish, powershell, elvish')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, '`config path` prints the config file path; `config check` validates it')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A long-running Prometheus exporter: /metrics, /healthz, /records')
+            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Send what changed (status, sources failing, deadlines) to the [notify] channels (for cron)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Read every configured source (or those named by --source) and render the records')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Usage over time per series: sparkline, trend, forecast of exhaustion')
@@ -188,6 +189,26 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'licusage;notify' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'A source name from the config, or a kind for every source of that kind (repeatable)')
+            [CompletionResult]::new('--product', '--product', [CompletionResultType]::ParameterName, 'Only records whose product matches this glob (repeatable)')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Only records whose metric matches this glob (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the table (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Timeout per request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be sent; send nothing and remember nothing')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (secrets redacted)')
@@ -637,6 +658,7 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script: bash, zsh, fish, powershell, elvish')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, '`config path` prints the config file path; `config check` validates it')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A long-running Prometheus exporter: /metrics, /healthz, /records')
+            [CompletionResult]::new('notify', 'notify', [CompletionResultType]::ParameterValue, 'Send what changed (status, sources failing, deadlines) to the [notify] channels (for cron)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Read every configured source (or those named by --source) and render the records')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Usage over time per series: sparkline, trend, forecast of exhaustion')
@@ -678,6 +700,9 @@ Register-ArgumentCompleter -Native -CommandName 'licusage' -ScriptBlock {
             break
         }
         'licusage;help;serve' {
+            break
+        }
+        'licusage;help;notify' {
             break
         }
         'licusage;help;show' {

@@ -52,6 +52,9 @@ _licusage() {
             licusage,leegality)
                 cmd="licusage__subcmd__leegality"
                 ;;
+            licusage,notify)
+                cmd="licusage__subcmd__notify"
+                ;;
             licusage,onlyoffice)
                 cmd="licusage__subcmd__onlyoffice"
                 ;;
@@ -139,6 +142,9 @@ _licusage() {
             licusage__subcmd__help,leegality)
                 cmd="licusage__subcmd__help__subcmd__leegality"
                 ;;
+            licusage__subcmd__help,notify)
+                cmd="licusage__subcmd__help__subcmd__notify"
+                ;;
             licusage__subcmd__help,onlyoffice)
                 cmd="licusage__subcmd__help__subcmd__onlyoffice"
                 ;;
@@ -182,7 +188,7 @@ _licusage() {
 
     case "${cmd}" in
         licusage)
-            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version record completions config serve show check history diff sources report plan 4d veeva onlyoffice leegality cpod flexlm rlm generic holders help"
+            opts="-q -v -t -h -V --config --format --json --color --quiet --verbose --timeout --help --version record completions config serve notify show check history diff sources report plan 4d veeva onlyoffice leegality cpod flexlm rlm generic holders help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -960,7 +966,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help)
-            opts="record completions config serve show check history diff sources report plan 4d veeva onlyoffice leegality cpod flexlm rlm generic holders help"
+            opts="record completions config serve notify show check history diff sources report plan 4d veeva onlyoffice leegality cpod flexlm rlm generic holders help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,6 +1176,20 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__help__subcmd__leegality)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        licusage__subcmd__help__subcmd__notify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1478,6 +1498,52 @@ _licusage() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json ndjson csv prometheus" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        licusage__subcmd__notify)
+            opts="-s -q -v -t -h -V --source --product --metric --dry-run --config --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --source)
+                    COMPREPLY=($(compgen -W "$(licusage sources --names 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -W "$(licusage sources --names 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --product)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand completions 'Print a completion script: bash, zsh, fish, powershell, elvish'
             cand config '`config path` prints the config file path; `config check` validates it'
             cand serve 'A long-running Prometheus exporter: /metrics, /healthz, /records'
+            cand notify 'Send what changed (status, sources failing, deadlines) to the [notify] channels (for cron)'
             cand show 'Read every configured source (or those named by --source) and render the records'
             cand check 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
             cand history 'Usage over time per series: sparkline, trend, forecast of exhaustion'
@@ -173,6 +174,25 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
             cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
             cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand -q 'No progress, no warnings'
+            cand --quiet 'No progress, no warnings'
+            cand -v 'Log requests to stderr (secrets redacted)'
+            cand --verbose 'Log requests to stderr (secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'licusage;notify'= {
+            cand -s 'A source name from the config, or a kind for every source of that kind (repeatable)'
+            cand --source 'A source name from the config, or a kind for every source of that kind (repeatable)'
+            cand --product 'Only records whose product matches this glob (repeatable)'
+            cand --metric 'Only records whose metric matches this glob (repeatable)'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'
+            cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
+            cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --dry-run 'Print what would be sent; send nothing and remember nothing'
             cand -q 'No progress, no warnings'
             cand --quiet 'No progress, no warnings'
             cand -v 'Log requests to stderr (secrets redacted)'
@@ -605,6 +625,7 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand completions 'Print a completion script: bash, zsh, fish, powershell, elvish'
             cand config '`config path` prints the config file path; `config check` validates it'
             cand serve 'A long-running Prometheus exporter: /metrics, /healthz, /records'
+            cand notify 'Send what changed (status, sources failing, deadlines) to the [notify] channels (for cron)'
             cand show 'Read every configured source (or those named by --source) and render the records'
             cand check 'Evaluate thresholds and expiry; monitoring-plugin output and exit codes'
             cand history 'Usage over time per series: sparkline, trend, forecast of exhaustion'
@@ -639,6 +660,8 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;help;config;check'= {
         }
         &'licusage;help;serve'= {
+        }
+        &'licusage;help;notify'= {
         }
         &'licusage;help;show'= {
         }

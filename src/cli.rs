@@ -177,6 +177,24 @@ sorted by deadline: act now, soon (30 days), later. headroom (0.1), pack (1) and
         after_help = "Examples:\n  licusage plan\n  licusage plan --since 180d --format csv > renewals.csv"
     )]
     Plan(PlanArgs),
+    /// Send what changed (status, sources failing, deadlines) to the [notify] channels (for cron)
+    #[command(
+        long_about = "Read the sources and send one message per change since each [notify.NAME] channel was last \
+told: a series' status changing (and back: resolved), a source failing and recovering, a renewal decision \
+coming due. What a channel was told is kept in the history database; a channel that fails gets its changes \
+next time. Exit 1 when a channel or a source failed.",
+        after_help = "Example (crontab, every 15 minutes):\n  */15 * * * * licusage -q notify\n  licusage notify --dry-run"
+    )]
+    Notify(NotifyArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct NotifyArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Print what would be sent; send nothing and remember nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -397,6 +415,11 @@ pub enum Task {
         names: bool,
     },
     Completions(clap_complete::Shell),
+    Notify {
+        sources: Vec<String>,
+        filter: RecordFilter,
+        dry_run: bool,
+    },
     Plan {
         sources: Vec<String>,
         filter: RecordFilter,
@@ -684,6 +707,7 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                 idle: i64::from(a.idle),
                 output: a.output,
             },
+            Command::Notify(a) => Task::Notify { filter: filter(&a.select.filter)?, sources: a.select.sources, dry_run: a.dry_run },
             Command::Plan(a) => Task::Plan { filter: filter(&a.select.filter)?, sources: a.select.sources, since: a.since },
             Command::Serve(a) => {
                 Task::Serve { filter: filter(&a.select.filter)?, sources: a.select.sources, listen: a.listen, refresh: a.refresh }

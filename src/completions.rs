@@ -81,11 +81,11 @@ mod tests {
     fn source_options_complete_from_the_config() {
         let bash = script(Shell::Bash);
         let dynamic = bash.matches("compgen -W \"$(licusage sources --names 2>/dev/null)\"").count();
-        // --source and -s, for show, holders, check, record, history, serve, report and plan.
-        assert_eq!(dynamic, 16, "{bash}");
+        // --source and -s, for show, holders, check, record, history, serve, report, plan and notify.
+        assert_eq!(dynamic, 18, "{bash}");
         let zsh = script(Shell::Zsh);
-        assert_eq!(zsh.matches("{compadd -- ${(f)\"$(licusage sources --names 2>/dev/null)\"}}").count(), 16);
+        assert_eq!(zsh.matches("{compadd -- ${(f)\"$(licusage sources --names 2>/dev/null)\"}}").count(), 18);
         let fish = script(Shell::Fish);
-        assert_eq!(fish.matches("-f -a \"(licusage sources --names 2>/dev/null)\"").count(), 8);
+        assert_eq!(fish.matches("-f -a \"(licusage sources --names 2>/dev/null)\"").count(), 9);
     }
 }

@@ -112,7 +112,24 @@ CREATE TABLE log_usage (
     PRIMARY KEY (source, feature, user, day)
 ) WITHOUT ROWID;
 "#,
+    // `notify`: what each channel was last told about each subject.
+    r#"
+CREATE TABLE notify_state (
+    channel TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    state   TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, subject)
+) WITHOUT ROWID;
+"#,
 ];
+
+/// What a channel was last told about a subject, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notified {
+    pub state: String,
+    pub sent_at: DateTime<Utc>,
+}
 
 /// Who reads a log (each has its own place in it): `record`, the history's
 /// snapshots; `check`, the monitoring check's "since the last check".
@@ -395,6 +412,48 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// `notify` for one channel, under the database's write lock from the
+    /// first read of its state to the last write: `run` gets what the
+    /// channel was told and returns what it has been told now (sent, or
+    /// nothing to send). A second `notify` at the same moment waits, then
+    /// finds the state moved on: each change is sent once.
+    pub fn notify_channel<T>(
+        &mut self,
+        channel: &str,
+        run: impl FnOnce(&std::collections::HashMap<String, Notified>) -> (T, Vec<(String, Notified)>),
+    ) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut known = std::collections::HashMap::new();
+        {
+            let mut stmt = tx.prepare("SELECT subject, state, sent_at FROM notify_state WHERE channel = ?1")?;
+            let rows = stmt.query_map(params![channel], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+            for row in rows {
+                let (subject, state, at) = row?;
+                known.insert(subject, Notified { state, sent_at: ts(at) });
+            }
+        }
+        let (out, told) = run(&known);
+        {
+            let mut put = tx.prepare(
+                "INSERT INTO notify_state (channel, subject, state, sent_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (channel, subject) DO UPDATE SET state = excluded.state, sent_at = excluded.sent_at",
+            )?;
+            for (subject, n) in told {
+                put.execute(params![channel, subject, n.state, n.sent_at.timestamp()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// What `channel` was told, without the lock (`notify --dry-run`).
+    pub fn notified(&self, channel: &str) -> Result<std::collections::HashMap<String, Notified>> {
+        let mut stmt = self.conn.prepare("SELECT subject, state, sent_at FROM notify_state WHERE channel = ?1")?;
+        let rows =
+            stmt.query_map(params![channel], |r| Ok((r.get::<_, String>(0)?, Notified { state: r.get(1)?, sent_at: ts(r.get(2)?) })))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Append one snapshot in one transaction; returns its id.

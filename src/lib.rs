@@ -15,6 +15,7 @@ pub mod glob;
 pub mod history;
 pub mod holder;
 pub mod http;
+pub mod notify;
 pub mod output;
 pub mod payload;
 pub mod plan;

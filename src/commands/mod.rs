@@ -8,6 +8,7 @@ pub mod config;
 pub mod diff;
 pub mod history;
 pub mod holders;
+pub mod notify;
 pub mod plan;
 pub mod record;
 pub mod report;

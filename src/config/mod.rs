@@ -3,6 +3,7 @@
 //! table, `thresholds` the threshold keys; `crate::resolve` lays the command
 //! line over the result.
 
+pub mod notify;
 mod serve;
 mod source;
 pub mod starter;
@@ -35,6 +36,8 @@ struct RawConfig {
     holders: RawHolders,
     #[serde(default)]
     serve: serve::RawServe,
+    #[serde(default)]
+    notify: BTreeMap<String, notify::RawChannel>,
     #[serde(default)]
     sources: BTreeMap<String, Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
     #[serde(default)]
@@ -118,6 +121,8 @@ pub struct Config {
     pub redact_salt: crate::secret::SecretSource,
     /// `[serve]`: the exporter's listen address, refresh, auth and TLS.
     pub serve: Serve,
+    /// `[notify.NAME]` channels, by name.
+    pub notify: Vec<notify::Channel>,
     pub sources: Vec<Source>,
     /// Thresholds from the command line (`check --warn …`), over everything else.
     pub overrides: Overrides,
@@ -137,6 +142,7 @@ impl Config {
             history_path: None,
             redact_salt: crate::secret::SecretSource::default(),
             serve: Serve::default(),
+            notify: Vec::new(),
             sources: Vec::new(),
             overrides: Overrides::default(),
         }
@@ -167,6 +173,7 @@ impl Config {
         let inline_serve = config.serve.basic_auth.as_ref().is_some_and(|(_, p)| p.inline.is_some());
         if config.redact_salt.inline.is_some()
             || inline_serve
+            || config.notify.iter().any(|c| c.url.inline.is_some())
             || config.sources.iter().any(|s| s.secrets.inline().next().is_some() || s.url_has_password())
         {
             check_private(&path.path)?;
@@ -250,6 +257,10 @@ impl Config {
             command: h.redact_salt_command,
         };
         let serve = raw.serve.check(base).map_err(|e| UsageError(format!("{shown}: [serve]: {e}")))?;
+        let mut notify = Vec::new();
+        for (name, channel) in raw.notify {
+            notify.push(channel.check(&name).map_err(|e| UsageError(format!("{shown}: [notify.{name}]: {e}")))?);
+        }
         Ok(Config {
             path: Some(path.to_path_buf()),
             defaults,
@@ -259,6 +270,7 @@ impl Config {
             history_path,
             redact_salt,
             serve,
+            notify,
             sources,
             overrides: Overrides::default(),
         })

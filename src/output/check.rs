@@ -85,7 +85,7 @@ fn used_series(record: &Record, t: &crate::record::Thresholds, name: &str) -> St
     format!("{}={used};{warn};{crit};0;{max}", label(name))
 }
 
-pub(super) fn amount(r: &Record) -> String {
+pub fn amount(r: &Record) -> String {
     match (r.used, r.limit, r.utilization) {
         (Some(u), Some(l), Some(_)) => format!("{u} of {l} used ({}%)", r.percent_used().unwrap_or_default()),
         (Some(u), Some(l), None) => format!("{u} of {l} used"),

@@ -13,6 +13,7 @@ mod holders;
 mod layout;
 mod live;
 mod monitoring;
+mod notify;
 mod plan;
 mod presets;
 mod report;

@@ -1,0 +1,119 @@
+//! `licusage notify`: one message per change to each `[notify.NAME]` channel.
+
+use anyhow::Result;
+
+use super::{history_path, peeked, print_errors, read_sources, runtime};
+use crate::cli::Options;
+use crate::config::notify::Channel;
+use crate::error::{Exit, UsageError};
+use crate::history::Store;
+use crate::notify::Change;
+use crate::output::{self, Rendered};
+use crate::resolve::{self, Run};
+use crate::select::{self, RecordFilter};
+
+/// `notify`: read, compare with what each channel was told, send what
+/// changed. A channel that fails keeps its changes for the next run; the
+/// others are sent. Exit 1 when a channel or a source failed.
+pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, dry_run: bool) -> Result<Exit> {
+    let run = Run::new(options, "notify", Rendered::Text)?;
+    let config = resolve::config(options, None)?;
+    if config.notify.is_empty() {
+        let shown = super::shown_path(&config);
+        return Err(UsageError(format!("no [notify.NAME] channel in {shown}: add one (docs/reference.md, Notify)")).into());
+    }
+    let chosen = select::sources(&config, sources)?;
+    let report = read_sources(&run, &config, &chosen, filter, None, peeked(&config, &chosen, &run))?;
+    let decisions = crate::digest::decisions_for(&config, &report.records, run.now);
+    let path = history_path(Some(&config))?;
+    let now = run.now;
+    if dry_run {
+        // What would go out; nothing sent, nothing stored.
+        let store = path.exists().then(|| Store::open_read(&path)).transpose()?;
+        let mut lines = Vec::new();
+        for channel in &config.notify {
+            let told = store.as_ref().map(|s| s.notified(&channel.name)).transpose()?.unwrap_or_default();
+            for c in crate::notify::changes(channel, &report, &decisions, &told, now).iter().filter(|c| c.is_message()) {
+                lines.push(format!("{}: {}", output::escape::text(&channel.name), output::escape::text(&c.summary)));
+            }
+        }
+        super::print(|out| {
+            for line in &lines {
+                writeln!(out, "{line}")?;
+            }
+            Ok(())
+        })?;
+        print_errors(&report);
+        return Ok(super::exit_of(&report));
+    }
+    let mut store = Store::open(&path)?;
+    let rt = runtime()?;
+    let http = crate::http::Http::new(run.verbose).map_err(anyhow::Error::msg)?;
+    let mut failed = 0;
+    for channel in &config.notify {
+        let url = match rt.block_on(channel.url.resolve(config.timeout)) {
+            Ok(Some(url)) => url,
+            Ok(None) => {
+                failed += 1;
+                eprintln!("licusage: error: channel `{}`: no url", channel.name);
+                continue;
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("licusage: error: channel `{}`: {}", channel.name, output::escape::text(&e));
+                continue;
+            }
+        };
+        let (sent, errors) = store.notify_channel(&channel.name, |told| {
+            let mut now_told = Vec::new();
+            let (mut sent, mut errors) = (0, Vec::new());
+            for change in crate::notify::changes(channel, &report, &decisions, told, now) {
+                if change.is_message() {
+                    match rt.block_on(send(&http, channel, url.expose(), &change, now, config.timeout)) {
+                        Ok(()) => sent += 1,
+                        // Not stored as told: sent again next time.
+                        Err(e) => {
+                            errors.push(e);
+                            continue;
+                        }
+                    }
+                }
+                now_told.push(change.told(now));
+            }
+            ((sent, errors), now_told)
+        })?;
+        for e in &errors {
+            eprintln!("licusage: error: channel `{}`: {}", channel.name, output::escape::text(e));
+        }
+        failed += errors.len();
+        if !run.quiet {
+            let failures = if errors.is_empty() { String::new() } else { format!(", {} failed", errors.len()) };
+            super::print(|out| Ok(writeln!(out, "channel {}: {sent} sent{failures}", output::escape::text(&channel.name))?))?;
+        }
+    }
+    print_errors(&report);
+    Ok(if failed > 0 || !report.errors.is_empty() { Exit::SourceFailed } else { Exit::Ok })
+}
+
+/// One change to one channel; an error never names the channel's address
+/// (a webhook's path is its key).
+async fn send(
+    http: &crate::http::Http,
+    channel: &Channel,
+    url: &str,
+    change: &Change,
+    now: chrono::DateTime<chrono::Utc>,
+    timeout: std::time::Duration,
+) -> Result<(), String> {
+    let hide = |e: String| e.replace(url, "<the channel's url>");
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("its url is not a URL ({e})"))?;
+    if parsed.scheme() != "https" && !crate::http::is_loopback(&parsed) {
+        return Err("its url must be https:// (plain http only to this machine)".into());
+    }
+    let call = crate::http::Call::post_json(parsed, &change.webhook(&channel.name, now));
+    let reply = http.send(&call, timeout).await.map_err(|e| hide(e.to_string()))?;
+    match reply.is_success() {
+        true => Ok(()),
+        false => Err(format!("the webhook answered {}", reply.status_line())),
+    }
+}

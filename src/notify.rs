@@ -1,0 +1,272 @@
+//! `licusage notify` (SPEC §11): what changed since a channel was last
+//! told, as one message per change. Knows no transport: the command sends
+//! what [`changes`] finds and stores the states of what was sent.
+//!
+//! Subjects and their states: a series (`ok`, `warning`, `critical`,
+//! `unknown`), a source (`up`, `down`), a series' renewal decision (`due`
+//! once its deadline has come, else `not_due`). A series change is sent when
+//! either side is at the channel's `min_status` or worse (a return below it
+//! is the problem resolved); a critical still unresolved is sent again after
+//! `repeat`; a source is sent when it fails and when it recovers; a decision
+//! when its deadline comes. What is fine the first time a channel sees it is
+//! remembered, not sent.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::config::notify::Channel;
+use crate::history::Notified;
+use crate::plan::{Decision, When};
+use crate::record::{Record, Status};
+use crate::report::Report;
+
+/// One message: what changed, for one channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// `status`, `source` or `deadline`.
+    pub event: &'static str,
+    pub source: String,
+    pub kind: String,
+    /// The series, for `status` and `deadline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    /// The state the channel was told last (none: never), and the state now.
+    pub from: Option<String>,
+    pub to: String,
+    /// Back below the channel's `min_status`, or the source up again.
+    pub resolved: bool,
+    /// Sent again: still critical after `repeat`.
+    pub repeated: bool,
+    /// One line a person reads.
+    pub summary: String,
+    /// Why the series is in its state (`reasons`), or why the source failed.
+    pub details: Vec<String>,
+    /// The subject's key in the notified state.
+    #[serde(skip)]
+    pub subject: String,
+}
+
+fn series_key(source: &str, id: &str) -> String {
+    format!("series\u{1f}{source}\u{1f}{id}")
+}
+
+fn amount(r: &Record) -> String {
+    crate::output::check::amount(r)
+}
+
+/// The changes `channel` is to be told of, given what it was told before.
+pub fn changes(
+    channel: &Channel,
+    report: &Report,
+    decisions: &[Decision],
+    told: &HashMap<String, Notified>,
+    now: DateTime<Utc>,
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (name, kind) in &report.sources {
+        if !channel.wants(name, None) {
+            continue;
+        }
+        let error = report.errors.iter().find(|e| &e.source == name);
+        let to = if error.is_some() { "down" } else { "up" };
+        let subject = format!("source\u{1f}{name}");
+        let from = told.get(&subject).map(|n| n.state.clone());
+        let send = match from.as_deref() {
+            None => to == "down",
+            Some(f) => f != to,
+        };
+        if send {
+            let summary = match error {
+                Some(_) => format!("source {name} ({kind}) cannot be read"),
+                None => format!("source {name} ({kind}) is read again"),
+            };
+            out.push(Change {
+                event: "source",
+                source: name.clone(),
+                kind: kind.clone(),
+                id: None,
+                product: None,
+                metric: None,
+                resolved: to == "up",
+                repeated: false,
+                from,
+                to: to.into(),
+                summary,
+                details: error.map(|e| e.message.clone()).into_iter().collect(),
+                subject,
+            });
+        }
+    }
+    for r in report.records.iter().filter(|r| channel.wants(&r.source, Some(&r.product))) {
+        if let Some(c) = status_change(channel, r, told, now) {
+            out.push(c);
+        }
+    }
+    for d in decisions.iter().filter(|d| d.deadline.is_some() && channel.wants(&d.source, Some(&d.product))) {
+        let subject = format!("deadline\u{1f}{}\u{1f}{}", d.source, d.id);
+        let to = if d.when == When::ActNow { "due" } else { "not_due" };
+        let from = told.get(&subject).map(|n| n.state.clone());
+        if to == "due" && from.as_deref() != Some("due") {
+            let (date, is) = (d.date.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default(), d.date_is.unwrap_or("ends"));
+            let renew = match d.recommended {
+                Some(r) => format!("; renew at {r} (today {})", d.limit.map(|l| l.to_string()).unwrap_or_else(|| "unlimited".into())),
+                None => String::new(),
+            };
+            out.push(Change {
+                event: "deadline",
+                source: d.source.clone(),
+                kind: d.kind.clone(),
+                id: Some(d.id.clone()),
+                product: Some(d.product.clone()),
+                metric: Some(d.metric.clone()),
+                from,
+                to: to.into(),
+                resolved: false,
+                repeated: false,
+                summary: format!("{}/{}/{}: decide now: it {is} on {date}{renew}", d.source, d.product, d.metric),
+                details: d.note.iter().cloned().collect(),
+                subject,
+            });
+        } else if from.as_deref() != Some(to) && to == "not_due" {
+            // Remembered silently (a renewal moved on, say).
+            out.push(Change {
+                event: "deadline",
+                source: d.source.clone(),
+                kind: d.kind.clone(),
+                id: Some(d.id.clone()),
+                product: Some(d.product.clone()),
+                metric: Some(d.metric.clone()),
+                from,
+                to: to.into(),
+                resolved: true,
+                repeated: false,
+                summary: String::new(),
+                details: Vec::new(),
+                subject,
+            });
+        }
+    }
+    out
+}
+
+/// A series' status change worth telling `channel`, if there is one.
+fn status_change(channel: &Channel, r: &Record, told: &HashMap<String, Notified>, now: DateTime<Utc>) -> Option<Change> {
+    let subject = series_key(&r.source, &r.key());
+    let before = told.get(&subject);
+    let from: Option<Status> = before.and_then(|n| status_of(&n.state));
+    let to = r.status;
+    let min = channel.min_status;
+    let repeated = from == Some(to)
+        && to == Status::Critical
+        && channel.repeat.zip(before).is_some_and(|(every, n)| now - n.sent_at >= chrono::Duration::from_std(every).unwrap_or_default());
+    let send = match from {
+        _ if repeated => true,
+        None => to >= min && to != Status::Ok,
+        Some(f) => f != to && f.max(to) >= min,
+    };
+    // A series seen for the first time in good health: remembered, not sent.
+    let remember = !send && from != Some(to);
+    if !send && !remember {
+        return None;
+    }
+    let series = format!("{}/{}/{}", r.source, r.product, r.metric);
+    let summary = match (from, repeated) {
+        (_, true) => format!("{series} is still critical: {}", amount(r)),
+        (Some(f), _) if to < min && f >= min => format!("{series} is {} again (was {}): {}", to.as_str(), f.as_str(), amount(r)),
+        (Some(f), _) => format!("{series} is {} (was {}): {}", to.as_str(), f.as_str(), amount(r)),
+        (None, _) => format!("{series} is {}: {}", to.as_str(), amount(r)),
+    };
+    Some(Change {
+        event: "status",
+        source: r.source.clone(),
+        kind: r.kind.clone(),
+        id: Some(r.key()),
+        product: Some(r.product.clone()),
+        metric: Some(r.metric.clone()),
+        from: from.map(|f| f.as_str().to_string()),
+        to: to.as_str().to_string(),
+        resolved: from.is_some_and(|f| f >= min) && to < min,
+        repeated,
+        summary: if send { summary } else { String::new() },
+        details: r.reasons.clone(),
+        subject,
+    })
+}
+
+impl Change {
+    /// Whether it is a message (else a state only remembered).
+    pub fn is_message(&self) -> bool {
+        !self.summary.is_empty()
+    }
+
+    /// The state the channel has been told once this is sent.
+    pub fn told(&self, now: DateTime<Utc>) -> (String, Notified) {
+        (self.subject.clone(), Notified { state: self.to.clone(), sent_at: now })
+    }
+
+    /// The webhook's JSON document (docs/reference.md, Notify).
+    pub fn webhook(&self, channel: &str, now: DateTime<Utc>) -> serde_json::Value {
+        let mut doc = serde_json::json!({
+            "schema_version": crate::report::SCHEMA_VERSION,
+            "sent_at": now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "channel": channel,
+        });
+        if let (Some(map), Ok(serde_json::Value::Object(fields))) = (doc.as_object_mut(), serde_json::to_value(self)) {
+            map.extend(fields);
+        }
+        doc
+    }
+}
+
+fn status_of(text: &str) -> Option<Status> {
+    [Status::Ok, Status::Warning, Status::Critical, Status::Unknown].into_iter().find(|s| s.as_str() == text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel(repeat: Option<u64>) -> Channel {
+        Channel {
+            name: "ops".into(),
+            kind: crate::config::notify::ChannelKind::Webhook,
+            url: crate::secret::SecretSource::default(),
+            min_status: Status::Warning,
+            sources: Vec::new(),
+            products: Vec::new(),
+            repeat: repeat.map(std::time::Duration::from_secs),
+        }
+    }
+
+    fn at(h: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::default() + chrono::Duration::hours(h)
+    }
+
+    #[test]
+    fn an_unresolved_critical_is_sent_again_after_repeat_and_unknown_below_warning_is_not_sent() {
+        let mut r = Record::new("CAD", "seats", Some(99), Some(100));
+        r.source = "a".into();
+        r.status = Status::Critical;
+        let report = Report { records: vec![r.clone()], ..Report::default() };
+        let told = HashMap::from([(series_key("a", &r.key()), Notified { state: "critical".into(), sent_at: at(0) })]);
+        assert!(changes(&channel(None), &report, &[], &told, at(48)).is_empty(), "no repeat: nothing");
+        assert!(changes(&channel(Some(86_400)), &report, &[], &told, at(23)).is_empty(), "not yet");
+        let again = changes(&channel(Some(86_400)), &report, &[], &told, at(24));
+        assert_eq!(
+            (again.len(), again[0].repeated, again[0].summary.as_str()),
+            (1, true, "a/CAD/seats is still critical: 99 of 100 used (99%)")
+        );
+        // ok → unknown stays below warning: remembered, not a message.
+        r.status = Status::Unknown;
+        let report = Report { records: vec![r.clone()], ..Report::default() };
+        let told = HashMap::from([(series_key("a", &r.key()), Notified { state: "ok".into(), sent_at: at(0) })]);
+        let quiet = changes(&channel(None), &report, &[], &told, at(1));
+        assert_eq!((quiet.len(), quiet[0].is_message(), quiet[0].to.as_str()), (1, false, "unknown"));
+    }
+}

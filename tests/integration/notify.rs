@@ -1,0 +1,127 @@
+//! `notify` from cron over a changing cPod file, to a webhook receiver on
+//! loopback: each change sent once, what recovered resolved, a receiver
+//! that fails loses nothing, a source that fails and comes back.
+
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::env::TestEnv;
+use crate::live::Server;
+
+fn licenses(env: &TestEnv, a: u64, b: u64) {
+    env.write(
+        "today.json",
+        &format!(
+            r#"[{{"id": "a", "product_name": "CAD", "license_type": "named_user", "total_seats": 100, "used_seats": {a}}},
+               {{"id": "b", "product_name": "BI", "license_type": "named_user", "total_seats": 100, "used_seats": {b}}}]"#
+        ),
+    );
+}
+
+fn notify(env: &TestEnv, args: &[&str]) -> crate::env::Output {
+    let mut cmd = env.cmd();
+    cmd.env("HOOK_URL", std::fs::read_to_string(env.path("hook-url")).unwrap())
+        .arg("--config")
+        .arg(env.path("config.toml"))
+        .arg("notify")
+        .args(args);
+    crate::env::Output::of(cmd)
+}
+
+/// The documents the receiver got (answered or not), in order.
+fn received(server: &Server) -> Vec<serde_json::Value> {
+    server.requests().iter().filter(|r| r.url.path() == "/hooks/T0/SECRET123").map(|r| serde_json::from_slice(&r.body).unwrap()).collect()
+}
+
+#[test]
+fn each_change_is_sent_once_and_a_failing_receiver_loses_nothing() {
+    let server = Server::start();
+    // Fails once (from the fourth run), else takes it.
+    server.mount(Mock::given(method("POST")).and(path("/hooks/T0/SECRET123")).respond_with(ResponseTemplate::new(200)));
+    let env = TestEnv::new();
+    env.write("hook-url", &format!("{}/hooks/T0/SECRET123", server.url()));
+    licenses(&env, 50, 99);
+    env.config(
+        "[history]\npath = \"history.sqlite3\"\n\n[sources.assets]\nkind = \"cpod\"\nfile = \"today.json\"\n\n\
+         [sources.spare]\nkind = \"cpod\"\nfile = \"spare.json\"\n\n[notify.ops]\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\n",
+    );
+    env.write("spare.json", r#"[{"id": "s", "product_name": "Spare", "license_type": "named_user", "total_seats": 5, "used_seats": 1}]"#);
+
+    // First run: BI is critical (99 of 100); CAD is fine, remembered, not sent.
+    let out = notify(&env, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "channel ops: 1 sent\n");
+    let got = received(&server);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        (got[0]["event"].as_str(), got[0]["id"].as_str(), got[0]["from"].as_str(), got[0]["to"].as_str()),
+        (Some("status"), Some("b"), None, Some("critical"))
+    );
+    assert_eq!(got[0]["summary"], "assets/BI/named_user is critical: 99 of 100 used (99%)");
+    assert_eq!((got[0]["channel"].as_str(), got[0]["resolved"].as_bool()), (Some("ops"), Some(false)));
+
+    // Nothing changed: nothing sent.
+    assert_eq!(notify(&env, &[]).stdout, "channel ops: 0 sent\n");
+    assert_eq!(received(&server).len(), 1);
+
+    // BI recovers, CAD goes warning: two messages, one of them a resolution.
+    licenses(&env, 85, 50);
+    assert_eq!(notify(&env, &["--dry-run"]).stdout, "ops: assets/BI/named_user is ok again (was critical): 50 of 100 used (50%)\nops: assets/CAD/named_user is warning (was ok): 85 of 100 used (85%)\n");
+    assert_eq!(received(&server).len(), 1, "--dry-run sends nothing");
+    assert_eq!(notify(&env, &[]).stdout, "channel ops: 2 sent\n");
+    let got = received(&server);
+    let bi = got.iter().find(|d| d["id"] == "b" && d["to"] == "ok").unwrap();
+    assert_eq!((bi["from"].as_str(), bi["resolved"].as_bool()), (Some("critical"), Some(true)));
+
+    // The receiver fails: the change stays to send, and the address is never shown.
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/hooks/T0/SECRET123"))
+            .respond_with(ResponseTemplate::new(500))
+            .up_to_n_times(1)
+            .with_priority(1),
+    );
+    licenses(&env, 99, 50);
+    let out = notify(&env, &[]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("channel `ops`: the webhook answered HTTP 500"), "{}", out.stderr);
+    assert!(!out.stderr.contains("SECRET123") && !out.stdout.contains("SECRET123"), "{}", out.stderr);
+    let out = notify(&env, &[]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "channel ops: 1 sent\n"), "{}", out.stderr);
+    let last = received(&server).last().cloned().unwrap();
+    assert_eq!((last["id"].as_str(), last["from"].as_str(), last["to"].as_str()), (Some("a"), Some("warning"), Some("critical")));
+
+    // A source that fails, then comes back.
+    std::fs::remove_file(env.path("spare.json")).unwrap();
+    let out = notify(&env, &[]);
+    assert_eq!(out.code, 1, "a source failed");
+    let down = received(&server).last().cloned().unwrap();
+    assert_eq!((down["event"].as_str(), down["source"].as_str(), down["to"].as_str()), (Some("source"), Some("spare"), Some("down")));
+    assert!(down["details"][0].as_str().unwrap().contains("spare.json"), "{down}");
+    env.write("spare.json", r#"[{"id": "s", "product_name": "Spare", "license_type": "named_user", "total_seats": 5, "used_seats": 1}]"#);
+    assert_eq!(notify(&env, &[]).stdout, "channel ops: 1 sent\n");
+    let up = received(&server).last().cloned().unwrap();
+    assert_eq!((up["event"].as_str(), up["to"].as_str(), up["resolved"].as_bool()), (Some("source"), Some("up"), Some(true)));
+    // Six changes, each sent once; one of them tried twice (the 500).
+    assert_eq!(received(&server).len(), 7);
+}
+
+#[test]
+fn channels_are_checked_when_the_config_is_read() {
+    let env = TestEnv::new();
+    for (text, said) in [
+        ("[notify.x]\nkind = \"pager\"\nurl_env = \"U\"\n", "[notify.x]: unknown kind `pager`"),
+        ("[notify.x]\nkind = \"webhook\"\n", "[notify.x]: give the webhook's address"),
+        ("[notify.x]\nkind = \"webhook\"\nurl_env = \"U\"\nmin_status = \"bad\"\n", "min_status `bad`"),
+        ("[notify.x]\nkind = \"webhook\"\nurl_env = \"U\"\nrepeat = \"often\"\n", "repeat"),
+    ] {
+        env.config(text);
+        let out = env.run(&["notify"]);
+        assert_eq!(out.code, 2, "{text}: {}", out.stderr);
+        assert!(out.stderr.contains(said), "{text}: {}", out.stderr);
+    }
+    env.config("[sources.a]\nkind = \"cpod\"\nfile = \"x.json\"\n");
+    let out = env.run(&["notify"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no [notify.NAME] channel"), "{}", out.stderr);
+}
