@@ -224,6 +224,110 @@ impl Change {
     }
 }
 
+/// Slack's mrkdwn: `&`, `<`, `>` as entities (its formatting rules); the
+/// rest of the text as it is.
+fn slack_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// An Adaptive Card's TextBlock markdown: its markup characters escaped.
+fn teams_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        // `(` needs none: without a `[` there is no link to open.
+        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '`' | '#' | '~' | '<' | '>') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Change {
+    /// The headline: the new state in capitals, then the summary.
+    fn headline(&self) -> String {
+        let state = match (self.event, self.resolved) {
+            (_, true) => "RESOLVED".to_string(),
+            ("deadline", _) => "DUE".to_string(),
+            _ => self.to.to_uppercase(),
+        };
+        format!("{state}: {}", self.summary)
+    }
+
+    /// Slack incoming webhook: Block Kit, with the summary as the fallback text.
+    pub fn slack(&self) -> serde_json::Value {
+        let mut blocks = vec![serde_json::json!({"type": "section", "text": {"type": "mrkdwn", "text": slack_text(&self.headline())}})];
+        if !self.details.is_empty() {
+            let details: Vec<serde_json::Value> =
+                self.details.iter().take(10).map(|d| serde_json::json!({"type": "mrkdwn", "text": slack_text(d)})).collect();
+            blocks.push(serde_json::json!({"type": "context", "elements": details}));
+        }
+        serde_json::json!({"text": slack_text(&self.headline()), "blocks": blocks})
+    }
+
+    /// Teams Workflows webhook: a message with one Adaptive Card.
+    pub fn teams(&self) -> serde_json::Value {
+        let mut body =
+            vec![serde_json::json!({"type": "TextBlock", "text": teams_text(&self.headline()), "wrap": true, "weight": "Bolder"})];
+        for d in &self.details {
+            body.push(serde_json::json!({"type": "TextBlock", "text": teams_text(d), "wrap": true, "isSubtle": true}));
+        }
+        serde_json::json!({
+            "type": "message",
+            "attachments": [{
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": null,
+                "content": {
+                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                    "type": "AdaptiveCard",
+                    "version": "1.4",
+                    "body": body,
+                },
+            }],
+        })
+    }
+
+    /// Alertmanager API v2: one alert. A problem is firing until `until`
+    /// (licusage tells Alertmanager again before then only on a change or a
+    /// repeat); a resolution ends it now.
+    pub fn alertmanager(&self, channel: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> serde_json::Value {
+        let alertname = match self.event {
+            "source" => "LicenseSourceDown",
+            "deadline" => "LicenseRenewalDecisionDue",
+            _ => "LicenseSeriesStatus",
+        };
+        let severity = match self.to.as_str() {
+            "critical" | "down" => "critical",
+            _ => "warning",
+        };
+        let mut labels = serde_json::json!({"alertname": alertname, "source": self.source, "kind": self.kind, "severity": severity, "licusage_channel": channel});
+        if let Some(map) = labels.as_object_mut() {
+            for (k, v) in [("id", &self.id), ("product", &self.product), ("metric", &self.metric)] {
+                if let Some(v) = v {
+                    map.insert(k.into(), v.clone().into());
+                }
+            }
+        }
+        let at = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        // A resolved series keeps the severity it had, so that it ends the same alert.
+        if self.resolved {
+            if let Some(map) = labels.as_object_mut() {
+                let was = match self.from.as_deref() {
+                    Some("critical") | Some("down") => "critical",
+                    _ => "warning",
+                };
+                map.insert("severity".into(), was.into());
+            }
+        }
+        serde_json::json!([{
+            "labels": labels,
+            "annotations": {"summary": self.summary, "description": self.details.join("; ")},
+            "startsAt": at(now),
+            "endsAt": at(if self.resolved { now } else { until }),
+        }])
+    }
+}
+
 fn status_of(text: &str) -> Option<Status> {
     [Status::Ok, Status::Warning, Status::Critical, Status::Unknown].into_iter().find(|s| s.as_str() == text)
 }

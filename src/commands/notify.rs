@@ -110,7 +110,26 @@ async fn send(
     if parsed.scheme() != "https" && !crate::http::is_loopback(&parsed) {
         return Err("its url must be https:// (plain http only to this machine)".into());
     }
-    let call = crate::http::Call::post_json(parsed, &change.webhook(&channel.name, now));
+    use crate::config::notify::ChannelKind;
+    let (parsed, body) = match channel.kind {
+        ChannelKind::Webhook => (parsed, change.webhook(&channel.name, now)),
+        ChannelKind::Slack => (parsed, change.slack()),
+        ChannelKind::Teams => (parsed, change.teams()),
+        ChannelKind::Alertmanager => {
+            // Firing until told otherwise, at least a day (a cron's gaps), or `repeat` and a half.
+            let hold = channel.repeat.map(|r| r + r / 2).unwrap_or_default().max(std::time::Duration::from_secs(86_400));
+            let until = now + chrono::Duration::from_std(hold).unwrap_or_else(|_| chrono::Duration::days(1));
+            // Under the Alertmanager's own path, if it has one (`https://host/am`).
+            let mut base = parsed;
+            if !base.path().ends_with('/') {
+                let dir = format!("{}/", base.path());
+                base.set_path(&dir);
+            }
+            let alerts = base.join("api/v2/alerts").map_err(|e| format!("its url cannot take api/v2/alerts ({e})"))?;
+            (alerts, change.alertmanager(&channel.name, now, until))
+        }
+    };
+    let call = crate::http::Call::post_json(parsed, &body);
     let reply = http.send(&call, timeout).await.map_err(|e| hide(e.to_string()))?;
     match reply.is_success() {
         true => Ok(()),

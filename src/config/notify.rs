@@ -29,6 +29,12 @@ pub(super) struct RawChannel {
 pub enum ChannelKind {
     /// A JSON POST per change (docs/reference.md, Notify).
     Webhook,
+    /// A Slack incoming webhook: Block Kit.
+    Slack,
+    /// A Microsoft Teams Workflows webhook: an Adaptive Card.
+    Teams,
+    /// Alertmanager's API v2 (`url` is the Alertmanager, e.g. http://am:9093).
+    Alertmanager,
 }
 
 /// One `[notify.NAME]`, checked.
@@ -57,8 +63,11 @@ impl RawChannel {
     pub(super) fn check(self, name: &str) -> Result<Channel, String> {
         let kind = match self.kind.as_str() {
             "webhook" => ChannelKind::Webhook,
-            "slack" | "teams" | "email" | "alertmanager" => {
-                return Err(format!("kind `{}` is not supported by this version yet: use `webhook`", self.kind))
+            "slack" => ChannelKind::Slack,
+            "teams" => ChannelKind::Teams,
+            "alertmanager" => ChannelKind::Alertmanager,
+            "email" => {
+                return Err(format!("kind `{}` is not supported by this version yet: use webhook, slack, teams or alertmanager", self.kind))
             }
             other => return Err(format!("unknown kind `{other}` (one of webhook, slack, teams, email, alertmanager)")),
         };

@@ -125,3 +125,124 @@ fn channels_are_checked_when_the_config_is_read() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("no [notify.NAME] channel"), "{}", out.stderr);
 }
+
+/// Slack and Teams: their documented shapes (Block Kit; a message with one
+/// Adaptive Card), vendor text escaped by each one's rules.
+#[test]
+fn slack_and_teams_get_their_own_payloads_with_vendor_text_escaped() {
+    let server = Server::start();
+    for hook in ["/slack/T0/B0/XXX", "/teams/workflow"] {
+        server.mount(Mock::given(method("POST")).and(path(hook)).respond_with(ResponseTemplate::new(200)));
+    }
+    let env = TestEnv::new();
+    env.write(
+        "today.json",
+        r#"[{"id": "x", "product_name": "CAD <b>&*_[x]", "license_type": "named_user", "total_seats": 10, "used_seats": 10}]"#,
+    );
+    env.config(
+        "[history]\npath = \"history.sqlite3\"\n[sources.assets]\nkind = \"cpod\"\nfile = \"today.json\"\n\
+         [notify.chat]\nkind = \"slack\"\nurl_env = \"SLACK\"\n[notify.office]\nkind = \"teams\"\nurl_env = \"TEAMS\"\n",
+    );
+    let mut cmd = env.cmd();
+    cmd.env("SLACK", format!("{}/slack/T0/B0/XXX", server.url()))
+        .env("TEAMS", format!("{}/teams/workflow", server.url()))
+        .arg("--config")
+        .arg(env.path("config.toml"))
+        .arg("notify");
+    let out = crate::env::Output::of(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "channel chat: 1 sent\nchannel office: 1 sent\n");
+    let body = |p: &str| -> serde_json::Value {
+        serde_json::from_slice(&server.requests().iter().find(|r| r.url.path() == p).unwrap().body).unwrap()
+    };
+    let slack = body("/slack/T0/B0/XXX");
+    let headline = "CRITICAL: assets/CAD &lt;b&gt;&amp;*_[x]/named_user is critical: 10 of 10 used (100%)";
+    assert_eq!(slack["text"], headline);
+    assert_eq!((slack["blocks"][0]["type"].as_str(), slack["blocks"][0]["text"]["type"].as_str()), (Some("section"), Some("mrkdwn")));
+    assert_eq!(slack["blocks"][0]["text"]["text"], headline);
+    assert_eq!(slack["blocks"][1]["type"], "context");
+    let teams = body("/teams/workflow");
+    assert_eq!(teams["type"], "message");
+    let card = &teams["attachments"][0];
+    assert_eq!(card["contentType"], "application/vnd.microsoft.card.adaptive");
+    assert_eq!((card["content"]["type"].as_str(), card["content"]["version"].as_str()), (Some("AdaptiveCard"), Some("1.4")));
+    assert_eq!(card["content"]["body"][0]["type"], "TextBlock");
+    assert_eq!(
+        card["content"]["body"][0]["text"],
+        "CRITICAL: assets/CAD \\<b\\>&\\*\\_\\[x\\]/named\\_user is critical: 10 of 10 used (100%)"
+    );
+}
+
+/// A real Alertmanager (Debian's) on loopback: the problem is an active
+/// alert with its labels, and its resolution ends it.
+#[test]
+fn alertmanager_shows_the_alert_and_its_resolution() {
+    let Some(am) = crate::env::tool("prometheus-alertmanager") else { return };
+    let env = TestEnv::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    env.write("am.yml", "route:\n  receiver: \"null\"\nreceivers:\n  - name: \"null\"\n");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    // Stopped however the test ends.
+    let _am = Kill(
+        std::process::Command::new(am)
+            .arg(format!("--config.file={}", env.path("am.yml").display()))
+            .arg(format!("--storage.path={}", env.path("am-data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--cluster.listen-address=")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+    let get = |p: &str| -> Option<String> {
+        rt.block_on(async {
+            let reply = client.get(format!("{base}{p}")).send().await.ok()?;
+            if !reply.status().is_success() {
+                return None;
+            }
+            reply.text().await.ok()
+        })
+    };
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while get("/-/ready").is_none() {
+        assert!(std::time::Instant::now() < until, "alertmanager did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    licenses(&env, 50, 99);
+    env.config(
+        "[history]\npath = \"history.sqlite3\"\n[sources.assets]\nkind = \"cpod\"\nfile = \"today.json\"\n\
+         [notify.am]\nkind = \"alertmanager\"\nurl_env = \"AM\"\n",
+    );
+    let run = || {
+        let mut cmd = env.cmd();
+        cmd.env("AM", &base).arg("--config").arg(env.path("config.toml")).arg("notify");
+        crate::env::Output::of(cmd)
+    };
+    let out = run();
+    assert_eq!((out.code, out.stdout.as_str()), (0, "channel am: 1 sent\n"), "{}", out.stderr);
+    let alerts: serde_json::Value = serde_json::from_str(&get("/api/v2/alerts").unwrap()).unwrap();
+    let alerts = alerts.as_array().unwrap();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    let a = &alerts[0];
+    assert_eq!(
+        (a["labels"]["alertname"].as_str(), a["labels"]["id"].as_str(), a["labels"]["severity"].as_str()),
+        (Some("LicenseSeriesStatus"), Some("b"), Some("critical"))
+    );
+    assert_eq!(a["status"]["state"], "active");
+    assert_eq!(a["annotations"]["summary"], "assets/BI/named_user is critical: 99 of 100 used (99%)");
+    // Recovered: the same alert ends.
+    licenses(&env, 50, 50);
+    assert_eq!(run().stdout, "channel am: 1 sent\n");
+    let active: serde_json::Value = serde_json::from_str(&get("/api/v2/alerts?active=true").unwrap()).unwrap();
+    let firing: Vec<&serde_json::Value> = active.as_array().unwrap().iter().filter(|a| a["status"]["state"] == "active").collect();
+    assert!(firing.is_empty(), "resolved: {active}");
+}
