@@ -245,7 +245,7 @@ fn teams_text(s: &str) -> String {
 
 impl Change {
     /// The headline: the new state in capitals, then the summary.
-    fn headline(&self) -> String {
+    pub fn headline(&self) -> String {
         let state = match (self.event, self.resolved) {
             (_, true) => "RESOLVED".to_string(),
             ("deadline", _) => "DUE".to_string(),
@@ -345,6 +345,7 @@ mod tests {
             sources: Vec::new(),
             products: Vec::new(),
             repeat: repeat.map(std::time::Duration::from_secs),
+            email: None,
         }
     }
 

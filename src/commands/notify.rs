@@ -51,7 +51,12 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, dry_run
     let http = crate::http::Http::new(run.verbose).map_err(anyhow::Error::msg)?;
     let mut failed = 0;
     for channel in &config.notify {
-        let url = match rt.block_on(channel.url.resolve(config.timeout)) {
+        // A mail channel's secret is its password; the others', their url.
+        let secret = match &channel.email {
+            Some(mail) => rt.block_on(mail.password.resolve(config.timeout)).map(|p| p.or_else(|| Some(crate::secret::Secret::new("")))),
+            None => rt.block_on(channel.url.resolve(config.timeout)),
+        };
+        let url = match secret {
             Ok(Some(url)) => url,
             Ok(None) => {
                 failed += 1;
@@ -105,6 +110,9 @@ async fn send(
     now: chrono::DateTime<chrono::Utc>,
     timeout: std::time::Duration,
 ) -> Result<(), String> {
+    if let Some(mail) = &channel.email {
+        return send_mail(mail, url, change, timeout).await;
+    }
     let hide = |e: String| e.replace(url, "<the channel's url>");
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("its url is not a URL ({e})"))?;
     if parsed.scheme() != "https" && !crate::http::is_loopback(&parsed) {
@@ -115,6 +123,7 @@ async fn send(
         ChannelKind::Webhook => (parsed, change.webhook(&channel.name, now)),
         ChannelKind::Slack => (parsed, change.slack()),
         ChannelKind::Teams => (parsed, change.teams()),
+        ChannelKind::Email => return Err("internal error: a mail channel without its settings".into()),
         ChannelKind::Alertmanager => {
             // Firing until told otherwise, at least a day (a cron's gaps), or `repeat` and a half.
             let hold = channel.repeat.map(|r| r + r / 2).unwrap_or_default().max(std::time::Duration::from_secs(86_400));
@@ -134,5 +143,50 @@ async fn send(
     match reply.is_success() {
         true => Ok(()),
         false => Err(format!("the webhook answered {}", reply.status_line())),
+    }
+}
+
+/// One change as a mail: the headline as the subject, the summary and the
+/// details as the text. SMTP needs STARTTLS (rustls) except to this machine.
+async fn send_mail(
+    mail: &crate::config::notify::Email,
+    password: &str,
+    change: &Change,
+    timeout: std::time::Duration,
+) -> Result<(), String> {
+    use crate::config::notify::Relay;
+    use lettre::{AsyncTransport, Tokio1Executor};
+    let parse = |a: &str| a.parse::<lettre::message::Mailbox>().map_err(|e| format!("`{a}` is not a mail address ({e})"));
+    let mut message =
+        lettre::Message::builder().from(parse(&mail.from)?).subject(format!("licusage: {}", output::escape::text(&change.headline())));
+    for to in &mail.to {
+        message = message.to(parse(to)?);
+    }
+    // Vendor text escaped line by line: the mail's own line breaks stay.
+    let mut text = format!("{}\n", output::escape::text(&change.summary));
+    for d in &change.details {
+        text.push_str(&format!("  {}\n", output::escape::text(d)));
+    }
+    text.push_str("\n-- \nsent by licusage notify\n");
+    let message = message.body(text).map_err(|e| format!("cannot build the mail: {e}"))?;
+    match &mail.relay {
+        Relay::Smtp { host, port } => {
+            let local = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+            let builder = match local {
+                true => lettre::AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+                false => lettre::AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host).map_err(|e| format!("smtp {host}: {e}"))?,
+            };
+            let mut builder = builder.port(*port).timeout(Some(timeout));
+            if let Some(user) = &mail.username {
+                builder =
+                    builder.credentials(lettre::transport::smtp::authentication::Credentials::new(user.clone(), password.to_string()));
+            }
+            builder.build().send(message).await.map(|_| ()).map_err(|e| format!("smtp {host}:{port}: {e}"))
+        }
+        Relay::Sendmail(program) => lettre::AsyncSendmailTransport::<Tokio1Executor>::new_with_command(program)
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("{}: {e}", program.display())),
     }
 }

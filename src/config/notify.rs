@@ -22,6 +22,34 @@ pub(super) struct RawChannel {
     #[serde(default)]
     products: Vec<String>,
     repeat: Option<String>,
+    smtp: Option<String>,
+    sendmail: Option<std::path::PathBuf>,
+    from: Option<String>,
+    #[serde(default)]
+    to: Vec<String>,
+    username: Option<String>,
+    password: Option<Secret>,
+    password_env: Option<String>,
+    password_command: Option<String>,
+}
+
+/// How a mail goes out.
+#[derive(Debug, Clone)]
+pub enum Relay {
+    /// `host:port` (587 when no port): STARTTLS required, but to this machine.
+    Smtp { host: String, port: u16 },
+    /// A sendmail-compatible program.
+    Sendmail(std::path::PathBuf),
+}
+
+/// An `email` channel's settings.
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub relay: Relay,
+    pub from: String,
+    pub to: Vec<String>,
+    pub username: Option<String>,
+    pub password: SecretSource,
 }
 
 /// The kinds of channel this version sends to.
@@ -35,6 +63,8 @@ pub enum ChannelKind {
     Teams,
     /// Alertmanager's API v2 (`url` is the Alertmanager, e.g. http://am:9093).
     Alertmanager,
+    /// A mail per change, by SMTP or sendmail.
+    Email,
 }
 
 /// One `[notify.NAME]`, checked.
@@ -49,6 +79,8 @@ pub struct Channel {
     pub products: Vec<Glob>,
     /// Send an unresolved critical again after this long.
     pub repeat: Option<Duration>,
+    /// `email`'s settings.
+    pub email: Option<Email>,
 }
 
 impl Channel {
@@ -66,17 +98,50 @@ impl RawChannel {
             "slack" => ChannelKind::Slack,
             "teams" => ChannelKind::Teams,
             "alertmanager" => ChannelKind::Alertmanager,
-            "email" => {
-                return Err(format!("kind `{}` is not supported by this version yet: use webhook, slack, teams or alertmanager", self.kind))
-            }
+            "email" => ChannelKind::Email,
             other => return Err(format!("unknown kind `{other}` (one of webhook, slack, teams, email, alertmanager)")),
         };
         let url = SecretSource { key: "url", inline: self.url, env: self.url_env, command: self.url_command };
-        match [url.inline.is_some(), url.env.is_some(), url.command.is_some()].iter().filter(|g| **g).count() {
-            0 => return Err("give the webhook's address as `url_env` or `url_command` (or `url`)".into()),
-            1 => {}
+        match ([url.inline.is_some(), url.env.is_some(), url.command.is_some()].iter().filter(|g| **g).count(), kind) {
+            (0, ChannelKind::Email) => {}
+            (0, _) => return Err("give the webhook's address as `url_env` or `url_command` (or `url`)".into()),
+            (_, ChannelKind::Email) => return Err("an `email` channel has no `url`: give `smtp` or `sendmail`".into()),
+            (1, _) => {}
             _ => return Err("give only one of `url`, `url_env`, `url_command`".into()),
         }
+        let password = SecretSource { key: "password", inline: self.password, env: self.password_env, command: self.password_command };
+        let email = match kind {
+            ChannelKind::Email => {
+                let relay = match (self.smtp, self.sendmail) {
+                    (Some(smtp), None) => {
+                        let (host, port) = match smtp.rsplit_once(':') {
+                            Some((h, p)) => {
+                                (h.to_string(), p.parse::<u16>().map_err(|_| format!("smtp `{smtp}`: the port is not a number"))?)
+                            }
+                            None => (smtp.clone(), 587),
+                        };
+                        if host.is_empty() {
+                            return Err(format!("smtp `{smtp}`: no host"));
+                        }
+                        Relay::Smtp { host, port }
+                    }
+                    (None, Some(path)) => Relay::Sendmail(path),
+                    _ => return Err("an `email` channel needs one of `smtp` (host:port) or `sendmail` (a program)".into()),
+                };
+                let from = self.from.ok_or("an `email` channel needs `from`")?;
+                if self.to.is_empty() {
+                    return Err("an `email` channel needs `to`, a list of addresses".into());
+                }
+                for address in std::iter::once(&from).chain(&self.to) {
+                    address.parse::<lettre::message::Mailbox>().map_err(|e| format!("`{address}` is not a mail address ({e})"))?;
+                }
+                if self.username.is_some() != password.is_given() {
+                    return Err("give both `username` and `password_env` (or `_command`), or neither".into());
+                }
+                Some(Email { relay, from, to: self.to, username: self.username, password })
+            }
+            _ => None,
+        };
         let min_status = match self.min_status.as_deref().unwrap_or("warning") {
             "ok" => Status::Ok,
             "warning" => Status::Warning,
@@ -95,6 +160,7 @@ impl RawChannel {
             sources: globs(&self.sources)?,
             products: globs(&self.products)?,
             repeat,
+            email,
         })
     }
 }

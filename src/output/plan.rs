@@ -161,7 +161,7 @@ fn ics(out: &mut dyn Write, decisions: &[Decision], now: DateTime<Utc>) -> Resul
                 .summary(&summary)
                 .description(&description)
                 .all_day(deadline.date_naive())
-                .alarm(Alarm::display(&summary, -chrono::Duration::days(7)).uid(&uid("deadline-alarm", d)).done())
+                .alarm(Alarm::display(&summary, -chrono::Duration::days(7)).uid(&uid("deadline-alarm", d)).timestamp(now).done())
                 .done(),
         );
         let summary = format!("{series} {is}");
@@ -172,7 +172,7 @@ fn ics(out: &mut dyn Write, decisions: &[Decision], now: DateTime<Utc>) -> Resul
                 .summary(&summary)
                 .description(&description)
                 .all_day(date.date_naive())
-                .alarm(Alarm::display(&summary, -chrono::Duration::days(1)).uid(&uid(&format!("{is}-alarm"), d)).done())
+                .alarm(Alarm::display(&summary, -chrono::Duration::days(1)).uid(&uid(&format!("{is}-alarm"), d)).timestamp(now).done())
                 .done(),
         );
     }

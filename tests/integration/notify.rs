@@ -246,3 +246,80 @@ fn alertmanager_shows_the_alert_and_its_resolution() {
     let firing: Vec<&serde_json::Value> = active.as_array().unwrap().iter().filter(|a| a["status"]["state"] == "active").collect();
     assert!(firing.is_empty(), "resolved: {active}");
 }
+
+/// Mail: to a real SMTP server on loopback (Python's aiosmtpd, started by
+/// the test), and through a sendmail-compatible program.
+#[test]
+fn mail_goes_out_by_smtp_and_by_sendmail() {
+    let Some(python) = crate::env::tool("python3") else { return };
+    if !std::process::Command::new(&python).args(["-c", "import aiosmtpd"]).status().is_ok_and(|s| s.success()) {
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "python3's aiosmtpd module is required in CI");
+        return;
+    }
+    let env = TestEnv::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = env.write(
+        "smtpd.py",
+        "import sys, time\nfrom aiosmtpd.controller import Controller\nclass H:\n    async def handle_DATA(self, server, session, envelope):\n        \
+         with open(sys.argv[2], 'ab') as f:\n            f.write(('MAIL FROM ' + envelope.mail_from + ' RCPT ' + ','.join(envelope.rcpt_tos) + '\\n').encode() + envelope.content + b'\\n=====\\n')\n        \
+         return '250 OK'\nc = Controller(H(), hostname='127.0.0.1', port=int(sys.argv[1]))\nc.start()\nprint('ready', flush=True)\ntime.sleep(120)\n",
+    );
+    let inbox = env.path("inbox.txt");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut smtpd = Kill(
+        std::process::Command::new(&python)
+            .arg(&server)
+            .arg(port.to_string())
+            .arg(&inbox)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut ready = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(smtpd.0.stdout.take().unwrap()), &mut ready).unwrap();
+    assert_eq!(ready.trim(), "ready");
+    licenses(&env, 50, 99);
+    let sendmail = env.write("sendmail.sh", &format!("#!/bin/sh\ncat >> '{}'\n", env.path("sent.txt").display()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&sendmail, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    env.config(&format!(
+        "[history]\npath = \"history.sqlite3\"\n[sources.assets]\nkind = \"cpod\"\nfile = \"today.json\"\n\
+         [notify.mail]\nkind = \"email\"\nsmtp = \"127.0.0.1:{port}\"\nfrom = \"licusage@example.com\"\nto = [\"licenses@example.com\", \"it@example.com\"]\n\
+         [notify.local]\nkind = \"email\"\nsendmail = \"{}\"\nfrom = \"licusage@example.com\"\nto = [\"root@localhost\"]\n",
+        sendmail.display()
+    ));
+    let out = env.run(&["notify"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "channel local: 1 sent\nchannel mail: 1 sent\n"), "{}", out.stderr);
+    let got = std::fs::read_to_string(&inbox).unwrap();
+    assert!(got.starts_with("MAIL FROM licusage@example.com RCPT licenses@example.com,it@example.com\n"), "{got}");
+    // Read as a mail reader would: Python's email parser (folded headers, quoted-printable).
+    let parse = "import sys, json, email\nraw = open(sys.argv[1], 'rb').read().split(b'\\n', 1)[1].split(b'\\n=====\\n')[0]\n\
+                 m = email.message_from_bytes(raw, policy=email.policy.default)\n\
+                 print(json.dumps({'subject': str(m['subject']), 'to': str(m['to']), 'body': m.get_content()}))\n";
+    let parsed = std::process::Command::new(&python).args(["-c", &format!("import email.policy\n{parse}")]).arg(&inbox).output().unwrap();
+    assert!(parsed.status.success(), "{}", String::from_utf8_lossy(&parsed.stderr));
+    let mail: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    assert_eq!(mail["subject"], "licusage: CRITICAL: assets/BI/named_user is critical: 99 of 100 used (99%)");
+    assert_eq!(mail["to"], "licenses@example.com, it@example.com");
+    // A mail's lines end in CRLF.
+    assert!(
+        mail["body"]
+            .as_str()
+            .unwrap()
+            .replace("\r\n", "\n")
+            .starts_with("assets/BI/named_user is critical: 99 of 100 used (99%)\n  utilization 99% >= 95%"),
+        "{mail}"
+    );
+    let sent = std::fs::read_to_string(env.path("sent.txt")).unwrap();
+    assert!(sent.contains("To: root@localhost") && sent.contains("Subject: licusage: CRITICAL"), "{sent}");
+}

@@ -241,6 +241,8 @@ print(json.dumps(events))
     assert_eq!(uids(&again), uids(&out.stdout));
     assert_eq!(uids(&again).len(), 12, "6 events and their alarms");
     assert_eq!(again, out.stdout, "the same file from the same history");
+    // Every stamp is licusage's now (LICUSAGE_NOW), the alarms' too: never the wall clock.
+    assert!(out.stdout.lines().filter(|l| l.starts_with("DTSTAMP:")).all(|l| l == "DTSTAMP:20261207T120000Z"), "{}", out.stdout);
 }
 
 /// Prometheus: each series' decision deadline and, where the history allows,
