@@ -233,12 +233,61 @@ fn start(
                     }
                     None => {}
                 }
+                if !config.notify.is_empty() {
+                    report = notify(&config, report, now).await;
+                }
                 board.update(report);
                 tokio::time::sleep_until(started + refresh + jitter(refresh / 10, Duration::from_secs(30))).await;
             }
         });
     }
     readers
+}
+
+/// `[notify]`: what this read changed, told to the channels as `notify`
+/// does (the same state in the history), off the async workers.
+async fn notify(config: &Arc<Config>, report: crate::report::Report, now: chrono::DateTime<chrono::Utc>) -> crate::report::Report {
+    let config = config.clone();
+    let handle = tokio::runtime::Handle::current();
+    let done = tokio::task::spawn_blocking(move || {
+        let path = match config.history_path.clone().map(Ok).unwrap_or_else(crate::history::default_path) {
+            Ok(p) => p,
+            Err(e) => {
+                log(&format!("notify: no history database: {e:#}"));
+                return report;
+            }
+        };
+        let mut store = match crate::history::Store::open(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                log(&format!("notify: {}", crate::output::escape::text(&format!("{e:#}"))));
+                return report;
+            }
+        };
+        let http = match crate::http::Http::new(false) {
+            Ok(h) => h,
+            Err(e) => {
+                log(&format!("notify: {e}"));
+                return report;
+            }
+        };
+        for outcome in crate::notify::deliver(&handle, &config, &mut store, &http, &report, &report.decisions, now) {
+            for e in &outcome.errors {
+                log(&format!("notify: channel {}: {}", outcome.channel, crate::output::escape::text(e)));
+            }
+            if outcome.sent > 0 {
+                log(&format!("notify: channel {}: {} sent", outcome.channel, outcome.sent));
+            }
+        }
+        report
+    });
+    match done.await {
+        Ok(report) => report,
+        Err(e) => {
+            log(&format!("notify: internal error: {e}"));
+            crate::report::Report::default()
+        }
+    }
 }
 
 /// A random wait below `most`, and below `cap`.

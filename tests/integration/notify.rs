@@ -323,3 +323,42 @@ fn mail_goes_out_by_smtp_and_by_sendmail() {
     let sent = std::fs::read_to_string(env.path("sent.txt")).unwrap();
     assert!(sent.contains("To: root@localhost") && sent.contains("Subject: licusage: CRITICAL"), "{sent}");
 }
+
+/// New denials in a license server's log: the log as it was is the base;
+/// each refusal after it is told once.
+#[test]
+fn new_denials_are_told_once() {
+    let server = Server::start();
+    server.mount(Mock::given(method("POST")).and(path("/hooks/T0/SECRET123")).respond_with(ResponseTemplate::new(200)));
+    let env = TestEnv::new();
+    env.write("hook-url", &format!("{}/hooks/T0/SECRET123", server.url()));
+    let log = env.path("lmgrd.log");
+    std::fs::copy(crate::env::fixture(crate::serverlog::REAL_LOG), &log).unwrap();
+    env.write("lmstat.txt", crate::serverlog::LMSTAT);
+    env.config(
+        "[history]\npath = \"history.sqlite3\"\n[sources.partek]\nkind = \"flexlm\"\nfile = \"lmstat.txt\"\nlog = \"lmgrd.log\"\n\
+         [notify.ops]\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\n",
+    );
+    assert_eq!(notify(&env, &[]).stdout, "channel ops: 0 sent\n", "the 64 and 30 of the past are the base");
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .and_then(|mut f| {
+            std::io::Write::write_all(
+                &mut f,
+                b"10:02:00 (parteklm) DENIED: \"base\" alice@ws1  (Licensed number of users already reached. (-4,342))\n\
+                  10:03:00 (parteklm) DENIED: \"base\" bob@ws2  (Licensed number of users already reached. (-4,342))\n",
+            )
+        })
+        .unwrap();
+    assert_eq!(notify(&env, &[]).stdout, "channel ops: 1 sent\n");
+    let got = received(&server);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        (got[0]["event"].as_str(), got[0]["from"].as_str(), got[0]["to"].as_str()),
+        (Some("denials"), Some("64"), Some("66")),
+        "base: 64 by hand, 2 more"
+    );
+    assert_eq!(got[0]["summary"], "partek/base/licenses: 2 checkouts refused (1 of 6 used (16.6%))");
+    assert_eq!(notify(&env, &[]).stdout, "channel ops: 0 sent\n");
+}

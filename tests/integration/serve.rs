@@ -754,3 +754,38 @@ fn serve_exports_the_renewal_deadlines() {
     let want = chrono::DateTime::parse_from_rfc3339("2027-04-30T00:00:00Z").unwrap().timestamp() as f64;
     assert_eq!(sample(&metrics, series), Some(want), "{metrics}");
 }
+
+/// `[notify]` under `serve`: after each read the changes go out as `notify`
+/// sends them, each once however many reads see it.
+#[test]
+fn serve_notifies_each_change_once_across_reads() {
+    let hooks = Server::start();
+    hooks.mount(Mock::given(method("POST")).and(path("/hook")).respond_with(ResponseTemplate::new(200)));
+    let env = TestEnv::new();
+    let today = |used: u32| {
+        format!(r#"[{{"id": "b", "product_name": "BI", "license_type": "named_user", "total_seats": 100, "used_seats": {used}}}]"#)
+    };
+    env.write("today.json", &today(99));
+    env.config("[history]\npath = \"history.sqlite3\"\n[sources.assets]\nkind = \"cpod\"\nfile = \"today.json\"\n[notify.ops]\nkind = \"webhook\"\nurl_env = \"HOOK\"\n");
+    let served = Served::start(&env, &["--refresh", "200ms"], &[("HOOK", &format!("{}/hook", hooks.url()))]);
+    let sent = || hooks.requests().iter().map(|r| serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()).collect::<Vec<_>>();
+    let until = Instant::now() + Duration::from_secs(20);
+    while sent().is_empty() {
+        assert!(Instant::now() < until, "nothing sent:\n{}", served.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Several more reads: still one message.
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(sent().len(), 1, "{:?}\n{}", sent(), served.log());
+    assert_eq!(sent()[0]["to"], "critical");
+    env.write("today.json", &today(50));
+    while sent().len() < 2 {
+        assert!(Instant::now() < until, "no resolution:\n{}", served.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(600));
+    let all = sent();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!((all[1]["to"].as_str(), all[1]["resolved"].as_bool()), (Some("ok"), Some(true)));
+    assert!(served.log().contains("notify: channel ops: 1 sent"), "{}", served.log());
+}

@@ -11,7 +11,7 @@ use crate::env::{fixture, TestEnv};
 /// An `lmstat -a` of the Partek server the real log comes from (its
 /// features, as the log names them): base 1 of 6 in use, matk none of 6 (the
 /// log's denials at the limit come with 6 out, replayed by hand).
-const LMSTAT: &str = "lmutil - Copyright (c) 1989-2014 Flexera Software LLC. All Rights Reserved.
+pub(crate) const LMSTAT: &str = "lmutil - Copyright (c) 1989-2014 Flexera Software LLC. All Rights Reserved.
 Flexible License Manager status on Thu 11/13/2014 10:20
 
 License server status: 27000@niams-lic
@@ -35,7 +35,7 @@ Users of matk:  (Total of 6 licenses issued;  Total of 0 licenses in use)
 
 ";
 
-const REAL_LOG: &str = "flexlm/debuglog/real/partek-v11.9-windows-denied-2014.log";
+pub(crate) const REAL_LOG: &str = "flexlm/debuglog/real/partek-v11.9-windows-denied-2014.log";
 
 fn append(path: &std::path::Path, text: &str) {
     std::fs::OpenOptions::new().append(true).open(path).unwrap().write_all(text.as_bytes()).unwrap();

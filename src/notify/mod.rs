@@ -11,6 +11,8 @@
 //! when its deadline comes. What is fine the first time a channel sees it is
 //! remembered, not sent.
 
+mod send;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -25,7 +27,7 @@ use crate::report::Report;
 /// One message: what changed, for one channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
-    /// `status`, `source` or `deadline`.
+    /// `status`, `source`, `denials` or `deadline`.
     pub event: &'static str,
     pub source: String,
     pub kind: String,
@@ -108,6 +110,11 @@ pub fn changes(
             out.push(c);
         }
     }
+    for r in report.records.iter().filter(|r| channel.wants(&r.source, Some(&r.product))) {
+        if let Some(c) = denials_change(r, told) {
+            out.push(c);
+        }
+    }
     for d in decisions.iter().filter(|d| d.deadline.is_some() && channel.wants(&d.source, Some(&d.product))) {
         let subject = format!("deadline\u{1f}{}\u{1f}{}", d.source, d.id);
         let to = if d.when == When::ActNow { "due" } else { "not_due" };
@@ -153,6 +160,43 @@ pub fn changes(
         }
     }
     out
+}
+
+/// Checkouts refused since the channel was last told (sources with `log`):
+/// the log's running total (`details.denials_total`) against the total the
+/// channel was told. A total below it (a log started afresh) is taken as
+/// the new base, silently.
+fn denials_change(r: &Record, told: &HashMap<String, Notified>) -> Option<Change> {
+    let by_reason = r.details.get("denials_total").and_then(serde_json::Value::as_object)?;
+    let total: u64 = by_reason.values().filter_map(serde_json::Value::as_u64).sum();
+    let subject = format!("denials\u{1f}{}\u{1f}{}", r.source, r.key());
+    let before = told.get(&subject).and_then(|n| n.state.parse::<u64>().ok());
+    let new = match before {
+        Some(b) if total > b => total - b,
+        Some(b) if total == b => return None,
+        // First seen, or a log started afresh: the base, not news.
+        _ => 0,
+    };
+    let series = format!("{}/{}/{}", r.source, r.product, r.metric);
+    Some(Change {
+        event: "denials",
+        source: r.source.clone(),
+        kind: r.kind.clone(),
+        id: Some(r.key()),
+        product: Some(r.product.clone()),
+        metric: Some(r.metric.clone()),
+        from: before.map(|b| b.to_string()),
+        to: total.to_string(),
+        resolved: false,
+        repeated: false,
+        summary: match new {
+            0 => String::new(),
+            1 => format!("{series}: 1 checkout refused ({})", amount(r)),
+            n => format!("{series}: {n} checkouts refused ({})", amount(r)),
+        },
+        details: by_reason.iter().map(|(why, n)| format!("{n} {why} in all")).collect(),
+        subject,
+    })
 }
 
 /// A series' status change worth telling `channel`, if there is one.
@@ -249,6 +293,7 @@ impl Change {
         let state = match (self.event, self.resolved) {
             (_, true) => "RESOLVED".to_string(),
             ("deadline", _) => "DUE".to_string(),
+            ("denials", _) => "DENIED".to_string(),
             _ => self.to.to_uppercase(),
         };
         format!("{state}: {}", self.summary)
@@ -293,6 +338,7 @@ impl Change {
     pub fn alertmanager(&self, channel: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> serde_json::Value {
         let alertname = match self.event {
             "source" => "LicenseSourceDown",
+            "denials" => "LicenseCheckoutsDenied",
             "deadline" => "LicenseRenewalDecisionDue",
             _ => "LicenseSeriesStatus",
         };
@@ -326,6 +372,82 @@ impl Change {
             "endsAt": at(if self.resolved { now } else { until }),
         }])
     }
+}
+
+/// What one channel's delivery came to.
+#[derive(Debug)]
+pub struct Outcome {
+    pub channel: String,
+    /// Whether it was tried at all (its secret resolved).
+    pub tried: bool,
+    pub sent: usize,
+    pub errors: Vec<String>,
+}
+
+/// Tell every channel of `config` what changed in `report`, each under the
+/// store's write lock, sends driven on `handle` (the caller is not on an
+/// async worker: `notify`'s main thread, a blocking thread of `serve`).
+pub fn deliver(
+    handle: &tokio::runtime::Handle,
+    config: &crate::config::Config,
+    store: &mut crate::history::Store,
+    http: &crate::http::Http,
+    report: &Report,
+    decisions: &[Decision],
+    now: DateTime<Utc>,
+) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for channel in &config.notify {
+        let mut outcome = Outcome { channel: channel.name.clone(), tried: false, sent: 0, errors: Vec::new() };
+        // A mail channel's secret is its password; the others', their url.
+        let secret = match &channel.email {
+            Some(mail) => {
+                handle.block_on(mail.password.resolve(config.timeout)).map(|p| p.or_else(|| Some(crate::secret::Secret::new(""))))
+            }
+            None => handle.block_on(channel.url.resolve(config.timeout)),
+        };
+        let secret = match secret {
+            Ok(Some(s)) => s,
+            Ok(None) => {
+                outcome.errors.push("no url".into());
+                out.push(outcome);
+                continue;
+            }
+            Err(e) => {
+                outcome.errors.push(e);
+                out.push(outcome);
+                continue;
+            }
+        };
+        outcome.tried = true;
+        let result = store.notify_channel(&channel.name, |told| {
+            let mut now_told = Vec::new();
+            let (mut sent, mut errors) = (0, Vec::new());
+            for change in changes(channel, report, decisions, told, now) {
+                if change.is_message() {
+                    match handle.block_on(send::send(http, channel, secret.expose(), &change, now, config.timeout)) {
+                        Ok(()) => sent += 1,
+                        // Not stored as told: sent again next time.
+                        Err(e) => {
+                            errors.push(e);
+                            continue;
+                        }
+                    }
+                }
+                now_told.push(change.told(now));
+            }
+            ((sent, errors), now_told)
+        });
+        match result {
+            Ok((sent, errors)) => {
+                outcome.sent = sent;
+                outcome.errors = errors;
+            }
+            Err(e) => outcome.errors.push(format!("the notified state in the history: {e:#}")),
+        }
+        out.push(outcome);
+    }
+    out
 }
 
 fn status_of(text: &str) -> Option<Status> {
