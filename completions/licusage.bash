@@ -1524,7 +1524,7 @@ _licusage() {
             return 0
             ;;
         licusage__subcmd__notify)
-            opts="-s -q -v -t -h -V --source --product --metric --dry-run --config --color --quiet --verbose --timeout --help --version"
+            opts="-s -q -v -t -h -V --source --product --metric --dry-run --digest --idle --config --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1543,6 +1543,10 @@ _licusage() {
                     return 0
                     ;;
                 --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

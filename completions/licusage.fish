@@ -149,12 +149,14 @@ complete -c licusage -n "__fish_licusage_using_subcommand serve" -s V -l version
 complete -c licusage -n "__fish_licusage_using_subcommand notify" -s s -l source -d 'A source name from the config, or a kind for every source of that kind (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
 complete -c licusage -n "__fish_licusage_using_subcommand notify" -l product -d 'Only records whose product matches this glob (repeatable)' -r
 complete -c licusage -n "__fish_licusage_using_subcommand notify" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand notify" -l idle -d 'With --digest: seats unused this many days or more are to reclaim' -r
 complete -c licusage -n "__fish_licusage_using_subcommand notify" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
 complete -c licusage -n "__fish_licusage_using_subcommand notify" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand notify" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
 complete -c licusage -n "__fish_licusage_using_subcommand notify" -l dry-run -d 'Print what would be sent; send nothing and remember nothing'
+complete -c licusage -n "__fish_licusage_using_subcommand notify" -l digest -d 'Send the reclaim digest instead: seats idle --idle days or more and what they cost, per source (weekly from cron)'
 complete -c licusage -n "__fish_licusage_using_subcommand notify" -s q -l quiet -d 'No progress, no warnings'
 complete -c licusage -n "__fish_licusage_using_subcommand notify" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand notify" -s h -l help -d 'Print help (see more with \'--help\')'

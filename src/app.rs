@@ -128,7 +128,10 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
         Task::ConfigPath => commands::config::path(&options)?,
         Task::ConfigCheck => commands::config::check(&options)?,
         Task::ConfigInit { path, force } => commands::config::init(&options, path, force)?,
-        Task::Notify { sources, filter, dry_run } => commands::notify::run(&options, &sources, &filter, dry_run)?,
+        Task::Notify { sources, filter, dry_run, digest: None } => commands::notify::run(&options, &sources, &filter, dry_run)?,
+        Task::Notify { sources, filter, dry_run, digest: Some(idle) } => {
+            commands::notify::digest(&options, &sources, &filter, idle, dry_run)?
+        }
         Task::Plan { sources, filter, since } => commands::plan::run(&options, &sources, &filter, since)?,
         Task::Report { sources, filter, since, idle, output } => {
             commands::report::run(&options, &sources, &filter, since, idle, output.as_deref())?

@@ -195,6 +195,12 @@ pub struct NotifyArgs {
     /// Print what would be sent; send nothing and remember nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Send the reclaim digest instead: seats idle --idle days or more and what they cost, per source (weekly from cron)
+    #[arg(long)]
+    pub digest: bool,
+    /// With --digest: seats unused this many days or more are to reclaim
+    #[arg(long, value_name = "DAYS", default_value_t = 90, requires = "digest")]
+    pub idle: u32,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -419,6 +425,8 @@ pub enum Task {
         sources: Vec<String>,
         filter: RecordFilter,
         dry_run: bool,
+        /// `--digest`: the idle days.
+        digest: Option<i64>,
     },
     Plan {
         sources: Vec<String>,
@@ -707,7 +715,12 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                 idle: i64::from(a.idle),
                 output: a.output,
             },
-            Command::Notify(a) => Task::Notify { filter: filter(&a.select.filter)?, sources: a.select.sources, dry_run: a.dry_run },
+            Command::Notify(a) => Task::Notify {
+                filter: filter(&a.select.filter)?,
+                sources: a.select.sources,
+                dry_run: a.dry_run,
+                digest: a.digest.then_some(i64::from(a.idle)),
+            },
             Command::Plan(a) => Task::Plan { filter: filter(&a.select.filter)?, sources: a.select.sources, since: a.since },
             Command::Serve(a) => {
                 Task::Serve { filter: filter(&a.select.filter)?, sources: a.select.sources, listen: a.listen, refresh: a.refresh }

@@ -41,10 +41,11 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, idle: O
     };
     let writer = Arc::new(Mutex::new(HolderWriter::new(run.format, Box::new(output::stdout()), now)?));
     let sink_writer = writer.clone();
+    let reclaim = config.reclaim.clone();
     let sink = HolderSink {
         wanted: Arc::new(move |h| {
             h.age(now);
-            if idle.is_some_and(|days| !h.idle_for(days)) {
+            if idle.is_some_and(|days| !reclaim.idle(h, days, now)) {
                 return false;
             }
             if redact {

@@ -31,10 +31,12 @@ pub fn run(
     // Idle seats are counted per series as they stream by, never kept.
     let idle_seats: Arc<Mutex<crate::digest::IdleSeats>> = Arc::default();
     let counted = idle_seats.clone();
+    let reclaim = config.reclaim.clone();
     let sink = HolderSink {
         wanted: Arc::new(move |h| {
             h.age(now);
-            h.idle_for(idle)
+            // `[holders] exempt` and `grace` are never seats to reclaim.
+            reclaim.idle(h, idle, now)
         }),
         write: Arc::new(move |h| {
             if let Ok(mut seats) = counted.lock() {

@@ -66,6 +66,29 @@ struct RawHolders {
     redact_salt: Option<crate::secret::Secret>,
     redact_salt_env: Option<String>,
     redact_salt_command: Option<String>,
+    #[serde(default)]
+    exempt: Vec<String>,
+    grace: Option<String>,
+}
+
+/// `[holders] exempt` and `grace`: who is never a seat to reclaim.
+#[derive(Debug, Clone, Default)]
+pub struct Reclaim {
+    /// Holder globs (service accounts, named exceptions).
+    pub exempt: Vec<crate::glob::Glob>,
+    /// No seat assigned more recently than this is idle.
+    pub grace: Option<Duration>,
+}
+
+impl Reclaim {
+    /// Whether `h` (aged) is a seat to reclaim at `days` idle.
+    pub fn idle(&self, h: &crate::holder::Holder, days: i64, now: chrono::DateTime<chrono::Utc>) -> bool {
+        let young = match (self.grace, h.since) {
+            (Some(grace), Some(since)) => chrono::Duration::from_std(grace).is_ok_and(|g| now - since < g),
+            _ => false,
+        };
+        h.idle_for(days) && !young && !self.exempt.iter().any(|g| g.matches(&h.holder))
+    }
 }
 
 /// Where the config path came from, for `config path -v` and error messages.
@@ -119,6 +142,8 @@ pub struct Config {
     /// `[holders] redact_salt…`: keys the `--redact` hash, so that a staff
     /// list alone does not re-identify.
     pub redact_salt: crate::secret::SecretSource,
+    /// `[holders] exempt`, `grace`.
+    pub reclaim: Reclaim,
     /// `[serve]`: the exporter's listen address, refresh, auth and TLS.
     pub serve: Serve,
     /// `[notify.NAME]` channels, by name.
@@ -141,6 +166,7 @@ impl Config {
             timezone: None,
             history_path: None,
             redact_salt: crate::secret::SecretSource::default(),
+            reclaim: Reclaim::default(),
             serve: Serve::default(),
             notify: Vec::new(),
             sources: Vec::new(),
@@ -256,6 +282,20 @@ impl Config {
             env: h.redact_salt_env,
             command: h.redact_salt_command,
         };
+        let reclaim = Reclaim {
+            exempt: h
+                .exempt
+                .iter()
+                .map(|g| crate::glob::Glob::new(g))
+                .collect::<Result<_, _>>()
+                .map_err(|e| UsageError(format!("{shown}: [holders] exempt: {e}")))?,
+            grace: h
+                .grace
+                .as_deref()
+                .map(|g| parse_duration_of(g, "grace"))
+                .transpose()
+                .map_err(|e| UsageError(format!("{shown}: [holders] grace: {e}")))?,
+        };
         let serve = raw.serve.check(base).map_err(|e| UsageError(format!("{shown}: [serve]: {e}")))?;
         let mut notify = Vec::new();
         for (name, channel) in raw.notify {
@@ -269,6 +309,7 @@ impl Config {
             timezone,
             history_path,
             redact_salt,
+            reclaim,
             serve,
             notify,
             sources,

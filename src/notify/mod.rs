@@ -374,6 +374,43 @@ impl Change {
     }
 }
 
+/// Send `messages` (the reclaim digest) to every channel that wants them,
+/// no state kept: a digest goes out each time it is asked for.
+/// Alertmanager takes alerts, not digests: its channels are left out.
+pub fn deliver_all(
+    handle: &tokio::runtime::Handle,
+    config: &crate::config::Config,
+    http: &crate::http::Http,
+    messages: &[Change],
+    now: DateTime<Utc>,
+) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for channel in config.notify.iter().filter(|c| c.kind != crate::config::notify::ChannelKind::Alertmanager) {
+        let mut outcome = Outcome { channel: channel.name.clone(), tried: false, sent: 0, errors: Vec::new() };
+        let secret = match &channel.email {
+            Some(mail) => {
+                handle.block_on(mail.password.resolve(config.timeout)).map(|p| p.or_else(|| Some(crate::secret::Secret::new(""))))
+            }
+            None => handle.block_on(channel.url.resolve(config.timeout)),
+        };
+        match secret {
+            Ok(Some(secret)) => {
+                outcome.tried = true;
+                for m in messages.iter().filter(|m| channel.wants(&m.source, None)) {
+                    match handle.block_on(send::send(http, channel, secret.expose(), m, now, config.timeout)) {
+                        Ok(()) => outcome.sent += 1,
+                        Err(e) => outcome.errors.push(e),
+                    }
+                }
+            }
+            Ok(None) => outcome.errors.push("no url".into()),
+            Err(e) => outcome.errors.push(e),
+        }
+        out.push(outcome);
+    }
+    out
+}
+
 /// What one channel's delivery came to.
 #[derive(Debug)]
 pub struct Outcome {

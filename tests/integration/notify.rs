@@ -362,3 +362,54 @@ fn new_denials_are_told_once() {
     assert_eq!(got[0]["summary"], "partek/base/licenses: 2 checkouts refused (1 of 6 used (16.6%))");
     assert_eq!(notify(&env, &[]).stdout, "channel ops: 0 sent\n");
 }
+
+/// `notify --digest`: per source, the seats idle 90+ days and their cost a
+/// year (the cPod fixture: two Acrobat Pro seats at 239.88 less 15%, 203.898
+/// each), `[holders] exempt` and `grace` honoured.
+#[test]
+fn the_reclaim_digest_honours_exempt_holders_and_grace() {
+    let server = Server::start();
+    server.mount(Mock::given(method("POST")).and(path("/hooks/T0/SECRET123")).respond_with(ResponseTemplate::new(200)));
+    let env = TestEnv::new();
+    env.write("hook-url", &format!("{}/hooks/T0/SECRET123", server.url()));
+    let config = |holders: &str| {
+        env.config(&format!(
+            "[history]\npath = \"history.sqlite3\"\n[holders]\n{holders}\n[sources.assets]\nkind = \"cpod\"\nfile = \"{{fixtures}}/cpod/licenses.json\"\n\
+             assignments_file = \"{{fixtures}}/cpod/licenses.assignments.json\"\n[notify.ops]\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\n"
+        ))
+    };
+    let digest = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.env("LICUSAGE_NOW", "2026-11-24T12:00:00Z")
+            .env("HOOK_URL", std::fs::read_to_string(env.path("hook-url")).unwrap())
+            .arg("--config")
+            .arg(env.path("config.toml"))
+            .args(["notify", "--digest"])
+            .args(args);
+        crate::env::Output::of(cmd)
+    };
+    config("");
+    assert_eq!(
+        digest(&["--dry-run"]).stdout,
+        "assets: 2 seats idle 90+ days to reclaim, 407.80 EUR a year\n  Acrobat Pro named_user: 2 idle, 407.80 EUR a year\n"
+    );
+    // A service account kept on purpose: exempt.
+    config("exempt = [\"per_01HXK3\"]");
+    let out = digest(&[]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "channel ops: 1 sent\n"), "{}", out.stderr);
+    let got: serde_json::Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
+    assert_eq!((got["event"].as_str(), got["source"].as_str(), got["to"].as_str()), (Some("digest"), Some("assets"), Some("1")));
+    assert_eq!(got["summary"], "assets: 1 seat idle 90+ days to reclaim, 203.90 EUR a year");
+    // Both assigned within 700 days (2025-02-01 and 2025-03-15): too young to call idle.
+    config("grace = \"700d\"");
+    assert_eq!(digest(&["--dry-run"]).stdout, "No seat idle 90+ days to reclaim in 1 source\n");
+    // `holders --idle` agrees.
+    config("exempt = [\"per_01HXK3\"]");
+    let mut cmd = env.cmd();
+    cmd.env("LICUSAGE_NOW", "2026-11-24T12:00:00Z")
+        .arg("--config")
+        .arg(env.path("config.toml"))
+        .args(["holders", "--idle", "90", "--format", "csv"]);
+    let csv = crate::env::Output::of(cmd).stdout;
+    assert!(csv.contains("per_01HXK2") && !csv.contains("per_01HXK3"), "{csv}");
+}
