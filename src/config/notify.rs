@@ -101,15 +101,23 @@ impl RawChannel {
             "email" => ChannelKind::Email,
             other => return Err(format!("unknown kind `{other}` (one of webhook, slack, teams, email, alertmanager)")),
         };
-        let url = SecretSource { key: "url", inline: self.url, env: self.url_env, command: self.url_command };
+        // A channel's address and password come from the environment or a
+        // command only: a config file is copied around more than a vault.
+        if self.url.is_some() {
+            return Err("`url` is a secret (a webhook's address is its key): give `url_env` or `url_command`".into());
+        }
+        if self.password.is_some() {
+            return Err("give the password as `password_env` or `password_command`, never inline".into());
+        }
+        let url = SecretSource { key: "url", inline: None, env: self.url_env, command: self.url_command };
         match ([url.inline.is_some(), url.env.is_some(), url.command.is_some()].iter().filter(|g| **g).count(), kind) {
             (0, ChannelKind::Email) => {}
-            (0, _) => return Err("give the webhook's address as `url_env` or `url_command` (or `url`)".into()),
+            (0, _) => return Err("give the webhook's address as `url_env` or `url_command`".into()),
             (_, ChannelKind::Email) => return Err("an `email` channel has no `url`: give `smtp` or `sendmail`".into()),
             (1, _) => {}
-            _ => return Err("give only one of `url`, `url_env`, `url_command`".into()),
+            _ => return Err("give only one of `url_env`, `url_command`".into()),
         }
-        let password = SecretSource { key: "password", inline: self.password, env: self.password_env, command: self.password_command };
+        let password = SecretSource { key: "password", inline: None, env: self.password_env, command: self.password_command };
         let email = match kind {
             ChannelKind::Email => {
                 let relay = match (self.smtp, self.sendmail) {

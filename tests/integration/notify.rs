@@ -114,6 +114,11 @@ fn channels_are_checked_when_the_config_is_read() {
         ("[notify.x]\nkind = \"webhook\"\n", "[notify.x]: give the webhook's address"),
         ("[notify.x]\nkind = \"webhook\"\nurl_env = \"U\"\nmin_status = \"bad\"\n", "min_status `bad`"),
         ("[notify.x]\nkind = \"webhook\"\nurl_env = \"U\"\nrepeat = \"often\"\n", "repeat"),
+        ("[notify.x]\nkind = \"slack\"\nurl = \"https://hooks.slack.com/services/T/B/X\"\n", "`url` is a secret"),
+        (
+            "[notify.x]\nkind = \"email\"\nsmtp = \"m:587\"\nfrom = \"a@b.c\"\nto = [\"d@e.f\"]\nusername = \"u\"\npassword = \"p\"\n",
+            "never inline",
+        ),
     ] {
         env.config(text);
         let out = env.run(&["notify"]);
@@ -412,4 +417,31 @@ fn the_reclaim_digest_honours_exempt_holders_and_grace() {
         .args(["holders", "--idle", "90", "--format", "csv"]);
     let csv = crate::env::Output::of(cmd).stdout;
     assert!(csv.contains("per_01HXK2") && !csv.contains("per_01HXK3"), "{csv}");
+}
+
+/// Two `notify` runs at once (cron overlapping a manual run): the change is
+/// sent once, the second run waiting for the first and finding it told.
+#[test]
+fn two_runs_at_once_send_a_change_once() {
+    let server = Server::start();
+    // A slow receiver: the first run holds the lock while it waits.
+    server.mount(
+        Mock::given(method("POST"))
+            .and(path("/hooks/T0/SECRET123"))
+            .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_millis(800))),
+    );
+    let env = TestEnv::new();
+    env.write("hook-url", &format!("{}/hooks/T0/SECRET123", server.url()));
+    licenses(&env, 50, 99);
+    env.config("[history]\npath = \"history.sqlite3\"\n[sources.assets]\nkind = \"cpod\"\nfile = \"today.json\"\n[notify.ops]\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\n");
+    // No database yet: both make it, one migrating it under its lock.
+    std::thread::scope(|s| {
+        let runs: Vec<_> = (0..2).map(|_| s.spawn(|| notify(&env, &[]))).collect();
+        let outs: Vec<_> = runs.into_iter().map(|r| r.join().unwrap()).collect();
+        assert!(outs.iter().all(|o| o.code == 0), "{outs:?}");
+        let mut said: Vec<&str> = outs.iter().map(|o| o.stdout.as_str()).collect();
+        said.sort();
+        assert_eq!(said, ["channel ops: 0 sent\n", "channel ops: 1 sent\n"]);
+    });
+    assert_eq!(received(&server).len(), 1);
 }
