@@ -37,6 +37,8 @@ pub struct Digest {
     pub ahead: Vec<Due>,
     /// `plan`'s decisions due now or within [`crate::plan::SOON_DAYS`], by deadline.
     pub due: Vec<crate::plan::Decision>,
+    /// The page reloads itself every this many seconds (`serve`'s `/`).
+    pub refresh: Option<u64>,
 }
 
 /// Why a report has no charts.
@@ -152,7 +154,7 @@ impl Digest {
             }
         }
         ahead.sort_by(|a, b| (a.at, &a.source, &a.product).cmp(&(b.at, &b.source, &b.product)));
-        Digest { generated_at: now, since, idle_days, report, history, reclaim, unused, floating, ahead, due: Vec::new() }
+        Digest { generated_at: now, since, idle_days, report, history, reclaim, unused, floating, ahead, due: Vec::new(), refresh: None }
     }
 
     /// How many series are in each state, in the order ok, warning, critical, unknown.

@@ -79,7 +79,9 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
     ));
 
     let board = Arc::new(state::Board::default());
-    board.set_sources(names.clone());
+    let page =
+        |config: &Config| state::Page { history: config.history_path.clone().or_else(|| crate::history::default_path().ok()), refresh };
+    board.set_sources(names.clone(), page(&config));
     let shared = web::Shared { board: board.clone(), auth: Arc::new(RwLock::new(auth)) };
     let mut server = tokio::spawn(web::serve(listener, tls, web::router(shared.clone())));
     let mut readers = start(&config, &names, &request.filter, refresh, &board, options);
@@ -105,7 +107,7 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
                 match reloaded {
                     Ok((config, names, auth)) => {
                         readers.abort_all();
-                        board.set_sources(names.clone());
+                        board.set_sources(names.clone(), page(&config));
                         if let Ok(mut a) = shared.auth.write() {
                             *a = auth;
                         }

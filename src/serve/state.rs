@@ -21,6 +21,9 @@ pub struct Snapshot {
     pub metrics: bytes::Bytes,
     /// `/records`: the `show --format json` document.
     pub records: bytes::Bytes,
+    /// `/` and `/report.md`: the report of the latest reads.
+    pub html: bytes::Bytes,
+    pub markdown: bytes::Bytes,
 }
 
 /// One source's latest read.
@@ -44,6 +47,15 @@ struct Sources {
     /// The sources served, in the config's order.
     order: Vec<String>,
     latest: HashMap<String, Latest>,
+    /// The page: where the history is (its charts), and how often it reloads.
+    page: Page,
+}
+
+/// What the live report needs beyond the reads.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub history: Option<std::path::PathBuf>,
+    pub refresh: Duration,
 }
 
 /// The latest reads and the snapshot made of them.
@@ -64,8 +76,9 @@ impl Board {
 
     /// Serve these sources (after a reload): the latest reads of those that
     /// stay are kept, those of sources gone are dropped.
-    pub fn set_sources(&self, names: Vec<String>) {
+    pub fn set_sources(&self, names: Vec<String>, page: Page) {
         self.change(|s| {
+            s.page = page;
             s.latest.retain(|name, _| names.contains(name));
             s.order = names;
         });
@@ -148,5 +161,30 @@ fn render(sources: &Sources, now: DateTime<Utc>) -> Snapshot {
     // Writing to memory cannot fail.
     let _ = output::render(&mut metrics, Format::Prometheus, &report, now, &style);
     let _ = output::render(&mut records, Format::Json, &report, now, &style);
-    Snapshot { metrics: metrics.into(), records: records.into() }
+    let (html, markdown) = page(&sources.page, report, now);
+    Snapshot { metrics: metrics.into(), records: records.into(), html: html.into(), markdown: markdown.into() }
+}
+
+/// The report of `report` as `licusage report` writes it (no holders are
+/// read here: no idle seats), the history's charts over 30 days where there
+/// is one, reloading itself every refresh.
+fn page(page: &Page, report: Report, now: DateTime<Utc>) -> (Vec<u8>, Vec<u8>) {
+    let since = Duration::from_secs(30 * 86_400);
+    let from = now - chrono::Duration::days(30);
+    let history = match page.history.as_ref().filter(|p| p.exists()) {
+        None => Err(crate::digest::NoHistory { path: page.history.clone().unwrap_or_default() }),
+        Some(path) => crate::history::Store::open_read(path)
+            .and_then(|store| store.history_in(&crate::history::HistoryFilter::default(), from, now, 60))
+            .map_err(|_| crate::digest::NoHistory { path: path.clone() }),
+    };
+    let mut digest = crate::digest::Digest::new(report, history, Default::default(), since, 90, now);
+    digest.due =
+        digest.report.decisions.iter().filter(|d| matches!(d.when, crate::plan::When::ActNow | crate::plan::When::Soon)).cloned().collect();
+    crate::plan::sort(&mut digest.due);
+    digest.refresh = Some(page.refresh.as_secs().max(1));
+    let (mut html, mut markdown) = (Vec::new(), Vec::new());
+    let _ = output::report::write(&mut html, Format::Html, &digest);
+    digest.refresh = None;
+    let _ = output::report::write(&mut markdown, Format::Markdown, &digest);
+    (html, markdown)
 }

@@ -66,6 +66,8 @@ pub struct Shared {
 
 pub fn router(shared: Shared) -> Router {
     Router::new()
+        .route("/", get(page))
+        .route("/report.md", get(page_markdown))
         .route("/metrics", get(metrics))
         .route("/records", get(records))
         .route("/healthz", get(healthz))
@@ -84,12 +86,27 @@ async fn records(State(shared): State<Shared>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], snapshot.records.clone()).into_response()
 }
 
+/// The report of the latest reads, rendered once per read.
+async fn page(State(shared): State<Shared>) -> Response {
+    let snapshot = shared.board.snapshot();
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], snapshot.html.clone()).into_response()
+}
+
+async fn page_markdown(State(shared): State<Shared>) -> Response {
+    let snapshot = shared.board.snapshot();
+    ([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], snapshot.markdown.clone()).into_response()
+}
+
 async fn healthz() -> Response {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok\n").into_response()
 }
 
 async fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found: try /metrics, /records or /healthz\n")
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "not found: try /, /report.md, /metrics, /records or /healthz\n",
+    )
         .into_response()
 }
 

@@ -205,7 +205,8 @@ fn serve_answers_from_its_reads_and_refuses_the_rest() {
     let (status, headers, body) = http.send(http.client.head(served.url("/metrics")));
     assert_eq!((status, body.as_str()), (200, ""));
     assert_eq!(headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
-    assert_eq!(http.get(&served.url("/")).0, 404);
+    assert_eq!(http.get(&served.url("/")).0, 200, "the report page");
+    assert_eq!(http.get(&served.url("/report")).0, 404);
     assert_eq!(http.get(&served.url("/metrics/x")).0, 404);
     let (status, headers, _) = http.send(http.client.post(served.url("/metrics")));
     assert_eq!(status, 405);
@@ -788,4 +789,35 @@ fn serve_notifies_each_change_once_across_reads() {
     assert_eq!(all.len(), 2, "{all:?}");
     assert_eq!((all[1]["to"].as_str(), all[1]["resolved"].as_bool()), (Some("ok"), Some(true)));
     assert!(served.log().contains("notify: channel ops: 1 sent"), "{}", served.log());
+}
+
+/// The report, live: `/` is the HTML page of the latest reads (reloading
+/// itself every refresh, no script), `/report.md` the Markdown; behind the
+/// same Basic auth as the rest.
+#[test]
+fn the_report_page_is_served_live() {
+    let env = TestEnv::new();
+    env.config("[sources.assets]\nkind = \"cpod\"\nfile = \"{fixtures}/cpod/licenses.json\"\n[serve]\nbasic_auth_user = \"ops\"\nbasic_auth_password_env = \"PW\"\n");
+    let served = Served::start(&env, &["--refresh", "90s"], &[("PW", "s3cret")]);
+    let http = Http::new();
+    assert_eq!(http.get(&served.url("/")).0, 401, "the page is behind the same auth");
+    let page = |p: &str| {
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            let (status, headers, body) = http.send(http.client.get(served.url(p)).basic_auth("ops", Some("s3cret")));
+            if body.contains("Acrobat Pro") {
+                return (status, headers, body);
+            }
+            assert!(Instant::now() < until, "{p} never showed the read:\n{body}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let (status, headers, html) = page("/");
+    assert_eq!(status, 200);
+    assert_eq!(headers.get("content-type").unwrap(), "text/html; charset=utf-8");
+    assert!(html.contains("<meta http-equiv=\"refresh\" content=\"90\">"), "{html}");
+    assert!(html.contains("License usage report") && !html.contains("<script"), "{html}");
+    let (_, headers, md) = page("/report.md");
+    assert_eq!(headers.get("content-type").unwrap(), "text/markdown; charset=utf-8");
+    assert!(md.starts_with("# License usage report\n") && md.contains("## Decisions due"), "{md}");
 }

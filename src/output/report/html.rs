@@ -70,6 +70,9 @@ pub fn write(out: &mut dyn Write, d: &Digest) -> Result<()> {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(seconds) = d.refresh {
+                    meta http-equiv="refresh" content=(seconds);
+                }
                 title { "License usage report, " (now.format("%Y-%m-%d")) }
                 style { (PreEscaped(CSS)) }
             }
