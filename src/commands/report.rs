@@ -56,7 +56,13 @@ pub fn run(
             let names = chosen.iter().map(|s| crate::glob::Glob::new(&s.name)).collect::<Result<Vec<_>, _>>().map_err(UsageError)?;
             let filter = HistoryFilter { sources: names, ..HistoryFilter::default() };
             let from = now - chrono::Duration::from_std(since).unwrap_or_default();
-            Ok(Store::open_read(&path)?.history_in(&filter, from, now, 60)?)
+            let store = Store::open_read(&path)?;
+            let series = store.history_in(&filter, from, now, 60)?;
+            // A young history: the charts' axis spans the data, not the window.
+            match series.iter().map(|s| s.first.at).min().filter(|first| *first > from) {
+                Some(first) => Ok(store.history_in(&filter, first, now, 60)?),
+                None => Ok(series),
+            }
         }
     };
     let idle_seats = idle_seats.lock().map(|s| s.clone()).unwrap_or_default();

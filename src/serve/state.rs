@@ -174,7 +174,15 @@ fn page(page: &Page, report: Report, now: DateTime<Utc>) -> (Vec<u8>, Vec<u8>) {
     let history = match page.history.as_ref().filter(|p| p.exists()) {
         None => Err(crate::digest::NoHistory { path: page.history.clone().unwrap_or_default() }),
         Some(path) => crate::history::Store::open_read(path)
-            .and_then(|store| store.history_in(&crate::history::HistoryFilter::default(), from, now, 60))
+            .and_then(|store| {
+                let all = crate::history::HistoryFilter::default();
+                let series = store.history_in(&all, from, now, 60)?;
+                // A young history: the charts' axis spans the data, not the window.
+                match series.iter().map(|s| s.first.at).min().filter(|first| *first > from) {
+                    Some(first) => store.history_in(&all, first, now, 60),
+                    None => Ok(series),
+                }
+            })
             .map_err(|_| crate::digest::NoHistory { path: path.clone() }),
     };
     let mut digest = crate::digest::Digest::new(report, history, Default::default(), since, 90, now);

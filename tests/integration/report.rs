@@ -291,3 +291,32 @@ fn report_o_follows_links_writes_pipes_in_place_and_keeps_a_files_mode() {
     let out = write(Path::new("/dev/null"));
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// A young history (two snapshots an hour apart) gets no empty charts: the
+/// section says how much history there is and lists the series instead; the
+/// Markdown has no empty column.
+#[test]
+fn a_young_history_lists_its_series_instead_of_empty_charts() {
+    let env = TestEnv::new();
+    let cfg =
+        std::fs::read_to_string(repo("config.example.toml")).unwrap().replace("\"fixtures/", &format!("\"{}/", repo("fixtures").display()));
+    let cfg = cfg.replacen("[history]\n", &format!("[history]\npath = \"{}\"\n", env.path("history.sqlite3").display()), 1);
+    env.write("config.toml", &cfg);
+    for now in ["2026-11-24T10:00:00Z", "2026-11-24T11:00:00Z"] {
+        assert_eq!(Output::of(report_cmd(&env, now, &["-q", "record"])).code, 0);
+    }
+    let html = Output::of(report_cmd(&env, "2026-11-24T12:00:00Z", &["report"])).stdout;
+    let doc = scraper::Html::parse_document(&html);
+    assert_eq!(doc.select(&scraper::Selector::parse("figure svg").unwrap()).count(), 0, "no chart of two points an hour apart");
+    assert!(
+        html.contains("The history runs from 2026-11-24 to 2026-11-24 (0 days)") && html.contains("Too little history for a chart yet"),
+        "{html}"
+    );
+    let md = Output::of(report_cmd(&env, "2026-11-24T12:00:00Z", &["report", "--format", "markdown"])).stdout;
+    assert!(
+        md.contains("Too little history for a chart yet:") && md.contains("| Acrobat Pro named\\_user (assets) | 2 | 2026-11-24 | 142 |"),
+        "{md}"
+    );
+    let trends = md.split("## Trends").nth(1).and_then(|t| t.split("\n## ").next()).unwrap();
+    assert!(!trends.lines().any(|l| l.starts_with('|') && l.contains("| |")), "an empty column:\n{trends}");
+}

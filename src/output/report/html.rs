@@ -185,7 +185,8 @@ fn sources(r: &Report) -> Markup {
     }
 }
 
-/// A chart per series from the history, or why there is none.
+/// A chart per series whose history has a shape, the rest listed, or why
+/// there is none.
 fn trends(d: &Digest, from: DateTime<Utc>, now: DateTime<Utc>) -> Markup {
     html! {
         section aria-labelledby="trends" {
@@ -194,12 +195,35 @@ fn trends(d: &Digest, from: DateTime<Utc>, now: DateTime<Utc>) -> Markup {
                 Err(none) => p class="note" { "No history yet at " code { (none.path.display().to_string()) } ": run " code { "licusage record" } " from cron (every 15 minutes, say) and the charts of used against limit, their trends and forecasts appear here." },
                 Ok(series) if series.is_empty() => p class="note" { "The history holds no samples in this range." },
                 Ok(series) => {
-                    @for (i, s) in series.iter().enumerate() {
+                    @let (charts, young, blank) = super::chart_groups(series);
+                    // The axis spans the data, not the window.
+                    @let start = series.iter().map(|s| s.first.at).min().unwrap_or(from).max(from);
+                    p class="note" { (super::history_span(series)) }
+                    @for (i, s) in charts.iter().enumerate() {
                         @let title = format!("{} {} ({})", t(&s.product), t(&s.metric), t(&s.source));
                         figure {
-                            (chart::svg(s, from, now, i, &title))
+                            (chart::svg(s, start, now, i, &title))
                             figcaption { strong { (title) } ": " (chart::describe(s)) }
                         }
+                    }
+                    @if !young.is_empty() {
+                        table {
+                            caption class="note" { "Too little history for a chart yet" }
+                            thead { tr { th scope="col" { "Source" } th scope="col" { "Series" } th scope="col" { "Samples" } th scope="col" { "Since" } th scope="col" { "Used" } } }
+                            tbody {
+                                @for s in &young {
+                                    tr {
+                                        td { (t(&s.source)) } td { (t(&s.product)) " " (t(&s.metric)) }
+                                        td class="n" { (s.samples) }
+                                        td class="nowrap" { (s.first.at.format("%Y-%m-%d")) }
+                                        td class="n" { (count(s.last.used)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if blank > 0 {
+                        p class="note" { (blank) " series report no counts and have no chart." }
                     }
                 }
             }

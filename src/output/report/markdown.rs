@@ -149,11 +149,42 @@ fn trends(out: &mut dyn Write, d: &Digest) -> Result<()> {
         )?,
         Ok(series) if series.is_empty() => writeln!(out, "The history holds no samples in this range.\n")?,
         Ok(series) => {
-            writeln!(out, "| Series | Used | Trend | |\n|---|---|---|---|")?;
-            for s in series {
-                writeln!(out, "| {} {} ({}) | `{}` | {} | |", t(&s.product), t(&s.metric), t(&s.source), s.sparkline, chart::describe(s))?;
+            writeln!(out, "{}\n", super::history_span(series))?;
+            let (charts, young, blank) = super::chart_groups(series);
+            if !charts.is_empty() {
+                writeln!(out, "| Series | Used | Trend |\n|---|---|---|")?;
+                for s in &charts {
+                    writeln!(
+                        out,
+                        "| {} {} ({}) | `{}` | {} |",
+                        t(&s.product),
+                        t(&s.metric),
+                        t(&s.source),
+                        s.sparkline,
+                        chart::describe(s)
+                    )?;
+                }
+                writeln!(out)?;
             }
-            writeln!(out)?;
+            if !young.is_empty() {
+                writeln!(out, "Too little history for a chart yet:\n\n| Series | Samples | Since | Used |\n|---|---:|---|---:|")?;
+                for s in &young {
+                    writeln!(
+                        out,
+                        "| {} {} ({}) | {} | {} | {} |",
+                        t(&s.product),
+                        t(&s.metric),
+                        t(&s.source),
+                        s.samples,
+                        s.first.at.format("%Y-%m-%d"),
+                        count(s.last.used)
+                    )?;
+                }
+                writeln!(out)?;
+            }
+            if blank > 0 {
+                writeln!(out, "{blank} series report no counts and have no chart.\n")?;
+            }
         }
     }
     Ok(())

@@ -41,6 +41,51 @@ fn renew_at(d: &crate::plan::Decision) -> String {
     }
 }
 
+/// Whether a series' history has a shape to draw: a day of it, three
+/// samples, and counts.
+pub(crate) fn chartable(s: &crate::history::SeriesHistory) -> bool {
+    s.samples >= 3 && s.last.at - s.first.at >= chrono::Duration::days(1) && s.max.is_some()
+}
+
+/// The series to chart, those near their limit or changing first; those
+/// with too little history; how many report no counts at all.
+pub(crate) fn chart_groups(
+    series: &[crate::history::SeriesHistory],
+) -> (Vec<&crate::history::SeriesHistory>, Vec<&crate::history::SeriesHistory>, usize) {
+    let mut charts: Vec<_> = series.iter().filter(|s| chartable(s)).collect();
+    let weight = |s: &crate::history::SeriesHistory| {
+        let use_ = match (s.last.used, s.last.limit) {
+            (Some(u), Some(l)) if l > 0 => u as f64 / l as f64,
+            _ => 0.0,
+        };
+        let change = s.trend_per_day.unwrap_or(0.0).abs() / (s.max.unwrap_or(1).max(1) as f64);
+        (s.over_limit, (use_ * 1000.0) as i64 + (change * 1000.0) as i64)
+    };
+    charts.sort_by_key(|s| std::cmp::Reverse(weight(s)));
+    let young: Vec<_> = series.iter().filter(|s| !chartable(s) && s.max.is_some()).collect();
+    let blank = series.iter().filter(|s| s.max.is_none()).count();
+    (charts, young, blank)
+}
+
+/// How much history there is, in words.
+pub(crate) fn history_span(series: &[crate::history::SeriesHistory]) -> String {
+    let first = series.iter().map(|s| s.first.at).min();
+    let last = series.iter().map(|s| s.last.at).max();
+    match first.zip(last) {
+        Some((f, l)) => {
+            let days = (l - f).num_days();
+            format!(
+                "The history runs from {} to {} ({} day{}); a chart needs a day and three samples of a series.",
+                f.format("%Y-%m-%d"),
+                l.format("%Y-%m-%d"),
+                days,
+                if days == 1 { "" } else { "s" }
+            )
+        }
+        None => String::new(),
+    }
+}
+
 /// A count, or `—`.
 /// A count as `show` writes it: `1,432`.
 fn count<N: std::fmt::Display>(v: Option<N>) -> String {
