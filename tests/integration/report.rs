@@ -320,3 +320,44 @@ fn a_young_history_lists_its_series_instead_of_empty_charts() {
     let trends = md.split("## Trends").nth(1).and_then(|t| t.split("\n## ").next()).unwrap();
     assert!(!trends.lines().any(|l| l.starts_with('|') && l.contains("| |")), "an empty column:\n{trends}");
 }
+
+/// At a phone's width the page still draws (its screenshot is in docs/), and
+/// its print view is A4 pages (Chromium's own PDF).
+#[test]
+fn chromium_draws_the_report_at_a_phone_width_and_prints_it_on_a4() {
+    let Some(chromium) = tool("chromium") else { return };
+    let env = TestEnv::new();
+    setup(&env);
+    let (file, _) = html_report(&env);
+    let run = |args: &[String]| {
+        Command::new(&chromium)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"])
+            .args(["--disable-component-update", "--disable-sync", "--hide-scrollbars"])
+            .arg(format!("--user-data-dir={}", env.path("chromium-profile").display()))
+            .args(args)
+            .arg(format!("file://{}", file.display()))
+            .output()
+            .unwrap()
+    };
+    let shot = env.path("phone.png");
+    let out = run(&["--window-size=390,3000".into(), format!("--screenshot={}", shot.display())]);
+    assert!(shot.exists(), "no screenshot: {}", String::from_utf8_lossy(&out.stderr));
+    let (w, _, inked, _) = ink(&shot);
+    assert_eq!(w, 390);
+    assert!(inked > 0.03, "{inked:.3} inked");
+    if std::env::var_os("UPDATE_GENERATED").is_some() {
+        std::fs::copy(&shot, repo("docs/report-phone.png")).unwrap();
+    }
+    let pdf = env.path("report.pdf");
+    let out = run(&["--no-pdf-header-footer".into(), format!("--print-to-pdf={}", pdf.display())]);
+    let bytes = std::fs::read(&pdf).unwrap_or_else(|_| panic!("no PDF: {}", String::from_utf8_lossy(&out.stderr)));
+    let text = String::from_utf8_lossy(&bytes);
+    // A4 is 595 × 842 points (Chromium writes 594.96 × 841.92).
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    let a4 = text
+        .split("/MediaBox [0 0 ")
+        .skip(1)
+        .all(|b| b.starts_with("594.9") && b.split(' ').nth(1).is_some_and(|h| h.starts_with("841.9")));
+    assert!(a4 && text.contains("/MediaBox"), "not A4 pages");
+    assert!(pages >= 3, "{pages} pages");
+}

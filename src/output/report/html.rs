@@ -28,6 +28,7 @@ svg.chart{width:100%;height:auto;max-width:640px;display:block}.plot{fill:#fff;s
 .used{fill:none;stroke:#0969da;stroke-width:2.5}.used-dot{fill:#0969da}.limit{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:6 4}.trend{stroke:#8250df;stroke-width:1.5;stroke-dasharray:2 3}
 .tick,.label{font-size:11px;fill:#57606a}.limit-label{fill:#cf222e}.note{color:#57606a}.error{color:#cf222e}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}tr,figure,.card{break-inside:avoid}}
+@media (max-width:40rem){body{margin:1rem auto}table{display:block;overflow-x:auto}}
 @page{size:A4;margin:15mm}
 "#;
 
@@ -167,13 +168,13 @@ fn sources(r: &Report) -> Markup {
                                 tr {
                                     td { (t(&x.product)) } td { (t(&x.metric)) }
                                     td class="n" { (count(x.used)) } td class="n" { (limit(x)) }
-                                    td {
+                                    td class="nowrap" {
                                         @if let (Some(p), Some(text)) = (percent(x), percent_text(x)) {
                                             span class="bar" aria-hidden="true" { span class={"fill " (x.status.as_str())} style={"width:" (p.min(100)) "%"} {} }
                                             (text)
                                         } @else { "—" }
                                     }
-                                    td { @if let Some(e) = x.expires_at { (e.format("%Y-%m-%d")) } @else { "—" } }
+                                    td class="nowrap" { @if let Some(e) = x.expires_at { (e.format("%Y-%m-%d")) } @else { "—" } }
                                     td { (status(x.status)) @for reason in &x.reasons { br; span class="note" { (t(reason)) } } }
                                 }
                             }
@@ -260,7 +261,7 @@ fn ahead(d: &Digest, now: DateTime<Utc>) -> Markup {
                     tbody {
                         @for due in &d.ahead {
                             tr {
-                                td { (due.at.format("%Y-%m-%d")) }
+                                td class="nowrap" { (due.at.format("%Y-%m-%d")) }
                                 td { @if due.at < now { "expired" } @else { (due.what) } }
                                 td { (t(&due.source)) } td { (t(&due.product)) } td { (t(&due.metric)) }
                                 td { @match due.auto_renew { Some(true) => "yes", Some(false) => "no", None => "—" } }
