@@ -70,96 +70,91 @@ pub fn changes(
     told: &HashMap<String, Notified>,
     now: DateTime<Utc>,
 ) -> Vec<Change> {
-    let mut out = Vec::new();
-    for (name, kind) in &report.sources {
-        if !channel.wants(name, None) {
-            continue;
-        }
-        let error = report.errors.iter().find(|e| &e.source == name);
-        let to = if error.is_some() { "down" } else { "up" };
-        let subject = format!("source\u{1f}{name}");
-        let from = told.get(&subject).map(|n| n.state.clone());
-        let send = match from.as_deref() {
-            None => to == "down",
-            Some(f) => f != to,
-        };
-        if send {
-            let summary = match error {
-                Some(_) => format!("source {name} ({kind}) cannot be read"),
-                None => format!("source {name} ({kind}) is read again"),
-            };
-            out.push(Change {
-                event: "source",
-                source: name.clone(),
-                kind: kind.clone(),
-                id: None,
-                product: None,
-                metric: None,
-                resolved: to == "up",
-                repeated: false,
-                from,
-                to: to.into(),
-                summary,
-                details: error.map(|e| e.message.clone()).into_iter().collect(),
-                subject,
-            });
-        }
-    }
+    let mut out: Vec<Change> = report
+        .sources
+        .iter()
+        .filter(|(name, _)| channel.wants(name, None))
+        .filter_map(|(name, kind)| source_change(report, name, kind, told))
+        .collect();
     for r in report.records.iter().filter(|r| channel.wants(&r.source, Some(&r.product))) {
-        if let Some(c) = status_change(channel, r, told, now) {
-            out.push(c);
-        }
-    }
-    for r in report.records.iter().filter(|r| channel.wants(&r.source, Some(&r.product))) {
-        if let Some(c) = denials_change(r, told) {
-            out.push(c);
-        }
+        out.extend(status_change(channel, r, told, now));
+        out.extend(denials_change(r, told));
     }
     for d in decisions.iter().filter(|d| d.deadline.is_some() && channel.wants(&d.source, Some(&d.product))) {
-        let subject = format!("deadline\u{1f}{}\u{1f}{}", d.source, d.id);
-        let to = if d.when == When::ActNow { "due" } else { "not_due" };
-        let from = told.get(&subject).map(|n| n.state.clone());
-        if to == "due" && from.as_deref() != Some("due") {
+        out.extend(deadline_change(d, told));
+    }
+    out
+}
+
+/// A source failing (or first seen failing) or read again.
+fn source_change(report: &Report, name: &str, kind: &str, told: &HashMap<String, Notified>) -> Option<Change> {
+    let error = report.errors.iter().find(|e| e.source == name);
+    let to = if error.is_some() { "down" } else { "up" };
+    let subject = format!("source\u{1f}{name}");
+    let from = told.get(&subject).map(|n| n.state.clone());
+    let send = match from.as_deref() {
+        None => to == "down",
+        Some(f) => f != to,
+    };
+    if !send {
+        return None;
+    }
+    let summary = match error {
+        Some(_) => format!("source {name} ({kind}) cannot be read"),
+        None => format!("source {name} ({kind}) is read again"),
+    };
+    Some(Change {
+        event: "source",
+        source: name.to_string(),
+        kind: kind.to_string(),
+        id: None,
+        product: None,
+        metric: None,
+        resolved: to == "up",
+        repeated: false,
+        from,
+        to: to.into(),
+        summary,
+        details: error.map(|e| e.message.clone()).into_iter().collect(),
+        subject,
+    })
+}
+
+/// A decision whose deadline has come (told once), or one no longer due
+/// (remembered silently: a renewal moved on, say).
+fn deadline_change(d: &Decision, told: &HashMap<String, Notified>) -> Option<Change> {
+    let subject = format!("deadline\u{1f}{}\u{1f}{}", d.source, d.id);
+    let to = if d.when == When::ActNow { "due" } else { "not_due" };
+    let from = told.get(&subject).map(|n| n.state.clone());
+    if from.as_deref() == Some(to) || (from.is_none() && to == "not_due") {
+        return None;
+    }
+    let summary = match to {
+        "due" => {
             let (date, is) = (d.date.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default(), d.date_is.unwrap_or("ends"));
             let renew = match d.recommended {
                 Some(r) => format!("; renew at {r} (today {})", d.limit.map(|l| l.to_string()).unwrap_or_else(|| "unlimited".into())),
                 None => String::new(),
             };
-            out.push(Change {
-                event: "deadline",
-                source: d.source.clone(),
-                kind: d.kind.clone(),
-                id: Some(d.id.clone()),
-                product: Some(d.product.clone()),
-                metric: Some(d.metric.clone()),
-                from,
-                to: to.into(),
-                resolved: false,
-                repeated: false,
-                summary: format!("{}/{}/{}: decide now: it {is} on {date}{renew}", d.source, d.product, d.metric),
-                details: d.note.iter().cloned().collect(),
-                subject,
-            });
-        } else if from.as_deref() != Some(to) && to == "not_due" {
-            // Remembered silently (a renewal moved on, say).
-            out.push(Change {
-                event: "deadline",
-                source: d.source.clone(),
-                kind: d.kind.clone(),
-                id: Some(d.id.clone()),
-                product: Some(d.product.clone()),
-                metric: Some(d.metric.clone()),
-                from,
-                to: to.into(),
-                resolved: true,
-                repeated: false,
-                summary: String::new(),
-                details: Vec::new(),
-                subject,
-            });
+            format!("{}/{}/{}: decide now: it {is} on {date}{renew}", d.source, d.product, d.metric)
         }
-    }
-    out
+        _ => String::new(),
+    };
+    Some(Change {
+        event: "deadline",
+        source: d.source.clone(),
+        kind: d.kind.clone(),
+        id: Some(d.id.clone()),
+        product: Some(d.product.clone()),
+        metric: Some(d.metric.clone()),
+        from,
+        to: to.into(),
+        resolved: to == "not_due",
+        repeated: false,
+        summary,
+        details: if to == "due" { d.note.iter().cloned().collect() } else { Vec::new() },
+        subject,
+    })
 }
 
 /// Checkouts refused since the channel was last told (sources with `log`):
