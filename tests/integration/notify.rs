@@ -125,6 +125,14 @@ fn channels_are_checked_when_the_config_is_read() {
         assert_eq!(out.code, 2, "{text}: {}", out.stderr);
         assert!(out.stderr.contains(said), "{text}: {}", out.stderr);
     }
+    // A webhook's address is its key: never over plain http to another machine.
+    env.write("today.json", r#"[{"id": "b", "product_name": "BI", "license_type": "named_user", "total_seats": 100, "used_seats": 99}]"#);
+    env.config("[history]\npath = \"h.sqlite3\"\n[sources.a]\nkind = \"cpod\"\nfile = \"today.json\"\n[notify.x]\nkind = \"webhook\"\nurl_env = \"U\"\n");
+    let mut cmd = env.cmd();
+    cmd.env("U", "http://192.0.2.1/hooks/KEY").arg("--config").arg(env.path("config.toml")).arg("notify");
+    let out = crate::env::Output::of(cmd);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("channel `x`: its url must be https://") && !out.stderr.contains("KEY"), "{}", out.stderr);
     env.config("[sources.a]\nkind = \"cpod\"\nfile = \"x.json\"\n");
     let out = env.run(&["notify"]);
     assert_eq!(out.code, 2);
