@@ -164,6 +164,35 @@ impl Digest {
     }
 }
 
+/// A holder sink counting, per series, the seats idle `idle` days or more
+/// (`[holders] exempt` and `grace` never are) and their price, as they stream
+/// by (never kept): for `report` and `notify --digest`.
+pub fn idle_counter(
+    reclaim: crate::config::Reclaim,
+    idle: i64,
+    now: DateTime<Utc>,
+) -> (crate::read::HolderSink, std::sync::Arc<std::sync::Mutex<IdleSeats>>) {
+    use std::sync::{Arc, Mutex};
+    let seats: Arc<Mutex<IdleSeats>> = Arc::default();
+    let counted = seats.clone();
+    let sink = crate::read::HolderSink {
+        wanted: Arc::new(move |h| {
+            h.age(now);
+            reclaim.idle(h, idle, now)
+        }),
+        write: Arc::new(move |h| {
+            if let Ok(mut seats) = counted.lock() {
+                let entry = seats.entry((h.source.to_string(), h.product.to_string(), h.metric.to_string())).or_insert((0, None));
+                entry.0 += 1;
+                if let Some((price, currency)) = h.price {
+                    entry.1 = Some((price, currency.to_string()));
+                }
+            }
+        }),
+    };
+    (sink, seats)
+}
+
 /// The decisions for `records` over `plan`'s default window, from the
 /// history where there is one (Prometheus: `show`, `serve`): without it, or
 /// when it cannot be read, dates and deadlines only.

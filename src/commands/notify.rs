@@ -67,7 +67,6 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, dry_run
 /// (`[holders] exempt` and `grace` honoured) and what they cost a year, to
 /// every channel but Alertmanager; no state (a digest goes out each time).
 pub fn digest(options: &Options, sources: &[String], filter: &RecordFilter, idle: i64, dry_run: bool) -> Result<Exit> {
-    use std::sync::{Arc, Mutex};
     let run = Run::new(options, "notify", Rendered::Text)?;
     let config = resolve::config(options, None)?;
     if config.notify.is_empty() {
@@ -76,24 +75,7 @@ pub fn digest(options: &Options, sources: &[String], filter: &RecordFilter, idle
     }
     let chosen: Vec<_> = select::sources(&config, sources)?.into_iter().filter(|s| s.vendor.has_holders()).collect();
     let now = run.now;
-    let seats: Arc<Mutex<crate::digest::IdleSeats>> = Arc::default();
-    let counted = seats.clone();
-    let reclaim = config.reclaim.clone();
-    let sink = crate::read::HolderSink {
-        wanted: Arc::new(move |h| {
-            h.age(now);
-            reclaim.idle(h, idle, now)
-        }),
-        write: Arc::new(move |h| {
-            if let Ok(mut seats) = counted.lock() {
-                let entry = seats.entry((h.source.to_string(), h.product.to_string(), h.metric.to_string())).or_insert((0, None));
-                entry.0 += 1;
-                if let Some((price, currency)) = h.price {
-                    entry.1 = Some((price, currency.to_string()));
-                }
-            }
-        }),
-    };
+    let (sink, seats) = crate::digest::idle_counter(config.reclaim.clone(), idle, now);
     let report = read_sources(&run, &config, &chosen, filter, Some(sink), peeked(&config, &chosen, &run))?;
     let seats = seats.lock().map(|s| s.clone()).unwrap_or_default();
     let path = history_path(Some(&config))?;

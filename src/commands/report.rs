@@ -1,7 +1,6 @@
 //! `licusage report`: the document people forward.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 
@@ -10,7 +9,6 @@ use crate::cli::Options;
 use crate::error::{Exit, UsageError};
 use crate::history::{HistoryFilter, Store};
 use crate::output::{self, Rendered};
-use crate::read::HolderSink;
 use crate::resolve::{self, Run};
 use crate::select::{self, RecordFilter};
 
@@ -29,25 +27,7 @@ pub fn run(
     let chosen = select::sources(&config, sources)?;
     let now = run.now;
     // Idle seats are counted per series as they stream by, never kept.
-    let idle_seats: Arc<Mutex<crate::digest::IdleSeats>> = Arc::default();
-    let counted = idle_seats.clone();
-    let reclaim = config.reclaim.clone();
-    let sink = HolderSink {
-        wanted: Arc::new(move |h| {
-            h.age(now);
-            // `[holders] exempt` and `grace` are never seats to reclaim.
-            reclaim.idle(h, idle, now)
-        }),
-        write: Arc::new(move |h| {
-            if let Ok(mut seats) = counted.lock() {
-                let entry = seats.entry((h.source.to_string(), h.product.to_string(), h.metric.to_string())).or_insert((0, None));
-                entry.0 += 1;
-                if let Some((price, currency)) = h.price {
-                    entry.1 = Some((price, currency.to_string()));
-                }
-            }
-        }),
-    };
+    let (sink, idle_seats) = crate::digest::idle_counter(config.reclaim.clone(), idle, now);
     let report = read_sources(&run, &config, &chosen, filter, Some(sink), peeked(&config, &chosen, &run))?;
     let path = history_path(Some(&config))?;
     let history = match path.exists() {

@@ -84,6 +84,13 @@ pub struct Event<'a> {
     pub cur_use: Option<u64>,
 }
 
+impl Event<'_> {
+    /// The server (re)started at `at`: nothing is in use any more.
+    pub fn restart(at: Option<NaiveDateTime>) -> Self {
+        Event { at, what: What::Restart, feature: "".into(), daemon: None, user: "".into(), host: "".into(), count: 0, cur_use: None }
+    }
+}
+
 /// A kind's reader of its log's lines, carrying what a line alone does not
 /// say (the date, the year) from line to line and from read to read.
 pub trait Lines: Send {

@@ -403,16 +403,7 @@ mod tests {
         let mut t = Tally::new(Carry::default(), true);
         t.event(&ev(What::In, "cad", "old", at(8, 0), 3));
         t.event(&ev(What::Out, "cad", "ann", at(9, 0), 4));
-        t.event(&Event {
-            at: at(10, 0),
-            what: What::Restart,
-            feature: "".into(),
-            daemon: None,
-            user: "".into(),
-            host: "".into(),
-            count: 0,
-            cur_use: None,
-        });
+        t.event(&Event::restart(at(10, 0)));
         t.finish();
         let f = &t.features[&("cad".to_string(), None)];
         assert_eq!((f.peak, f.in_use), (4, 0));

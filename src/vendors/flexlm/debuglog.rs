@@ -127,18 +127,8 @@ impl serverlog::Format for DebugLog {
 
 impl serverlog::Lines for Reader {
     fn line<'a>(&mut self, line: &'a str) -> Option<serverlog::Event<'a>> {
-        let blank = |at, what| serverlog::Event {
-            at,
-            what,
-            feature: "".into(),
-            daemon: None,
-            user: "".into(),
-            host: "".into(),
-            count: 0,
-            cur_use: None,
-        };
         match Reader::line(self, line) {
-            Line::Started { .. } => Some(blank(self.now(), serverlog::What::Restart)),
+            Line::Started { .. } => Some(serverlog::Event::restart(self.now())),
             Line::Event(e) => {
                 let what = match e.what {
                     What::Out => serverlog::What::Out,

@@ -155,16 +155,7 @@ impl serverlog::Lines for Reader {
             Reader::line(self, line);
             let mut words = rest.split_whitespace().skip(1);
             let at = words.next().zip(words.next()).and_then(|(d, t)| NaiveDateTime::parse_from_str(&format!("{d} {t}"), "%m/%d/%Y %H:%M:%S").ok());
-            return Some(serverlog::Event {
-                at,
-                what: serverlog::What::Restart,
-                feature: "".into(),
-                daemon: None,
-                user: "".into(),
-                host: "".into(),
-                count: 0,
-                cur_use: None,
-            });
+            return Some(serverlog::Event::restart(at));
         }
         let e = Reader::line(self, line)?;
         let what = match e.what {
