@@ -312,9 +312,11 @@ fn a_young_history_lists_its_series_instead_of_empty_charts() {
         html.contains("The history runs from 2026-11-24 to 2026-11-24 (0 days)") && html.contains("Too little history for a chart yet"),
         "{html}"
     );
+    assert!(html.contains("the first come on 2026-11-25") && html.contains("class=\"spark\""), "{html}");
     let md = Output::of(report_cmd(&env, "2026-11-24T12:00:00Z", &["report", "--format", "markdown"])).stdout;
     assert!(
-        md.contains("Too little history for a chart yet:") && md.contains("| Acrobat Pro named\\_user (assets) | 2 | 2026-11-24 | 142 |"),
+        md.contains("Too little history for a chart yet. A chart needs a day")
+            && md.contains("| Acrobat Pro named\\_user (assets) | 2 | 2026-11-24 | 142 |"),
         "{md}"
     );
     let trends = md.split("## Trends").nth(1).and_then(|t| t.split("\n## ").next()).unwrap();

@@ -22,7 +22,7 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}.n
 .bar{display:inline-block;width:6rem;height:.7rem;background:#eaeef2;border-radius:2px;vertical-align:middle;margin-right:.4rem}
 .fill{display:block;height:100%;border-radius:2px;background:#1f883d}.fill.warning{background:#bf8700}.fill.critical{background:#cf222e}.fill.unknown{background:#8c959f}
 .status{font-weight:600}.status.ok{color:#1a7f37}.status.warning{color:#9a6700}.status.critical{color:#cf222e}.status.unknown{color:#57606a}
-.cards{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0}.card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .9rem;min-width:8rem}.card b{display:block;font-size:1.4rem}
+.cards{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0}ul.spark{list-style:none;padding:0;margin:.3rem 0 0;font-size:.85rem}.card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .9rem;min-width:8rem}.card b{display:block;font-size:1.4rem}
 figure{margin:1rem 0 1.5rem;break-inside:avoid}figcaption{font-size:.85rem;color:#57606a}
 svg.chart{width:100%;height:auto;max-width:640px;display:block}.plot{fill:#fff;stroke:#d0d7de}.axis{stroke:#8c959f}
 .used{fill:none;stroke:#0969da;stroke-width:2.5}.used-dot{fill:#0969da}.limit{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:6 4}.trend{stroke:#8250df;stroke-width:1.5;stroke-dasharray:2 3}
@@ -208,16 +208,17 @@ fn trends(d: &Digest, from: DateTime<Utc>, now: DateTime<Utc>) -> Markup {
                         }
                     }
                     @if !young.is_empty() {
-                        table {
-                            caption class="note" { "Too little history for a chart yet" }
-                            thead { tr { th scope="col" { "Source" } th scope="col" { "Series" } th scope="col" { "Samples" } th scope="col" { "Since" } th scope="col" { "Used" } } }
-                            tbody {
-                                @for s in &young {
-                                    tr {
-                                        td { (t(&s.source)) } td { (t(&s.product)) " " (t(&s.metric)) }
-                                        td class="n" { (s.samples) }
-                                        td class="nowrap" { (s.first.at.format("%Y-%m-%d")) }
-                                        td class="n" { (count(s.last.used)) }
+                        h3 { "Too little history for a chart yet" }
+                        p class="note" { (super::charts_from(&young)) }
+                        // Small multiples by source: each series' sparkline and its last count.
+                        div class="cards" {
+                            @for (source, rows) in super::by_source(&young) {
+                                div class="card" {
+                                    strong { (t(source)) }
+                                    ul class="spark" {
+                                        @for s in rows {
+                                            li { (t(&s.product)) " " (t(&s.metric)) " " span class="nowrap" { code { (s.sparkline.trim()) } " " (count(s.last.used)) } }
+                                        }
                                     }
                                 }
                             }

@@ -167,7 +167,11 @@ fn trends(out: &mut dyn Write, d: &Digest) -> Result<()> {
                 writeln!(out)?;
             }
             if !young.is_empty() {
-                writeln!(out, "Too little history for a chart yet:\n\n| Series | Samples | Since | Used |\n|---|---:|---|---:|")?;
+                writeln!(
+                    out,
+                    "Too little history for a chart yet. {}\n\n| Series | Samples | Since | Used |\n|---|---:|---|---:|",
+                    super::charts_from(&young)
+                )?;
                 for s in &young {
                     writeln!(
                         out,

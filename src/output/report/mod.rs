@@ -67,6 +67,29 @@ pub(crate) fn chart_groups(
     (charts, young, blank)
 }
 
+/// The young series grouped by source, in their order.
+pub(crate) fn by_source<'a>(series: &[&'a crate::history::SeriesHistory]) -> Vec<(&'a str, Vec<&'a crate::history::SeriesHistory>)> {
+    let mut out: Vec<(&str, Vec<&crate::history::SeriesHistory>)> = Vec::new();
+    for s in series {
+        match out.iter_mut().find(|(source, _)| *source == s.source) {
+            Some((_, rows)) => rows.push(s),
+            None => out.push((s.source.as_str(), vec![s])),
+        }
+    }
+    out
+}
+
+/// When the first charts come, as `record` goes on.
+pub(crate) fn charts_from(young: &[&crate::history::SeriesHistory]) -> String {
+    match young.iter().map(|s| s.first.at).min() {
+        Some(first) => format!(
+            "A chart needs a day of history and three samples: as `licusage record` goes on, the first come on {}.",
+            (first + chrono::Duration::days(1)).format("%Y-%m-%d")
+        ),
+        None => String::new(),
+    }
+}
+
 /// How much history there is, in words.
 pub(crate) fn history_span(series: &[crate::history::SeriesHistory]) -> String {
     let first = series.iter().map(|s| s.first.at).min();
