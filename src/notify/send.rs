@@ -17,8 +17,17 @@ pub(super) async fn send(
     if let Some(mail) = &channel.email {
         return send_mail(mail, url, change, timeout).await;
     }
-    let hide = |e: String| e.replace(url, "<the channel's url>");
-    let parsed = reqwest::Url::parse(url).map_err(|e| format!("its url is not a URL ({e})"))?;
+    let parsed = reqwest::Url::parse(url).map_err(|_| "its url is not a URL".to_string())?;
+    // The address as given, as an HTTP error shows it (no query), and its
+    // path (where a webhook's key is) never reach an error.
+    let (shown, path) = (crate::http::shown(&parsed), parsed.path().to_string());
+    let hide = |e: String| {
+        let e = e.replace(url, "<the channel's url>").replace(&shown, "<the channel's url>");
+        match path.len() > 1 {
+            true => e.replace(&path, "/…"),
+            false => e,
+        }
+    };
     // A webhook's address is its key: https only (but to this machine). An
     // Alertmanager's address carries no secret unless it has a password in it.
     let keyless =

@@ -133,6 +133,17 @@ fn channels_are_checked_when_the_config_is_read() {
     let out = crate::env::Output::of(cmd);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("channel `x`: its url must be https://") && !out.stderr.contains("KEY"), "{}", out.stderr);
+    // Nor in an error, whatever the address looks like (a query, a closed port).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut cmd = env.cmd();
+    cmd.env("U", format!("http://127.0.0.1:{closed}/hooks/T0/SECRETXYZ?token=abc"))
+        .arg("--config")
+        .arg(env.path("config.toml"))
+        .arg("notify");
+    let out = crate::env::Output::of(cmd);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("channel `x`: POST <the channel's url>: cannot connect"), "{}", out.stderr);
+    assert!(!out.stderr.contains("SECRETXYZ") && !out.stderr.contains("abc"), "{}", out.stderr);
     env.config("[sources.a]\nkind = \"cpod\"\nfile = \"x.json\"\n");
     let out = env.run(&["notify"]);
     assert_eq!(out.code, 2);
