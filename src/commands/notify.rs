@@ -47,7 +47,8 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, dry_run
     }
     let mut store = Store::open(&path)?;
     let rt = runtime()?;
-    let http = crate::http::Http::new(run.verbose).map_err(anyhow::Error::msg)?;
+    // Never `-v`: its request log would show a webhook's address, which is its key.
+    let http = crate::http::Http::new(false).map_err(anyhow::Error::msg)?;
     let mut failed = 0;
     for outcome in crate::notify::deliver(rt.handle(), &config, &mut store, &http, &report, &decisions, now) {
         for e in &outcome.errors {
@@ -95,7 +96,8 @@ pub fn digest(options: &Options, sources: &[String], filter: &RecordFilter, idle
         return Ok(super::exit_of(&d.report));
     }
     let rt = runtime()?;
-    let http = crate::http::Http::new(run.verbose).map_err(anyhow::Error::msg)?;
+    // Never `-v`: its request log would show a webhook's address, which is its key.
+    let http = crate::http::Http::new(false).map_err(anyhow::Error::msg)?;
     let mut failed = 0;
     for outcome in crate::notify::deliver_all(rt.handle(), &config, &http, &messages, now) {
         for e in &outcome.errors {

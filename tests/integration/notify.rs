@@ -133,10 +133,12 @@ fn channels_are_checked_when_the_config_is_read() {
     let out = crate::env::Output::of(cmd);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("channel `x`: its url must be https://") && !out.stderr.contains("KEY"), "{}", out.stderr);
-    // Nor in an error, whatever the address looks like (a query, a closed port).
+    // Nor in an error, whatever the address looks like (a query, a closed
+    // port), nor in `-v`'s request log.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut cmd = env.cmd();
     cmd.env("U", format!("http://127.0.0.1:{closed}/hooks/T0/SECRETXYZ?token=abc"))
+        .arg("-v")
         .arg("--config")
         .arg(env.path("config.toml"))
         .arg("notify");
