@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""License-server logs (SPEC §12, docs/performance.md): a generated lmgrd
+"""License-server logs (docs/reference.md "License-server logs", docs/performance.md): a generated lmgrd
 debug log of SIZE MB read whole by `show` (no history: from the start), then
 `record` twice around ten appended lines (the incremental read), against
 `grep -c DENIED` and `wc -l` over the same file (what reading it at disk

@@ -91,7 +91,7 @@ DROP TABLE series;
 ALTER TABLE series_by_id RENAME TO series;
 "#,
     r#"
--- License-server logs (SPEC §12): the true peak and the denials of the read
+-- License-server logs (docs/reference.md, "License-server logs"): the true peak and the denials of the read
 -- beside the polled count; where each consumer left each log; checkout time.
 ALTER TABLE samples ADD COLUMN peak INTEGER;
 ALTER TABLE samples ADD COLUMN denials INTEGER;

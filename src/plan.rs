@@ -1,4 +1,4 @@
-//! `licusage plan` (SPEC §10): per series, what the history says was needed
+//! `licusage plan` (docs/reference.md, Plan): per series, what the history says was needed
 //! (peak, p95, mean, days at the limit, denials), the limit to renew at,
 //! what that changes a year, and by when it must be said.
 //!
@@ -185,6 +185,14 @@ pub fn decide(record: &Record, samples: &[Sample], t: &Thresholds, window_days: 
         when,
         note,
     }
+}
+
+/// The decisions due now or within [`SOON_DAYS`], by deadline: what a
+/// report opens with.
+pub fn due(decisions: impl IntoIterator<Item = Decision>) -> Vec<Decision> {
+    let mut due: Vec<Decision> = decisions.into_iter().filter(|d| matches!(d.when, When::ActNow | When::Soon)).collect();
+    sort(&mut due);
+    due
 }
 
 /// By deadline (undated last), then by name.

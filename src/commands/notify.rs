@@ -11,16 +11,22 @@ use crate::output::{self, Rendered};
 use crate::resolve::{self, Run};
 use crate::select::{self, RecordFilter};
 
-/// `notify`: read, compare with what each channel was told, send what
-/// changed. A channel that fails keeps its changes for the next run; the
-/// others are sent. Exit 1 when a channel or a source failed.
-pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, dry_run: bool) -> Result<Exit> {
-    let run = Run::new(options, "notify", Rendered::Text)?;
+/// The config, which must name a channel to tell.
+fn with_channels(options: &Options) -> Result<crate::config::Config> {
     let config = resolve::config(options, None)?;
     if config.notify.is_empty() {
         let shown = super::shown_path(&config);
         return Err(UsageError(format!("no [notify.NAME] channel in {shown}: add one (docs/reference.md, Notify)")).into());
     }
+    Ok(config)
+}
+
+/// `notify`: read, compare with what each channel was told, send what
+/// changed. A channel that fails keeps its changes for the next run; the
+/// others are sent. Exit 1 when a channel or a source failed.
+pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, dry_run: bool) -> Result<Exit> {
+    let run = Run::new(options, "notify", Rendered::Text)?;
+    let config = with_channels(options)?;
     let chosen = select::sources(&config, sources)?;
     let report = read_sources(&run, &config, &chosen, filter, None, peeked(&config, &chosen, &run))?;
     let decisions = crate::digest::decisions_for(&config, &report.records, run.now);
@@ -69,11 +75,7 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, dry_run
 /// every channel but Alertmanager; no state (a digest goes out each time).
 pub fn digest(options: &Options, sources: &[String], filter: &RecordFilter, idle: i64, dry_run: bool) -> Result<Exit> {
     let run = Run::new(options, "notify", Rendered::Text)?;
-    let config = resolve::config(options, None)?;
-    if config.notify.is_empty() {
-        let shown = super::shown_path(&config);
-        return Err(UsageError(format!("no [notify.NAME] channel in {shown}: add one (docs/reference.md, Notify)")).into());
-    }
+    let config = with_channels(options)?;
     let chosen: Vec<_> = select::sources(&config, sources)?.into_iter().filter(|s| s.vendor.has_holders()).collect();
     let now = run.now;
     let (sink, seats) = crate::digest::idle_counter(config.reclaim.clone(), idle, now);

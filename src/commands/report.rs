@@ -47,11 +47,7 @@ pub fn run(
     };
     let idle_seats = idle_seats.lock().map(|s| s.clone()).unwrap_or_default();
     // The report opens with the renewal decisions that are due.
-    let mut due: Vec<_> = crate::digest::decisions_for(&config, &report.records, now)
-        .into_iter()
-        .filter(|d| matches!(d.when, crate::plan::When::ActNow | crate::plan::When::Soon))
-        .collect();
-    crate::plan::sort(&mut due);
+    let due = crate::plan::due(crate::digest::decisions_for(&config, &report.records, now));
     let mut digest = crate::digest::Digest::new(report, history, idle_seats, since, idle, now);
     digest.due = due;
     match output {

@@ -199,7 +199,6 @@ impl Config {
         let inline_serve = config.serve.basic_auth.as_ref().is_some_and(|(_, p)| p.inline.is_some());
         if config.redact_salt.inline.is_some()
             || inline_serve
-            || config.notify.iter().any(|c| c.url.inline.is_some() || c.email.as_ref().is_some_and(|e| e.password.inline.is_some()))
             || config.sources.iter().any(|s| s.secrets.inline().next().is_some() || s.url_has_password())
         {
             check_private(&path.path)?;

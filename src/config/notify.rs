@@ -1,5 +1,5 @@
 //! `[notify.NAME]`: where `licusage notify` sends the changes it finds
-//! (SPEC §11). A channel's URL is a secret (a webhook's path is its key).
+//! (docs/reference.md, Notify). A channel's URL is a secret (a webhook's path is its key).
 
 use std::time::Duration;
 

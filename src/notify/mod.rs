@@ -1,4 +1,4 @@
-//! `licusage notify` (SPEC §11): what changed since a channel was last
+//! `licusage notify` (docs/reference.md, Notify): what changed since a channel was last
 //! told, as one message per change. Knows no transport: the command sends
 //! what [`changes`] finds and stores the states of what was sent.
 //!
@@ -382,14 +382,8 @@ pub fn deliver_all(
     let mut out = Vec::new();
     for channel in config.notify.iter().filter(|c| c.kind != crate::config::notify::ChannelKind::Alertmanager) {
         let mut outcome = Outcome { channel: channel.name.clone(), tried: false, sent: 0, errors: Vec::new() };
-        let secret = match &channel.email {
-            Some(mail) => {
-                handle.block_on(mail.password.resolve(config.timeout)).map(|p| p.or_else(|| Some(crate::secret::Secret::new(""))))
-            }
-            None => handle.block_on(channel.url.resolve(config.timeout)),
-        };
-        match secret {
-            Ok(Some(secret)) => {
+        match secret_of(handle, channel, config.timeout) {
+            Ok(secret) => {
                 outcome.tried = true;
                 for m in messages.iter().filter(|m| channel.wants(&m.source, None)) {
                     match handle.block_on(send::send(http, channel, secret.expose(), m, now, config.timeout)) {
@@ -398,12 +392,20 @@ pub fn deliver_all(
                     }
                 }
             }
-            Ok(None) => outcome.errors.push("no url".into()),
             Err(e) => outcome.errors.push(e),
         }
         out.push(outcome);
     }
     out
+}
+
+/// A channel's secret: a mail channel's password (none: empty), the
+/// others' url.
+fn secret_of(handle: &tokio::runtime::Handle, channel: &Channel, timeout: std::time::Duration) -> Result<crate::secret::Secret, String> {
+    match &channel.email {
+        Some(mail) => Ok(handle.block_on(mail.password.resolve(timeout))?.unwrap_or_else(|| crate::secret::Secret::new(""))),
+        None => handle.block_on(channel.url.resolve(timeout))?.ok_or_else(|| "no url".to_string()),
+    }
 }
 
 /// What one channel's delivery came to.
@@ -432,19 +434,8 @@ pub fn deliver(
     for channel in &config.notify {
         let mut outcome = Outcome { channel: channel.name.clone(), tried: false, sent: 0, errors: Vec::new() };
         // A mail channel's secret is its password; the others', their url.
-        let secret = match &channel.email {
-            Some(mail) => {
-                handle.block_on(mail.password.resolve(config.timeout)).map(|p| p.or_else(|| Some(crate::secret::Secret::new(""))))
-            }
-            None => handle.block_on(channel.url.resolve(config.timeout)),
-        };
-        let secret = match secret {
-            Ok(Some(s)) => s,
-            Ok(None) => {
-                outcome.errors.push("no url".into());
-                out.push(outcome);
-                continue;
-            }
+        let secret = match secret_of(handle, channel, config.timeout) {
+            Ok(s) => s,
             Err(e) => {
                 outcome.errors.push(e);
                 out.push(outcome);

@@ -168,6 +168,22 @@ pub fn stdout() -> impl Write + Send + 'static {
     std::io::BufWriter::with_capacity(64 * 1024, Guard(std::io::stdout()))
 }
 
+/// A JSON document, indented, and its newline.
+pub(crate) fn json_document(out: &mut dyn Write, doc: &serde_json::Value) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, doc)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// One JSON document a line per item (ndjson).
+pub(crate) fn json_lines<T: serde::Serialize>(out: &mut dyn Write, items: &[T]) -> Result<()> {
+    for item in items {
+        serde_json::to_writer(&mut *out, item)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// Whether a write to [`stdout`] found the pipe closed.
 pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)

@@ -35,15 +35,9 @@ pub fn write(
                 "decisions": decisions,
                 "errors": errors,
             });
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)?;
+            super::json_document(out, &doc)?;
         }
-        Format::Ndjson => {
-            for d in decisions {
-                serde_json::to_writer(&mut *out, d)?;
-                writeln!(out)?;
-            }
-        }
+        Format::Ndjson => super::json_lines(out, decisions)?,
         Format::Csv => csv(out, decisions)?,
         Format::Ics => ics(out, decisions, now)?,
         _ => table(out, decisions, style)?,

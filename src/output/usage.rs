@@ -36,15 +36,9 @@ pub fn write(
                 "usage": rows,
                 "errors": errors,
             });
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)?;
+            super::json_document(out, &doc)?;
         }
-        Format::Ndjson => {
-            for r in rows {
-                serde_json::to_writer(&mut *out, r)?;
-                writeln!(out)?;
-            }
-        }
+        Format::Ndjson => super::json_lines(out, rows)?,
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
             w.write_record(["source", "feature", "user", "hours", "days"])?;

@@ -186,9 +186,7 @@ fn page(page: &Page, report: Report, now: DateTime<Utc>) -> (Vec<u8>, Vec<u8>) {
             .map_err(|_| crate::digest::NoHistory { path: path.clone() }),
     };
     let mut digest = crate::digest::Digest::new(report, history, Default::default(), since, 90, now);
-    digest.due =
-        digest.report.decisions.iter().filter(|d| matches!(d.when, crate::plan::When::ActNow | crate::plan::When::Soon)).cloned().collect();
-    crate::plan::sort(&mut digest.due);
+    digest.due = crate::plan::due(digest.report.decisions.iter().cloned());
     digest.refresh = Some(page.refresh.as_secs().max(1));
     let (mut html, mut markdown) = (Vec::new(), Vec::new());
     let _ = output::report::write(&mut html, Format::Html, &digest);

@@ -1,4 +1,4 @@
-//! License servers' own logs (SPEC §12): what happened between two
+//! License servers' own logs (docs/reference.md, "License-server logs"): what happened between two
 //! snapshots. A kind turns its log's lines into [`Event`]s (its [`Format`]);
 //! [`file`] reads a log from where the previous read stopped (rotation and
 //! truncation found, whole lines only, bounded memory), and [`tally`] replays

@@ -1,4 +1,4 @@
-//! License-server logs end to end (SPEC §12): a real FlexLM debug log and a
+//! License-server logs end to end (docs/reference.md, "License-server logs"): a real FlexLM debug log and a
 //! real RLM report log read by the binary beside a snapshot; denials and
 //! true peaks in `show`, the history, `check` and the Prometheus counter;
 //! a log appended to and rotated between two `record`s loses and doubles

@@ -29,7 +29,7 @@ use crate::record::{Record, Status};
 
 pub struct Flexlm;
 
-/// The server's own log (the `log` key, SPEC §12).
+/// The server's own log (the `log` key; docs/reference.md, "License-server logs").
 mod debuglog;
 
 /// FlexLM's own keys.

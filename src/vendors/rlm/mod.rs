@@ -27,7 +27,7 @@ use crate::record::Record;
 
 pub struct Rlm;
 
-/// The server's own log (the `log` key, SPEC §12).
+/// The server's own log (the `log` key; docs/reference.md, "License-server logs").
 mod reportlog;
 
 /// RLM's own keys.
