@@ -466,3 +466,34 @@ fn two_runs_at_once_send_a_change_once() {
     });
     assert_eq!(received(&server).len(), 1);
 }
+
+/// A mail server that is not there: the channel's error, exit 1, and the
+/// change kept for the next run (it goes out once the server answers).
+#[test]
+fn a_mail_server_that_is_down_fails_its_channel_and_keeps_the_change() {
+    let env = TestEnv::new();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    licenses(&env, 50, 99);
+    let sent = env.path("sent.txt");
+    let sendmail = env.write("sendmail.sh", &format!("#!/bin/sh\ncat >> '{}'\n", sent.display()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&sendmail, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let config = |relay: &str| {
+        env.config(&format!(
+            "[history]\npath = \"history.sqlite3\"\n[sources.assets]\nkind = \"cpod\"\nfile = \"today.json\"\n\
+             [notify.mail]\nkind = \"email\"\n{relay}\nfrom = \"licusage@example.com\"\nto = [\"licenses@example.com\"]\n"
+        ))
+    };
+    config(&format!("smtp = \"127.0.0.1:{closed}\""));
+    let out = env.run(&["--timeout", "5s", "notify"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains(&format!("channel `mail`: smtp 127.0.0.1:{closed}:")), "{}", out.stderr);
+    // The same channel, delivered by sendmail now: the change was kept.
+    config(&format!("sendmail = \"{}\"", sendmail.display()));
+    let out = env.run(&["notify"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "channel mail: 1 sent\n"), "{}", out.stderr);
+    assert!(std::fs::read_to_string(&sent).unwrap().contains("Subject: licusage: CRITICAL"));
+}
