@@ -276,6 +276,34 @@ set edit:completion:arg-completer[licusage] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand migrate 'Copy the local SQLite history into a PostgreSQL one, verified by counts (run again: copies only what is new)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'licusage;history;migrate'= {
+            cand --to 'The PostgreSQL history: postgres://USER@HOST[:PORT]/DB (no password in it)'
+            cand --from 'The SQLite file to copy (default: the config''s [history] path, else the default file)'
+            cand --password-env 'The server''s password from this environment variable (default: the config''s [history] one)'
+            cand --password-command 'The server''s password from this command''s output'
+            cand --config 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]'
+            cand --color 'When to colour the table (NO_COLOR is honoured with auto)'
+            cand -t 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand --timeout 'Timeout per request, e.g. 30s, 2m [default: 30s]'
+            cand -q 'No progress, no warnings'
+            cand --quiet 'No progress, no warnings'
+            cand -v 'Log requests to stderr (secrets redacted)'
+            cand --verbose 'Log requests to stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'licusage;history;help'= {
+            cand migrate 'Copy the local SQLite history into a PostgreSQL one, verified by counts (run again: copies only what is new)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'licusage;history;help;migrate'= {
+        }
+        &'licusage;history;help;help'= {
         }
         &'licusage;diff'= {
             cand --format 'Output format [default: table]'
@@ -670,6 +698,9 @@ set edit:completion:arg-completer[licusage] = {|@words|
         &'licusage;help;check'= {
         }
         &'licusage;help;history'= {
+            cand migrate 'Copy the local SQLite history into a PostgreSQL one, verified by counts (run again: copies only what is new)'
+        }
+        &'licusage;help;history;migrate'= {
         }
         &'licusage;help;diff'= {
         }

@@ -203,24 +203,41 @@ complete -c licusage -n "__fish_licusage_using_subcommand check" -s q -l quiet -
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c licusage -n "__fish_licusage_using_subcommand check" -s V -l version -d 'Print version'
-complete -c licusage -n "__fish_licusage_using_subcommand history" -s s -l source -d 'A source name or a kind, or a glob of them (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
-complete -c licusage -n "__fish_licusage_using_subcommand history" -l product -d 'Only records whose product matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand history" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
-complete -c licusage -n "__fish_licusage_using_subcommand history" -l since -d 'How far back, e.g. 30d, 12h, 52w' -r
-complete -c licusage -n "__fish_licusage_using_subcommand history" -l format -d 'Output format [default: table]' -r -f -a "table\t''
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -s s -l source -d 'A source name or a kind, or a glob of them (repeatable)' -r -f -a "(licusage sources --names 2>/dev/null)"
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -l product -d 'Only records whose product matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -l metric -d 'Only records whose metric matches this glob (repeatable)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -l since -d 'How far back, e.g. 30d, 12h, 52w' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 csv\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand history" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
-complete -c licusage -n "__fish_licusage_using_subcommand history" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c licusage -n "__fish_licusage_using_subcommand history" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
-complete -c licusage -n "__fish_licusage_using_subcommand history" -l json -d 'Same as --format json'
-complete -c licusage -n "__fish_licusage_using_subcommand history" -s q -l quiet -d 'No progress, no warnings'
-complete -c licusage -n "__fish_licusage_using_subcommand history" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
-complete -c licusage -n "__fish_licusage_using_subcommand history" -s h -l help -d 'Print help'
-complete -c licusage -n "__fish_licusage_using_subcommand history" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -l json -d 'Same as --format json'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -f -a "migrate" -d 'Copy the local SQLite history into a PostgreSQL one, verified by counts (run again: copies only what is new)'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and not __fish_seen_subcommand_from migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -l to -d 'The PostgreSQL history: postgres://USER@HOST[:PORT]/DB (no password in it)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -l from -d 'The SQLite file to copy (default: the config\'s [history] path, else the default file)' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -l password-env -d 'The server\'s password from this environment variable (default: the config\'s [history] one)' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -l password-command -d 'The server\'s password from this command\'s output' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -l color -d 'When to colour the table (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -s t -l timeout -d 'Timeout per request, e.g. 30s, 2m [default: 30s]' -r
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'No progress, no warnings'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'Log requests to stderr (secrets redacted)'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Copy the local SQLite history into a PostgreSQL one, verified by counts (run again: copies only what is new)'
+complete -c licusage -n "__fish_licusage_using_subcommand history; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -l format -d 'Output format [default: table]' -r -f -a "table\t''
 json\t''"
 complete -c licusage -n "__fish_licusage_using_subcommand diff" -l config -d 'Config file [default: the platform config dir, e.g. ~/.config/licusage/config.toml]' -r -F
@@ -565,3 +582,4 @@ complete -c licusage -n "__fish_licusage_using_subcommand help; and not __fish_s
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file path'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (every kind, keys commented out) at the config path, mode 0600'
 complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config file: exit 0 when valid, 2 with the reason when not'
+complete -c licusage -n "__fish_licusage_using_subcommand help; and __fish_seen_subcommand_from history" -f -a "migrate" -d 'Copy the local SQLite history into a PostgreSQL one, verified by counts (run again: copies only what is new)'

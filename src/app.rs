@@ -121,6 +121,9 @@ fn run(invocation: Invocation) -> Result<ExitCode> {
             return Ok(commands::check::run(&options, &sources, &filter, *overrides, skip_unknown, denials))
         }
         Task::Record { sources, filter } => commands::record::run(&options, &sources, &filter)?,
+        Task::HistoryMigrate { to, from, password_env, password_command } => {
+            commands::history::migrate(&options, &to, from, password_env, password_command)?
+        }
         Task::History { filter, since, names } => commands::history::run(&options, &filter, since, &names)?,
         Task::Diff { old, new } => commands::diff::run(&options, &old, &new)?,
         Task::Sources { names } => commands::sources::run(&options, names)?,

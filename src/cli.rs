@@ -115,7 +115,11 @@ Flags override [[rules]] and [defaults] from the config.",
     #[command(after_help = "Example (crontab, every 15 minutes):\n  */15 * * * * licusage -q record")]
     Record(SelectArgs),
     /// Usage over time per series: sparkline, trend, forecast of exhaustion
-    #[command(after_help = "Examples:\n  licusage history\n  licusage history --source vault-prod --since 90d --format csv")]
+    #[command(
+        after_help = "Examples:\n  licusage history\n  licusage history --source vault-prod --since 90d --format csv\n  \
+licusage history migrate --to postgres://licusage@db.example.com/licusage --password-env PGPASSWORD",
+        args_conflicts_with_subcommands = true
+    )]
     History(HistoryArgs),
     /// Compare two saved JSON outputs (`show --format json`): what changed, per series
     #[command(
@@ -332,8 +336,32 @@ pub struct CheckArgs {
     pub denials_crit: Option<u64>,
 }
 
+#[derive(Subcommand, Debug, Clone)]
+pub enum HistoryCommand {
+    /// Copy the local SQLite history into a PostgreSQL one, verified by counts (run again: copies only what is new)
+    #[command(
+        after_help = "Example:\n  licusage history migrate --to postgres://licusage@db.example.com/licusage --password-env PGPASSWORD"
+    )]
+    Migrate {
+        /// The PostgreSQL history: postgres://USER@HOST[:PORT]/DB (no password in it)
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// The SQLite file to copy (default: the config's [history] path, else the default file)
+        #[arg(long, value_name = "PATH")]
+        from: Option<PathBuf>,
+        /// The server's password from this environment variable (default: the config's [history] one)
+        #[arg(long, value_name = "VAR", conflicts_with = "password_command")]
+        password_env: Option<String>,
+        /// The server's password from this command's output
+        #[arg(long, value_name = "COMMAND")]
+        password_command: Option<String>,
+    },
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub action: Option<HistoryCommand>,
     /// A source name or a kind, or a glob of them (repeatable)
     #[arg(long = "source", short = 's', value_name = "NAME")]
     pub sources: Vec<String>,
@@ -406,6 +434,12 @@ pub enum Task {
     Record {
         sources: Vec<String>,
         filter: RecordFilter,
+    },
+    HistoryMigrate {
+        to: String,
+        from: Option<PathBuf>,
+        password_env: Option<String>,
+        password_command: Option<String>,
     },
     History {
         filter: HistoryFilter,
@@ -696,6 +730,9 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Invocation, cl
                 }),
             },
             Command::Record(a) => Task::Record { sources: a.sources, filter: filter(&a.filter)? },
+            Command::History(HistoryArgs {
+                action: Some(HistoryCommand::Migrate { to, from, password_env, password_command }), ..
+            }) => Task::HistoryMigrate { to, from, password_env, password_command },
             Command::History(a) => {
                 let globs = |list: &[String]| list.iter().map(|g| Glob::new(g).map_err(invalid)).collect::<Result<Vec<_>, _>>();
                 let filter =

@@ -4,7 +4,6 @@
 //! and idle seats cost, and what expires or renews soon.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -44,7 +43,8 @@ pub struct Digest {
 /// Why a report has no charts.
 #[derive(Debug, Clone)]
 pub struct NoHistory {
-    pub path: PathBuf,
+    /// Where the history was looked for.
+    pub at: crate::history::Location,
 }
 
 /// A number of seats of one series, and what they cost a year when priced.
@@ -197,8 +197,8 @@ pub fn idle_counter(
 /// history where there is one (Prometheus: `show`, `serve`): without it, or
 /// when it cannot be read, dates and deadlines only.
 pub fn decisions_for(config: &crate::config::Config, records: &[Record], now: DateTime<Utc>) -> Vec<crate::plan::Decision> {
-    let path = config.history_path.clone().or_else(|| crate::history::default_path().ok());
-    let store = path.filter(|p| p.exists()).and_then(|p| crate::history::Store::open_read(&p).ok());
+    let at = config.history_location().ok();
+    let store = at.filter(|at| at.exists()).and_then(|at| crate::history::Store::open_read(&at).ok());
     let from = now - chrono::Duration::days(crate::plan::DEFAULT_DAYS);
     records
         .iter()

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::{cursors, history_path, print, read_sources, shown_path};
+use super::{cursors, history_location, print, read_sources, shown_path};
 use crate::check::{DenialLimits, State};
 use crate::cli::Options;
 use crate::config::Overrides;
@@ -37,7 +37,7 @@ pub fn run(
         // (its own place, apart from `record`'s), and the place moved on.
         let logged = chosen.iter().any(|s| s.log.is_some());
         let mut store = match logged {
-            true => Some(Store::open(&history_path(Some(&config))?)?),
+            true => Some(Store::open(&history_location(Some(&config))?)?),
             false => None,
         };
         let from = match &store {

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{history_path, print};
+use super::{history_location, print};
 use crate::cli::Options;
 use crate::error::{Exit, UsageError};
 use crate::history::{HistoryFilter, Store};
@@ -18,11 +18,9 @@ pub fn run(options: &Options, filter: &HistoryFilter, since: std::time::Duration
         Err(_) if options.config.is_none() && !resolve::config_path(options)?.path.exists() => None,
         Err(e) => return Err(e),
     };
-    let path = history_path(config.as_ref())?;
+    let path = history_location(config.as_ref())?;
     if !path.exists() {
-        return Err(
-            UsageError(format!("no history at {} yet: run `licusage record` first (from cron, for example)", path.display())).into()
-        );
+        return Err(UsageError(format!("no history at {} yet: run `licusage record` first (from cron, for example)", path)).into());
     }
     let store = Store::open_read(&path)?;
     // A --source that names nothing anywhere is a mistake, as in `show`.
@@ -42,7 +40,50 @@ pub fn run(options: &Options, filter: &HistoryFilter, since: std::time::Duration
     let series = store.history(filter, since, run.now)?;
     print(|out| output::history::write(out, run.format, &series, since, run.now, &run.style))?;
     if series.is_empty() && !run.quiet {
-        eprintln!("licusage: no samples in {} since {}", path.display(), since.format("%Y-%m-%d %H:%M UTC"));
+        eprintln!("licusage: no samples in {} since {}", path, since.format("%Y-%m-%d %H:%M UTC"));
     }
+    Ok(Exit::Ok)
+}
+
+/// `history migrate --to URL`: the local history copied into a server's.
+pub fn migrate(
+    options: &Options,
+    to: &str,
+    from: Option<std::path::PathBuf>,
+    password_env: Option<String>,
+    password_command: Option<String>,
+) -> Result<Exit> {
+    let config = match resolve::config(options, None) {
+        Ok(c) => Some(c),
+        Err(_) if options.config.is_none() && !resolve::config_path(options)?.path.exists() => None,
+        Err(e) => return Err(e),
+    };
+    let from = match from {
+        Some(p) => p,
+        None => match history_location(config.as_ref())? {
+            crate::history::Location::File(p) => p,
+            crate::history::Location::Server(s) => {
+                return Err(
+                    UsageError(format!("the config's history is already on a server ({s}): give the file to copy with --from")).into()
+                )
+            }
+        },
+    };
+    if !from.exists() {
+        return Err(UsageError(format!("no history at {} to copy", from.display())).into());
+    }
+    // The password: the flags, else the config's `[history]` (for the same server).
+    let configured = config.as_ref().and_then(|c| match &c.history {
+        Some(crate::history::Location::Server(s)) => Some(s.password().clone()),
+        _ => None,
+    });
+    let password = match (password_env, password_command) {
+        (None, None) => configured.unwrap_or_default(),
+        (env, command) => crate::secret::SecretSource { key: "password", inline: None, env, command },
+    };
+    let timeout = config.as_ref().map_or(crate::config::DEFAULT_TIMEOUT, |c| c.timeout);
+    let server = crate::history::Server::parse(to, password, None, timeout).map_err(|e| UsageError(format!("--to: {e}")))?;
+    let copied = crate::history::copy(&from, &server)?;
+    print(|out| output::messages::copied(out, &copied, &from, &server))?;
     Ok(Exit::Ok)
 }

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 
-use super::{cursors, exit_of, history_path, peeked, print, print_errors, read_sources, runtime};
+use super::{cursors, exit_of, history_location, peeked, print, print_errors, read_sources, runtime};
 use crate::cli::Options;
 use crate::config::Source;
 use crate::error::{Exit, UsageError};
@@ -114,8 +114,8 @@ pub fn usage(options: &Options, sources: &[String], filter: &RecordFilter, since
         true => runtime()?.block_on(config.redact_salt.resolve(config.timeout)).map_err(|e| UsageError(format!("[holders] {e}")))?,
         false => None,
     };
-    let history = history_path(Some(&config)).ok().filter(|p| p.exists());
-    let store = history.as_deref().map(Store::open_read).transpose()?;
+    let history = history_location(Some(&config)).ok().filter(|p| p.exists());
+    let store = history.as_ref().map(Store::open_read).transpose()?;
     let mut days: Vec<UsageDay> = Vec::new();
     let mut cursors_now = None;
     if let Some(store) = &store {

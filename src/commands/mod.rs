@@ -24,7 +24,7 @@ use anyhow::{Context, Result};
 
 use crate::config::{Config, Source};
 use crate::error::Exit;
-use crate::history::{Consumer, Store};
+use crate::history::{Consumer, Location, Store};
 
 use crate::output;
 use crate::read::{self, HolderSink, LogReads, ReadOptions};
@@ -76,7 +76,7 @@ pub(crate) fn cursors(store: &Store, consumer: Consumer, sources: &[&Source]) ->
     if logs.is_empty() {
         return Ok(None);
     }
-    let from = store.cursors(consumer, &logs).with_context(|| format!("reading log positions from {}", store.path.display()))?;
+    let from = store.cursors(consumer, &logs).with_context(|| format!("reading log positions from {}", store.location))?;
     // Checkout time is `record`'s to keep.
     Ok(Some(Arc::new(LogReads { from, usage: consumer == Consumer::Record })))
 }
@@ -89,8 +89,8 @@ pub(crate) fn peeked(config: &Config, sources: &[&Source], run: &Run) -> Option<
     if logs_of(sources).is_empty() {
         return None;
     }
-    let path = history_path(Some(config)).ok().filter(|p| p.exists())?;
-    match Store::open_read(&path).and_then(|store| store.cursors(Consumer::Record, &logs_of(sources))) {
+    let at = history_location(Some(config)).ok().filter(|at| at.exists())?;
+    match Store::open_read(&at).and_then(|store| store.cursors(Consumer::Record, &logs_of(sources))) {
         Ok(from) => Some(Arc::new(LogReads { from, usage: false })),
         Err(e) => {
             if run.verbose {
@@ -115,10 +115,11 @@ pub(crate) fn exit_of(report: &Report) -> Exit {
     }
 }
 
-pub(crate) fn history_path(config: Option<&Config>) -> Result<std::path::PathBuf> {
-    match config.and_then(|c| c.history_path.clone()) {
-        Some(p) => Ok(p),
-        None => crate::history::default_path(),
+/// Where the history lives: `[history]`, else the default file.
+pub(crate) fn history_location(config: Option<&Config>) -> Result<Location> {
+    match config {
+        Some(c) => c.history_location(),
+        None => crate::history::default_path().map(Location::File),
     }
 }
 

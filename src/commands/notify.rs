@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{history_path, peeked, print_errors, read_sources, runtime};
+use super::{history_location, peeked, print_errors, read_sources, runtime};
 use crate::cli::Options;
 use crate::error::{Exit, UsageError};
 use crate::history::Store;
@@ -30,7 +30,7 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, dry_run
     let chosen = select::sources(&config, sources)?;
     let report = read_sources(&run, &config, &chosen, filter, None, peeked(&config, &chosen, &run))?;
     let decisions = crate::digest::decisions_for(&config, &report.records, run.now);
-    let path = history_path(Some(&config))?;
+    let path = history_location(Some(&config))?;
     let now = run.now;
     if dry_run {
         // What would go out; nothing sent, nothing stored.
@@ -81,8 +81,8 @@ pub fn digest(options: &Options, sources: &[String], filter: &RecordFilter, idle
     let (sink, seats) = crate::digest::idle_counter(config.reclaim.clone(), idle, now);
     let report = read_sources(&run, &config, &chosen, filter, Some(sink), peeked(&config, &chosen, &run))?;
     let seats = seats.lock().map(|s| s.clone()).unwrap_or_default();
-    let path = history_path(Some(&config))?;
-    let d = crate::digest::Digest::new(report, Err(crate::digest::NoHistory { path }), seats, std::time::Duration::ZERO, idle, now);
+    let path = history_location(Some(&config))?;
+    let d = crate::digest::Digest::new(report, Err(crate::digest::NoHistory { at: path }), seats, std::time::Duration::ZERO, idle, now);
     let messages = digest_messages(&d, idle);
     if dry_run {
         super::print(|out| {

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::{exit_of, history_path, peeked, print, print_errors, read_sources};
+use super::{exit_of, history_location, peeked, print, print_errors, read_sources};
 use crate::cli::Options;
 use crate::error::{Exit, UsageError};
 use crate::history::Store;
@@ -22,12 +22,12 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, since: 
         .and_then(|d| run.now.checked_sub_signed(d))
         .ok_or_else(|| UsageError(format!("--since {}: too far back", humantime::format_duration(since))))?;
     let window_days = i64::try_from(since.as_secs().div_ceil(86_400)).unwrap_or(i64::MAX);
-    let path = history_path(Some(&config))?;
+    let path = history_location(Some(&config))?;
     let store = match path.exists() {
         true => Some(Store::open_read(&path)?),
         false => {
             if !run.quiet {
-                eprintln!("licusage: warning: no history at {} yet: run `licusage record` (from cron) for recommendations", path.display());
+                eprintln!("licusage: warning: no history at {} yet: run `licusage record` (from cron) for recommendations", path);
             }
             None
         }

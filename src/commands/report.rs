@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{exit_of, history_path, peeked, print, print_errors, read_sources, write_whole};
+use super::{exit_of, history_location, peeked, print, print_errors, read_sources, write_whole};
 use crate::cli::Options;
 use crate::error::{Exit, UsageError};
 use crate::history::{HistoryFilter, Store};
@@ -29,11 +29,13 @@ pub fn run(
     // Idle seats are counted per series as they stream by, never kept.
     let (sink, idle_seats) = crate::digest::idle_counter(config.reclaim.clone(), idle, now);
     let report = read_sources(&run, &config, &chosen, filter, Some(sink), peeked(&config, &chosen, &run))?;
-    let path = history_path(Some(&config))?;
+    let path = history_location(Some(&config))?;
     let history = match path.exists() {
-        false => Err(crate::digest::NoHistory { path }),
+        false => Err(crate::digest::NoHistory { at: path }),
         true => {
-            let names = chosen.iter().map(|s| crate::glob::Glob::new(&s.name)).collect::<Result<Vec<_>, _>>().map_err(UsageError)?;
+            // Every series in the history (a shared one holds other
+            // collectors' too), or those `--source` names.
+            let names = sources.iter().map(|s| crate::glob::Glob::new(s)).collect::<Result<Vec<_>, _>>().map_err(UsageError)?;
             let filter = HistoryFilter { sources: names, ..HistoryFilter::default() };
             let from = now - chrono::Duration::from_std(since).unwrap_or_default();
             let store = Store::open_read(&path)?;

@@ -57,6 +57,35 @@ thresholds::with_threshold_keys! {
 #[serde(deny_unknown_fields)]
 struct RawHistory {
     path: Option<PathBuf>,
+    url: Option<String>,
+    password_env: Option<String>,
+    password_command: Option<String>,
+}
+
+impl RawHistory {
+    /// Where the history lives; `None`: the default file. `timeout` bounds a password command.
+    fn check(self, base: Option<&Path>, timeout: Duration) -> Result<Option<crate::history::Location>, String> {
+        let password =
+            crate::secret::SecretSource { key: "password", inline: None, env: self.password_env, command: self.password_command };
+        if password.env.is_some() && password.command.is_some() {
+            return Err("give only one of `password_env`, `password_command`".into());
+        }
+        match (self.path, self.url) {
+            (Some(_), Some(_)) => Err("give `path` (a SQLite file) or `url` (a PostgreSQL server), not both".into()),
+            (path, None) => {
+                if password.is_given() {
+                    return Err("`password_env` and `password_command` go with `url`".into());
+                }
+                Ok(path.map(|p| match base {
+                    Some(b) if p.is_relative() => crate::history::Location::File(b.join(p)),
+                    _ => crate::history::Location::File(p),
+                }))
+            }
+            (None, Some(url)) => {
+                Ok(Some(crate::history::Location::Server(Box::new(crate::history::Server::parse(&url, password, base, timeout)?))))
+            }
+        }
+    }
 }
 
 /// `[holders]`: a secret salt for `--redact`.
@@ -138,7 +167,8 @@ pub struct Config {
     pub timeout: Duration,
     /// `[defaults] timezone`: where days are counted (`None`: the machine's zone).
     pub timezone: Option<crate::calendar::Zone>,
-    pub history_path: Option<PathBuf>,
+    /// `[history]`: `None` for the default file.
+    pub history: Option<crate::history::Location>,
     /// `[holders] redact_salt…`: keys the `--redact` hash, so that a staff
     /// list alone does not re-identify.
     pub redact_salt: crate::secret::SecretSource,
@@ -156,6 +186,14 @@ pub struct Config {
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Config {
+    /// Where the history lives: `[history]`, else the default file.
+    pub fn history_location(&self) -> Result<crate::history::Location> {
+        match &self.history {
+            Some(at) => Ok(at.clone()),
+            None => crate::history::default_path().map(crate::history::Location::File),
+        }
+    }
+
     /// A config with no file and no source.
     pub fn single_empty() -> Self {
         Config {
@@ -164,7 +202,7 @@ impl Config {
             rules: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
             timezone: None,
-            history_path: None,
+            history: None,
             redact_salt: crate::secret::SecretSource::default(),
             reclaim: Reclaim::default(),
             serve: Serve::default(),
@@ -264,10 +302,7 @@ impl Config {
             let line = at(rule.span().start);
             rules.push(rule.into_inner().check(&defaults).map_err(|e| UsageError(format!("{line}: [[rules]]: {e}")))?);
         }
-        let history_path = raw.history.path.map(|p| match base {
-            Some(b) if p.is_relative() => b.join(p),
-            _ => p,
-        });
+        let history = raw.history.check(base, timeout).map_err(|e| UsageError(format!("{shown}: [history]: {e}")))?;
         let h = raw.holders;
         let given = [h.redact_salt.is_some(), h.redact_salt_env.is_some(), h.redact_salt_command.is_some()];
         if given.iter().filter(|g| **g).count() > 1 {
@@ -306,7 +341,7 @@ impl Config {
             rules,
             timeout,
             timezone,
-            history_path,
+            history,
             redact_salt,
             reclaim,
             serve,

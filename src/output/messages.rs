@@ -12,8 +12,8 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// `recorded snapshot 7: 12 series from 4 of 5 sources into PATH`.
-pub fn recorded(out: &mut dyn Write, id: i64, series: usize, read: usize, sources: usize, path: &Path) -> Result<()> {
-    writeln!(out, "recorded snapshot {id}: {series} series from {read} of {sources} sources into {}", path.display())?;
+pub fn recorded(out: &mut dyn Write, id: i64, series: usize, read: usize, sources: usize, at: &crate::history::Location) -> Result<()> {
+    writeln!(out, "recorded snapshot {id}: {series} series from {read} of {sources} sources into {at}")?;
     Ok(())
 }
 
@@ -40,5 +40,20 @@ pub fn start_here(out: &mut dyn Write) -> Result<()> {
          licusage check          the same as a Nagios/Icinga plugin, with its exit codes\n\n\
          Every command: licusage --help; one command: licusage <command> --help"
     )?;
+    Ok(())
+}
+
+/// What `history migrate` copied, and the counts that verified it.
+pub fn copied(out: &mut dyn Write, c: &crate::history::Copied, from: &Path, to: &crate::history::Server) -> Result<()> {
+    writeln!(
+        out,
+        "copied {} snapshots ({} already there), {} samples, {} series from {} into {to}",
+        c.snapshots,
+        c.skipped,
+        c.samples,
+        c.series,
+        from.display()
+    )?;
+    writeln!(out, "verified: {to} holds all {} snapshots and {} samples of {}", c.verified_snapshots, c.verified_samples, from.display())?;
     Ok(())
 }

@@ -79,9 +79,9 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
     ));
 
     let board = Arc::new(state::Board::default());
-    let page =
-        |config: &Config| state::Page { history: config.history_path.clone().or_else(|| crate::history::default_path().ok()), refresh };
-    board.set_sources(names.clone(), page(&config));
+    let page = |config: &Config| state::Page { history: config.history_location().ok(), refresh };
+    let (names_now, first_page) = (names.clone(), page(&config));
+    off_workers(&board, move |b| b.set_sources(names_now, first_page)).await;
     let shared = web::Shared { board: board.clone(), auth: Arc::new(RwLock::new(auth)) };
     let mut server = tokio::spawn(web::serve(listener, tls, web::router(shared.clone())));
     let mut readers = start(&config, &names, &request.filter, refresh, &board, options);
@@ -107,7 +107,8 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
                 match reloaded {
                     Ok((config, names, auth)) => {
                         readers.abort_all();
-                        board.set_sources(names.clone(), page(&config));
+                        let (now, next) = (names.clone(), page(&config));
+                        off_workers(&board, move |b| b.set_sources(now, next)).await;
                         if let Ok(mut a) = shared.auth.write() {
                             *a = auth;
                         }
@@ -238,12 +239,19 @@ fn start(
                 if !config.notify.is_empty() {
                     report = notify(&config, report, now).await;
                 }
-                board.update(report);
+                off_workers(&board, move |b| b.update(report)).await;
                 tokio::time::sleep_until(started + refresh + jitter(refresh / 10, Duration::from_secs(30))).await;
             }
         });
     }
     readers
+}
+
+/// A change to the board, off the async workers: rendering it reads the
+/// history (a file, or a server's connection that blocks).
+async fn off_workers(board: &Arc<state::Board>, change: impl FnOnce(&state::Board) + Send + 'static) {
+    let board = board.clone();
+    let _ = tokio::task::spawn_blocking(move || change(&board)).await;
 }
 
 /// `[notify]`: what this read changed, told to the channels as `notify`
@@ -252,14 +260,14 @@ async fn notify(config: &Arc<Config>, report: crate::report::Report, now: chrono
     let config = config.clone();
     let handle = tokio::runtime::Handle::current();
     let done = tokio::task::spawn_blocking(move || {
-        let path = match config.history_path.clone().map(Ok).unwrap_or_else(crate::history::default_path) {
-            Ok(p) => p,
+        let at = match config.history_location() {
+            Ok(at) => at,
             Err(e) => {
                 log(&format!("notify: no history database: {e:#}"));
                 return report;
             }
         };
-        let mut store = match crate::history::Store::open(&path) {
+        let mut store = match crate::history::Store::open(&at) {
             Ok(s) => s,
             Err(e) => {
                 log(&format!("notify: {}", crate::output::escape::text(&format!("{e:#}"))));

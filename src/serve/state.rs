@@ -54,7 +54,7 @@ struct Sources {
 /// What the live report needs beyond the reads.
 #[derive(Debug, Clone, Default)]
 pub struct Page {
-    pub history: Option<std::path::PathBuf>,
+    pub history: Option<crate::history::Location>,
     pub refresh: Duration,
 }
 
@@ -172,8 +172,10 @@ fn page(page: &Page, report: Report, now: DateTime<Utc>) -> (Vec<u8>, Vec<u8>) {
     let since = Duration::from_secs(30 * 86_400);
     let from = now - chrono::Duration::days(30);
     let history = match page.history.as_ref().filter(|p| p.exists()) {
-        None => Err(crate::digest::NoHistory { path: page.history.clone().unwrap_or_default() }),
-        Some(path) => crate::history::Store::open_read(path)
+        None => {
+            Err(crate::digest::NoHistory { at: page.history.clone().unwrap_or_else(|| crate::history::Location::File(Default::default())) })
+        }
+        Some(at) => crate::history::Store::open_read(at)
             .and_then(|store| {
                 let all = crate::history::HistoryFilter::default();
                 let series = store.history_in(&all, from, now, 60)?;
@@ -183,7 +185,7 @@ fn page(page: &Page, report: Report, now: DateTime<Utc>) -> (Vec<u8>, Vec<u8>) {
                     None => Ok(series),
                 }
             })
-            .map_err(|_| crate::digest::NoHistory { path: path.clone() }),
+            .map_err(|_| crate::digest::NoHistory { at: at.clone() }),
     };
     let mut digest = crate::digest::Digest::new(report, history, Default::default(), since, 90, now);
     digest.due = crate::plan::due(digest.report.decisions.iter().cloned());

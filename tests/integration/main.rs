@@ -15,6 +15,7 @@ mod live;
 mod monitoring;
 mod notify;
 mod plan;
+mod postgres;
 mod presets;
 mod report;
 mod resolved;

@@ -316,7 +316,7 @@ fn record_then_history_and_sqlite3_read_it_back() {
     let db = env.path("history.sqlite3");
     let Some(rows) = sqlite(&db, "PRAGMA integrity_check; SELECT COUNT(*) FROM snapshots; SELECT group_concat(used) FROM (SELECT used FROM samples ORDER BY snapshot_id);") else { return };
     assert_eq!(rows, "ok\n5\n40,50,45,60,60\n");
-    assert_eq!(sqlite(&db, "PRAGMA journal_mode; PRAGMA user_version;").unwrap(), "wal\n5\n");
+    assert_eq!(sqlite(&db, "PRAGMA journal_mode; PRAGMA user_version;").unwrap(), "wal\n6\n");
 }
 
 #[test]

@@ -23,7 +23,7 @@ fn record(id: &str, product: &str, used: i64, limit: i64) -> Record {
 
 /// Sample k (0..720) is taken at now − 180 days + 6 h × k.
 fn history(env: &TestEnv) {
-    let mut store = Store::open(&env.path("history.sqlite3")).unwrap();
+    let mut store = Store::open(&licusage::history::Location::File(env.path("history.sqlite3"))).unwrap();
     let start = now() - Duration::days(180);
     for k in 0..720i64 {
         let mut records = vec![

@@ -193,7 +193,7 @@ fn trends(d: &Digest, from: DateTime<Utc>, now: DateTime<Utc>) -> Markup {
         section aria-labelledby="trends" {
             h2 id="trends" { "Trends over " (super::range(d.since)) }
             @match &d.history {
-                Err(none) => p class="note" { "No history yet at " code { (none.path.display().to_string()) } ": run " code { "licusage record" } " from cron (every 15 minutes, say) and the charts of used against limit, their trends and forecasts appear here." },
+                Err(none) => p class="note" { "No history yet at " code { (none.at.to_string()) } ": run " code { "licusage record" } " from cron (every 15 minutes, say) and the charts of used against limit, their trends and forecasts appear here." },
                 Ok(series) if series.is_empty() => p class="note" { "The history holds no samples in this range." },
                 Ok(series) => {
                     @let (charts, young, blank) = super::chart_groups(series);

@@ -142,11 +142,9 @@ fn sources(out: &mut dyn Write, r: &Report) -> Result<()> {
 fn trends(out: &mut dyn Write, d: &Digest) -> Result<()> {
     writeln!(out, "## Trends over {}\n", super::range(d.since))?;
     match &d.history {
-        Err(none) => writeln!(
-            out,
-            "No history yet at `{}`: run `licusage record` from cron and the trends and forecasts appear here.\n",
-            none.path.display()
-        )?,
+        Err(none) => {
+            writeln!(out, "No history yet at `{}`: run `licusage record` from cron and the trends and forecasts appear here.\n", none.at)?
+        }
         Ok(series) if series.is_empty() => writeln!(out, "The history holds no samples in this range.\n")?,
         Ok(series) => {
             writeln!(out, "{}\n", super::history_span(series))?;
