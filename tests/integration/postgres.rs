@@ -452,3 +452,90 @@ fn tls_when_the_url_asks_for_it() {
     assert!(refused.stderr.contains("certificate"), "{}", refused.stderr);
     assert_eq!(pg.count("SELECT COUNT(*) FROM snapshots"), 1);
 }
+
+/// The state beside the snapshots lives on the server too: a server log's
+/// cursors (`record`'s and `check`'s, each line counted once), what
+/// `notify` told (each change sent once), and `plan` and `history` answer
+/// as from a file holding the same snapshots.
+#[test]
+fn logs_check_plan_and_notify_keep_their_state_on_the_server() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let Some(pg) = Postgres::start() else { return };
+    let hook = crate::live::Server::start();
+    hook.mount(Mock::given(method("POST")).and(path("/hook")).respond_with(ResponseTemplate::new(200)));
+    let env = TestEnv::new();
+    let log = env.path("lmgrd.log");
+    std::fs::copy(fixture(crate::serverlog::REAL_LOG), &log).unwrap();
+    env.write("lmstat.txt", crate::serverlog::LMSTAT);
+    let partek = "[sources.partek]\nkind = \"flexlm\"\nfile = \"lmstat.txt\"\nlog = \"lmgrd.log\"\n\
+                  [notify.ops]\nkind = \"webhook\"\nurl_env = \"HOOK\"\nmin_status = \"warning\"\n";
+    let server = collector(&env, &pg, "server", partek);
+    let file = env.write("file.toml", &format!("[history]\npath = \"file.sqlite3\"\n{partek}"));
+    let both = |now: &str, args: &[&str]| -> [Output; 2] {
+        [&server, &file].map(|c| {
+            let mut cmd = licusage(&env, c, now, args);
+            cmd.env("HOOK", format!("{}/hook", hook.url()));
+            Output::of(cmd)
+        })
+    };
+    for day in 1..=4 {
+        for out in both(&format!("2026-11-{day:02}T09:00:00Z"), &["record"]) {
+            assert_eq!(out.code, 0, "{out:?}");
+        }
+        if day == 2 {
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(&log)
+                .and_then(|mut f| {
+                    std::io::Write::write_all(
+                        &mut f,
+                        b"10:02:00 (parteklm) DENIED: \"base\" alice@ws1  (Licensed number of users already reached. (-4,342))\n",
+                    )
+                })
+                .unwrap();
+        }
+    }
+    let now = "2026-11-05T00:00:00Z";
+    let [on_server, in_file] = both(now, &["history", "--since", "100000d", "--json"]);
+    assert_eq!(on_server.json(), in_file.json());
+    let base = on_server.json()["series"].as_array().unwrap().iter().find(|s| s["product"] == "base").cloned().unwrap();
+    assert_eq!((base["denials"].as_i64(), base["samples"].as_i64()), (Some(65), Some(4)), "64 in the log, one appended: each once");
+    assert_eq!(pg.count("SELECT COUNT(*) FROM log_cursors WHERE consumer = 'record'"), 1);
+    let [plan_server, plan_file] = both(now, &["plan", "--since", "30d", "--format", "json"]);
+    assert_eq!(plan_server.code, 0, "{plan_server:?}");
+    assert_eq!(plan_server.json(), plan_file.json());
+
+    // `check`'s own cursor: the first check sees the denials, the next none.
+    let warned = run(&env, &server, now, &["check", "--denials-warn", "1"]);
+    assert_eq!(warned.code, 1, "{warned:?}");
+    let calm = run(&env, &server, now, &["check", "--denials-warn", "1"]);
+    assert_eq!(calm.code, 0, "{calm:?}");
+    assert_eq!(pg.count("SELECT COUNT(*) FROM log_cursors WHERE consumer = 'check'"), 1);
+
+    // `notify`: what is there when first seen is the base; a new denial is
+    // told once; the state is on the server.
+    let notify = || {
+        let mut cmd = licusage(&env, &server, now, &["notify"]);
+        cmd.env("HOOK", format!("{}/hook", hook.url()));
+        Output::of(cmd)
+    };
+    let first = notify();
+    assert_eq!((first.code, first.stdout.as_str()), (0, "channel ops: 0 sent\n"), "{first:?}");
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .and_then(|mut f| {
+            std::io::Write::write_all(
+                &mut f,
+                b"10:05:00 (parteklm) DENIED: \"matk\" bob@ws2  (Licensed number of users already reached. (-4,342))\n",
+            )
+        })
+        .unwrap();
+    assert_eq!(notify().stdout, "channel ops: 1 sent\n");
+    assert_eq!(notify().stdout, "channel ops: 0 sent\n");
+    let told: Vec<serde_json::Value> = hook.requests().iter().map(|r| serde_json::from_slice(&r.body).unwrap()).collect();
+    assert_eq!(told.len(), 1);
+    assert_eq!((told[0]["event"].as_str(), told[0]["product"].as_str()), (Some("denials"), Some("matk")), "{told:?}");
+    assert!(pg.count("SELECT COUNT(*) FROM notify_state WHERE channel = 'ops'") > 0);
+}
