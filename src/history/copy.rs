@@ -31,13 +31,15 @@ pub struct Copied {
 
 /// The daily rollup of the samples copied, added to the target's as
 /// `record` adds each sample's.
-const DAILY_ADD: &str = "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+const DAILY_ADD: &str = "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y, peak, denials)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (series_id, day) DO UPDATE SET
         rows = daily.rows + excluded.rows, n = daily.n + excluded.n, sum_y = daily.sum_y + excluded.sum_y,
         sum_t = daily.sum_t + excluded.sum_t, sum_tt = daily.sum_tt + excluded.sum_tt, sum_ty = daily.sum_ty + excluded.sum_ty,
         min_y = CASE WHEN daily.min_y IS NULL OR excluded.min_y < daily.min_y THEN excluded.min_y ELSE daily.min_y END,
-        max_y = CASE WHEN daily.max_y IS NULL OR excluded.max_y > daily.max_y THEN excluded.max_y ELSE daily.max_y END";
+        max_y = CASE WHEN daily.max_y IS NULL OR excluded.max_y > daily.max_y THEN excluded.max_y ELSE daily.max_y END,
+        peak = CASE WHEN daily.peak IS NULL OR excluded.peak > daily.peak THEN excluded.peak ELSE daily.peak END,
+        denials = CASE WHEN excluded.denials IS NULL THEN daily.denials ELSE COALESCE(daily.denials, 0) + excluded.denials END";
 
 /// One series' day of samples, summed.
 #[derive(Default)]
@@ -50,11 +52,17 @@ struct Rollup {
     sum_ty: f64,
     min_y: Option<i64>,
     max_y: Option<i64>,
+    peak: Option<i64>,
+    denials: Option<i64>,
 }
 
 impl Rollup {
-    fn add(&mut self, at: i64, used: Option<i64>) {
+    fn add(&mut self, at: i64, used: Option<i64>, peak: Option<i64>, denials: Option<i64>) {
         self.rows += 1;
+        self.peak = self.peak.max(peak);
+        if let Some(d) = denials {
+            self.denials = Some(self.denials.unwrap_or(0) + d);
+        }
         let Some(u) = used else { return };
         let (y, t) = (u as f64, at.rem_euclid(86400) as f64 / 86400.0);
         self.n += 1;
@@ -184,7 +192,7 @@ fn copy_samples(
             let [limit, balance, expires, peak, denials] = counts;
             writer.write(&[&series_id, &at, snapshot, &used, &limit, &balance, &expires, &status, &peak, &denials])?;
             out.samples += 1;
-            days.entry((series_id, at.div_euclid(86400))).or_default().add(at, used);
+            days.entry((series_id, at.div_euclid(86400))).or_default().add(at, used, peak, denials);
         }
         writer.finish()?;
     }
@@ -192,7 +200,10 @@ fn copy_samples(
     let mut ordered: Vec<_> = days.into_iter().collect();
     ordered.sort_by_key(|(k, _)| *k);
     for ((series_id, day), d) in ordered {
-        tx.execute(&daily, &[&series_id, &day, &d.rows, &d.n, &d.sum_y, &d.sum_t, &d.sum_tt, &d.sum_ty, &d.min_y, &d.max_y])?;
+        tx.execute(
+            &daily,
+            &[&series_id, &day, &d.rows, &d.n, &d.sum_y, &d.sum_t, &d.sum_tt, &d.sum_ty, &d.min_y, &d.max_y, &d.peak, &d.denials],
+        )?;
     }
     Ok(())
 }

@@ -160,14 +160,9 @@ trait Backend: Send {
     fn notify_channel(&mut self, channel: &str, run: Tell) -> Result<()>;
     /// Every series, ordered by source, product, metric, id.
     fn series(&mut self) -> Result<Vec<SeriesRow>>;
-    /// The first (or last) sample of series `id` from `from` on.
-    fn edge(&mut self, id: i64, from: i64, last: bool) -> Result<Option<Point>>;
-    /// MAX(peak), SUM(denials) of series `id` from `from` on.
-    fn logged(&mut self, id: i64, from: i64) -> Result<(Option<i64>, Option<i64>)>;
-    /// (taken_at, used) of series `id` in [from, until).
-    fn raw(&mut self, id: i64, from: i64, until: i64) -> Result<Vec<(i64, Option<i64>)>>;
-    /// The daily rollup of series `id` from day `from` on.
-    fn days(&mut self, id: i64, from: i64) -> Result<Vec<Day>>;
+    /// What the summary of each of the series `ids` over `range` is made of,
+    /// in their order; `None` for a series without a sample in the range.
+    fn parts(&mut self, ids: &[i64], range: &Range) -> Result<Vec<Option<Parts>>>;
     fn samples(&mut self, source: &str, ident: &str, since: i64) -> Result<Vec<Sample>>;
     fn sources(&mut self) -> Result<Vec<(String, String)>>;
 }
@@ -398,25 +393,21 @@ impl Store {
         let span = (now.timestamp() - from).max(1);
         // Short ranges read samples only: the sparkline then has finer steps than days.
         let rollup_from = if span > 31 * 86400 { from.div_euclid(86400) + i64::from(from.rem_euclid(86400) != 0) } else { i64::MAX };
+        let range = Range { from, until: rollup_from.saturating_mul(86400), day: rollup_from };
+        let series: Vec<SeriesRow> =
+            db.series()?.into_iter().filter(|s| filter.matches(&s.source, &s.kind, &s.product, &s.metric)).collect();
+        let ids: Vec<i64> = series.iter().map(|s| s.id).collect();
         let mut out = Vec::new();
-        for s in db.series()? {
-            if !filter.matches(&s.source, &s.kind, &s.product, &s.metric) {
-                continue;
-            }
-            let Some(first) = db.edge(s.id, from, false)? else { continue };
-            let Some(last) = db.edge(s.id, from, true)? else { continue };
-            // What the server's log said between the polls (sources with `log`).
-            let (peak, denials) = db.logged(s.id, from)?;
+        for (s, parts) in series.into_iter().zip(db.parts(&ids, &range)?) {
+            let Some(p) = parts else { continue };
             let mut acc = Acc::new(from, span, points);
-            for (at, used) in db.raw(s.id, from, rollup_from.saturating_mul(86400))? {
+            for (at, used) in p.raw {
                 acc.sample(at, used);
             }
-            if rollup_from != i64::MAX {
-                for day in db.days(s.id, rollup_from)? {
-                    acc.day(day);
-                }
+            for day in p.days {
+                acc.day(day);
             }
-            out.push(summary(s, acc, first, last, peak, denials, span));
+            out.push(summary(s, acc, p.first, p.last, p.peak, p.denials, span));
         }
         Ok(out)
     }
@@ -469,6 +460,26 @@ fn summary(s: SeriesRow, acc: Acc, first: Point, last: Point, peak: Option<i64>,
         sparkline: sparkline(&points),
         points,
     }
+}
+
+/// A range of `history`: samples in [from, until) and the daily rollup
+/// from `day` on (`until` and `day` at `i64::MAX`: samples only).
+struct Range {
+    from: i64,
+    until: i64,
+    day: i64,
+}
+
+/// A series' samples over a range, as its summary needs them.
+struct Parts {
+    first: Point,
+    last: Point,
+    /// The logs' true peak and denials (sources with `log`).
+    peak: Option<i64>,
+    denials: Option<i64>,
+    /// (taken_at, used) of the samples before the rollup's days.
+    raw: Vec<(i64, Option<i64>)>,
+    days: Vec<Day>,
 }
 
 /// One row of the daily rollup.
@@ -727,6 +738,41 @@ mod tests {
         let got: Vec<(&str, u64, Option<i64>, Option<i64>)> =
             h.iter().map(|s| (s.id.as_str(), s.samples, s.first.used, s.last.used)).collect();
         assert_eq!(got, [("a", 2, Some(3), Some(4)), ("b", 1, Some(1), Some(1))]);
+    }
+
+    /// A history from before the rollup kept the logs' figures (schema 5):
+    /// migrated in place, a year's range (read from the rollup) still says
+    /// the true peak and the denials of its samples.
+    #[test]
+    fn the_logs_figures_are_rolled_up_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let path = dir.path().join("h.sqlite3");
+        {
+            let conn = Connection::open(&path).unwrap_or_else(|e| unreachable!("{e}"));
+            for sql in &MIGRATIONS[..5] {
+                conn.execute_batch(sql).unwrap_or_else(|e| unreachable!("{e}"));
+            }
+            // Two days of samples with the log's figures, and one without, each in the rollup.
+            conn.execute_batch(
+                "PRAGMA user_version = 5;
+                 INSERT INTO snapshots VALUES (1, 1700000000, 1, 0), (2, 1700003600, 1, 0), (3, 1700090000, 1, 0), (4, 1700180000, 1, 0);
+                 INSERT INTO series (id, source, ident, kind, product, metric) VALUES (1, 'f', 'base', 'flexlm', 'base', 'licenses');
+                 INSERT INTO samples VALUES (1, 1700000000, 1, 3, 6, 3, NULL, 'ok', 6, 64), (1, 1700003600, 2, 2, 6, 4, NULL, 'ok', 4, 2),
+                                            (1, 1700090000, 3, 1, 6, 5, NULL, 'ok', 5, 1), (1, 1700180000, 4, 1, 6, 5, NULL, 'ok', NULL, NULL);
+                 INSERT INTO daily SELECT series_id, taken_at / 86400, COUNT(*), COUNT(used), TOTAL(used), 0, 0, 0, MIN(used), MAX(used)
+                 FROM samples GROUP BY series_id, taken_at / 86400;",
+            )
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        }
+        let store = Store::open(&Location::File(path.clone())).unwrap_or_else(|e| unreachable!("{e:#}"));
+        let h = store.history(&HistoryFilter::default(), ts(1_690_000_000), ts(1_700_200_000)).unwrap_or_else(|e| unreachable!("{e:#}"));
+        assert_eq!((h[0].peak, h[0].denials, h[0].max), (Some(6), Some(67), Some(3)));
+        let conn = Connection::open(&path).unwrap_or_else(|e| unreachable!("{e}"));
+        let days: Vec<(i64, Option<i64>, Option<i64>)> = conn
+            .prepare("SELECT day, peak, denials FROM daily ORDER BY day")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(days, [(19675, Some(6), Some(66)), (19676, Some(5), Some(1)), (19678, None, None)]);
     }
 
     #[test]

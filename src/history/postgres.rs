@@ -14,8 +14,8 @@ use anyhow::{Context, Result};
 use postgres::error::SqlState;
 use postgres::{Client, Row as PgRow, Transaction};
 
-use super::sqlite::{ALL_SERIES, CURSOR, DAYS, FIRST, LAST, LOGGED, NOTIFIED, RAW, SAMPLES, SOURCES, TOLD, USAGE, USAGE_PUT};
-use super::{moves, ts, Backend, Consumer, Day, Notified, Point, Sample, SeriesRow, Tell, Write, SCHEMA};
+use super::sqlite::{ALL_SERIES, CURSOR, NOTIFIED, SAMPLES, SOURCES, TOLD, USAGE, USAGE_PUT};
+use super::{moves, ts, Backend, Consumer, Day, Notified, Parts, Point, Range, Sample, SeriesRow, Tell, Write, SCHEMA};
 use crate::secret::{Secret, SecretSource};
 
 /// The tables, as the SQLite migrations leave them at [`SCHEMA`]: text
@@ -41,6 +41,7 @@ CREATE TABLE series (
     metric  TEXT COLLATE "C" NOT NULL,
     UNIQUE (source, ident)
 );
+CREATE INDEX series_product ON series (source, product, metric);
 CREATE TABLE samples (
     series_id   BIGINT NOT NULL REFERENCES series(id),
     taken_at    BIGINT NOT NULL,
@@ -66,6 +67,8 @@ CREATE TABLE daily (
     sum_ty    DOUBLE PRECISION NOT NULL,
     min_y     BIGINT,
     max_y     BIGINT,
+    peak      BIGINT,
+    denials   BIGINT,
     PRIMARY KEY (series_id, day)
 );
 CREATE TABLE log_cursors (
@@ -426,8 +429,9 @@ fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a PgRow, i: usize) -> Result<
     row.try_get(i)
 }
 
-fn point(r: &PgRow) -> Result<Point, postgres::Error> {
-    Ok(Point { at: ts(get(r, 0)?), used: get(r, 1)?, limit: get(r, 2)?, balance: get(r, 3)? })
+/// The sample at columns `i`..`i + 4` (taken_at, used, limit, balance).
+fn point(r: &PgRow, i: usize) -> Result<Point, postgres::Error> {
+    Ok(Point { at: ts(get(r, i)?), used: get(r, i + 1)?, limit: get(r, i + 2)?, balance: get(r, i + 3)? })
 }
 
 /// The write of [`Backend::write`] in one transaction, under the writers' lock.
@@ -523,7 +527,8 @@ fn snapshot(tx: &mut Transaction, w: &Write, s: &super::Snapshot, counted: &Hash
     let tt: Vec<f64> = daily.iter().map(|d| d.2 * d.2).collect();
     let ty: Vec<f64> = daily.iter().map(|d| d.2 * d.1).collect();
     let used: Vec<Option<i64>> = s.rows.iter().map(|r| r.used).collect();
-    tx.execute(DAILY_ALL, &[&series, &w.at.div_euclid(86400), &n, &y, &t, &tt, &ty, &used])?;
+    let (peak, denials): (Vec<Option<i64>>, Vec<Option<i64>>) = s.rows.iter().map(|r| r.logged(counted)).unzip();
+    tx.execute(DAILY_ALL, &[&series, &w.at.div_euclid(86400), &n, &y, &t, &tt, &ty, &used, &peak, &denials])?;
     Ok(id)
 }
 
@@ -540,14 +545,17 @@ const SERIES_ALL: &str = "INSERT INTO series (source, ident, kind, product, metr
      ON CONFLICT (source, ident) DO UPDATE SET kind = excluded.kind, product = excluded.product, metric = excluded.metric
      RETURNING id, source, ident";
 /// [`super::sqlite::DAILY`] for a whole snapshot.
-const DAILY_ALL: &str = "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y)
-     SELECT series_id, $2, 1, n, y, t, tt, ty, used, used
-     FROM UNNEST($1::int8[], $3::int8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::int8[]) AS u(series_id, n, y, t, tt, ty, used)
+const DAILY_ALL: &str = "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y, peak, denials)
+     SELECT series_id, $2, 1, n, y, t, tt, ty, used, used, peak, denials
+     FROM UNNEST($1::int8[], $3::int8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::int8[], $9::int8[], $10::int8[])
+          AS u(series_id, n, y, t, tt, ty, used, peak, denials)
      ON CONFLICT (series_id, day) DO UPDATE SET
         rows = daily.rows + 1, n = daily.n + excluded.n, sum_y = daily.sum_y + excluded.sum_y, sum_t = daily.sum_t + excluded.sum_t,
         sum_tt = daily.sum_tt + excluded.sum_tt, sum_ty = daily.sum_ty + excluded.sum_ty,
         min_y = CASE WHEN daily.min_y IS NULL OR excluded.min_y < daily.min_y THEN excluded.min_y ELSE daily.min_y END,
-        max_y = CASE WHEN daily.max_y IS NULL OR excluded.max_y > daily.max_y THEN excluded.max_y ELSE daily.max_y END";
+        max_y = CASE WHEN daily.max_y IS NULL OR excluded.max_y > daily.max_y THEN excluded.max_y ELSE daily.max_y END,
+        peak = CASE WHEN daily.peak IS NULL OR excluded.peak > daily.peak THEN excluded.peak ELSE daily.peak END,
+        denials = CASE WHEN excluded.denials IS NULL THEN daily.denials ELSE COALESCE(daily.denials, 0) + excluded.denials END";
 
 impl Backend for Db {
     fn cursor(&mut self, source: &str, consumer: Consumer) -> Result<Option<(String, String)>> {
@@ -605,44 +613,9 @@ impl Backend for Db {
         })
     }
 
-    fn edge(&mut self, id: i64, from: i64, last: bool) -> Result<Option<Point>> {
-        let sql = pg(if last { LAST } else { FIRST });
-        self.run(&mut |c| c.query_opt(&sql, &[&id, &from])?.map(|r| point(&r)).transpose())
-    }
-
-    fn logged(&mut self, id: i64, from: i64) -> Result<(Option<i64>, Option<i64>)> {
-        let sql = pg(LOGGED);
-        self.run(&mut |c| {
-            let r = c.query_one(&sql, &[&id, &from])?;
-            Ok((get(&r, 0)?, get(&r, 1)?))
-        })
-    }
-
-    fn raw(&mut self, id: i64, from: i64, until: i64) -> Result<Vec<(i64, Option<i64>)>> {
-        let sql = pg(RAW);
-        self.run(&mut |c| c.query(&sql, &[&id, &from, &until])?.iter().map(|r| Ok((get(r, 0)?, get(r, 1)?))).collect())
-    }
-
-    fn days(&mut self, id: i64, from: i64) -> Result<Vec<Day>> {
-        let sql = pg(DAYS);
-        self.run(&mut |c| {
-            c.query(&sql, &[&id, &from])?
-                .iter()
-                .map(|r| {
-                    Ok(Day {
-                        day: get(r, 0)?,
-                        rows: get(r, 1)?,
-                        n: get::<i64>(r, 2)? as f64,
-                        sum_y: get(r, 3)?,
-                        sum_t: get(r, 4)?,
-                        sum_tt: get(r, 5)?,
-                        sum_ty: get(r, 6)?,
-                        min_y: get(r, 7)?,
-                        max_y: get(r, 8)?,
-                    })
-                })
-                .collect()
-        })
+    fn parts(&mut self, ids: &[i64], range: &Range) -> Result<Vec<Option<Parts>>> {
+        let ids = ids.to_vec();
+        self.run(&mut |c| parts(c, &ids, range))
     }
 
     fn samples(&mut self, source: &str, ident: &str, since: i64) -> Result<Vec<Sample>> {
@@ -659,6 +632,63 @@ impl Backend for Db {
         self.run(&mut |c| c.query(SOURCES, &[])?.iter().map(|r| Ok((get(r, 0)?, get(r, 1)?))).collect())
     }
 }
+
+/// [`Backend::parts`] in five queries for all the series, whatever their
+/// number: a round trip to a server costs what a whole query does in a file.
+fn parts(c: &mut Client, ids: &[i64], range: &Range) -> Result<Vec<Option<Parts>>, postgres::Error> {
+    let mut edges: HashMap<i64, (Point, Point)> = HashMap::new();
+    for row in c.query(EDGES, &[&ids, &range.from])? {
+        edges.insert(get(&row, 0)?, (point(&row, 1)?, point(&row, 5)?));
+    }
+    let mut logged: HashMap<i64, (Option<i64>, Option<i64>)> = HashMap::new();
+    for row in c.query(LOGGED_ALL, &[&ids, &range.from, &range.until, &range.day])? {
+        logged.insert(get(&row, 0)?, (get(&row, 1)?, get(&row, 2)?));
+    }
+    let mut raw: HashMap<i64, Vec<(i64, Option<i64>)>> = HashMap::new();
+    for row in c.query(RAW_ALL, &[&ids, &range.from, &range.until])? {
+        raw.entry(get(&row, 0)?).or_default().push((get(&row, 1)?, get(&row, 2)?));
+    }
+    let mut days: HashMap<i64, Vec<Day>> = HashMap::new();
+    if range.day != i64::MAX {
+        for r in c.query(DAYS_ALL, &[&ids, &range.day])? {
+            days.entry(get(&r, 0)?).or_default().push(Day {
+                day: get(&r, 1)?,
+                rows: get(&r, 2)?,
+                n: get::<i64>(&r, 3)? as f64,
+                sum_y: get(&r, 4)?,
+                sum_t: get(&r, 5)?,
+                sum_tt: get(&r, 6)?,
+                sum_ty: get(&r, 7)?,
+                min_y: get(&r, 8)?,
+                max_y: get(&r, 9)?,
+            });
+        }
+    }
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let (first, last) = edges.remove(id)?;
+            let (peak, denials) = logged.remove(id).unwrap_or_default();
+            Some(Parts { first, last, peak, denials, raw: raw.remove(id).unwrap_or_default(), days: days.remove(id).unwrap_or_default() })
+        })
+        .collect())
+}
+
+/// The first and the last sample of each series from $2 on, each found in its index.
+const EDGES: &str = r#"SELECT s.id, f.taken_at, f.used, f."limit", f.balance, l.taken_at, l.used, l."limit", l.balance
+     FROM UNNEST($1::int8[]) AS s(id)
+     CROSS JOIN LATERAL (SELECT taken_at, used, "limit", balance FROM samples
+                         WHERE series_id = s.id AND taken_at >= $2 ORDER BY taken_at ASC LIMIT 1) f
+     CROSS JOIN LATERAL (SELECT taken_at, used, "limit", balance FROM samples
+                         WHERE series_id = s.id AND taken_at >= $2 ORDER BY taken_at DESC LIMIT 1) l"#;
+const LOGGED_ALL: &str = "SELECT series_id, MAX(p), CAST(SUM(d) AS BIGINT) FROM (
+        SELECT series_id, peak AS p, denials AS d FROM samples WHERE series_id = ANY($1) AND taken_at >= $2 AND taken_at < $3
+        UNION ALL
+        SELECT series_id, peak, denials FROM daily WHERE series_id = ANY($1) AND day >= $4) AS logged
+     GROUP BY series_id";
+const RAW_ALL: &str = "SELECT series_id, taken_at, used FROM samples WHERE series_id = ANY($1) AND taken_at >= $2 AND taken_at < $3";
+const DAYS_ALL: &str = "SELECT series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y FROM daily
+     WHERE series_id = ANY($1) AND day >= $2 ORDER BY series_id, day";
 
 fn notified(rows: Vec<PgRow>) -> Result<HashMap<String, Notified>, postgres::Error> {
     rows.iter().map(|r| Ok((get(r, 0)?, Notified { state: get(r, 1)?, sent_at: ts(get(r, 2)?) }))).collect()

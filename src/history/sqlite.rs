@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::{moves, ts, Backend, Consumer, Day, Notified, Point, Sample, SeriesRow, Tell, Write};
+use super::{moves, ts, Backend, Consumer, Day, Notified, Parts, Point, Range, Sample, SeriesRow, Tell, Write};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` is how many ran.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -124,6 +124,18 @@ CREATE TABLE meta (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+-- A vendor id adopting a series from before ids looks it up by product.
+CREATE INDEX series_product ON series (source, product, metric);
+-- The logs' true peak and denials per day too, so that a year of them is
+-- read from the rollup, not from every sample.
+ALTER TABLE daily ADD COLUMN peak INTEGER;
+ALTER TABLE daily ADD COLUMN denials INTEGER;
+UPDATE daily SET
+    peak = (SELECT MAX(s.peak) FROM samples s
+            WHERE s.series_id = daily.series_id AND s.taken_at >= daily.day * 86400 AND s.taken_at < daily.day * 86400 + 86400),
+    denials = (SELECT SUM(s.denials) FROM samples s
+               WHERE s.series_id = daily.series_id AND s.taken_at >= daily.day * 86400 AND s.taken_at < daily.day * 86400 + 86400)
+WHERE daily.series_id IN (SELECT DISTINCT series_id FROM samples WHERE peak IS NOT NULL OR denials IS NOT NULL);
 "#,
 ];
 
@@ -346,7 +358,7 @@ impl Db {
             let (peak, denials) = r.logged(counted);
             sample.execute(params![id, w.at, snapshot, r.used, r.limit, r.balance, r.expires_at, r.status, peak, denials])?;
             let (n, y, t) = r.daily(w.at);
-            daily.execute(params![id, w.at.div_euclid(86400), n, y, t, t * t, t * y, r.used])?;
+            daily.execute(params![id, w.at.div_euclid(86400), n, y, t, t * t, t * y, r.used, peak, denials])?;
         }
         Ok(snapshot)
     }
@@ -361,14 +373,15 @@ pub(super) const SERIES: &str = "INSERT INTO series (source, ident, kind, produc
      RETURNING id";
 pub(super) const SAMPLE: &str = r#"INSERT INTO samples (series_id, taken_at, snapshot_id, used, "limit", balance, expires_at, status, peak, denials)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"#;
-pub(super) const DAILY: &str = "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y)
-     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+pub(super) const DAILY: &str = "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y, peak, denials)
+     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)
      ON CONFLICT (series_id, day) DO UPDATE SET
         rows = daily.rows + 1, n = daily.n + excluded.n, sum_y = daily.sum_y + excluded.sum_y, sum_t = daily.sum_t + excluded.sum_t,
         sum_tt = daily.sum_tt + excluded.sum_tt, sum_ty = daily.sum_ty + excluded.sum_ty,
         min_y = CASE WHEN daily.min_y IS NULL OR excluded.min_y < daily.min_y THEN excluded.min_y ELSE daily.min_y END,
-        max_y = CASE WHEN daily.max_y IS NULL OR excluded.max_y > daily.max_y THEN excluded.max_y ELSE daily.max_y END";
-
+        max_y = CASE WHEN daily.max_y IS NULL OR excluded.max_y > daily.max_y THEN excluded.max_y ELSE daily.max_y END,
+        peak = CASE WHEN daily.peak IS NULL OR excluded.peak > daily.peak THEN excluded.peak ELSE daily.peak END,
+        denials = CASE WHEN excluded.denials IS NULL THEN daily.denials ELSE COALESCE(daily.denials, 0) + excluded.denials END";
 pub(super) const USAGE_PUT: &str = r#"INSERT INTO log_usage (source, feature, "user", day, seconds) VALUES (?1, ?2, ?3, ?4, ?5)
      ON CONFLICT (source, feature, "user", day) DO UPDATE SET seconds = log_usage.seconds + excluded.seconds"#;
 
@@ -383,7 +396,11 @@ pub(super) const FIRST: &str =
     r#"SELECT taken_at, used, "limit", balance FROM samples WHERE series_id = ?1 AND taken_at >= ?2 ORDER BY taken_at ASC LIMIT 1"#;
 pub(super) const LAST: &str =
     r#"SELECT taken_at, used, "limit", balance FROM samples WHERE series_id = ?1 AND taken_at >= ?2 ORDER BY taken_at DESC LIMIT 1"#;
-pub(super) const LOGGED: &str = "SELECT MAX(peak), CAST(SUM(denials) AS BIGINT) FROM samples WHERE series_id = ?1 AND taken_at >= ?2";
+/// The logs' peak and denials over [?2, ?3) from the samples and from day ?4 on from the rollup.
+pub(super) const LOGGED: &str = "SELECT MAX(p), CAST(SUM(d) AS BIGINT) FROM (
+        SELECT peak AS p, denials AS d FROM samples WHERE series_id = ?1 AND taken_at >= ?2 AND taken_at < ?3
+        UNION ALL
+        SELECT peak, denials FROM daily WHERE series_id = ?1 AND day >= ?4) AS logged";
 pub(super) const RAW: &str = "SELECT taken_at, used FROM samples WHERE series_id = ?1 AND taken_at >= ?2 AND taken_at < ?3";
 pub(super) const DAYS: &str =
     "SELECT day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y FROM daily WHERE series_id = ?1 AND day >= ?2 ORDER BY day";
@@ -447,6 +464,38 @@ impl Backend for Db {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn parts(&mut self, ids: &[i64], range: &Range) -> Result<Vec<Option<Parts>>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let (Some(first), Some(last)) = (self.edge(id, range.from, false)?, self.edge(id, range.from, true)?) else {
+                out.push(None);
+                continue;
+            };
+            let (peak, denials) = self.logged(id, range.from, range.until, range.day)?;
+            let raw = self.raw(id, range.from, range.until)?;
+            let days = if range.day == i64::MAX { Vec::new() } else { self.days(id, range.day)? };
+            out.push(Some(Parts { first, last, peak, denials, raw, days }));
+        }
+        Ok(out)
+    }
+
+    fn samples(&mut self, source: &str, ident: &str, since: i64) -> Result<Vec<Sample>> {
+        let mut stmt = self.conn.prepare_cached(SAMPLES)?;
+        let rows = stmt.query_map(params![source, ident, since], |r| {
+            Ok(Sample { at: ts(r.get(0)?), used: r.get(1)?, limit: r.get(2)?, peak: r.get(3)?, denials: r.get(4)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn sources(&mut self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(SOURCES)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// A series at a time: in-process, a query costs microseconds.
+impl Db {
     fn edge(&mut self, id: i64, from: i64, last: bool) -> Result<Option<Point>> {
         Ok(self
             .conn
@@ -455,8 +504,8 @@ impl Backend for Db {
             .optional()?)
     }
 
-    fn logged(&mut self, id: i64, from: i64) -> Result<(Option<i64>, Option<i64>)> {
-        Ok(self.conn.prepare_cached(LOGGED)?.query_row(params![id, from], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    fn logged(&mut self, id: i64, from: i64, until: i64, day: i64) -> Result<(Option<i64>, Option<i64>)> {
+        Ok(self.conn.prepare_cached(LOGGED)?.query_row(params![id, from, until, day], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 
     fn raw(&mut self, id: i64, from: i64, until: i64) -> Result<Vec<(i64, Option<i64>)>> {
@@ -480,20 +529,6 @@ impl Backend for Db {
                 max_y: r.get(8)?,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    fn samples(&mut self, source: &str, ident: &str, since: i64) -> Result<Vec<Sample>> {
-        let mut stmt = self.conn.prepare_cached(SAMPLES)?;
-        let rows = stmt.query_map(params![source, ident, since], |r| {
-            Ok(Sample { at: ts(r.get(0)?), used: r.get(1)?, limit: r.get(2)?, peak: r.get(3)?, denials: r.get(4)? })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    fn sources(&mut self) -> Result<Vec<(String, String)>> {
-        let mut stmt = self.conn.prepare_cached(SOURCES)?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
