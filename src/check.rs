@@ -62,6 +62,11 @@ pub struct DenialLimits {
 }
 
 impl DenialLimits {
+    /// Whether a limit is set.
+    pub fn any(&self) -> bool {
+        self.warn.is_some() || self.crit.is_some()
+    }
+
     /// Raise the state of each series with that many denials or more, and say why.
     pub fn apply(&self, records: &mut [Record]) {
         if self.warn.is_none() && self.crit.is_none() {
@@ -78,7 +83,11 @@ impl DenialLimits {
             let reasons: Vec<String> = by_reason.iter().map(|(why, k)| format!("{k} {why}")).collect();
             let since =
                 r.details.get("denials_since").and_then(serde_json::Value::as_str).map(|t| format!(" since {t}")).unwrap_or_default();
-            r.reasons.push(format!("{n} denied{since} ({})", reasons.join(", ")));
+            let unlisted = match r.details.get("listed").and_then(serde_json::Value::as_bool) {
+                Some(false) => ": a feature the server does not list",
+                _ => "",
+            };
+            r.reasons.push(format!("{n} denied{since} ({}){unlisted}", reasons.join(", ")));
             r.status = r.status.max(status);
         }
     }

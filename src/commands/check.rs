@@ -48,6 +48,13 @@ pub fn run(
         if let Some(store) = &mut store {
             store.advance_logs(Consumer::Check, &report.logs, run.now)?;
         }
+        // Denials of features the server does not list count too: a
+        // refused checkout is not OK because no series names it.
+        if denials.any() {
+            let unlisted: Vec<_> =
+                report.logs.iter().flat_map(|l| l.unlisted.iter()).filter(|r| filter.matches(&r.product, &r.metric)).cloned().collect();
+            report.records.extend(unlisted);
+        }
         denials.apply(&mut report.records);
         // Checkmk's local check: one line per service, and the agent reads
         // the states from them, not from the exit code.

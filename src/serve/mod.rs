@@ -70,6 +70,11 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
     if bound.is_some_and(|a| !a.ip().is_loopback()) {
         log(&format!("{listen} is not a loopback address: other machines can reach this exporter (Basic auth and TLS are set in [serve])"));
     }
+    // Taken before it says it listens: a signal sent as soon as it does is
+    // handled, not the default (SIGHUP would end the process).
+    let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    let mut hup = signal(SignalKind::hangup()).context("listening for SIGHUP")?;
+    let mut int = signal(SignalKind::interrupt()).context("listening for SIGINT")?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     log(&format!(
         "listening on {scheme}://{} ({} sources, refresh {})",
@@ -86,12 +91,10 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
     let mut server = tokio::spawn(web::serve(listener, tls, web::router(shared.clone())));
     let mut readers = start(&config, &names, &request.filter, refresh, &board, options);
 
-    let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
-    let mut hup = signal(SignalKind::hangup()).context("listening for SIGHUP")?;
     let mut current = config;
     loop {
         tokio::select! {
-            name = stop(&mut term) => {
+            name = stop(&mut term, &mut int) => {
                 log(&format!("{name}: stopping"));
                 break;
             }
@@ -99,7 +102,7 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
                 // A reload may wait (a password command): a stop does not wait for it.
                 let reloaded = tokio::select! {
                     reloaded = reload(options, &request, &current) => reloaded,
-                    name = stop(&mut term) => {
+                    name = stop(&mut term, &mut int) => {
                         log(&format!("{name}: stopping"));
                         break;
                     }
@@ -130,10 +133,10 @@ async fn serve(options: &Options, request: Request) -> Result<()> {
 }
 
 /// The signal that stops `serve` when it comes: SIGTERM or SIGINT.
-async fn stop(term: &mut tokio::signal::unix::Signal) -> &'static str {
+async fn stop(term: &mut tokio::signal::unix::Signal, int: &mut tokio::signal::unix::Signal) -> &'static str {
     tokio::select! {
         _ = term.recv() => "SIGTERM",
-        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = int.recv() => "SIGINT",
     }
 }
 

@@ -38,6 +38,10 @@ pub struct SourceLog {
     /// License-seconds per (feature, user) and day.
     pub usage: BTreeMap<(String, String), BTreeMap<NaiveDate, f64>>,
     pub counters: Vec<Counter>,
+    /// Features the snapshot does not list (a denial of a feature the
+    /// server does not have) refused in this read: a record each, its
+    /// `details.denials` this read's, for `check --denials-*`.
+    pub unlisted: Vec<Record>,
     pub rotated: bool,
 }
 
@@ -68,6 +72,7 @@ pub fn attach(records: &mut [Record], read: LogRead, before: Option<Cursor>, sou
     let since = before.as_ref().and_then(|c| c.tally.last).or(tally.first).and_then(utc);
     let mut per_record: Vec<Laid> = vec![Default::default(); records.len()];
     let mut counters = Vec::new();
+    let mut unlisted = Vec::new();
     for ((feature, daemon), f) in &tally.features {
         let index = records.iter().position(|r| matches(r, feature, daemon.as_deref()));
         match index {
@@ -82,13 +87,24 @@ pub fn attach(records: &mut [Record], read: LogRead, before: Option<Cursor>, sou
                 *peak = (*peak).max(f.peak);
             }
             None => {
+                let id = match daemon {
+                    Some(d) => format!("{feature}@{d}"),
+                    None => feature.clone(),
+                };
+                if f.denials.values().any(|n| *n > 0) {
+                    let mut r = Record::new(feature.clone(), "licenses", None, None).with_id(Some(id.clone()));
+                    (r.source, r.kind, r.unit) = (source.to_string(), kind.to_string(), "licenses".into());
+                    r.details.insert("denials".into(), reasons(&f.denials));
+                    r.details.insert("denials_total".into(), reasons(&f.denials_total));
+                    if let Some(since) = since {
+                        r.details.insert("denials_since".into(), json!(since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+                    }
+                    r.details.insert("listed".into(), json!(false));
+                    unlisted.push(r);
+                }
                 for (reason, n) in &f.denials_total {
-                    let id = match daemon {
-                        Some(d) => format!("{feature}@{d}"),
-                        None => feature.clone(),
-                    };
                     counters.push(Counter {
-                        id,
+                        id: id.clone(),
                         product: feature.clone(),
                         metric: "licenses".into(),
                         unit: "licenses".into(),
@@ -138,5 +154,15 @@ pub fn attach(records: &mut [Record], read: LogRead, before: Option<Cursor>, sou
         }
     }
     counters.sort_by(|a, b| (&a.id, a.reason).cmp(&(&b.id, b.reason)));
-    SourceLog { source: source.to_string(), kind: kind.to_string(), path, before, after: cursor, usage: tally.usage, counters, rotated }
+    SourceLog {
+        source: source.to_string(),
+        kind: kind.to_string(),
+        path,
+        before,
+        after: cursor,
+        usage: tally.usage,
+        counters,
+        unlisted,
+        rotated,
+    }
 }

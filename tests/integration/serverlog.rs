@@ -161,6 +161,29 @@ fn denials_and_peaks_from_a_real_log_through_record_rotation_and_check() {
     // record's place is its own: the new line is still to come for it.
     let doc = env.run(&["show", "--json"]).json();
     assert_eq!(record_of(&doc, "base")["details"]["denials"], serde_json::json!({"limit": 1}));
+
+    // A feature the server does not list, refused (the real log's line 77,
+    // as it came): no series names it, and the check is still not OK.
+    append(
+        &log,
+        "19:25:04 (parteklm) UNSUPPORTED: \"pathway_base\" (PORT_AT_HOST_PLUS   ) shihh2@NIAMS01677371M  (License server system does not support this feature. (-18,327))\n",
+    );
+    let unlisted = env.run(&["check", "--denials-warn", "1"]);
+    assert_eq!(unlisted.code, 1, "{}", unlisted.stdout);
+    assert!(
+        unlisted.stdout.contains("WARNING: partek/pathway_base/licenses")
+            && unlisted.stdout.contains("1 denied since 2014-11-13T10:20:00Z (1 unsupported): a feature the server does not list"),
+        "{}",
+        unlisted.stdout
+    );
+    assert_eq!(env.run(&["check", "--denials-warn", "1"]).code, 0, "told once");
+    // Without denial limits the check is about the listed series only.
+    append(
+        &log,
+        "19:26:04 (parteklm) UNSUPPORTED: \"pathway_base\" (PORT_AT_HOST_PLUS   ) shihh2@NIAMS01677371M  (License server system does not support this feature. (-18,327))\n",
+    );
+    let plain = env.run(&["check"]);
+    assert!(plain.code == 0 && !plain.stdout.contains("pathway_base"), "{}", plain.stdout);
 }
 
 /// Checkout hours from the history and the log's tail give what one read of
