@@ -200,10 +200,14 @@ pub fn decisions_for(config: &crate::config::Config, records: &[Record], now: Da
     let at = config.history_location().ok();
     let store = at.filter(|at| at.exists()).and_then(|at| crate::history::Store::open_read(&at).ok());
     let from = now - chrono::Duration::days(crate::plan::DEFAULT_DAYS);
+    let keys: Vec<String> = records.iter().map(|r| r.key()).collect();
+    let series: Vec<(&str, &str)> = records.iter().zip(&keys).map(|(r, k)| (r.source.as_str(), k.as_str())).collect();
+    // One query for them all (a server's round trip each would add up).
+    let samples = store.as_ref().and_then(|s| s.samples_of(&series, from).ok()).unwrap_or_else(|| vec![Vec::new(); records.len()]);
     records
         .iter()
-        .map(|r| {
-            let samples = store.as_ref().and_then(|s| s.samples(&r.source, &r.key(), from).ok()).unwrap_or_default();
+        .zip(samples)
+        .map(|(r, samples)| {
             crate::plan::decide(r, &samples, &config.thresholds_for(&r.source, &r.product, &r.metric), crate::plan::DEFAULT_DAYS, now)
         })
         .collect()

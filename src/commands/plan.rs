@@ -32,12 +32,14 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, since: 
             None
         }
     };
+    let keys: Vec<String> = report.records.iter().map(|r| r.key()).collect();
+    let series: Vec<(&str, &str)> = report.records.iter().zip(&keys).map(|(r, k)| (r.source.as_str(), k.as_str())).collect();
+    let samples = match &store {
+        Some(store) => store.samples_of(&series, from)?,
+        None => vec![Vec::new(); series.len()],
+    };
     let mut decisions = Vec::with_capacity(report.records.len());
-    for r in &report.records {
-        let samples = match &store {
-            Some(store) => store.samples(&r.source, &r.key(), from)?,
-            None => Vec::new(),
-        };
+    for (r, samples) in report.records.iter().zip(samples) {
         let t = config.thresholds_for(&r.source, &r.product, &r.metric);
         decisions.push(crate::plan::decide(r, &samples, &t, window_days, run.now));
     }

@@ -163,7 +163,9 @@ trait Backend: Send {
     /// What the summary of each of the series `ids` over `range` is made of,
     /// in their order; `None` for a series without a sample in the range.
     fn parts(&mut self, ids: &[i64], range: &Range) -> Result<Vec<Option<Parts>>>;
-    fn samples(&mut self, source: &str, ident: &str, since: i64) -> Result<Vec<Sample>>;
+    /// The samples of each series (source, ident) from `since` on, oldest
+    /// first, in the order asked; none for a series the store does not hold.
+    fn samples(&mut self, series: &[(&str, &str)], since: i64) -> Result<Vec<Vec<Sample>>>;
     fn sources(&mut self) -> Result<Vec<(String, String)>>;
 }
 
@@ -415,7 +417,13 @@ impl Store {
     /// The samples of the series `ident` of `source` from `since` on, oldest
     /// first (`plan`); none when the history does not hold the series.
     pub fn samples(&self, source: &str, ident: &str, since: DateTime<Utc>) -> Result<Vec<Sample>> {
-        self.db.borrow_mut().samples(source, ident, since.timestamp())
+        Ok(self.db.borrow_mut().samples(&[(source, ident)], since.timestamp())?.pop().unwrap_or_default())
+    }
+
+    /// [`Store::samples`] of many series at once (a server answers them in
+    /// one query), in the order asked.
+    pub fn samples_of(&self, series: &[(&str, &str)], since: DateTime<Utc>) -> Result<Vec<Vec<Sample>>> {
+        self.db.borrow_mut().samples(series, since.timestamp())
     }
 
     /// The source names and kinds the database holds series of.

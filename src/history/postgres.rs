@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use postgres::error::SqlState;
 use postgres::{Client, Row as PgRow, Transaction};
 
-use super::sqlite::{ALL_SERIES, CURSOR, NOTIFIED, SAMPLES, SOURCES, TOLD, USAGE, USAGE_PUT};
+use super::sqlite::{ALL_SERIES, CURSOR, NOTIFIED, SOURCES, TOLD, USAGE, USAGE_PUT};
 use super::{moves, ts, Backend, Consumer, Day, Notified, Parts, Point, Range, Sample, SeriesRow, Tell, Write, SCHEMA};
 use crate::secret::{Secret, SecretSource};
 
@@ -618,13 +618,18 @@ impl Backend for Db {
         self.run(&mut |c| parts(c, &ids, range))
     }
 
-    fn samples(&mut self, source: &str, ident: &str, since: i64) -> Result<Vec<Sample>> {
-        let sql = pg(SAMPLES);
+    fn samples(&mut self, series: &[(&str, &str)], since: i64) -> Result<Vec<Vec<Sample>>> {
+        let (sources, idents): (Vec<&str>, Vec<&str>) = series.iter().copied().unzip();
         self.run(&mut |c| {
-            c.query(&sql, &[&source, &ident, &since])?
-                .iter()
-                .map(|r| Ok(Sample { at: ts(get(r, 0)?), used: get(r, 1)?, limit: get(r, 2)?, peak: get(r, 3)?, denials: get(r, 4)? }))
-                .collect()
+            let mut out: Vec<Vec<Sample>> = vec![Vec::new(); series.len()];
+            for r in c.query(SAMPLES_ALL, &[&sources, &idents, &since])? {
+                let n: i64 = get(&r, 0)?;
+                let sample = Sample { at: ts(get(&r, 1)?), used: get(&r, 2)?, limit: get(&r, 3)?, peak: get(&r, 4)?, denials: get(&r, 5)? };
+                if let Some(list) = usize::try_from(n - 1).ok().and_then(|i| out.get_mut(i)) {
+                    list.push(sample);
+                }
+            }
+            Ok(out)
         })
     }
 
@@ -686,6 +691,12 @@ const LOGGED_ALL: &str = "SELECT series_id, MAX(p), CAST(SUM(d) AS BIGINT) FROM 
         UNION ALL
         SELECT series_id, peak, denials FROM daily WHERE series_id = ANY($1) AND day >= $4) AS logged
      GROUP BY series_id";
+/// [`super::sqlite::SAMPLES`] of many series, numbered as asked.
+const SAMPLES_ALL: &str = r#"SELECT k.n, s.taken_at, s.used, s."limit", s.peak, s.denials
+     FROM UNNEST($1::text[], $2::text[]) WITH ORDINALITY AS k(source, ident, n)
+     JOIN series r ON r.source = k.source AND r.ident = k.ident
+     JOIN samples s ON s.series_id = r.id AND s.taken_at >= $3
+     ORDER BY k.n, s.taken_at"#;
 const RAW_ALL: &str = "SELECT series_id, taken_at, used FROM samples WHERE series_id = ANY($1) AND taken_at >= $2 AND taken_at < $3";
 const DAYS_ALL: &str = "SELECT series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y FROM daily
      WHERE series_id = ANY($1) AND day >= $2 ORDER BY series_id, day";

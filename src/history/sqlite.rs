@@ -479,12 +479,16 @@ impl Backend for Db {
         Ok(out)
     }
 
-    fn samples(&mut self, source: &str, ident: &str, since: i64) -> Result<Vec<Sample>> {
+    fn samples(&mut self, series: &[(&str, &str)], since: i64) -> Result<Vec<Vec<Sample>>> {
         let mut stmt = self.conn.prepare_cached(SAMPLES)?;
-        let rows = stmt.query_map(params![source, ident, since], |r| {
-            Ok(Sample { at: ts(r.get(0)?), used: r.get(1)?, limit: r.get(2)?, peak: r.get(3)?, denials: r.get(4)? })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out = Vec::with_capacity(series.len());
+        for (source, ident) in series {
+            let rows = stmt.query_map(params![source, ident, since], |r| {
+                Ok(Sample { at: ts(r.get(0)?), used: r.get(1)?, limit: r.get(2)?, peak: r.get(3)?, denials: r.get(4)? })
+            })?;
+            out.push(rows.collect::<Result<_, _>>()?);
+        }
+        Ok(out)
     }
 
     fn sources(&mut self) -> Result<Vec<(String, String)>> {
