@@ -141,24 +141,52 @@ def main():
             cfg = os.path.join(work, f"cpod-{rows}.toml")
             open(cfg, "w").write(f'[sources.c]\nkind = "cpod"\nfile = "{lic}"\nassignments_file = "{asg}"\n')
             runs = args.runs if rows <= 250_000 else 1
-            print(f"\nidle-seat report over {mb:.0f} MB ({rows:,} assignments), median of {runs}:")
-            t_lu, m_lu, o_lu = median_of([BIN, "--config", cfg, "holders", "--idle", "90", "--format", "csv"], runs)
-            rss[label] = m_lu
-            print(f"  licusage holders --idle 90 --format csv   {t_lu:7.2f} s  {m_lu / 1024:7.1f} MiB")
+            print(f"\nidle-seat report over {mb:.0f} MB ({rows:,} assignments), median of {runs} interleaved runs:")
             if rows > 250_000:
+                t_lu, m_lu, o_lu = median_of([BIN, "--config", cfg, "holders", "--idle", "90", "--format", "csv"], runs)
+                rss[label] = m_lu
+                print(f"  licusage holders --idle 90 --format csv   {t_lu:7.2f} s  {m_lu / 1024:7.1f} MiB")
                 continue
             cutoff = (NOW - datetime.timedelta(days=90)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            t_jq, m_jq, o_jq = median_of(["jq", "-r", "--arg", "cutoff", cutoff, JQ_IDLE, asg], runs)
-            print(f"  jq -r (same filter)                       {t_jq:7.2f} s  {m_jq / 1024:7.1f} MiB")
-            t_py, m_py, o_py = median_of([sys.executable, "-c", PY_IDLE, asg], runs)
-            print(f"  python3 json (same filter)                {t_py:7.2f} s  {m_py / 1024:7.1f} MiB")
-            same = ids(o_lu, 4) == ids(o_jq, None) == ids(o_py, None)
-            met &= line("same rows in all three", f"{len(ids(o_lu, 4)):,} rows", "identical", same)
-            met &= line("faster than jq", f"{t_jq / t_lu:.1f}x", ">= 10x", t_jq / t_lu >= 10)
-            met &= line("faster than Python", f"{t_py / t_lu:.1f}x", ">= 3x", t_py / t_lu >= 3)
-        met &= line("peak memory (100 MB input)", f"{rss['100 MB'] / 1024:.1f} MiB", "<= 64 MiB", rss["100 MB"] <= 64 * 1024)
+            tools = {
+                "licusage": [BIN, "--config", cfg, "holders", "--idle", "90", "--format", "csv"],
+                "jq": ["jq", "-r", "--arg", "cutoff", cutoff, JQ_IDLE, asg],
+                "python": [sys.executable, "-c", PY_IDLE, asg],
+            }
+            simdjson = subprocess.run([sys.executable, "-c", "import simdjson"], capture_output=True).returncode == 0
+            if simdjson:
+                # The reference: simdjson's parse alone (one core, no output).
+                tools["simdjson"] = [sys.executable, "-c", "import simdjson, sys; simdjson.Parser().load(sys.argv[1])", asg]
+            # Interleaved: a neighbour's burst on this shared machine hits every tool alike.
+            results = {name: [] for name in tools}
+            for _ in range(runs):
+                for name, cmd in tools.items():
+                    results[name].append(run(cmd))
+            t = {name: statistics.median(r[0] for r in rs) for name, rs in results.items()}
+            m = {name: max(r[1] for r in rs) for name, rs in results.items()}
+            o = {name: rs[0][2] for name, rs in results.items()}
+            rss[label] = m["licusage"]
+            print(f"  licusage holders --idle 90 --format csv   {t['licusage']:7.2f} s  {m['licusage'] / 1024:7.1f} MiB")
+            print(f"  jq -r (same filter)                       {t['jq']:7.2f} s  {m['jq'] / 1024:7.1f} MiB")
+            print(f"  python3 json (same filter)                {t['python']:7.2f} s  {m['python'] / 1024:7.1f} MiB")
+            if simdjson:
+                print(f"  pysimdjson, the parse alone               {t['simdjson']:7.2f} s  {m['simdjson'] / 1024:7.1f} MiB")
+            same = ids(o["licusage"], 4) == ids(o["jq"], None) == ids(o["python"], None)
+            met &= line("same rows in all three", f"{len(ids(o['licusage'], 4)):,} rows", "identical", same)
+            met &= line("faster than jq", f"{t['jq'] / t['licusage']:.1f}x", ">= 20x", t["jq"] / t["licusage"] >= 20)
+            met &= line("faster than Python", f"{t['python'] / t['licusage']:.1f}x", ">= 5x", t["python"] / t["licusage"] >= 5)
+            if simdjson:
+                met &= line(
+                    "not slower than simdjson's parse alone",
+                    f"{t['simdjson'] / t['licusage']:.2f}x",
+                    ">= 1x",
+                    t["simdjson"] >= t["licusage"],
+                )
+            else:
+                print("  (pysimdjson not installed: `pip install pysimdjson` for the parse-alone reference)")
+        met &= line("peak memory (100 MB input)", f"{rss['100 MB'] / 1024:.1f} MiB", "<= 32 MiB", rss["100 MB"] <= 32 * 1024)
         if "1 GB" in rss:
-            met &= line("peak memory (1 GB input)", f"{rss['1 GB'] / 1024:.1f} MiB", "<= 64 MiB, flat", rss["1 GB"] <= 64 * 1024 and rss["1 GB"] <= rss["100 MB"] * 1.5)
+            met &= line("peak memory (1 GB input)", f"{rss['1 GB'] / 1024:.1f} MiB", "<= 32 MiB, flat", rss["1 GB"] <= 32 * 1024 and rss["1 GB"] <= rss["100 MB"] * 1.5)
 
         print(f"\nstart to exit on a small payload, median of {args.runs * 6}:")
         small = os.path.join(ROOT, "fixtures", "veeva", "licenses.json")
