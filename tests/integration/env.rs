@@ -146,3 +146,22 @@ impl std::fmt::Display for AllKinds {
         f.write_str(self)
     }
 }
+
+/// A self-signed certificate and its key (P-256) for `name` (an IP address
+/// or a host name) by `openssl`, valid two days.
+pub fn self_signed(openssl: &Path, name: &str, cert: &Path, key: &Path) {
+    let san = match name.parse::<std::net::IpAddr>() {
+        Ok(_) => format!("subjectAltName=IP:{name}"),
+        Err(_) => format!("subjectAltName=DNS:{name}"),
+    };
+    let made = Command::new(openssl)
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj"])
+        .arg(format!("/CN={name}"))
+        .args(["-addext", &san, "-addext", "basicConstraints=critical,CA:FALSE", "-keyout"])
+        .arg(key)
+        .arg("-out")
+        .arg(cert)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+}

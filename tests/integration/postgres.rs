@@ -372,27 +372,7 @@ fn tls_when_the_url_asks_for_it() {
     let env = TestEnv::new();
     let data = pg.dir.path().join("data");
     let (cert, key) = (data.join("server.crt"), data.join("server.key"));
-    let made = Command::new(openssl)
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-        ])
-        .args(["-addext", "subjectAltName=IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:FALSE", "-keyout"])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .unwrap();
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    crate::env::self_signed(&openssl, "127.0.0.1", &cert, &key);
     if let Some((uid, gid)) = pg.owner {
         for p in [&cert, &key] {
             std::os::unix::fs::chown(p, Some(uid), Some(gid)).unwrap();
@@ -425,27 +405,7 @@ fn tls_when_the_url_asks_for_it() {
     assert!(turned_away.code == 1 && turned_away.stderr.contains("no pg_hba.conf entry"), "{turned_away:?}");
     // Another CA: refused, nothing written.
     let other = env.path("other.pem");
-    let made = Command::new(tool("openssl").unwrap())
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=other",
-            "-keyout",
-        ])
-        .arg(env.path("other.key"))
-        .arg("-out")
-        .arg(&other)
-        .output()
-        .unwrap();
-    assert!(made.status.success());
+    crate::env::self_signed(&openssl, "other", &other, &env.path("other.key"));
     let config = env.write("bad.toml", &std::fs::read_to_string(&config).unwrap().replace("ca.pem", "other.pem"));
     let refused = run(&env, &config, "2026-11-02T00:00:00Z", &["record"]);
     assert_eq!(refused.code, 1, "{refused:?}");
