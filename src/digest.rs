@@ -198,7 +198,7 @@ pub fn idle_counter(
 /// when it cannot be read, dates and deadlines only.
 pub fn decisions_for(config: &crate::config::Config, records: &[Record], now: DateTime<Utc>) -> Vec<crate::plan::Decision> {
     let at = config.history_location().ok();
-    let store = at.filter(|at| at.exists()).and_then(|at| crate::history::Store::open_read(&at).ok());
+    let store = at.filter(|at| at.exists()).and_then(|at| crate::history::Store::peek(&at).ok());
     let from = now - chrono::Duration::days(crate::plan::DEFAULT_DAYS);
     let keys: Vec<String> = records.iter().map(|r| r.key()).collect();
     let series: Vec<(&str, &str)> = records.iter().zip(&keys).map(|(r, k)| (r.source.as_str(), k.as_str())).collect();

@@ -90,7 +90,7 @@ pub(crate) fn peeked(config: &Config, sources: &[&Source], run: &Run) -> Option<
         return None;
     }
     let at = history_location(Some(config)).ok().filter(|at| at.exists())?;
-    match Store::open_read(&at).and_then(|store| store.cursors(Consumer::Record, &logs_of(sources))) {
+    match Store::peek(&at).and_then(|store| store.cursors(Consumer::Record, &logs_of(sources))) {
         Ok(from) => Some(Arc::new(LogReads { from, usage: false })),
         Err(e) => {
             if run.verbose {

@@ -83,7 +83,7 @@ pub fn copy(from: &Path, to: &Server) -> Result<Copied> {
     };
     let local = lite.conn();
     let store: String = local.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))?;
-    let mut pg = Pg::open(to, true)?;
+    let mut pg = Pg::open(to, true, true)?;
     let client = pg.client()?;
     let mut tx = client.transaction().with_context(|| format!("copying into {to}"))?;
     tx.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&LOCK, &LOCK_WRITE])?;

@@ -272,7 +272,7 @@ impl Store {
     pub fn open(at: &Location) -> Result<Self> {
         let db: Box<dyn Backend> = match at {
             Location::File(path) => Box::new(sqlite::Db::open(path)?),
-            Location::Server(server) => Box::new(postgres::Db::open(server, true)?),
+            Location::Server(server) => Box::new(postgres::Db::open(server, true, true)?),
         };
         Ok(Store { db: RefCell::new(db), location: at.clone() })
     }
@@ -281,12 +281,23 @@ impl Store {
     /// the schema is current, so a file on a read-only mount or of another
     /// user reads, and a file that is not a history stays as it is.
     pub fn open_read(at: &Location) -> Result<Self> {
+        Store::reader(at, true)
+    }
+
+    /// [`Store::open_read`] for what only adds to a command's answer (the
+    /// logs' places for `show`, `plan`'s figures in the metrics, `serve`'s
+    /// page): a server that does not answer at once is not waited for.
+    pub fn peek(at: &Location) -> Result<Self> {
+        Store::reader(at, false)
+    }
+
+    fn reader(at: &Location, patient: bool) -> Result<Self> {
         let db: Box<dyn Backend> = match at {
             Location::File(path) => match sqlite::Db::open_read(path)? {
                 Some(db) => Box::new(db),
                 None => return Store::open(at),
             },
-            Location::Server(server) => Box::new(postgres::Db::open(server, false)?),
+            Location::Server(server) => Box::new(postgres::Db::open(server, false, patient)?),
         };
         Ok(Store { db: RefCell::new(db), location: at.clone() })
     }

@@ -278,11 +278,14 @@ pub(super) struct Db {
     tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     /// Whether this run has reached the server once.
     reached: bool,
+    /// Whether to wait for a server not reached yet (for [`FIRST_CONNECT`]).
+    patient: bool,
 }
 
 impl Db {
-    /// Connect; with `write`, make the tables or bring them up to date.
-    pub(super) fn open(server: &Server, write: bool) -> Result<Self> {
+    /// Connect; with `write`, make the tables or bring them up to date;
+    /// `patient`: wait for a server that does not answer yet.
+    pub(super) fn open(server: &Server, write: bool, patient: bool) -> Result<Self> {
         let password = match server.password.is_given() {
             true => tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -295,7 +298,7 @@ impl Db {
             true => Some(server.tls().with_context(|| format!("[history] url {server}"))?),
             false => None,
         };
-        let mut db = Db { client: None, server: server.clone(), password, tls, reached: false };
+        let mut db = Db { client: None, server: server.clone(), password, tls, reached: false, patient };
         match db.run(&mut |c| found(c))? {
             Found::Foreign => {
                 return Err(crate::error::UsageError(format!(
@@ -335,7 +338,11 @@ impl Db {
     /// Run `op` on a connection, made again and `op` retried while the
     /// server is away, for up to [`RECONNECT`].
     fn run<T>(&mut self, op: &mut dyn FnMut(&mut Client) -> Result<T, postgres::Error>) -> Result<T> {
-        let wait = if self.reached { RECONNECT } else { FIRST_CONNECT };
+        let wait = match (self.reached, self.patient) {
+            (true, _) => RECONNECT,
+            (false, true) => FIRST_CONNECT,
+            (false, false) => Duration::ZERO,
+        };
         let deadline = Instant::now() + wait;
         let mut pause = Duration::from_millis(100);
         loop {
@@ -360,7 +367,7 @@ impl Db {
                 },
                 Err(e) => e,
             };
-            if !transient(&error) {
+            if !transient(&error) || wait.is_zero() {
                 return Err(anyhow::anyhow!("cannot use the history at {}: {}", self.server, said(&error)));
             }
             if Instant::now() + pause > deadline {

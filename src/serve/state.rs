@@ -175,7 +175,7 @@ fn page(page: &Page, report: Report, now: DateTime<Utc>) -> (Vec<u8>, Vec<u8>) {
         None => {
             Err(crate::digest::NoHistory { at: page.history.clone().unwrap_or_else(|| crate::history::Location::File(Default::default())) })
         }
-        Some(at) => crate::history::Store::open_read(at)
+        Some(at) => crate::history::Store::peek(at)
             .and_then(|store| {
                 let all = crate::history::HistoryFilter::default();
                 let series = store.history_in(&all, from, now, 60)?;

@@ -360,6 +360,18 @@ fn a_server_down_or_a_wrong_password_is_a_clear_error() {
     assert_eq!(lines.len(), 1, "{}", out.stderr);
     assert!(lines[0].contains(&format!("cannot use the history at postgres://licusage@127.0.0.1:{port}/history")), "{}", lines[0]);
     assert!(lines[0].contains("refused") && lines[0].contains("tried for 10s"), "{}", lines[0]);
+    // What only adds to an answer does not wait for it: `show`'s metrics
+    // without `plan`'s figures, exit 0.
+    let down_source = env.write(
+        "down-source.toml",
+        &format!(
+            "[history]\nurl = \"postgres://licusage@127.0.0.1:{port}/history\"\npassword_env = \"HISTORY_PW\"\n{}",
+            FOURD.replace("{fixtures}", fixture("").display().to_string().trim_end_matches('/'))
+        ),
+    );
+    let metrics = run(&env, &down_source, "2026-11-01T00:00:00Z", &["show", "--format", "prometheus"]);
+    assert_eq!(metrics.code, 0, "{metrics:?}");
+    assert!(metrics.stdout.contains("licusage_used_") && !metrics.stdout.contains("licusage_recommended_limit"), "{}", metrics.stdout);
 }
 
 /// `sslmode=verify-full` with `sslrootcert`: the connection is TLS (the
