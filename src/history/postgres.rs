@@ -125,7 +125,14 @@ pub struct Server {
     root_cert: Option<PathBuf>,
     /// How long a password command may run.
     timeout: Duration,
+    /// A password command's answer, kept a while for the opens of one
+    /// process (`serve` opens the history several times a refresh).
+    resolved: Arc<std::sync::Mutex<Option<(Secret, Instant)>>>,
 }
+
+/// How long a password command's answer is kept: a rotated password is
+/// taken within this, or at once when the server refuses the kept one.
+const PASSWORD_KEPT: Duration = Duration::from_secs(300);
 
 impl fmt::Debug for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -186,12 +193,45 @@ impl Server {
             Some(b) if p.is_relative() => b.join(p),
             _ => p,
         });
-        Ok(Server { config, shown: url.split('?').next().unwrap_or_default().to_string(), password, tls, root_cert, timeout })
+        let shown = url.split('?').next().unwrap_or_default().to_string();
+        Ok(Server { config, shown, password, tls, root_cert, timeout, resolved: Default::default() })
     }
 
     /// How the password is given.
     pub fn password(&self) -> &SecretSource {
         &self.password
+    }
+
+    /// The password: an environment variable read each time, a command's
+    /// answer kept for [`PASSWORD_KEPT`].
+    fn resolve_password(&self) -> Result<Option<Secret>> {
+        if !self.password.is_given() {
+            return Ok(None);
+        }
+        let kept = self.password.command.is_some();
+        if kept {
+            if let Some((secret, at)) = self.resolved.lock().ok().and_then(|k| k.clone()) {
+                if at.elapsed() < PASSWORD_KEPT {
+                    return Ok(Some(secret));
+                }
+            }
+        }
+        let secret = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(self.password.resolve(self.timeout))
+            .map_err(|e| anyhow::anyhow!("[history] {e}"))?;
+        if let (true, Some(s), Ok(mut k)) = (kept, &secret, self.resolved.lock()) {
+            *k = Some((s.clone(), Instant::now()));
+        }
+        Ok(secret)
+    }
+
+    /// The kept password was refused: the next open asks the command again.
+    fn forget_password(&self) {
+        if let Ok(mut k) = self.resolved.lock() {
+            *k = None;
+        }
     }
 
     fn tls(&self) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
@@ -286,14 +326,7 @@ impl Db {
     /// Connect; with `write`, make the tables or bring them up to date;
     /// `patient`: wait for a server that does not answer yet.
     pub(super) fn open(server: &Server, write: bool, patient: bool) -> Result<Self> {
-        let password = match server.password.is_given() {
-            true => tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?
-                .block_on(server.password.resolve(server.timeout))
-                .map_err(|e| anyhow::anyhow!("[history] {e}"))?,
-            false => None,
-        };
+        let password = server.resolve_password()?;
         let tls = match server.tls {
             true => Some(server.tls().with_context(|| format!("[history] url {server}"))?),
             false => None,
@@ -367,6 +400,9 @@ impl Db {
                 },
                 Err(e) => e,
             };
+            if error.code() == Some(&SqlState::INVALID_PASSWORD) {
+                self.server.forget_password();
+            }
             if !transient(&error) || wait.is_zero() {
                 return Err(anyhow::anyhow!("cannot use the history at {}: {}", self.server, said(&error)));
             }

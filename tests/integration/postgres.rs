@@ -511,3 +511,29 @@ fn logs_check_plan_and_notify_keep_their_state_on_the_server() {
     assert_eq!((told[0]["event"].as_str(), told[0]["product"].as_str()), (Some("denials"), Some("matk")), "{told:?}");
     assert!(pg.count("SELECT COUNT(*) FROM notify_state WHERE channel = 'ops'") > 0);
 }
+
+/// A password command is asked once for the opens of one run (here
+/// `report`: the logs' places, the history, plan's figures), not per open.
+#[test]
+fn a_password_command_is_asked_once_a_run() {
+    let Some(pg) = Postgres::start() else { return };
+    let env = TestEnv::new();
+    std::fs::copy(fixture(crate::serverlog::REAL_LOG), env.path("lmgrd.log")).unwrap();
+    env.write("lmstat.txt", crate::serverlog::LMSTAT);
+    let asked = env.path("asked");
+    let config = env.write(
+        "cmd.toml",
+        &format!(
+            "[history]\nurl = \"{}\"\npassword_command = \"sh -c 'echo . >> {}; echo {PASSWORD}'\"\n\
+             [sources.partek]\nkind = \"flexlm\"\nfile = \"lmstat.txt\"\nlog = \"lmgrd.log\"\n",
+            pg.url("history"),
+            asked.display()
+        ),
+    );
+    assert_eq!(run(&env, &config, "2026-11-01T00:00:00Z", &["record"]).code, 0);
+    std::fs::remove_file(&asked).unwrap();
+    let report = run(&env, &config, "2026-11-02T00:00:00Z", &["report", "--format", "markdown"]);
+    assert_eq!(report.code, 0, "{report:?}");
+    assert_eq!(std::fs::read_to_string(&asked).unwrap(), ".\n", "asked once for three opens");
+    assert!(!report.stdout.contains(PASSWORD) && !report.stderr.contains(PASSWORD));
+}
