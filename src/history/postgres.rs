@@ -311,6 +311,13 @@ fn said(e: &postgres::Error) -> String {
     }
 }
 
+/// Why no connection was made.
+enum Refused {
+    Error(postgres::Error),
+    /// No answer within [`CONNECT`].
+    Silent,
+}
+
 pub(super) struct Db {
     client: Option<Client>,
     server: Server,
@@ -354,17 +361,33 @@ impl Db {
         Ok(db)
     }
 
-    fn connect(&self) -> Result<Client, postgres::Error> {
+    /// A connection, made within [`CONNECT`] whole: the crate's own
+    /// timeout covers the TCP connect only, and a peer that takes the
+    /// connection and says nothing (a stuck proxy) would hold it for ever.
+    /// The attempt runs on a thread of its own, left behind if it hangs.
+    fn connect(&self) -> Result<Client, Refused> {
         let mut config = self.server.config.clone();
         if let Some(p) = &self.password {
             config.password(p.expose());
         }
-        let mut client = match &self.tls {
-            Some(tls) => config.connect(tls.clone())?,
-            None => config.connect(postgres::NoTls)?,
+        let tls = self.tls.clone();
+        let (sent, answer) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("licusage-history-connect".into())
+            .spawn(move || {
+                let client = match tls {
+                    Some(tls) => config.connect(tls),
+                    None => config.connect(postgres::NoTls),
+                };
+                let _ = sent.send(client);
+            })
+            .map_err(|_| Refused::Silent)?;
+        let mut client = match answer.recv_timeout(CONNECT) {
+            Ok(client) => client.map_err(Refused::Error)?,
+            Err(_) => return Err(Refused::Silent),
         };
         // A writer waits for another's lock, not forever.
-        client.batch_execute("SET lock_timeout = '60s'")?;
+        client.batch_execute("SET lock_timeout = '60s'").map_err(Refused::Error)?;
         Ok(client)
     }
 
@@ -398,7 +421,11 @@ impl Db {
                         e
                     }
                 },
-                Err(e) => e,
+                Err(Refused::Error(e)) => e,
+                Err(Refused::Silent) => {
+                    let waited = humantime::format_duration(CONNECT);
+                    return Err(anyhow::anyhow!("cannot use the history at {}: the server did not answer within {waited}", self.server));
+                }
             };
             if error.code() == Some(&SqlState::INVALID_PASSWORD) {
                 self.server.forget_password();
@@ -418,7 +445,12 @@ impl Db {
     /// The client, for a copy from a local store.
     pub(super) fn client(&mut self) -> Result<&mut Client> {
         if self.client.as_ref().is_none_or(|c| c.is_closed()) {
-            self.client = Some(self.connect().map_err(|e| anyhow::anyhow!("cannot use the history at {}: {}", self.server, said(&e)))?);
+            let client = match self.connect() {
+                Ok(c) => c,
+                Err(Refused::Error(e)) => anyhow::bail!("cannot use the history at {}: {}", self.server, said(&e)),
+                Err(Refused::Silent) => anyhow::bail!("cannot use the history at {}: the server did not answer", self.server),
+            };
+            self.client = Some(client);
         }
         self.client.as_mut().context("no connection")
     }

@@ -537,3 +537,39 @@ fn a_password_command_is_asked_once_a_run() {
     assert_eq!(std::fs::read_to_string(&asked).unwrap(), ".\n", "asked once for three opens");
     assert!(!report.stdout.contains(PASSWORD) && !report.stderr.contains(PASSWORD));
 }
+
+/// A peer that takes the connection and never answers (a stuck proxy): the
+/// run ends with one line, not never.
+#[test]
+fn a_server_that_never_answers_does_not_hold_the_run() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    let env = TestEnv::new();
+    let config = env.write("silent.toml", &format!("[history]\nurl = \"postgres://licusage@127.0.0.1:{port}/history\"\n"));
+    let mut child =
+        licusage(&env, &config, "2026-11-01T00:00:00Z", &["history"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // Well past the 10 s it is given: a run still going by then hangs.
+    let until = Instant::now() + Duration::from_secs(90);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > until {
+            let _ = child.kill();
+            panic!("`history` against a silent server did not end");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "licusage: error: cannot use the history at postgres://licusage@127.0.0.1:{port}/history: the server did not answer within 10s"
+        )
+    );
+}
