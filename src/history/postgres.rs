@@ -779,3 +779,38 @@ const DAYS_ALL: &str = "SELECT series_id, day, rows, n, sum_y, sum_t, sum_tt, su
 fn notified(rows: Vec<PgRow>) -> Result<HashMap<String, Notified>, postgres::Error> {
     rows.iter().map(|r| Ok((get(r, 0)?, Notified { state: get(r, 1)?, sent_at: ts(get(r, 2)?) }))).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(url: &str) -> Result<Server, String> {
+        Server::parse(url, SecretSource::default(), Some(Path::new("/etc/licusage")), Duration::from_secs(5))
+    }
+
+    #[test]
+    fn urls_as_libpq_writes_them_and_what_is_refused() {
+        let s = parse("postgresql://lic@db.example.com:6543/hist?sslmode=verify-full&sslrootcert=ca.pem&application_name=x")
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(s.to_string(), "postgresql://lic@db.example.com:6543/hist", "shown without its query");
+        assert!(s.tls);
+        assert_eq!(s.root_cert.as_deref(), Some(Path::new("/etc/licusage/ca.pem")), "relative to the config");
+        assert_eq!(s.config.get_application_name(), Some("x"));
+        assert_eq!(s.config.get_ports(), [6543]);
+        for (mode, tls) in [("disable", false), ("prefer", false), ("require", true), ("verify-ca", true)] {
+            assert_eq!(parse(&format!("postgres://u@h/d?sslmode={mode}")).map(|s| s.tls), Ok(tls), "{mode}");
+        }
+        let plain = parse("postgres://u@h/d").unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!((plain.tls, plain.config.get_application_name()), (false, Some("licusage")));
+        for (url, said) in [
+            ("postgres://u:hunter2@h/d", "password_env"),
+            ("postgres://u@h/d?password=hunter2", "password_env"),
+            ("postgres://u@h/d?sslmode=verify", "sslmode `verify`"),
+            ("mysql://u@h/d", "postgres:// URL"),
+            ("not a url", "not a URL"),
+        ] {
+            let e = parse(url).err().unwrap_or_default();
+            assert!(e.contains(said) && !e.contains("hunter2"), "{url}: {e}");
+        }
+    }
+}
