@@ -456,16 +456,10 @@ fn logs_check_plan_and_notify_keep_their_state_on_the_server() {
             assert_eq!(out.code, 0, "{out:?}");
         }
         if day == 2 {
-            std::fs::OpenOptions::new()
-                .append(true)
-                .open(&log)
-                .and_then(|mut f| {
-                    std::io::Write::write_all(
-                        &mut f,
-                        b"10:02:00 (parteklm) DENIED: \"base\" alice@ws1  (Licensed number of users already reached. (-4,342))\n",
-                    )
-                })
-                .unwrap();
+            crate::serverlog::append(
+                &log,
+                "10:02:00 (parteklm) DENIED: \"base\" alice@ws1  (Licensed number of users already reached. (-4,342))\n",
+            );
         }
     }
     let now = "2026-11-05T00:00:00Z";
@@ -494,16 +488,7 @@ fn logs_check_plan_and_notify_keep_their_state_on_the_server() {
     };
     let first = notify();
     assert_eq!((first.code, first.stdout.as_str()), (0, "channel ops: 0 sent\n"), "{first:?}");
-    std::fs::OpenOptions::new()
-        .append(true)
-        .open(&log)
-        .and_then(|mut f| {
-            std::io::Write::write_all(
-                &mut f,
-                b"10:05:00 (parteklm) DENIED: \"matk\" bob@ws2  (Licensed number of users already reached. (-4,342))\n",
-            )
-        })
-        .unwrap();
+    crate::serverlog::append(&log, "10:05:00 (parteklm) DENIED: \"matk\" bob@ws2  (Licensed number of users already reached. (-4,342))\n");
     assert_eq!(notify().stdout, "channel ops: 1 sent\n");
     assert_eq!(notify().stdout, "channel ops: 0 sent\n");
     let told: Vec<serde_json::Value> = hook.requests().iter().map(|r| serde_json::from_slice(&r.body).unwrap()).collect();

@@ -37,7 +37,7 @@ Users of matk:  (Total of 6 licenses issued;  Total of 0 licenses in use)
 
 pub(crate) const REAL_LOG: &str = "flexlm/debuglog/real/partek-v11.9-windows-denied-2014.log";
 
-fn append(path: &std::path::Path, text: &str) {
+pub(crate) fn append(path: &std::path::Path, text: &str) {
     std::fs::OpenOptions::new().append(true).open(path).unwrap().write_all(text.as_bytes()).unwrap();
 }
 
