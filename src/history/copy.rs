@@ -31,15 +31,11 @@ pub struct Copied {
 
 /// The daily rollup of the samples copied, added to the target's as
 /// `record` adds each sample's.
-const DAILY_ADD: &str = "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y, peak, denials)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (series_id, day) DO UPDATE SET
-        rows = daily.rows + excluded.rows, n = daily.n + excluded.n, sum_y = daily.sum_y + excluded.sum_y,
-        sum_t = daily.sum_t + excluded.sum_t, sum_tt = daily.sum_tt + excluded.sum_tt, sum_ty = daily.sum_ty + excluded.sum_ty,
-        min_y = CASE WHEN daily.min_y IS NULL OR excluded.min_y < daily.min_y THEN excluded.min_y ELSE daily.min_y END,
-        max_y = CASE WHEN daily.max_y IS NULL OR excluded.max_y > daily.max_y THEN excluded.max_y ELSE daily.max_y END,
-        peak = CASE WHEN daily.peak IS NULL OR excluded.peak > daily.peak THEN excluded.peak ELSE daily.peak END,
-        denials = CASE WHEN excluded.denials IS NULL THEN daily.denials ELSE COALESCE(daily.denials, 0) + excluded.denials END";
+const DAILY_ADD: &str = concat!(
+    "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y, peak, denials)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    daily_merge!()
+);
 
 /// One series' day of samples, summed.
 #[derive(Default)]
@@ -211,11 +207,7 @@ fn copy_samples(
 /// The logs' cursors (the newer kept), and, on a file's first copy, its
 /// checkout time and what `notify` told (the target's own kept).
 fn copy_state(tx: &mut postgres::Transaction, local: &rusqlite::Connection, store: &str) -> Result<()> {
-    let put = tx.prepare(
-        "INSERT INTO log_cursors (source, consumer, path, cursor, read_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (source, consumer) DO UPDATE SET path = excluded.path, cursor = excluded.cursor, read_at = excluded.read_at
-         WHERE excluded.read_at > log_cursors.read_at",
-    )?;
+    let put = tx.prepare(concat!(cursor_put!("$"), " WHERE excluded.read_at > log_cursors.read_at"))?;
     let mut stmt = local.prepare("SELECT source, consumer, path, cursor, read_at FROM log_cursors")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {

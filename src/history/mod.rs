@@ -6,6 +6,41 @@
 //! not depend on the database: the types, the rows a snapshot writes, and the
 //! summary of a series over a range (trend, forecast, sparkline).
 
+/// How a day's rollup takes more samples (`excluded` holds their sums),
+/// one rule for a snapshot, a snapshot of many series and a copy.
+macro_rules! daily_merge {
+    () => {
+        " ON CONFLICT (series_id, day) DO UPDATE SET
+        rows = daily.rows + excluded.rows, n = daily.n + excluded.n, sum_y = daily.sum_y + excluded.sum_y,
+        sum_t = daily.sum_t + excluded.sum_t, sum_tt = daily.sum_tt + excluded.sum_tt, sum_ty = daily.sum_ty + excluded.sum_ty,
+        min_y = CASE WHEN daily.min_y IS NULL OR excluded.min_y < daily.min_y THEN excluded.min_y ELSE daily.min_y END,
+        max_y = CASE WHEN daily.max_y IS NULL OR excluded.max_y > daily.max_y THEN excluded.max_y ELSE daily.max_y END,
+        peak = CASE WHEN daily.peak IS NULL OR excluded.peak > daily.peak THEN excluded.peak ELSE daily.peak END,
+        denials = CASE WHEN excluded.denials IS NULL THEN daily.denials ELSE COALESCE(daily.denials, 0) + excluded.denials END"
+    };
+}
+
+/// Where a consumer left a log, stored (`$1`…`$5` / `?1`…`?5`: source,
+/// consumer, path, cursor, read_at).
+macro_rules! cursor_put {
+    ($p:literal) => {
+        concat!(
+            "INSERT INTO log_cursors (source, consumer, path, cursor, read_at) VALUES (",
+            $p,
+            "1, ",
+            $p,
+            "2, ",
+            $p,
+            "3, ",
+            $p,
+            "4, ",
+            $p,
+            "5)
+             ON CONFLICT (source, consumer) DO UPDATE SET path = excluded.path, cursor = excluded.cursor, read_at = excluded.read_at"
+        )
+    };
+}
+
 mod copy;
 mod postgres;
 mod sqlite;

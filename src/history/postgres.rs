@@ -535,11 +535,7 @@ fn write(tx: &mut Transaction, w: &Write) -> Result<(i64, HashSet<String>), post
             continue;
         }
         let after = serde_json::to_string(&log.after).unwrap_or_default();
-        tx.execute(
-            "INSERT INTO log_cursors (source, consumer, path, cursor, read_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (source, consumer) DO UPDATE SET path = excluded.path, cursor = excluded.cursor, read_at = excluded.read_at",
-            &[&log.source, &consumer, &log.path.to_string_lossy().as_ref(), &after, &w.at],
-        )?;
+        tx.execute(cursor_put!("$"), &[&log.source, &consumer, &log.path.to_string_lossy().as_ref(), &after, &w.at])?;
         counted.insert(log.source.clone());
     }
     if w.consumer == Consumer::Record {
@@ -620,17 +616,13 @@ const SERIES_ALL: &str = "INSERT INTO series (source, ident, kind, product, metr
      ON CONFLICT (source, ident) DO UPDATE SET kind = excluded.kind, product = excluded.product, metric = excluded.metric
      RETURNING id, source, ident";
 /// [`super::sqlite::DAILY`] for a whole snapshot.
-const DAILY_ALL: &str = "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y, peak, denials)
+const DAILY_ALL: &str = concat!(
+    "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y, peak, denials)
      SELECT series_id, $2, 1, n, y, t, tt, ty, used, used, peak, denials
      FROM UNNEST($1::int8[], $3::int8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::int8[], $9::int8[], $10::int8[])
-          AS u(series_id, n, y, t, tt, ty, used, peak, denials)
-     ON CONFLICT (series_id, day) DO UPDATE SET
-        rows = daily.rows + 1, n = daily.n + excluded.n, sum_y = daily.sum_y + excluded.sum_y, sum_t = daily.sum_t + excluded.sum_t,
-        sum_tt = daily.sum_tt + excluded.sum_tt, sum_ty = daily.sum_ty + excluded.sum_ty,
-        min_y = CASE WHEN daily.min_y IS NULL OR excluded.min_y < daily.min_y THEN excluded.min_y ELSE daily.min_y END,
-        max_y = CASE WHEN daily.max_y IS NULL OR excluded.max_y > daily.max_y THEN excluded.max_y ELSE daily.max_y END,
-        peak = CASE WHEN daily.peak IS NULL OR excluded.peak > daily.peak THEN excluded.peak ELSE daily.peak END,
-        denials = CASE WHEN excluded.denials IS NULL THEN daily.denials ELSE COALESCE(daily.denials, 0) + excluded.denials END";
+          AS u(series_id, n, y, t, tt, ty, used, peak, denials)",
+    daily_merge!()
+);
 
 impl Backend for Db {
     fn cursor(&mut self, source: &str, consumer: Consumer) -> Result<Option<(String, String)>> {

@@ -319,8 +319,7 @@ impl Db {
                 continue;
             }
             tx.execute(
-                "INSERT INTO log_cursors (source, consumer, path, cursor, read_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (source, consumer) DO UPDATE SET path = excluded.path, cursor = excluded.cursor, read_at = excluded.read_at",
+                cursor_put!("?"),
                 params![log.source, consumer, log.path.to_string_lossy(), serde_json::to_string(&log.after)?, w.at],
             )?;
             won.insert(log.source.clone());
@@ -373,15 +372,11 @@ pub(super) const SERIES: &str = "INSERT INTO series (source, ident, kind, produc
      RETURNING id";
 pub(super) const SAMPLE: &str = r#"INSERT INTO samples (series_id, taken_at, snapshot_id, used, "limit", balance, expires_at, status, peak, denials)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"#;
-pub(super) const DAILY: &str = "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y, peak, denials)
-     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)
-     ON CONFLICT (series_id, day) DO UPDATE SET
-        rows = daily.rows + 1, n = daily.n + excluded.n, sum_y = daily.sum_y + excluded.sum_y, sum_t = daily.sum_t + excluded.sum_t,
-        sum_tt = daily.sum_tt + excluded.sum_tt, sum_ty = daily.sum_ty + excluded.sum_ty,
-        min_y = CASE WHEN daily.min_y IS NULL OR excluded.min_y < daily.min_y THEN excluded.min_y ELSE daily.min_y END,
-        max_y = CASE WHEN daily.max_y IS NULL OR excluded.max_y > daily.max_y THEN excluded.max_y ELSE daily.max_y END,
-        peak = CASE WHEN daily.peak IS NULL OR excluded.peak > daily.peak THEN excluded.peak ELSE daily.peak END,
-        denials = CASE WHEN excluded.denials IS NULL THEN daily.denials ELSE COALESCE(daily.denials, 0) + excluded.denials END";
+pub(super) const DAILY: &str = concat!(
+    "INSERT INTO daily (series_id, day, rows, n, sum_y, sum_t, sum_tt, sum_ty, min_y, max_y, peak, denials)
+     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
+    daily_merge!()
+);
 pub(super) const USAGE_PUT: &str = r#"INSERT INTO log_usage (source, feature, "user", day, seconds) VALUES (?1, ?2, ?3, ?4, ?5)
      ON CONFLICT (source, feature, "user", day) DO UPDATE SET seconds = log_usage.seconds + excluded.seconds"#;
 
