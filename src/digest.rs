@@ -180,7 +180,9 @@ pub fn idle_counter(
             h.age(now);
             reclaim.idle(h, idle, now)
         }),
-        write: Arc::new(move |h| {
+        render: None,
+        write: Arc::new(move |kept| {
+            let Some(h) = kept.into_holder() else { return };
             if let Ok(mut seats) = counted.lock() {
                 let entry = seats.entry((h.source.to_string(), h.product.to_string(), h.metric.to_string())).or_insert((0, None));
                 entry.0 += 1;

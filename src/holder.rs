@@ -133,32 +133,60 @@ pub fn pseudonym(name: &str, salt: Option<&str>) -> String {
     format!("u-{hex}")
 }
 
-/// Finishes a holder and says whether it goes out.
-pub type Wanted<'a> = dyn Fn(&mut Holder) -> bool + Sync + 'a;
+/// A holder on its way out: as built, or already written in the output's
+/// format on the thread that read it (rows of a large export are written on
+/// every core, and freed where they were made).
+pub enum Kept {
+    Holder(Box<Holder>),
+    Written(Vec<u8>),
+}
+
+impl Kept {
+    /// Every holder, as built: for a sink that keeps them all.
+    pub fn all(h: Holder) -> Option<Kept> {
+        Some(Kept::Holder(Box::new(h)))
+    }
+
+    /// The holder, unless it was written already.
+    pub fn into_holder(self) -> Option<Holder> {
+        match self {
+            Kept::Holder(h) => Some(*h),
+            Kept::Written(_) => None,
+        }
+    }
+}
+
+/// Writes one holder as a row of the output (a line of NDJSON or CSV, an
+/// object of the JSON list), on whichever thread read it; `None` if it cannot.
+pub type RowWriter = Arc<dyn Fn(&Holder) -> Option<Vec<u8>> + Send + Sync>;
+
+/// Finishes a holder and says whether it goes out, and how.
+pub type Wanted<'a> = dyn Fn(Holder) -> Option<Kept> + Sync + 'a;
 
 /// Where a vendor hands the holders it reads. `wanted` finishes a holder
-/// (stamps, ages, redacts) and says whether it goes out; it may run on the
-/// threads that parse a large export. `emit` writes it out, in the order read.
+/// (stamps, ages, redacts, may write it) and says whether it goes out; it may
+/// run on the threads that parse a large export. `emit` hands it on, in the
+/// order read.
 pub struct Sink<'a> {
     wanted: &'a Wanted<'a>,
-    emit: &'a mut dyn FnMut(Holder),
+    emit: &'a mut dyn FnMut(Kept),
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(wanted: &'a Wanted<'a>, emit: &'a mut dyn FnMut(Holder)) -> Self {
+    pub fn new(wanted: &'a Wanted<'a>, emit: &'a mut dyn FnMut(Kept)) -> Self {
         Sink { wanted, emit }
     }
 
     /// Hand on one holder, if it is wanted.
-    pub fn push(&mut self, mut h: Holder) {
-        if (self.wanted)(&mut h) {
-            (self.emit)(h);
+    pub fn push(&mut self, h: Holder) {
+        if let Some(kept) = (self.wanted)(h) {
+            (self.emit)(kept);
         }
     }
 
     /// The two halves, for a vendor that builds holders on several threads:
     /// it calls `wanted` where it builds them and `emit` in order.
-    pub fn split(&mut self) -> (&'a Wanted<'a>, &mut dyn FnMut(Holder)) {
+    pub fn split(&mut self) -> (&'a Wanted<'a>, &mut dyn FnMut(Kept)) {
         (self.wanted, &mut *self.emit)
     }
 }

@@ -119,7 +119,7 @@ proptest! {
     #[test]
     fn any_bytes_parse_or_error(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         for vendor in VENDORS {
-            let _ = crate::vendors::tests::fixture_bound(*vendor).parse(&every_payload(*vendor, &bytes), &mut Sink::new(&|_| true, &mut |_| {}));
+            let _ = crate::vendors::tests::fixture_bound(*vendor).parse(&every_payload(*vendor, &bytes), &mut Sink::new(&crate::holder::Kept::all, &mut |_| {}));
         }
     }
 
@@ -127,7 +127,7 @@ proptest! {
     fn any_json_parse_or_error(value in json(4)) {
         let text = serde_json::to_vec(&value).unwrap_or_default();
         for vendor in VENDORS {
-            let _ = crate::vendors::tests::fixture_bound(*vendor).parse(&every_payload(*vendor, &text), &mut Sink::new(&|_| true, &mut |_| {}));
+            let _ = crate::vendors::tests::fixture_bound(*vendor).parse(&every_payload(*vendor, &text), &mut Sink::new(&crate::holder::Kept::all, &mut |_| {}));
         }
     }
 }

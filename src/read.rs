@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::{Config, Source};
 use crate::fetch::Fetch;
-use crate::holder::{Holder, Sink};
+use crate::holder::{Holder, Kept, Sink};
 use crate::http::Http;
 use crate::payload::{Body, Input};
 use crate::record::{evaluate, Record};
@@ -21,12 +21,14 @@ use crate::serverlog::{self, Cursor, SourceLog};
 use crate::vendors::Payloads;
 
 /// Where holders go as they are read: `wanted` finishes each one and says
-/// whether it goes out (it runs on the threads that parse, so a large export
-/// is filtered on every core); `write` takes the wanted ones, in order.
+/// whether it goes out, and `render`, where the output is written row by
+/// row, writes it (both run on the threads that parse, so a large export is
+/// filtered and written on every core); `write` takes the wanted ones, in order.
 #[derive(Clone)]
 pub struct HolderSink {
     pub wanted: Arc<dyn Fn(&mut Holder) -> bool + Send + Sync>,
-    pub write: Arc<dyn Fn(Holder) + Send + Sync>,
+    pub render: Option<crate::holder::RowWriter>,
+    pub write: Arc<dyn Fn(Kept) + Send + Sync>,
 }
 
 /// How to read.
@@ -309,17 +311,21 @@ async fn parse(source: Source, payloads: Payloads, holders: Option<(HolderSink, 
     };
     let parsed = tokio::task::spawn_blocking(move || {
         let name: Arc<str> = Arc::from(source.name.as_str());
-        let wanted = |h: &mut Holder| match &holders {
-            Some((sink, filter)) if kept(&source, filter, &h.product, &h.metric) && (sink.wanted)(h) => {
+        let wanted = |mut h: Holder| match &holders {
+            Some((sink, filter)) if kept(&source, filter, &h.product, &h.metric) && (sink.wanted)(&mut h) => {
                 h.source = name.clone();
                 h.kind = source.kind();
-                true
+                // A row that cannot be written here goes on as a holder.
+                Some(match sink.render.as_ref().and_then(|render| render(&h)) {
+                    Some(row) => Kept::Written(row),
+                    None => Kept::Holder(Box::new(h)),
+                })
             }
-            _ => false,
+            _ => None,
         };
-        let mut write = |h: Holder| {
+        let mut write = |k: Kept| {
             if let Some((sink, _)) = &holders {
-                (sink.write)(h);
+                (sink.write)(k);
             }
         };
         source.bound.parse(&payloads, &mut Sink::new(&wanted, &mut write))

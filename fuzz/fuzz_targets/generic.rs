@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use licusage::holder::Sink;
+use licusage::holder::{Kept, Sink};
 use licusage::payload::Body;
 use std::sync::{Arc, OnceLock};
 
@@ -52,7 +52,7 @@ fn presets() -> &'static [Arc<dyn Bound>] {
 fn parse(bound: &dyn Bound, doc: &[u8]) {
     let payloads = Payloads { main: vec![Body::Bytes(doc.to_vec())], want_holders: true, ..Payloads::default() };
     let mut holders = 0usize;
-    if let Ok(records) = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |_| holders += 1)) {
+    if let Ok(records) = bound.parse(&payloads, &mut Sink::new(&Kept::all, &mut |_| holders += 1)) {
         for r in records {
             if let (Some(u), Some(l)) = (r.used, r.limit) {
                 assert_eq!(r.balance, Some(l as i64 - u as i64));

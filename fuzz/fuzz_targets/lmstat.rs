@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use licusage::holder::Sink;
+use licusage::holder::{Kept, Sink};
 use licusage::payload::Body;
 use licusage::vendors::{find, Payloads, Shape};
 
@@ -17,7 +17,7 @@ fn read(a: Vec<u8>, i: Option<Vec<u8>>) -> (Result<String, String>, usize) {
         payloads.extra.insert("expiry", vec![Body::Bytes(i)]);
     }
     let mut holders = 0;
-    let parsed = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |_| holders += 1));
+    let parsed = bound.parse(&payloads, &mut Sink::new(&Kept::all, &mut |_| holders += 1));
     let records = parsed.map_err(|e| e.to_string()).map(|records| {
         let mut ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
         ids.sort_unstable();

@@ -1,7 +1,9 @@
 //! The file path (items parsed in place from 1 MiB chunks, `payload/stream.rs`)
 //! against the in-memory path (`serde_json::from_slice` on the whole document):
 //! the same records, the same holders, the same error; lists cut into
-//! segments of 16 bytes parsed on worker threads.
+//! segments of 16 bytes parsed on worker threads. Then the same bytes on
+//! standard input, as a file (`< payload`) and through a pipe (what is read
+//! kept aside for the exact pass): the same again.
 //!
 //! The first byte picks a shape the fast path once got wrong, built around
 //! the rest of the input: as it is, list keys written with escapes, two list
@@ -12,7 +14,7 @@
 use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
-use licusage::holder::Sink;
+use licusage::holder::{Kept, Sink};
 use licusage::payload::Body;
 use licusage::vendors::{find, KeyType, Payloads, Shape};
 
@@ -66,6 +68,21 @@ fn shape(data: &[u8]) -> Vec<u8> {
     }
 }
 
+/// Standard input at its end, with nothing left in std's buffer from the
+/// previous run (a real process reads its stdin once).
+fn reset_stdin() {
+    use std::io::Read;
+    if let Ok(null) = std::fs::File::open("/dev/null") {
+        let _ = rustix::stdio::dup2_stdin(&null);
+    }
+    let _ = std::io::stdin().lock().read_to_end(&mut Vec::new());
+}
+
+/// The payloads a kind reads beside its main one.
+fn payloads_of(vendor: &dyn licusage::vendors::Vendor) -> Vec<&'static str> {
+    vendor.keys().iter().filter_map(|k| if let KeyType::Input { payload, .. } = k.ty { Some(payload) } else { None }).collect()
+}
+
 fuzz_target!(|input: &[u8]| {
     // Segments of a few bytes, so that small inputs go through the worker
     // threads and their guesses at item boundaries too.
@@ -82,23 +99,59 @@ fuzz_target!(|input: &[u8]| {
     drop(file);
     for kind in ["cpod", "4d"] {
         let Some(vendor) = find(kind) else { return };
-        let run = |body: Body| {
+        // The main payload and each input as given (stdin can be one of them only: the last).
+        let run = |main: Body, input: Body| {
             let mut holders = Vec::new();
-            let mut payloads = Payloads { main: vec![body.clone()], ..Payloads::default() };
+            let mut payloads = Payloads { main: vec![main], ..Payloads::default() };
             for key in vendor.keys() {
                 if let KeyType::Input { payload, .. } = key.ty {
-                    payloads.extra.insert(payload, vec![body.clone()]);
+                    payloads.extra.insert(payload, vec![input.clone()]);
                 }
             }
             let Ok(bound) = vendor.bind(Default::default(), Shape { reads_file: true, ..Shape::default() }) else { unreachable!() };
-            let records = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
+            let records = bound.parse(&payloads, &mut Sink::new(&Kept::all, &mut |k| holders.extend(k.into_holder())));
             (records.map_err(|e| e.to_string()), holders)
         };
-        let (from_file, file_holders) = run(Body::File(path.clone()));
-        let (from_bytes, byte_holders) = run(Body::Bytes(data.to_vec()));
+        let has_input = !payloads_of(vendor).is_empty();
+        let bytes = || Body::Bytes(data.to_vec());
+        let (from_file, file_holders) = run(Body::File(path.clone()), Body::File(path.clone()));
+        let (from_bytes, byte_holders) = run(bytes(), bytes());
         assert_eq!(from_file, from_bytes, "{kind}: file and memory disagree");
         if from_bytes.is_ok() {
             assert_eq!(file_holders, byte_holders, "{kind}: holders differ");
+        }
+        let on_stdin = || match has_input {
+            true => run(bytes(), Body::Stdin),
+            false => run(Body::Stdin, bytes()),
+        };
+        // A file given as standard input.
+        reset_stdin();
+        let Ok(file) = std::fs::File::open(&path) else { return };
+        if rustix::stdio::dup2_stdin(&file).is_err() {
+            return;
+        }
+        let (from_stdin, stdin_holders) = on_stdin();
+        assert_eq!(from_stdin, from_bytes, "{kind}: a file on stdin and memory disagree");
+        if from_bytes.is_ok() {
+            assert_eq!(stdin_holders, byte_holders, "{kind}: holders differ on stdin");
+        }
+        // A pipe, written by another thread.
+        let Ok((reader, mut writer)) = std::io::pipe() else { return };
+        if rustix::stdio::dup2_stdin(&reader).is_err() {
+            return;
+        }
+        drop(reader);
+        let bytes_in = data.to_vec();
+        let feed = std::thread::spawn(move || {
+            let _ = writer.write_all(&bytes_in);
+        });
+        let (from_pipe, pipe_holders) = on_stdin();
+        // Whatever was not read: the writer stops once nothing reads.
+        reset_stdin();
+        let _ = feed.join();
+        assert_eq!(from_pipe, from_bytes, "{kind}: a pipe and memory disagree");
+        if from_bytes.is_ok() {
+            assert_eq!(pipe_holders, byte_holders, "{kind}: holders differ through a pipe");
         }
     }
 });

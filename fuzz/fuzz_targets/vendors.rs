@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use licusage::holder::Sink;
+use licusage::holder::{Kept, Sink};
 use licusage::payload::Body;
 use licusage::vendors::{KeyType, Payloads, Shape, VENDORS};
 
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         // Bound as a source that reads a file and sets none of the kind's keys
         // (a kind that needs one, as generic its `jq`, is left out).
         let Ok(bound) = vendor.bind(Default::default(), Shape { reads_file: true, ..Shape::default() }) else { continue };
-        if let Ok(records) = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |_| holders += 1)) {
+        if let Ok(records) = bound.parse(&payloads, &mut Sink::new(&Kept::all, &mut |_| holders += 1)) {
             for r in records {
                 // The record arithmetic holds for whatever the vendor said.
                 if let (Some(u), Some(l)) = (r.used, r.limit) {

@@ -53,6 +53,7 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, idle: O
             }
             true
         }),
+        render: HolderWriter::rows(run.format),
         write: Arc::new(move |h| {
             if let Ok(mut w) = sink_writer.lock() {
                 w.push(h);

@@ -158,7 +158,24 @@ impl Timestamp {
     /// Years 1 to 9999 only: RFC 3339, which licusage writes, has four digits.
     pub fn parse(s: &str) -> Option<Self> {
         use chrono::Datelike;
-        Self::parse_any(s).filter(|t| (1..=9999).contains(&t.0.year()))
+        Self::canonical(s).or_else(|| Self::parse_any(s).filter(|t| (1..=9999).contains(&t.0.year())))
+    }
+
+    /// `2026-01-31T23:59:59Z` exactly, the form nearly every API writes
+    /// (a million of them in an export), read without chrono's general
+    /// parser. Anything else, or a time that does not exist (a leap second,
+    /// February 30th, year 0), is left to the general way, which gives the
+    /// same answer for whatever this one reads.
+    fn canonical(s: &str) -> Option<Self> {
+        let b: &[u8; 20] = s.as_bytes().try_into().ok()?;
+        if (b[4], b[7], b[10], b[13], b[16], b[19]) != (b'-', b'-', b'T', b':', b':', b'Z') {
+            return None;
+        }
+        let n =
+            |from: usize, to: usize| b[from..to].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')));
+        let year = n(0, 4).filter(|y| *y >= 1)?;
+        let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, n(5, 7)?, n(8, 10)?)?;
+        Some(Timestamp(date.and_hms_opt(n(11, 13)?, n(14, 16)?, n(17, 19)?)?.and_utc()))
     }
 
     fn parse_any(s: &str) -> Option<Self> {
@@ -216,6 +233,46 @@ pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4_000))]
+
+        /// The canonical form's reader gives chrono's answer wherever it
+        /// gives one, and `parse` the general way's everywhere.
+        #[test]
+        fn the_canonical_form_reads_as_chrono_does(y in 0u32..10_000, mo in 0u32..14, d in 0u32..33, h in 0u32..26, mi in 0u32..62, s in 0u32..62) {
+            use chrono::Datelike;
+            let text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
+            let general = Timestamp::parse_any(&text).filter(|t| (1..=9999).contains(&t.0.year()));
+            proptest::prop_assert_eq!(Timestamp::parse(&text), general);
+            if let Some(fast) = Timestamp::canonical(&text) {
+                proptest::prop_assert_eq!(Some(fast), general);
+            }
+        }
+
+        #[test]
+        fn any_text_reads_as_chrono_does(text in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}[Zz+-]|[0-9T:Z+ -]{18,22}|\\PC{0,24}") {
+            use chrono::Datelike;
+            let general = Timestamp::parse_any(&text).filter(|t| (1..=9999).contains(&t.0.year()));
+            proptest::prop_assert_eq!(Timestamp::parse(&text), general);
+        }
+    }
+
+    #[test]
+    fn the_common_form_takes_the_short_way_and_the_rest_the_general_one() {
+        let t = |s: &str| Timestamp::parse(s).map(|t| t.0.to_rfc3339());
+        assert!(Timestamp::canonical("2026-01-31T23:59:59Z").is_some());
+        assert_eq!(t("2026-01-31T23:59:59Z").as_deref(), Some("2026-01-31T23:59:59+00:00"));
+        // A leap second, a lower-case `t`, an offset: chrono's.
+        for s in ["2016-12-31T23:59:60Z", "2026-01-31t23:59:59Z", "2026-01-31T23:59:59+01:00"] {
+            assert!(Timestamp::canonical(s).is_none() && Timestamp::parse(s).is_some(), "{s}");
+        }
+        assert_eq!(t("2016-12-31T23:59:60Z").as_deref(), Some("2016-12-31T23:59:60+00:00"));
+        // Nothing that does not exist.
+        for s in ["2026-02-30T00:00:00Z", "0000-01-01T00:00:00Z", "2026-01-01T24:00:00Z", "2026-13-01T00:00:00Z"] {
+            assert_eq!(t(s), None, "{s}");
+        }
+    }
 
     #[derive(Debug, Deserialize)]
     struct Loosely {

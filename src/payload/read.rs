@@ -352,27 +352,134 @@ fn list_items<T: DeserializeOwned, R: Send>(
     emit: &mut dyn FnMut(R),
 ) -> Result<(), PayloadError> {
     match page {
-        Body::File(path) => fast_items(page, open(path)?, map, emit),
-        Body::Bytes(bytes) => fast_items(page, bytes.as_slice(), map, emit),
-        Body::Stdin => exact_items(page, map, emit, 0),
+        Body::File(path) => {
+            let mut reader = open(path)?;
+            sniff(&mut reader)?;
+            fast_items(page, unbuffered(reader), map, emit)
+        }
+        Body::Bytes(bytes) => {
+            let mut slice = bytes.as_slice();
+            sniff(&mut slice)?;
+            fast_items(page, slice, map, emit)
+        }
+        Body::Stdin => stdin_items(page, map, emit),
         Body::Incoming(_) => Err(not_a_document()),
     }
 }
 
-/// A file or a page in memory, item by item at `from_slice` speed, in
-/// bounded memory; anything odd, and the exact way finds the error (should
-/// it find none, it hands on the items the fast path did not).
+/// What `reader` holds, then the rest of what it reads: the parser's reads
+/// go straight into its own buffers, not through this one's.
+fn unbuffered<R: Read>(reader: BufReader<R>) -> impl Read {
+    let ahead = reader.buffer().to_vec();
+    std::io::Cursor::new(ahead).chain(reader.into_inner())
+}
+
+/// A file or a page in memory (sniffed), item by item at `from_slice`
+/// speed, in bounded memory; anything odd, and the exact way finds the error
+/// (should it find none, it hands on the items the fast path did not).
 fn fast_items<T: DeserializeOwned, R: Send>(
     page: &Body,
-    mut reader: impl BufRead,
+    reader: impl Read,
     map: &(dyn Fn(T) -> Option<R> + Sync),
     emit: &mut dyn FnMut(R),
 ) -> Result<(), PayloadError> {
-    sniff(&mut reader)?;
     match super::stream::for_each_item(reader, map, &mut *emit) {
         Ok(()) => Ok(()),
         Err(taken) => exact_items(page, map, emit, taken),
     }
+}
+
+/// Standard input, which can be read once, the fast way all the same: a
+/// file given as stdin (`< export.json`) is read again from where it
+/// started should the exact pass be needed; what comes through a pipe is
+/// kept in an unnamed temporary file as it is read, for the same reason.
+/// Where neither can be done, the one exact pass.
+#[cfg(unix)]
+fn stdin_items<T: DeserializeOwned, R: Send>(
+    page: &Body,
+    map: &(dyn Fn(T) -> Option<R> + Sync),
+    emit: &mut dyn FnMut(R),
+) -> Result<(), PayloadError> {
+    use std::io::{Seek, SeekFrom, Write};
+    use std::os::fd::AsFd;
+
+    let io = |e: std::io::Error| PayloadError::Io(format!("reading: {e}"));
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else { return exact_items(page, map, emit, 0) };
+    let mut input = File::from(fd);
+    let regular = input.metadata().is_ok_and(|m| m.is_file());
+    if let (true, Ok(start)) = (regular, input.stream_position()) {
+        let mut reader = BufReader::with_capacity(1 << 20, &input);
+        sniff(&mut reader)?;
+        return match super::stream::for_each_item(unbuffered(reader), map, &mut *emit) {
+            Ok(()) => Ok(()),
+            Err(taken) => {
+                input.seek(SeekFrom::Start(start)).map_err(io)?;
+                let mut reader = BufReader::with_capacity(1 << 20, &input);
+                sniff(&mut reader)?;
+                exact_items_from(reader, map, emit, taken)
+            }
+        };
+    }
+    let Ok(mut spool) = tempfile::tempfile() else { return exact_items(page, map, emit, 0) };
+    /// Every byte read from `input` is written to `spool` too.
+    struct Tee<'a> {
+        input: &'a File,
+        spool: &'a File,
+        failed: Option<std::io::Error>,
+    }
+    impl Read for Tee<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.input.read(buf)?;
+            if let Err(e) = self.spool.write_all(&buf[..n]) {
+                let gone = std::io::Error::new(e.kind(), e.to_string());
+                self.failed = Some(e);
+                return Err(gone);
+            }
+            Ok(n)
+        }
+    }
+    let mut tee = Tee { input: &input, spool: &spool, failed: None };
+    let mut reader = BufReader::with_capacity(1 << 20, &mut tee);
+    sniff(&mut reader)?;
+    let taken = match super::stream::for_each_item(unbuffered(reader), map, &mut *emit) {
+        Ok(()) => return Ok(()),
+        Err(taken) => taken,
+    };
+    if let Some(e) = tee.failed {
+        return Err(PayloadError::Io(format!("reading: standard input could not be kept for a second pass: {e}")));
+    }
+    // The exact pass over what was read, then the rest.
+    spool.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut reader = BufReader::with_capacity(1 << 20, (&spool).chain(&input));
+    sniff(&mut reader)?;
+    exact_items_from(reader, map, emit, taken)
+}
+
+#[cfg(not(unix))]
+fn stdin_items<T: DeserializeOwned, R: Send>(
+    page: &Body,
+    map: &(dyn Fn(T) -> Option<R> + Sync),
+    emit: &mut dyn FnMut(R),
+) -> Result<(), PayloadError> {
+    exact_items(page, map, emit, 0)
+}
+
+/// The exact pass over a sniffed `reader`, skipping the first `skip` items.
+#[cfg(unix)]
+fn exact_items_from<T: DeserializeOwned, R: Send>(
+    reader: impl Read,
+    map: &(dyn Fn(T) -> Option<R> + Sync),
+    emit: &mut dyn FnMut(R),
+    mut skip: usize,
+) -> Result<(), PayloadError> {
+    let mut each = |item: T| {
+        if skip > 0 {
+            skip -= 1;
+        } else if let Some(r) = map(item) {
+            emit(r);
+        }
+    };
+    run(serde_json::Deserializer::from_reader(reader), Items { f: &mut each }).map(|_| ())
 }
 
 /// One exact pass, skipping the first `skip` items (handed on already).

@@ -523,7 +523,10 @@ fn cut(rest: &mut Vec<u8>, segment: usize, reader: &mut dyn Read, eof: &mut bool
 }
 
 /// Append up to `n` bytes (fewer only at the end of the input); 0 at the end.
+/// The room is made first, so that the bytes are read in place, never moved
+/// by a growing buffer.
 fn read_more(buf: &mut Vec<u8>, reader: &mut dyn Read, n: usize) -> std::io::Result<usize> {
+    buf.reserve(n);
     reader.take(n as u64).read_to_end(buf)
 }
 

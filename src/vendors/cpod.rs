@@ -16,7 +16,7 @@ use anyhow::Context;
 use super::{Key, Kind, Payloads, Shape};
 use crate::fetch::{BoxFuture, Fetch};
 use crate::fetch::{oauth, paging};
-use crate::holder::{Holder, Sink};
+use crate::holder::{Holder, Kept, Sink};
 use crate::http::Call;
 use crate::payload::{decode_pages, for_each_map, opt_time, Count, PayloadError};
 use crate::record::{Record, Status};
@@ -311,7 +311,7 @@ impl Kind for Cpod {
         if let Some(pages) = payloads.extra(ASSIGNMENTS) {
             // Built, and kept or dropped, on the parsing threads; handed on here, in order.
             let (wanted, emit) = holders.split();
-            let holder = |a: Assignment| -> Option<Holder> {
+            let holder = |a: Assignment| -> Option<Kept> {
                 if !a.active() {
                     return None;
                 }
@@ -332,7 +332,7 @@ impl Kind for Cpod {
                 h.expires_at = expires_at;
                 h.tracks_use = true;
                 h.price = price;
-                wanted(&mut h).then_some(h)
+                wanted(h)
             };
             for_each_map(pages, ASSIGNMENTS, &holder, emit)?;
         }

@@ -217,7 +217,7 @@ pub trait Kind: Send + Sync + 'static {
     /// The vendor's own error message in the body of an HTTP error answer:
     /// by default, what its parse says of that body.
     fn error_message(&self, body: &[u8], settings: &Self::Settings) -> Option<String> {
-        match self.parse(&Payloads::one(body.to_vec()), settings, &mut Sink::new(&|_| false, &mut |_| {})) {
+        match self.parse(&Payloads::one(body.to_vec()), settings, &mut Sink::new(&|_| None, &mut |_| {})) {
             Err(PayloadError::Vendor(message)) => Some(message),
             _ => None,
         }

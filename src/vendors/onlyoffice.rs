@@ -460,7 +460,7 @@ mod tests {
         let body = format!(
             r#"{{"key":"commandFromServer","error":0,"license":{license},"server":{{"resultType":{result_type},"packageType":1}},"quota":{{"users":[],"users_view":[]}}}}"#
         );
-        OnlyOffice.parse(&Payloads::one(body.into_bytes()), &Settings::default(), &mut Sink::new(&|_| true, &mut |_| {})).unwrap_or_default()
+        OnlyOffice.parse(&Payloads::one(body.into_bytes()), &Settings::default(), &mut Sink::new(&crate::holder::Kept::all, &mut |_| {})).unwrap_or_default()
     }
 
     /// Every `LICENSE_RESULT` the server has: Success alone is ok; each other
@@ -503,7 +503,7 @@ mod tests {
         let e = OnlyOffice.parse(
             &Payloads::one(br#"{"error":0,"license":{"users_count":"ten"},"server":{"resultType":3}}"#.to_vec()),
             &Settings::default(),
-            &mut Sink::new(&|_| true, &mut |_| {}),
+            &mut Sink::new(&crate::holder::Kept::all, &mut |_| {}),
         );
         assert!(e.is_err_and(|e| e.to_string().starts_with("$.license.users_count: expected a non-negative integer, found \"ten\"")));
     }

@@ -60,7 +60,7 @@ fn fixtures() {
                 }
             }
             let mut holders = Vec::new();
-            let parsed = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
+            let parsed = bound.parse(&payloads, &mut Sink::new(&crate::holder::Kept::all, &mut |k| holders.extend(k.into_holder())));
             let value = match parsed {
                 Ok(records) => serde_json::json!({"records": records, "holders": holders}),
                 Err(e) => serde_json::json!({"error": e.to_string()}),
@@ -157,7 +157,7 @@ fn real_corpus() {
                 }
             }
             let mut holders = Vec::new();
-            let parsed = bound.parse(&payloads, &mut Sink::new(&|_| true, &mut |h| holders.push(h)));
+            let parsed = bound.parse(&payloads, &mut Sink::new(&crate::holder::Kept::all, &mut |k| holders.extend(k.into_holder())));
             insta::assert_snapshot!(format!("{}__real__{stem}", vendor.kind()), reading(parsed, &holders));
         }
     }

@@ -71,7 +71,7 @@ impl TestEnv {
 }
 
 /// What a run printed, and how it exited.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Output {
     pub code: i32,
     pub stdout: String,
@@ -86,6 +86,21 @@ impl Output {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// `cmd` with `input` on its standard input through a pipe: read once,
+    /// never a file it could read again.
+    pub fn piped(mut cmd: Command, input: &[u8]) -> Self {
+        use std::io::Write;
+        let (reader, mut writer) = std::io::pipe().expect("a pipe");
+        cmd.stdin(reader);
+        let input = input.to_vec();
+        let feed = std::thread::spawn(move || {
+            let _ = writer.write_all(&input);
+        });
+        let out = Output::of(cmd);
+        let _ = feed.join();
+        out
     }
 
     pub fn json(&self) -> serde_json::Value {

@@ -103,6 +103,7 @@ fn file_and_stdin_agree_on_every_fixture() {
             }
             let (from_file, from_stdin) = file_and_stdin(&env, kind, &path);
             assert_eq!(from_file.code, from_stdin.code, "{}", path.display());
+            assert_eq!(from_stdin, through_a_pipe(&env, kind, &path), "{}", path.display());
             assert_eq!(from_file.stdout, from_stdin.stdout, "{}", path.display());
             let shown = path.display().to_string();
             assert_eq!(from_file.stderr.replace(&shown, "INPUT"), from_stdin.stderr.replace("stdin", "INPUT"), "{}", path.display());
@@ -129,6 +130,7 @@ fn file_and_stdin_agree_on_envelopes_the_fast_path_cannot_read() {
         let path = env.write("payload.json", &payload);
         let (from_file, from_stdin) = file_and_stdin(&env, kind, &path);
         let shown = &payload[..payload.len().min(60)];
+        assert_eq!(from_stdin, through_a_pipe(&env, kind, &path), "{shown}");
         assert_eq!(from_file.stdout, from_stdin.stdout, "{shown}");
         assert_eq!(from_file.code, from_stdin.code, "{shown}");
         let path = path.display().to_string();
@@ -194,6 +196,13 @@ fn stdin_is_bounded() {
     let out = Output::of(cmd);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("document larger than 64 MiB: refused (only lists of items are streamed)"), "{}", out.stderr);
+}
+
+/// `licusage <kind> --format ndjson` with `path` through a pipe.
+fn through_a_pipe(env: &TestEnv, kind: &str, path: &std::path::Path) -> Output {
+    let mut cmd = env.cmd();
+    cmd.args([kind, "--format", "ndjson", "--file", "-"]);
+    Output::piped(cmd, &std::fs::read(path).unwrap())
 }
 
 /// `licusage <kind> --format ndjson` on `path`, read as a file and from stdin.

@@ -278,3 +278,89 @@ fn redact_with_a_secret_salt() {
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("[holders] environment variable SALT (redact_salt_env) is not set"), "{}", missing.stderr);
 }
+
+/// An export of several MiB (parsed in segments on every core) gives the same
+/// rows and the same errors from a file, from a file on stdin (`< export`)
+/// and through a pipe, where what was read is kept for the exact pass that
+/// names an error or reads a shape the fast path does not.
+#[test]
+fn a_large_export_reads_alike_from_a_file_stdin_and_a_pipe() {
+    let env = TestEnv::new();
+    env.write("lic.json", r#"[{"id":"l1","product_name":"CAD","license_type":"named_user","total_seats":90000,"used_seats":4}]"#);
+    let item = |i: usize, last_used: &str| {
+        format!(
+            r#"{{"id":"a{i}","license_id":"l1","assignee_id":"user{i} \"q\", é","status":"{}","assigned_at":"2024-01-01T00:00:00Z","last_used_at":{last_used},"note":"}},{{\"x\":1}}"}}"#,
+            if i.is_multiple_of(7) { "revoked" } else { "active" }
+        )
+    };
+    let export = |key: &str, bad_at: Option<usize>| {
+        let items: Vec<String> = (0..30_000)
+            .map(|i| match (bad_at == Some(i), i % 3) {
+                (true, _) => item(i, r#""2026-02-30T00:00:00Z""#),
+                (false, 0) => item(i, "null"),
+                _ => item(i, &format!(r#""2025-{:02}-{:02}T12:00:00Z""#, i % 12 + 1, i % 28 + 1)),
+            })
+            .collect();
+        format!("{{\"{key}\":[{}],\"next_cursor\":null}}", items.join(",\n"))
+    };
+    let run_three_ways = |text: &str| {
+        let path = env.write("asg.json", text);
+        let config = |assignments: &str| {
+            env.config(&format!(
+                "[sources.c]\nkind = \"cpod\"\nfile = \"{}\"\nassignments_file = \"{assignments}\"\n",
+                env.path("lic.json").display()
+            ))
+        };
+        config(&path.display().to_string());
+        let file = env.run(&["holders", "--format", "csv"]);
+        config("-");
+        let holders = || {
+            let mut cmd = env.cmd();
+            cmd.arg("--config").arg(env.path("config.toml")).args(["holders", "--format", "csv"]);
+            cmd
+        };
+        let mut cmd = holders();
+        cmd.stdin(std::fs::File::open(&path).unwrap());
+        let stdin = Output::of(cmd);
+        let pipe = Output::piped(holders(), text.as_bytes());
+        let shown = path.display().to_string();
+        // Not assert_eq!: a difference in megabytes of rows would drown the report.
+        assert!(
+            file.stdout == stdin.stdout,
+            "file and stdin rows differ: {} and {} bytes, {}",
+            file.stdout.len(),
+            stdin.stdout.len(),
+            stdin.stderr
+        );
+        assert_eq!((file.code, file.stderr.replace(&shown, "stdin")), (stdin.code, stdin.stderr.clone()));
+        assert!(
+            stdin.stdout == pipe.stdout,
+            "stdin and pipe rows differ: {} and {} bytes, {}",
+            stdin.stdout.len(),
+            pipe.stdout.len(),
+            pipe.stderr
+        );
+        assert_eq!((stdin.code, &stdin.stderr), (pipe.code, &pipe.stderr));
+        file
+    };
+    assert!(export("data", None).len() > 4 << 20, "large enough for segments");
+
+    let good = run_three_ways(&export("data", None));
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    let rows: Vec<&str> = good.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 30_000 - 30_000_usize.div_ceil(7), "every active assignment, once");
+    assert!(rows[0].starts_with(r#"c,cpod,CAD,named_user,"user1 ""q"", é",,2024-01-01T00:00:00Z,2025-02-02T12:00:00Z,"#), "{}", rows[0]);
+    assert!(rows.iter().any(|r| r.contains(r#""user29999 ""q"", é""#)));
+
+    // A date that does not exist, deep in the list: the same error every way,
+    // naming the item and the field, and no rows claimed complete.
+    let bad = run_three_ways(&export("data", Some(25_001)));
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("$.data[25001].last_used_at: invalid date \"2026-02-30T00:00:00Z\""), "{}", bad.stderr);
+
+    // The list under a key written with escapes: only the exact pass reads
+    // it, over what the pipe delivered and what was kept of it.
+    let escaped = run_three_ways(&export("d\\u0061ta", None));
+    assert_eq!(escaped.code, 0, "{}", escaped.stderr);
+    assert!(escaped.stdout == good.stdout, "the escaped key's rows differ");
+}

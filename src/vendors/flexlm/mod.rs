@@ -1030,7 +1030,7 @@ mod tests {
         }
         payloads.now = NaiveDate::from_ymd_opt(2026, 11, 24).and_then(|d| d.and_hms_opt(12, 0, 0)).map(|t| t.and_utc());
         let mut holders = Vec::new();
-        let records = Flexlm.parse(&payloads, &Settings::default(), &mut Sink::new(&|_| true, &mut |h| holders.push(h)))?;
+        let records = Flexlm.parse(&payloads, &Settings::default(), &mut Sink::new(&crate::holder::Kept::all, &mut |k| holders.extend(k.into_holder())))?;
         Ok((records, holders))
     }
 
