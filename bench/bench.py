@@ -140,6 +140,8 @@ def main():
             mb = os.path.getsize(asg) / 1e6
             cfg = os.path.join(work, f"cpod-{rows}.toml")
             open(cfg, "w").write(f'[sources.c]\nkind = "cpod"\nfile = "{lic}"\nassignments_file = "{asg}"\n')
+            stdin_cfg = os.path.join(work, f"cpod-{rows}-stdin.toml")
+            open(stdin_cfg, "w").write(f'[sources.c]\nkind = "cpod"\nfile = "{lic}"\nassignments_file = "-"\n')
             runs = args.runs if rows <= 250_000 else 1
             print(f"\nidle-seat report over {mb:.0f} MB ({rows:,} assignments), median of {runs} interleaved runs:")
             if rows > 250_000:
@@ -153,6 +155,10 @@ def main():
                 "jq": ["jq", "-r", "--arg", "cutoff", cutoff, JQ_IDLE, asg],
                 "python": [sys.executable, "-c", PY_IDLE, asg],
             }
+            idle_stdin = [BIN, "--config", stdin_cfg, "holders", "--idle", "90", "--format", "csv"]
+            # The same export on standard input: a file (`< export`), and through a pipe from cat.
+            tools["licusage-stdin"] = ["sh", "-c", " ".join(idle_stdin) + f" < {asg}"]
+            tools["licusage-pipe"] = ["sh", "-c", f"cat {asg} | " + " ".join(idle_stdin)]
             simdjson = subprocess.run([sys.executable, "-c", "import simdjson"], capture_output=True).returncode == 0
             if simdjson:
                 # The reference: simdjson's parse alone (one core, no output).
@@ -169,10 +175,18 @@ def main():
             print(f"  licusage holders --idle 90 --format csv   {t['licusage']:7.2f} s  {m['licusage'] / 1024:7.1f} MiB")
             print(f"  jq -r (same filter)                       {t['jq']:7.2f} s  {m['jq'] / 1024:7.1f} MiB")
             print(f"  python3 json (same filter)                {t['python']:7.2f} s  {m['python'] / 1024:7.1f} MiB")
+            print(f"  the same, the export on stdin (< file)    {t['licusage-stdin']:7.2f} s  {m['licusage-stdin'] / 1024:7.1f} MiB")
+            print(f"  the same, through a pipe (cat file | …)   {t['licusage-pipe']:7.2f} s  {m['licusage-pipe'] / 1024:7.1f} MiB")
             if simdjson:
                 print(f"  pysimdjson, the parse alone               {t['simdjson']:7.2f} s  {m['simdjson'] / 1024:7.1f} MiB")
             same = ids(o["licusage"], 4) == ids(o["jq"], None) == ids(o["python"], None)
             met &= line("same rows in all three", f"{len(ids(o['licusage'], 4)):,} rows", "identical", same)
+            same_stdin = o["licusage-stdin"] == o["licusage"] == o["licusage-pipe"]
+            met &= line("the same rows from stdin and a pipe", "identical" if same_stdin else "different", "identical", same_stdin)
+            for way in ("stdin", "pipe"):
+                ratio = t[f"licusage-{way}"] / t["licusage"]
+                # Per item as fast as the file; 15% for this machine's noise between runs.
+                met &= line(f"{way} against the file", f"{ratio:.2f}x the time", "<= 1.15x", ratio <= 1.15)
             met &= line("faster than jq", f"{t['jq'] / t['licusage']:.1f}x", ">= 20x", t["jq"] / t["licusage"] >= 20)
             met &= line("faster than Python", f"{t['python'] / t['licusage']:.1f}x", ">= 5x", t["python"] / t["licusage"] >= 5)
             if simdjson:

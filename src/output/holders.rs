@@ -2,7 +2,6 @@
 //! million holders stream through), except for the table, which
 //! needs every row to align its columns.
 
-use std::cell::RefCell;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -114,30 +113,6 @@ fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w)
 }
 
-/// Where a thread's CSV row writer puts a row, for the row to be taken out.
-#[derive(Clone, Default)]
-struct RowBuf(std::rc::Rc<RefCell<Vec<u8>>>);
-
-impl Write for RowBuf {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.try_borrow_mut().map_err(std::io::Error::other)?.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-thread_local! {
-    /// Each thread's CSV writer for single rows: the csv crate's quoting,
-    /// without a writer and its buffer made for every row.
-    static CSV_ROW: (RefCell<csv::Writer<RowBuf>>, RowBuf) = {
-        let buf = RowBuf::default();
-        (RefCell::new(csv_writer(buf.clone())), buf)
-    };
-}
-
 /// One holder as a CSV row.
 fn csv_row(h: &Holder) -> Option<Vec<u8>> {
     let (mut since, mut last, mut expires) = ([0; 20], [0; 20], [0; 20]);
@@ -158,12 +133,33 @@ fn csv_row(h: &Holder) -> Option<Vec<u8>> {
         price.as_deref().unwrap_or("").as_bytes(),
         h.price.as_ref().map(|p| &*p.1).unwrap_or("").as_bytes(),
     ];
-    CSV_ROW.with(|(w, buf)| {
-        let mut w = w.try_borrow_mut().ok()?;
-        w.write_record(fields).ok()?;
-        w.flush().ok()?;
-        Some(std::mem::take(&mut *buf.0.try_borrow_mut().ok()?))
-    })
+    // csv_core, under the csv crate, writes the row: its quoting, no buffer
+    // of its own to copy from.
+    let mut w = csv_core::WriterBuilder::new().terminator(csv_core::Terminator::CRLF).build();
+    let mut row = vec![0; 160];
+    let mut len = 0;
+    let put = |row: &mut Vec<u8>, len: &mut usize, step: &mut dyn FnMut(&mut [u8]) -> (csv_core::WriteResult, usize)| loop {
+        let (result, n) = step(&mut row[*len..]);
+        *len += n;
+        match result {
+            csv_core::WriteResult::InputEmpty => break,
+            csv_core::WriteResult::OutputFull => row.resize(row.len() * 2, 0),
+        }
+    };
+    for (i, field) in fields.into_iter().enumerate() {
+        if i > 0 {
+            put(&mut row, &mut len, &mut |out| w.delimiter(out));
+        }
+        let mut input = field;
+        put(&mut row, &mut len, &mut |out| {
+            let (result, read, written) = w.field(input, out);
+            input = &input[read..];
+            (result, written)
+        });
+    }
+    put(&mut row, &mut len, &mut |out| w.terminator(out));
+    row.truncate(len);
+    Some(row)
 }
 
 /// A time as RFC 3339 to the second in UTC (`2026-01-31T23:59:59Z`), the

@@ -421,6 +421,22 @@ fn stdin_items<T: DeserializeOwned, R: Send>(
         };
     }
     let Ok(mut spool) = tempfile::tempfile() else { return exact_items(page, map, emit, 0) };
+    #[cfg(target_os = "linux")]
+    if input.metadata().is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type())) {
+        // Fewer, larger reads from the writer; refused past the system's limit, and that is fine.
+        let _ = rustix::pipe::fcntl_setpipe_size(&input, 1 << 20);
+        let mut spliced = Spliced { input: &input, spool: &spool, written: 0, read: 0 };
+        let mut reader = BufReader::with_capacity(1 << 20, &mut spliced);
+        sniff(&mut reader)?;
+        let taken = match super::stream::for_each_item(unbuffered(reader), map, &mut *emit) {
+            Ok(()) => return Ok(()),
+            Err(taken) => taken,
+        };
+        // A failed move moved nothing: the spool and the rest of the pipe are the whole input still.
+        let mut reader = BufReader::with_capacity(1 << 20, (&spool).take(spliced.written).chain(&input));
+        sniff(&mut reader)?;
+        return exact_items_from(reader, map, emit, taken);
+    }
     /// Every byte read from `input` is written to `spool` too.
     struct Tee<'a> {
         input: &'a File,
@@ -453,6 +469,37 @@ fn stdin_items<T: DeserializeOwned, R: Send>(
     let mut reader = BufReader::with_capacity(1 << 20, (&spool).chain(&input));
     sniff(&mut reader)?;
     exact_items_from(reader, map, emit, taken)
+}
+
+/// A pipe's bytes moved into a temporary file by the kernel (`splice`, no
+/// copy made here) a chunk at a time, and read from there.
+#[cfg(target_os = "linux")]
+struct Spliced<'a> {
+    input: &'a File,
+    spool: &'a File,
+    /// Bytes moved into the spool, and read from it.
+    written: u64,
+    read: u64,
+}
+
+#[cfg(target_os = "linux")]
+impl Read for Spliced<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        if self.read == self.written {
+            let mut at = self.written;
+            let moved = rustix::pipe::splice(self.input, None, self.spool, Some(&mut at), 1 << 20, rustix::pipe::SpliceFlags::MOVE)?;
+            if moved == 0 {
+                return Ok(0);
+            }
+            self.written += moved as u64;
+        }
+        let left = usize::try_from(self.written - self.read).unwrap_or(usize::MAX);
+        let want = buf.len().min(left);
+        let n = self.spool.read_at(&mut buf[..want], self.read)?;
+        self.read += n as u64;
+        Ok(n)
+    }
 }
 
 #[cfg(not(unix))]
