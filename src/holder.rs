@@ -62,8 +62,12 @@ fn price<S: serde::Serializer>(price: &Option<Price>, s: S) -> Result<S::Ok, S::
 
 impl Holder {
     pub fn new(product: impl Into<Arc<str>>, metric: impl Into<Arc<str>>, holder: impl Into<String>) -> Self {
+        thread_local! {
+            /// The source until the reader stamps it: one per thread, not one per holder.
+            static UNSTAMPED: Arc<str> = Arc::from("");
+        }
         Holder {
-            source: Arc::from(""),
+            source: UNSTAMPED.with(Arc::clone),
             kind: "",
             product: product.into(),
             metric: metric.into(),

@@ -4,7 +4,7 @@
 //! Field names come in snake_case and in the older camelCase; lists come bare or
 //! in an envelope (see `payload::for_each`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -267,7 +267,7 @@ impl Kind for Cpod {
         let licenses: Vec<License> = decode_pages(&payloads.main, "")?;
         let mut records = Vec::new();
         // Each license's product and metric, shared by all its holders.
-        let mut by_id: HashMap<&str, Series> = HashMap::new();
+        let mut by_id: HashMap<&str, Series> = HashMap::default();
         for lic in licenses.iter().filter(|l| !l.deleted()) {
             let price = unit_price(lic);
             if let Some(id) = &lic.id {
