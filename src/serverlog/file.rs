@@ -122,6 +122,36 @@ impl Reading<'_> {
             if buf.is_empty() {
                 break;
             }
+            if line.is_empty() && !long {
+                // The whole lines in the buffer, where they lie: no copy, one
+                // UTF-8 check for all of them, newlines found by one pass.
+                if let Some(last) = memchr::memrchr(b'\n', buf) {
+                    let lines = &buf[..=last];
+                    match std::str::from_utf8(lines) {
+                        Ok(text) => {
+                            let mut start = 0;
+                            for end in memchr::memchr_iter(b'\n', lines) {
+                                let one = &text[start..=end];
+                                if one.len() <= MAX_LINE {
+                                    self.feed_text(one)?;
+                                }
+                                start = end + 1;
+                            }
+                        }
+                        Err(_) => {
+                            for one in lines.split_inclusive(|b| *b == b'\n') {
+                                if one.len() <= MAX_LINE {
+                                    self.feed(one)?;
+                                }
+                            }
+                        }
+                    }
+                    input.consume(last + 1);
+                    read += last as u64 + 1;
+                    whole = read;
+                    continue;
+                }
+            }
             let (taken, ended) = match memchr::memchr(b'\n', buf) {
                 Some(i) => (i + 1, true),
                 None => (buf.len(), false),
@@ -151,6 +181,14 @@ impl Reading<'_> {
     }
 
     fn feed(&mut self, raw: &[u8]) -> io::Result<()> {
+        // Valid UTF-8 (nearly every line) is checked at SIMD speed; the rest made lossy.
+        match std::str::from_utf8(raw) {
+            Ok(text) => self.feed_text(text),
+            Err(_) => self.feed_text(&String::from_utf8_lossy(raw)),
+        }
+    }
+
+    fn feed_text(&mut self, text: &str) -> io::Result<()> {
         self.count += 1;
         if self.count.is_multiple_of(CHECK_EVERY) && self.ends.is_some_and(|e| Instant::now() >= e) {
             return Err(io::Error::new(
@@ -158,12 +196,7 @@ impl Reading<'_> {
                 "not read to its end within the source's deadline: raise the source's `deadline` for a first read of a large log",
             ));
         }
-        // Valid UTF-8 (nearly every line) is checked at SIMD speed; the rest made lossy.
-        let text = match std::str::from_utf8(raw) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(raw),
-        };
-        if let Some(event) = self.lines.line(&text) {
+        if let Some(event) = self.lines.line(text) {
             self.tally.event(&event);
         }
         Ok(())
@@ -296,6 +329,50 @@ mod tests {
         // Nothing new: nothing counted.
         let (got, _, _) = read(&log, Some(&cursor));
         assert!(got.is_empty());
+    }
+
+    /// Lines read where they lie in the buffer and lines carried across its
+    /// end count alike: over-long lines skipped, invalid UTF-8 made lossy,
+    /// CRLF, a line on the 256 KiB boundary, and the offset of whole lines.
+    #[test]
+    fn every_line_counts_once_wherever_it_falls_in_the_buffer() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("lmgrd.log");
+        let mut text: Vec<u8> = Vec::new();
+        let mut want = std::collections::BTreeMap::new();
+        let mut i = 0;
+        while text.len() < 700 * 1024 {
+            let feature = format!("f{}", i % 7);
+            match i % 5 {
+                0 => text.extend_from_slice(format!("DENIED {feature}\r\n").as_bytes()),
+                // Not UTF-8 in the first buffer only: the others are read as text whole.
+                1 if text.len() < 100 * 1024 => text.extend_from_slice(b"noise \xff\xfe not UTF-8\n"),
+                1 => text.extend_from_slice(b"noise\n"),
+                2 if i % 50 == 2 => {
+                    // Longer than a line may be: skipped whole, DENIED and all.
+                    text.extend_from_slice(b"DENIED long ");
+                    text.resize(text.len() + MAX_LINE, b'x');
+                    text.push(b'\n');
+                    i += 1;
+                    continue;
+                }
+                _ => text.extend_from_slice(format!("DENIED {feature}\n").as_bytes()),
+            }
+            if i % 5 != 1 {
+                *want.entry(feature).or_insert(0u64) += 1;
+            }
+            i += 1;
+        }
+        // A denial whose bytes straddle the first buffer's end.
+        let at = 256 * 1024 - 3;
+        let before = text[..at].iter().rposition(|b| *b == b'\n').unwrap() + 1;
+        text.splice(before..before, b"DENIED edge\n".iter().copied());
+        want.insert("edge".to_string(), 1);
+        text.extend_from_slice(b"DENIED unfinished");
+        std::fs::write(&log, &text).unwrap();
+        let (got, cursor, _) = read(&log, None);
+        assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+        assert_eq!(cursor.offset as usize, text.len() - b"DENIED unfinished".len());
     }
 
     #[test]

@@ -221,8 +221,10 @@ fn hms(text: &str) -> Option<NaiveTime> {
 }
 
 /// `text` cut at the first `byte` (an ASCII one: the cut is a char boundary).
+/// The words cut are a few bytes long: a plain scan, which memchr's set-up
+/// for long haystacks would cost more than.
 fn cut(text: &str, byte: u8) -> Option<(&str, &str)> {
-    let i = memchr::memchr(byte, text.as_bytes())?;
+    let i = text.bytes().position(|b| b == byte)?;
     Some((&text[..i], &text[i + 1..]))
 }
 
@@ -272,7 +274,7 @@ fn event_of<'a>(what: What, daemon: &'a str, text: &'a str) -> Option<Event<'a>>
     if who.is_empty() {
         return None;
     }
-    let (user, host) = match memchr::memrchr(b'@', who.as_bytes()) {
+    let (user, host) = match who.bytes().rposition(|b| b == b'@') {
         Some(i) => (who[..i].trim_ascii(), Some(who[i + 1..].trim_ascii())),
         None => (who, None),
     };
