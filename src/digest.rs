@@ -181,6 +181,7 @@ pub fn idle_counter(
             reclaim.idle(h, idle, now)
         }),
         render: None,
+        details: false,
         write: Arc::new(move |kept| {
             let Some(h) = kept.into_holder() else { return };
             if let Ok(mut seats) = counted.lock() {

@@ -174,11 +174,24 @@ pub type Wanted<'a> = dyn Fn(Holder) -> Option<Kept> + Sync + 'a;
 pub struct Sink<'a> {
     wanted: &'a Wanted<'a>,
     emit: &'a mut dyn FnMut(Kept),
+    details: bool,
 }
 
 impl<'a> Sink<'a> {
     pub fn new(wanted: &'a Wanted<'a>, emit: &'a mut dyn FnMut(Kept)) -> Self {
-        Sink { wanted, emit }
+        Sink { wanted, emit, details: true }
+    }
+
+    /// A sink whose output shows no `details` (CSV, the table, a count).
+    pub fn without_details(mut self) -> Self {
+        self.details = false;
+        self
+    }
+
+    /// Whether the holders' `details` are shown: a kind that reads a large
+    /// export may leave them out where they are not.
+    pub fn wants_details(&self) -> bool {
+        self.details
     }
 
     /// Hand on one holder, if it is wanted.

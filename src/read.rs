@@ -29,6 +29,8 @@ pub struct HolderSink {
     pub wanted: Arc<dyn Fn(&mut Holder) -> bool + Send + Sync>,
     pub render: Option<crate::holder::RowWriter>,
     pub write: Arc<dyn Fn(Kept) + Send + Sync>,
+    /// Whether the output shows the holders' `details` (JSON, NDJSON).
+    pub details: bool,
 }
 
 /// How to read.
@@ -328,7 +330,9 @@ async fn parse(source: Source, payloads: Payloads, holders: Option<(HolderSink, 
                 (sink.write)(k);
             }
         };
-        source.bound.parse(&payloads, &mut Sink::new(&wanted, &mut write))
+        let details = holders.as_ref().is_some_and(|(sink, _)| sink.details);
+        let sink = Sink::new(&wanted, &mut write);
+        source.bound.parse(&payloads, &mut if details { sink } else { sink.without_details() })
     })
     .await
     .map_err(|e| format!("internal error: {e}"))?;

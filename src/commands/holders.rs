@@ -10,7 +10,7 @@ use crate::config::Source;
 use crate::error::{Exit, UsageError};
 use crate::history::{Consumer, Store, Usage, UsageDay};
 use crate::output::holders::HolderWriter;
-use crate::output::{self, Rendered};
+use crate::output::{self, Format, Rendered};
 use crate::read::HolderSink;
 use crate::report::SourceError;
 use crate::resolve::{self, Run};
@@ -54,6 +54,7 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, idle: O
             true
         }),
         render: HolderWriter::rows(run.format),
+        details: matches!(run.format, Format::Json | Format::Ndjson),
         write: Arc::new(move |h| {
             if let Ok(mut w) = sink_writer.lock() {
                 w.push(h);

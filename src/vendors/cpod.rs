@@ -310,6 +310,8 @@ impl Kind for Cpod {
 
         if let Some(pages) = payloads.extra(ASSIGNMENTS) {
             // Built, and kept or dropped, on the parsing threads; handed on here, in order.
+            // A CSV of a million rows shows no details: none are made.
+            let details = holders.wants_details();
             let (wanted, emit) = holders.split();
             let holder = |a: Assignment| -> Option<Kept> {
                 if !a.active() {
@@ -321,10 +323,10 @@ impl Kind for Cpod {
                 };
                 // Moved, not copied: a million of these go through here.
                 let Assignment { id, license_id, assignee_id, assignee_type, assigned_at, expires_at, last_used_at, asset_id, .. } = a;
-                let mut h = Holder::new(product, metric, assignee_id.unwrap_or_else(|| "(unknown)".into()))
-                    .detail("assignment_id", id)
-                    .detail("license_id", license_id)
-                    .detail("asset_id", asset_id);
+                let mut h = Holder::new(product, metric, assignee_id.unwrap_or_else(|| "(unknown)".into()));
+                if details {
+                    h = h.detail("assignment_id", id).detail("license_id", license_id).detail("asset_id", asset_id);
+                }
                 h.identifying = &["assignment_id", "asset_id"];
                 h.holder_type = assignee_type;
                 h.since = assigned_at;
