@@ -425,13 +425,16 @@ fn stdin_items<T: DeserializeOwned, R: Send>(
     if input.metadata().is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type())) {
         // Fewer, larger reads from the writer; refused past the system's limit, and that is fine.
         let _ = rustix::pipe::fcntl_setpipe_size(&input, 1 << 20);
-        let mut spliced = Spliced { input: &input, spool: &spool, written: 0, read: 0 };
+        let mut spliced = Spliced { input: &input, spool: &spool, written: 0, read: 0, lost: None };
         let mut reader = BufReader::with_capacity(1 << 20, &mut spliced);
         sniff(&mut reader)?;
         let taken = match super::stream::for_each_item(unbuffered(reader), map, &mut *emit) {
             Ok(()) => return Ok(()),
             Err(taken) => taken,
         };
+        if let Some(e) = spliced.lost {
+            return Err(PayloadError::Io(format!("reading: standard input could not be kept for a second pass: {e}")));
+        }
         // A failed move moved nothing: the spool and the rest of the pipe are the whole input still.
         let mut reader = BufReader::with_capacity(1 << 20, (&spool).take(spliced.written).chain(&input));
         sniff(&mut reader)?;
@@ -480,6 +483,8 @@ struct Spliced<'a> {
     /// Bytes moved into the spool, and read from it.
     written: u64,
     read: u64,
+    /// Why bytes read could not be kept, if they could not.
+    lost: Option<String>,
 }
 
 #[cfg(target_os = "linux")]
@@ -488,7 +493,23 @@ impl Read for Spliced<'_> {
         use std::os::unix::fs::FileExt;
         if self.read == self.written {
             let mut at = self.written;
-            let moved = rustix::pipe::splice(self.input, None, self.spool, Some(&mut at), 1 << 20, rustix::pipe::SpliceFlags::MOVE)?;
+            let moved = match rustix::pipe::splice(self.input, None, self.spool, Some(&mut at), 1 << 20, rustix::pipe::SpliceFlags::MOVE) {
+                Ok(moved) => moved,
+                // Where the kernel cannot move them (a file system without
+                // splice), the bytes are copied.
+                Err(rustix::io::Errno::INVAL) => {
+                    let n = self.input.read(buf)?;
+                    if let Err(e) = self.spool.write_all_at(&buf[..n], self.written) {
+                        // Read from the pipe and kept nowhere: no second pass can be exact.
+                        self.lost = Some(e.to_string());
+                        return Err(e);
+                    }
+                    self.written += n as u64;
+                    self.read += n as u64;
+                    return Ok(n);
+                }
+                Err(e) => return Err(e.into()),
+            };
             if moved == 0 {
                 return Ok(0);
             }
@@ -517,16 +538,22 @@ fn exact_items_from<T: DeserializeOwned, R: Send>(
     reader: impl Read,
     map: &(dyn Fn(T) -> Option<R> + Sync),
     emit: &mut dyn FnMut(R),
-    mut skip: usize,
+    skip: usize,
 ) -> Result<(), PayloadError> {
-    let mut each = |item: T| {
+    let mut each = skipping(map, emit, skip);
+    run(serde_json::Deserializer::from_reader(reader), Items { f: &mut each }).map(|_| ())
+}
+
+/// What an exact pass does with each item: hands it on, but for the first
+/// `skip` (handed on already by the fast path).
+fn skipping<'a, T, R>(map: &'a (dyn Fn(T) -> Option<R> + Sync), emit: &'a mut dyn FnMut(R), mut skip: usize) -> impl FnMut(T) + 'a {
+    move |item| {
         if skip > 0 {
             skip -= 1;
         } else if let Some(r) = map(item) {
             emit(r);
         }
-    };
-    run(serde_json::Deserializer::from_reader(reader), Items { f: &mut each }).map(|_| ())
+    }
 }
 
 /// One exact pass, skipping the first `skip` items (handed on already).
@@ -534,15 +561,9 @@ fn exact_items<T: DeserializeOwned, R: Send>(
     page: &Body,
     map: &(dyn Fn(T) -> Option<R> + Sync),
     emit: &mut dyn FnMut(R),
-    mut skip: usize,
+    skip: usize,
 ) -> Result<(), PayloadError> {
-    let mut each = |item: T| {
-        if skip > 0 {
-            skip -= 1;
-        } else if let Some(r) = map(item) {
-            emit(r);
-        }
-    };
+    let mut each = skipping(map, emit, skip);
     parse(page, Items { f: &mut each }, Items::<T> { f: &mut |_| {} }, None).map(|_| ())
 }
 
