@@ -113,7 +113,8 @@ fn csv_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(w)
 }
 
-/// One holder as a CSV row.
+/// One holder as a CSV row; `None` for a time the short form does not write
+/// (see [`time`]): [`csv_row_exact`] writes that row.
 fn csv_row(h: &Holder) -> Option<Vec<u8>> {
     let (mut since, mut last, mut expires) = ([0; 20], [0; 20], [0; 20]);
     let mut days = itoa::Buffer::new();
