@@ -203,10 +203,7 @@ pub fn decisions_for(config: &crate::config::Config, records: &[Record], now: Da
     let at = config.history_location().ok();
     let store = at.filter(|at| at.exists()).and_then(|at| crate::history::Store::peek(&at).ok());
     let from = now - chrono::Duration::days(crate::plan::DEFAULT_DAYS);
-    let keys: Vec<String> = records.iter().map(|r| r.key()).collect();
-    let series: Vec<(&str, &str)> = records.iter().zip(&keys).map(|(r, k)| (r.source.as_str(), k.as_str())).collect();
-    // One query for them all (a server's round trip each would add up).
-    let samples = store.as_ref().and_then(|s| s.samples_of(&series, from).ok()).unwrap_or_else(|| vec![Vec::new(); records.len()]);
+    let samples = store.as_ref().and_then(|s| s.samples_of(records, from).ok()).unwrap_or_else(|| vec![Vec::new(); records.len()]);
     records
         .iter()
         .zip(samples)

@@ -32,11 +32,9 @@ pub fn run(options: &Options, sources: &[String], filter: &RecordFilter, since: 
             None
         }
     };
-    let keys: Vec<String> = report.records.iter().map(|r| r.key()).collect();
-    let series: Vec<(&str, &str)> = report.records.iter().zip(&keys).map(|(r, k)| (r.source.as_str(), k.as_str())).collect();
     let samples = match &store {
-        Some(store) => store.samples_of(&series, from)?,
-        None => vec![Vec::new(); series.len()],
+        Some(store) => store.samples_of(&report.records, from)?,
+        None => vec![Vec::new(); report.records.len()],
     };
     let mut decisions = Vec::with_capacity(report.records.len());
     for (r, samples) in report.records.iter().zip(samples) {

@@ -460,16 +460,13 @@ impl Store {
         Ok(out)
     }
 
-    /// The samples of the series `ident` of `source` from `since` on, oldest
-    /// first (`plan`); none when the history does not hold the series.
-    pub fn samples(&self, source: &str, ident: &str, since: DateTime<Utc>) -> Result<Vec<Sample>> {
-        Ok(self.db.borrow_mut().samples(&[(source, ident)], since.timestamp())?.pop().unwrap_or_default())
-    }
-
-    /// [`Store::samples`] of many series at once (a server answers them in
-    /// one query), in the order asked.
-    pub fn samples_of(&self, series: &[(&str, &str)], since: DateTime<Utc>) -> Result<Vec<Vec<Sample>>> {
-        self.db.borrow_mut().samples(series, since.timestamp())
+    /// The samples of each record's series from `since` on, oldest first, in
+    /// the records' order (`plan`); none for a series the history does not
+    /// hold. One query for them all: a server's round trip each would add up.
+    pub fn samples_of(&self, records: &[Record], since: DateTime<Utc>) -> Result<Vec<Vec<Sample>>> {
+        let keys: Vec<String> = records.iter().map(Record::key).collect();
+        let series: Vec<(&str, &str)> = records.iter().zip(&keys).map(|(r, k)| (r.source.as_str(), k.as_str())).collect();
+        self.db.borrow_mut().samples(&series, since.timestamp())
     }
 
     /// The source names and kinds the database holds series of.

@@ -400,7 +400,7 @@ fn stdin_items<T: DeserializeOwned, R: Send>(
     map: &(dyn Fn(T) -> Option<R> + Sync),
     emit: &mut dyn FnMut(R),
 ) -> Result<(), PayloadError> {
-    use std::io::{Seek, SeekFrom, Write};
+    use std::io::{Seek, SeekFrom};
     use std::os::fd::AsFd;
 
     let io = |e: std::io::Error| PayloadError::Io(format!("reading: {e}"));
@@ -420,100 +420,74 @@ fn stdin_items<T: DeserializeOwned, R: Send>(
             }
         };
     }
-    let Ok(mut spool) = tempfile::tempfile() else { return exact_items(page, map, emit, 0) };
+    let Ok(spool) = tempfile::tempfile() else { return exact_items(page, map, emit, 0) };
     #[cfg(target_os = "linux")]
-    if input.metadata().is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type())) {
+    let splice = input.metadata().is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type()));
+    #[cfg(target_os = "linux")]
+    if splice {
         // Fewer, larger reads from the writer; refused past the system's limit, and that is fine.
         let _ = rustix::pipe::fcntl_setpipe_size(&input, 1 << 20);
-        let mut spliced = Spliced { input: &input, spool: &spool, written: 0, read: 0, lost: None };
-        let mut reader = BufReader::with_capacity(1 << 20, &mut spliced);
-        sniff(&mut reader)?;
-        let taken = match super::stream::for_each_item(unbuffered(reader), map, &mut *emit) {
-            Ok(()) => return Ok(()),
-            Err(taken) => taken,
-        };
-        if let Some(e) = spliced.lost {
-            return Err(PayloadError::Io(format!("reading: standard input could not be kept for a second pass: {e}")));
-        }
-        // A failed move moved nothing: the spool and the rest of the pipe are the whole input still.
-        let mut reader = BufReader::with_capacity(1 << 20, (&spool).take(spliced.written).chain(&input));
-        sniff(&mut reader)?;
-        return exact_items_from(reader, map, emit, taken);
     }
-    /// Every byte read from `input` is written to `spool` too.
-    struct Tee<'a> {
-        input: &'a File,
-        spool: &'a File,
-        failed: Option<std::io::Error>,
-    }
-    impl Read for Tee<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.input.read(buf)?;
-            if let Err(e) = self.spool.write_all(&buf[..n]) {
-                let gone = std::io::Error::new(e.kind(), e.to_string());
-                self.failed = Some(e);
-                return Err(gone);
-            }
-            Ok(n)
-        }
-    }
-    let mut tee = Tee { input: &input, spool: &spool, failed: None };
-    let mut reader = BufReader::with_capacity(1 << 20, &mut tee);
+    #[cfg(not(target_os = "linux"))]
+    let splice = false;
+    let mut spooled = Spooled { input: &input, spool: &spool, splice, written: 0, read: 0, lost: None };
+    let mut reader = BufReader::with_capacity(1 << 20, &mut spooled);
     sniff(&mut reader)?;
     let taken = match super::stream::for_each_item(unbuffered(reader), map, &mut *emit) {
         Ok(()) => return Ok(()),
         Err(taken) => taken,
     };
-    if let Some(e) = tee.failed {
+    if let Some(e) = spooled.lost {
         return Err(PayloadError::Io(format!("reading: standard input could not be kept for a second pass: {e}")));
     }
-    // The exact pass over what was read, then the rest.
-    spool.seek(SeekFrom::Start(0)).map_err(io)?;
-    let mut reader = BufReader::with_capacity(1 << 20, (&spool).chain(&input));
+    // The exact pass over what was kept, then the rest (a failed move or
+    // copy took nothing from the pipe: the two are the whole input still).
+    let mut reader = BufReader::with_capacity(1 << 20, (&spool).take(spooled.written).chain(&input));
     sniff(&mut reader)?;
     exact_items_from(reader, map, emit, taken)
 }
 
-/// A pipe's bytes moved into a temporary file by the kernel (`splice`, no
-/// copy made here) a chunk at a time, and read from there.
-#[cfg(target_os = "linux")]
-struct Spliced<'a> {
+/// Standard input read through a temporary file that keeps every byte: a
+/// pipe's chunks moved into it by the kernel (`splice`, no copy made here)
+/// and read from there; anything else (or where splice is refused) read and
+/// copied into it.
+#[cfg(unix)]
+struct Spooled<'a> {
     input: &'a File,
     spool: &'a File,
-    /// Bytes moved into the spool, and read from it.
+    splice: bool,
+    /// Bytes kept in the spool, and read from it.
     written: u64,
     read: u64,
     /// Why bytes read could not be kept, if they could not.
     lost: Option<String>,
 }
 
-#[cfg(target_os = "linux")]
-impl Read for Spliced<'_> {
+#[cfg(unix)]
+impl Read for Spooled<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         use std::os::unix::fs::FileExt;
-        if self.read == self.written {
+        #[cfg(target_os = "linux")]
+        if self.splice && self.read == self.written {
             let mut at = self.written;
-            let moved = match rustix::pipe::splice(self.input, None, self.spool, Some(&mut at), 1 << 20, rustix::pipe::SpliceFlags::MOVE) {
-                Ok(moved) => moved,
-                // Where the kernel cannot move them (a file system without
-                // splice), the bytes are copied.
-                Err(rustix::io::Errno::INVAL) => {
-                    let n = self.input.read(buf)?;
-                    if let Err(e) = self.spool.write_all_at(&buf[..n], self.written) {
-                        // Read from the pipe and kept nowhere: no second pass can be exact.
-                        self.lost = Some(e.to_string());
-                        return Err(e);
-                    }
-                    self.written += n as u64;
-                    self.read += n as u64;
-                    return Ok(n);
-                }
+            match rustix::pipe::splice(self.input, None, self.spool, Some(&mut at), 1 << 20, rustix::pipe::SpliceFlags::MOVE) {
+                Ok(0) => return Ok(0),
+                Ok(moved) => self.written += moved as u64,
+                // A file system without splice: the bytes are copied.
+                Err(rustix::io::Errno::INVAL) => self.splice = false,
                 Err(e) => return Err(e.into()),
-            };
-            if moved == 0 {
-                return Ok(0);
             }
-            self.written += moved as u64;
+        }
+        if self.read == self.written {
+            let n = self.input.read(buf)?;
+            if let Err(e) = self.spool.write_all_at(&buf[..n], self.written) {
+                // Read from the input and kept nowhere: no second pass can be exact.
+                self.lost = Some(e.to_string());
+                return Err(e);
+            }
+            self.written += n as u64;
+            self.read += n as u64;
+            return Ok(n);
         }
         let left = usize::try_from(self.written - self.read).unwrap_or(usize::MAX);
         let want = buf.len().min(left);

@@ -62,6 +62,15 @@ fn reasons(map: &BTreeMap<Reason, u64>) -> Value {
     Value::Object(map.iter().filter(|(_, n)| **n > 0).map(|(r, n)| (r.as_str().to_string(), json!(n))).collect())
 }
 
+/// A record's denials this read and in all, by reason, and since when.
+fn lay_denials(r: &mut Record, now: &BTreeMap<Reason, u64>, total: &BTreeMap<Reason, u64>, since: Option<DateTime<Utc>>) {
+    r.details.insert("denials".into(), reasons(now));
+    r.details.insert("denials_total".into(), reasons(total));
+    if let Some(since) = since {
+        r.details.insert("denials_since".into(), json!(since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+    }
+}
+
 /// What lands on one record: denials this read and in all, by reason, and the peak.
 type Laid = (BTreeMap<Reason, u64>, BTreeMap<Reason, u64>, u64);
 
@@ -94,11 +103,7 @@ pub fn attach(records: &mut [Record], read: LogRead, before: Option<Cursor>, sou
                 if f.denials.values().any(|n| *n > 0) {
                     let mut r = Record::new(feature.clone(), "licenses", None, None).with_id(Some(id.clone()));
                     (r.source, r.kind, r.unit) = (source.to_string(), kind.to_string(), "licenses".into());
-                    r.details.insert("denials".into(), reasons(&f.denials));
-                    r.details.insert("denials_total".into(), reasons(&f.denials_total));
-                    if let Some(since) = since {
-                        r.details.insert("denials_since".into(), json!(since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
-                    }
+                    lay_denials(&mut r, &f.denials, &f.denials_total, since);
                     r.details.insert("listed".into(), json!(false));
                     unlisted.push(r);
                 }
@@ -127,12 +132,8 @@ pub fn attach(records: &mut [Record], read: LogRead, before: Option<Cursor>, sou
                 total: *n,
             });
         }
-        r.details.insert("denials".into(), reasons(&now));
-        r.details.insert("denials_total".into(), reasons(&total));
+        lay_denials(r, &now, &total, since);
         r.details.insert("peak".into(), json!(peak));
-        if let Some(since) = since {
-            r.details.insert("denials_since".into(), json!(since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
-        }
         // The next read replays from what this snapshot counted.
         if let Some(used) = r.used {
             let daemon = daemon_of(r).map(str::to_string);
