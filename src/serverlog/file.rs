@@ -283,6 +283,7 @@ mod tests {
                 host: "h".into(),
                 count: 1,
                 cur_use: None,
+                pool: None,
             })
         }
         fn save(&self) -> serde_json::Value {
@@ -303,7 +304,8 @@ mod tests {
     /// Denials per feature this read, and the cursor for the next.
     fn read(path: &Path, from: Option<&Cursor>) -> (Vec<(String, u64)>, Cursor, bool) {
         let read = read_log(path, &Denials, from, None, true).unwrap();
-        let counts = read.tally.features.iter().map(|((f, _), t)| (f.clone(), t.denials.values().sum())).filter(|(_, n)| *n > 0).collect();
+        let counts =
+            read.tally.features.iter().map(|((f, _, _), t)| (f.clone(), t.denials.values().sum())).filter(|(_, n)| *n > 0).collect();
         (counts, read.cursor, read.rotated)
     }
 

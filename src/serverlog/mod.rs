@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use file::{read_log, Cursor, LogRead};
 pub use records::{Counter, SourceLog};
-pub use tally::{Feature, Tally};
+pub use tally::{Feature, FeatureKey, Tally};
 
 /// Why a checkout was refused, in the few classes a license owner acts on
 /// (the `reason` label of `licusage_denials_total`).
@@ -82,12 +82,40 @@ pub struct Event<'a> {
     pub count: u64,
     /// The server's own count in use after the event (RLM's `cur_use`).
     pub cur_use: Option<u64>,
+    /// Which of the feature's license pools, where the log says (RLM's OUT
+    /// and IN; never a denial, which no pool made).
+    pub pool: Option<Pool>,
+}
+
+/// One of a product's license pools as a log names it (RLM: a `PRODUCT`
+/// line per pool at each start, `OUT` naming the pool by number, `IN` by
+/// the handle of its `OUT`). A snapshot's record of the pool is found by
+/// its number, else as the `nth` pool of this version.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Pool {
+    pub number: u64,
+    /// The pool's license version (empty where the log has not said).
+    #[serde(default)]
+    pub version: String,
+    /// Its place among this run's pools of the same product and version, from 1.
+    #[serde(default)]
+    pub nth: u32,
 }
 
 impl Event<'_> {
     /// The server (re)started at `at`: nothing is in use any more.
     pub fn restart(at: Option<NaiveDateTime>) -> Self {
-        Event { at, what: What::Restart, feature: "".into(), daemon: None, user: "".into(), host: "".into(), count: 0, cur_use: None }
+        Event {
+            at,
+            what: What::Restart,
+            feature: "".into(),
+            daemon: None,
+            user: "".into(),
+            host: "".into(),
+            count: 0,
+            cur_use: None,
+            pool: None,
+        }
     }
 }
 

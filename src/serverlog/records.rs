@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 
-use super::{Cursor, LogRead, Reason};
+use super::{Cursor, LogRead, Pool, Reason};
 use crate::record::Record;
 
 /// One counter of `licusage_denials_total`.
@@ -58,6 +58,33 @@ fn matches(r: &Record, feature: &str, daemon: Option<&str>) -> bool {
     r.product == feature && (daemon.is_none() || daemon_of(r).is_none_or(|d| Some(d) == daemon))
 }
 
+/// The record a feature of the log (one of its pools, where the log says)
+/// is laid on: the record of that pool number, else the `nth` record of
+/// the pool's version, else the feature's first record (a denial names no
+/// pool: it lands on the product's first).
+fn record_of(records: &[Record], feature: &str, daemon: Option<&str>, pool: Option<&Pool>) -> Option<usize> {
+    let mut of_feature = records.iter().enumerate().filter(|(_, r)| matches(r, feature, daemon));
+    let Some(pool) = pool else { return of_feature.next().map(|(i, _)| i) };
+    let first = of_feature.clone().next().map(|(i, _)| i);
+    let numbered = of_feature.clone().find(|(_, r)| r.details.get("pool").and_then(Value::as_u64) == Some(pool.number));
+    let by_version = || {
+        let version = Some(pool.version.as_str()).filter(|v| !v.is_empty())?;
+        of_feature.filter(|(_, r)| r.details.get("version").and_then(Value::as_str) == Some(version)).nth(pool.nth.max(1) as usize - 1)
+    };
+    numbered.or_else(by_version).map(|(i, _)| i).or(first)
+}
+
+/// The pool record `i` is of, as a log would name it: its number where the
+/// snapshot says it (RLM's `pool: N`), its version, and its place among the
+/// product's records of that version.
+fn pool_of(records: &[Record], i: usize) -> Pool {
+    let r = &records[i];
+    let version = r.details.get("version").and_then(Value::as_str).unwrap_or_default();
+    let same = |o: &Record| o.product == r.product && o.details.get("version").and_then(Value::as_str).unwrap_or_default() == version;
+    let nth = records[..i].iter().filter(|o| same(o)).count() as u32 + 1;
+    Pool { number: r.details.get("pool").and_then(Value::as_u64).unwrap_or(0), version: version.to_string(), nth }
+}
+
 fn reasons(map: &BTreeMap<Reason, u64>) -> Value {
     Value::Object(map.iter().filter(|(_, n)| **n > 0).map(|(r, n)| (r.as_str().to_string(), json!(n))).collect())
 }
@@ -82,8 +109,10 @@ pub fn attach(records: &mut [Record], read: LogRead, before: Option<Cursor>, sou
     let mut per_record: Vec<Laid> = vec![Default::default(); records.len()];
     let mut counters = Vec::new();
     let mut unlisted = Vec::new();
-    for ((feature, daemon), f) in &tally.features {
-        let index = records.iter().position(|r| matches(r, feature, daemon.as_deref()));
+    // Denials name no pool (the tally keeps them off pools): a feature's
+    // unlisted denials are one key, one record.
+    for ((feature, daemon, pool), f) in &tally.features {
+        let index = record_of(records, feature, daemon.as_deref(), pool.as_ref());
         match index {
             Some(i) => {
                 let (now, total, peak) = &mut per_record[i];
@@ -120,6 +149,24 @@ pub fn attach(records: &mut [Record], read: LogRead, before: Option<Cursor>, sou
             }
         }
     }
+    // The next read replays from what this snapshot counted: each key of
+    // the carry-over that lands on a record gets that record's count (a
+    // product's pools each their own); a record no key lands on gets one.
+    let mut resynced = vec![false; records.len()];
+    let keys: Vec<(String, Option<String>, Option<Pool>)> =
+        cursor.tally.features.iter().map(|f| (f.feature.clone(), f.daemon.clone(), f.pool.clone())).collect();
+    for (feature, daemon, pool) in &keys {
+        if let Some(used) = record_of(records, feature, daemon.as_deref(), pool.as_ref()).and_then(|i| records[i].used.map(|u| (i, u))) {
+            cursor.tally.resync(feature, daemon.as_deref(), pool.as_ref(), used.1);
+            resynced[used.0] = true;
+        }
+    }
+    for (i, r) in records.iter().enumerate() {
+        let (Some(used), false) = (r.used, resynced[i]) else { continue };
+        let pooled = keys.iter().any(|(f, _, p)| *f == r.product && p.is_some());
+        let pool = pooled.then(|| pool_of(records, i));
+        cursor.tally.resync(&r.product, daemon_of(r), pool.as_ref(), used);
+    }
     for (r, (now, total, peak)) in records.iter_mut().zip(per_record) {
         let peak = peak.max(r.used.unwrap_or(0));
         for (reason, n) in &total {
@@ -134,25 +181,6 @@ pub fn attach(records: &mut [Record], read: LogRead, before: Option<Cursor>, sou
         }
         lay_denials(r, &now, &total, since);
         r.details.insert("peak".into(), json!(peak));
-        // The next read replays from what this snapshot counted.
-        if let Some(used) = r.used {
-            let daemon = daemon_of(r).map(str::to_string);
-            let named: Vec<Option<String>> = cursor
-                .tally
-                .features
-                .iter()
-                .filter(|f| f.feature == r.product && (daemon.is_none() || f.daemon.is_none() || f.daemon == daemon))
-                .map(|f| f.daemon.clone())
-                .collect();
-            match named.is_empty() {
-                true => cursor.tally.resync(&r.product, daemon.as_deref(), used),
-                false => {
-                    for d in named {
-                        cursor.tally.resync(&r.product, d.as_deref(), used);
-                    }
-                }
-            }
-        }
     }
     counters.sort_by(|a, b| (&a.id, a.reason).cmp(&(&b.id, b.reason)));
     SourceLog {

@@ -22,14 +22,15 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Reason, What};
+use super::{Event, Pool, Reason, What};
 
 /// At most this many checkouts are followed as open at once (a log that
 /// lost its check-ins must not grow the carry-over without end).
 const MAX_OPEN: usize = 200_000;
 
-/// A feature as the log names it: its name, and the daemon that serves it.
-pub type FeatureKey = (String, Option<String>);
+/// A feature as the log names it: its name, the daemon that serves it, and
+/// the license pool where the log tells a product's pools apart (RLM).
+pub type FeatureKey = (String, Option<String>, Option<Pool>);
 
 /// What a read carries to the next one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -50,6 +51,8 @@ pub struct FeatureCarry {
     pub feature: String,
     #[serde(default)]
     pub daemon: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<Pool>,
     pub in_use: u64,
     /// Denials counted by every read so far, per reason.
     #[serde(default)]
@@ -66,13 +69,15 @@ pub struct Open {
 }
 
 impl Carry {
-    /// Set a feature's use to what a snapshot counted: the next read replays from it.
-    pub fn resync(&mut self, feature: &str, daemon: Option<&str>, used: u64) {
-        match self.features.iter_mut().find(|f| f.feature == feature && f.daemon.as_deref() == daemon) {
+    /// Set a feature's (or one of its pools') use to what a snapshot
+    /// counted: the next read replays from it.
+    pub fn resync(&mut self, feature: &str, daemon: Option<&str>, pool: Option<&Pool>, used: u64) {
+        match self.features.iter_mut().find(|f| f.feature == feature && f.daemon.as_deref() == daemon && f.pool.as_ref() == pool) {
             Some(f) => f.in_use = used,
             None => self.features.push(FeatureCarry {
                 feature: feature.to_string(),
                 daemon: daemon.map(str::to_string),
+                pool: pool.cloned(),
                 in_use: used,
                 ..FeatureCarry::default()
             }),
@@ -110,6 +115,9 @@ struct Outs {
     outs: VecDeque<(NaiveDateTime, u64)>,
 }
 
+/// A feature's daemon and pool, and where the replay keeps it.
+type Indexed = (Option<String>, Option<Pool>, usize);
+
 /// The replay of one read.
 #[derive(Debug, Default)]
 pub struct Tally {
@@ -126,9 +134,9 @@ pub struct Tally {
     /// Whether checkout time is followed.
     timed: bool,
     /// The features as the replay goes (`features` is made of them at the
-    /// end), found by name, then daemon: an event finds its feature without
-    /// building a key (millions of lines: no allocation per line).
-    index: HashMap<String, Vec<(Option<String>, usize)>>,
+    /// end), found by name, then daemon and pool: an event finds its feature
+    /// without building a key (millions of lines: no allocation per line).
+    index: HashMap<String, Vec<Indexed>>,
     live: Vec<(FeatureKey, Feature)>,
     /// Open checkouts by `feature \x1f user \x1f host`.
     open: HashMap<String, Outs>,
@@ -156,7 +164,7 @@ impl Tally {
     pub fn new(carry: Carry, timed: bool) -> Self {
         let mut tally = Tally { timed, ..Tally::default() };
         for f in &carry.features {
-            if let Some(t) = tally.feature(&f.feature, f.daemon.as_deref()) {
+            if let Some(t) = tally.feature(&f.feature, f.daemon.as_deref(), f.pool.as_ref()) {
                 t.peak = f.in_use;
                 t.in_use = f.in_use;
                 t.denials_total = f.denials_total.clone();
@@ -173,14 +181,18 @@ impl Tally {
     }
 
     /// The feature of an event, made the first time it is seen.
-    fn feature(&mut self, feature: &str, daemon: Option<&str>) -> Option<&mut Feature> {
-        let found = self.index.get(feature).and_then(|ds| ds.iter().find(|(d, _)| d.as_deref() == daemon)).map(|(_, i)| *i);
+    fn feature(&mut self, feature: &str, daemon: Option<&str>, pool: Option<&Pool>) -> Option<&mut Feature> {
+        let found = self
+            .index
+            .get(feature)
+            .and_then(|ds| ds.iter().find(|(d, p, _)| d.as_deref() == daemon && p.as_ref() == pool))
+            .map(|(_, _, i)| *i);
         let i = match found {
             Some(i) => i,
             None => {
                 let i = self.live.len();
-                self.index.entry(feature.to_string()).or_default().push((daemon.map(str::to_string), i));
-                self.live.push(((feature.to_string(), daemon.map(str::to_string)), Feature::default()));
+                self.index.entry(feature.to_string()).or_default().push((daemon.map(str::to_string), pool.cloned(), i));
+                self.live.push(((feature.to_string(), daemon.map(str::to_string), pool.cloned()), Feature::default()));
                 i
             }
         };
@@ -227,7 +239,12 @@ impl Tally {
             }
             return;
         }
-        let Some(f) = self.feature(&e.feature, e.daemon.as_deref()) else { return };
+        // A denial is the feature's, not a pool's.
+        let pool = match e.what {
+            What::Denied(_) => None,
+            _ => e.pool.as_ref(),
+        };
+        let Some(f) = self.feature(&e.feature, e.daemon.as_deref(), pool) else { return };
         match e.what {
             What::Out => {
                 f.in_use = e.cur_use.unwrap_or(f.in_use.saturating_add(e.count));
@@ -306,9 +323,10 @@ impl Tally {
             features: self
                 .features
                 .iter()
-                .map(|((feature, daemon), f)| FeatureCarry {
+                .map(|((feature, daemon, pool), f)| FeatureCarry {
                     feature: feature.clone(),
                     daemon: daemon.clone(),
+                    pool: pool.clone(),
                     in_use: f.in_use,
                     denials_total: f.denials_total.clone(),
                 })
@@ -355,13 +373,13 @@ mod tests {
     }
 
     fn ev<'a>(what: What, feature: &'a str, user: &'a str, t: Option<NaiveDateTime>, count: u64) -> Event<'a> {
-        Event { at: t, what, feature: feature.into(), daemon: None, user: user.into(), host: "h".into(), count, cur_use: None }
+        Event { at: t, what, feature: feature.into(), daemon: None, user: user.into(), host: "h".into(), count, cur_use: None, pool: None }
     }
 
     #[test]
     fn peak_denials_and_checkout_time() {
         let mut carry = Carry::default();
-        carry.resync("cad", None, 2);
+        carry.resync("cad", None, None, 2);
         let mut t = Tally::new(carry, true);
         t.event(&ev(What::Out, "cad", "ann", at(9, 0), 1));
         t.event(&ev(What::Out, "cad", "bob", at(9, 30), 2));
@@ -369,7 +387,7 @@ mod tests {
         t.event(&ev(What::In, "cad", "ann", at(10, 0), 1));
         t.event(&ev(What::In, "cad", "bob", at(11, 30), 2));
         t.finish();
-        let f = &t.features[&("cad".to_string(), None)];
+        let f = &t.features[&("cad".to_string(), None, None)];
         // From 2 in use: 3, then 5 at 09:30, back to 4, then 2.
         assert_eq!((f.peak, f.in_use, f.denials.get(&Reason::Limit)), (5, 2, Some(&1)));
         let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
@@ -405,7 +423,7 @@ mod tests {
         t.event(&ev(What::Out, "cad", "ann", at(9, 0), 4));
         t.event(&Event::restart(at(10, 0)));
         t.finish();
-        let f = &t.features[&("cad".to_string(), None)];
+        let f = &t.features[&("cad".to_string(), None, None)];
         assert_eq!((f.peak, f.in_use), (4, 0));
         assert_eq!(t.usage[&("cad".to_string(), "ann".to_string())].values().sum::<f64>(), 4.0 * 3600.0);
         assert!(t.carry.open.is_empty());

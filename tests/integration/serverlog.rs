@@ -248,6 +248,112 @@ fn rlm_report_log_denials_are_counted() {
     );
 }
 
+/// The report log of the Foundry server whose real `rlmstat -a` is
+/// fixtures/rlm/foundry-nuke.txt, written by us to its pool table (the
+/// twelve PRODUCT lines, numbered as `rlmstat` numbers them): `nuke_i` has
+/// three pools and `nuke_r` three, two of them of one version. An OUT names
+/// its pool by number (its version is the requested one), an IN only by its
+/// OUT's handle; a denial names no pool.
+const FOUNDRY_LOG: &str = "RLM Report Log Format 0, version 12.2, authenticated
+ISV: foundry, RLM version 12.2 BL2
+
+START RLM-SERVER 03/28/2024 08:00:00
+PRODUCT hieroplayer_i 2024.0331 1 1 0 1 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT nukexassist_i 2024.0331 2 2 0 2 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT nuke_i 2024.0331 3 1 0 1 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT nukex_i 2024.0331 4 1 0 1 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT hieroplayer_i 2024.0701 5 22 0 22 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT nuke_i 2024.0701 6 22 0 22 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT nukexassist_i 2024.0701 7 6 0 6 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT nukex_i 2024.0701 8 3 0 3 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT nuke_i 2024.0416 9 4 0 4 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT nuke_r 2024.0701 10 16 0 16 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT nuke_r 2025.0118 11 5 0 5 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+PRODUCT nuke_r 2024.0701 12 4 0 4 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0
+03/28/2024 08:00
+OUT nuke_i 14.0 6 ann a1 \"\" 1 1 0 a01 a01 100 \"\" \"\" \"\" 03/28 09:00:00
+OUT nuke_i 14.0 6 bob b1 \"\" 2 3 0 a02 a02 101 \"\" \"\" \"\" 03/28 09:01:00
+OUT nuke_i 14.0 6 cy c1 \"\" 2 5 0 a03 a03 102 \"\" \"\" \"\" 03/28 09:02:00
+IN 1 nuke_i 14.0 bob b1 \"\" 2 3 0 a02 03/28 09:30:00
+OUT nuke_i 14.0 3 dee d1 \"\" 1 1 0 a04 a04 103 \"\" \"\" \"\" 03/28 10:00:00
+OUT nuke_i 14.0 9 eve e1 \"\" 1 1 0 a05 a05 104 \"\" \"\" \"\" 03/28 10:10:00
+OUT nuke_i 14.0 9 fay f1 \"\" 1 2 0 a06 a06 105 \"\" \"\" \"\" 03/28 10:11:00
+IN 1 nuke_i 14.0 eve e1 \"\" 1 1 0 a05 03/28 10:20:00
+IN 1 nuke_i 14.0 fay f1 \"\" 1 0 0 a06 03/28 10:21:00
+OUT nuke_r 14.0 10 gus g1 \"\" 7 7 0 a07 a07 106 \"\" \"\" \"\" 03/28 11:00:00
+IN 1 nuke_r 14.0 gus g1 \"\" 7 0 0 a07 03/28 11:30:00
+OUT nuke_r 14.0 12 hal h1 \"\" 4 4 0 a08 a08 107 \"\" \"\" \"\" 03/28 12:00:00
+DENY nuke_r 14.0 ivy i1 \"\" 1 -22 1 03/28 12:01
+";
+
+/// RLM: each of a product's pools gets its own true peak (the pool the OUT
+/// names, the IN found by its OUT's handle, also in a later read), with or
+/// without `pool: N` in the `rlmstat` output; a denial lands on the
+/// product's first pool.
+#[test]
+fn rlm_pools_of_one_product_each_get_their_own_peak() {
+    // (metric, peak, denials) of each nuke_i and nuke_r record, in show's order.
+    fn peaks(doc: &serde_json::Value) -> Vec<(String, u64, serde_json::Value)> {
+        let records = doc["records"].as_array().unwrap();
+        records
+            .iter()
+            .filter(|r| r["product"] == "nuke_i" || r["product"] == "nuke_r")
+            .map(|r| {
+                (
+                    format!("{} {}", r["product"].as_str().unwrap(), r["metric"].as_str().unwrap()),
+                    r["details"]["peak"].as_u64().unwrap(),
+                    r["details"]["denials"].clone(),
+                )
+            })
+            .collect()
+    }
+    let none = serde_json::json!({});
+    let limit = serde_json::json!({"limit": 1});
+    // By hand: pool 6 out to 5 (1, 3, 5), pool 3 to 1, pool 9 to 2, pool 10
+    // to 7, pool 12 to 4 (still out); the polled use where more (pool 6's
+    // rlmstat says 3). The denial on nuke_r's first pool.
+    let expected = |pool: bool| {
+        let m = |v: &str, p: u64| if pool { format!("v{v} pool {p}") } else { format!("v{v} #{}", if p == 12 { 2 } else { 1 }) };
+        vec![
+            ("nuke_i v2024.0331".to_string(), 1, none.clone()),
+            ("nuke_i v2024.0416".to_string(), 2, none.clone()),
+            ("nuke_i v2024.0701".to_string(), 5, none.clone()),
+            (format!("nuke_r {}", m("2024.0701", 10)), 7, limit.clone()),
+            (format!("nuke_r {}", m("2024.0701", 12)), 4, none.clone()),
+            ("nuke_r v2025.0118".to_string(), 0, none.clone()),
+        ]
+    };
+    let rlmstat = std::fs::read_to_string(fixture("rlm/foundry-nuke.txt")).unwrap();
+    for numbered in [true, false] {
+        let env = TestEnv::new();
+        // An older rlmutil prints no pool numbers: the pools are told apart
+        // by version and order.
+        let text = match numbered {
+            true => rlmstat.clone(),
+            false => rlmstat.lines().map(|l| l.split(", pool:").next().unwrap_or_default()).collect::<Vec<_>>().join("\n"),
+        };
+        env.write("rlmstat.txt", &text);
+        env.write("report.log", FOUNDRY_LOG);
+        env.config(
+            "[sources.render]\nkind = \"rlm\"\nfile = \"rlmstat.txt\"\nlog = \"report.log\"\n\n[history]\npath = \"history.sqlite3\"\n",
+        );
+        let out = env.run(&["show", "--json"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(peaks(&out.json()), expected(numbered), "pool numbers in rlmstat: {numbered}");
+        assert_eq!(env.run(&["record"]).code, 0);
+
+        // The next read: hal's four come back by handle (kept from the
+        // first read) to pool 12, which the server says leaves 3 in use
+        // (others out that the log did not see start); nothing else moves:
+        // each record's peak is its polled use, pool 12's the 3.
+        append(&env.path("report.log"), "IN 1 nuke_r 14.0 hal h1 \"\" 4 3 0 a08 03/28 13:00:00\n");
+        let out = env.run(&["show", "--json"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let next: Vec<u64> = peaks(&out.json()).into_iter().map(|(_, p, _)| p).collect();
+        assert_eq!(next, [1, 0, 3, 0, 3, 0], "pool numbers in rlmstat: {numbered}");
+    }
+}
+
 /// A log that is not there is the source's error, naming it; the other
 /// sources are read.
 #[test]

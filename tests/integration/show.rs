@@ -192,8 +192,10 @@ fn thresholds_from_defaults_and_rules_set_status() {
 #[test]
 fn expiry_sets_status_relative_to_today() {
     let env = TestEnv::new();
-    let soon = (chrono::Utc::now() + chrono::Duration::days(5) + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M:%SZ");
-    let later = (chrono::Utc::now() + chrono::Duration::days(20) + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M:%SZ");
+    // Calendar days: noon of the day 5 (20) days on, whatever the hour now
+    // (now + 5 days + 2 hours is 6 calendar days away after 22:00).
+    let noon_in = |days: u64| (chrono::Utc::now().date_naive() + chrono::Days::new(days)).format("%Y-%m-%dT12:00:00Z");
+    let (soon, later) = (noon_in(5), noon_in(20));
     let body = format!(
         r#"[{{"id":"a","product_name":"A","license_type":"named_user","total_seats":10,"used_seats":1,"expiry_date":"{soon}"}},
             {{"id":"b","product_name":"B","license_type":"named_user","total_seats":10,"used_seats":1,"expiry_date":"{soon}","auto_renew":true}},

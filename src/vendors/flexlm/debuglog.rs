@@ -146,6 +146,7 @@ impl serverlog::Lines for Reader {
                     host: e.host.unwrap_or_default().into(),
                     count: e.count,
                     cur_use: None,
+                    pool: None,
                 })
             }
             Line::Timestamp { .. } | Line::Other => None,
@@ -412,7 +413,7 @@ mod tests {
         for (name, want) in expected {
             let read = crate::serverlog::read_log(&dir.join(format!("{name}.log")), &DebugLog, None, None, false).unwrap();
             let mut got: Vec<Denied> = Vec::new();
-            for ((feature, daemon), f) in &read.tally.features {
+            for ((feature, daemon, _), f) in &read.tally.features {
                 for (reason, n) in &f.denials {
                     got.push((feature, daemon.as_deref().unwrap_or(""), *reason, *n));
                 }
@@ -436,7 +437,7 @@ mod tests {
         let path = dir.path().join("lmgrd.log");
         std::fs::write(&path, log.lines().map(|l| format!("{}\n", l.trim_start())).collect::<String>()).unwrap();
         let read = crate::serverlog::read_log(&path, &DebugLog, None, None, false).unwrap();
-        let f = &read.tally.features[&("hfsshpc".to_string(), Some("ansyslmd".to_string()))];
+        let f = &read.tally.features[&("hfsshpc".to_string(), Some("ansyslmd".to_string()), None)];
         assert_eq!((f.peak, f.in_use), (40, 25));
     }
 }

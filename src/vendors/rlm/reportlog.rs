@@ -12,6 +12,16 @@
 //! "isv_def" count why last_attempt mm/dd hh:mm`. Dates carry no year: it
 //! comes from `START host mm/dd/yyyy hh:mm:ss` and the `mm/dd/yyyy hh:mm`
 //! stamps, and moves on when the month goes back (12/31 → 01/01).
+//!
+//! A product may have several license pools, each with its own count and
+//! `cur_use`. The pools are listed at each start (`PRODUCT name version
+//! pool# count …`); an OUT names its pool by number (its version is the
+//! one the application asked for, not the pool's), an IN only by the
+//! `server_handle` of its OUT, and an `INUSE` line (v10 on) gives the pool
+//! of a license out from before the log. The reader keeps both tables from
+//! read to read, so each event lands on its pool.
+
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -41,13 +51,26 @@ pub struct Event {
     /// IN: why it came back (1 normal, 2 the application exited, …); DENY:
     /// RLM's (negative) error code (-22: all licenses in use).
     pub why: Option<i64>,
+    /// The pool's number (OUT; IN by its OUT's handle, where read).
+    pub pool: Option<u64>,
 }
+
+/// At most this many checkouts' handles are kept (a log that lost its
+/// check-ins must not grow the saved state without end); past it an IN
+/// lands on its product, not its pool.
+const MAX_HANDLES: usize = 100_000;
 
 /// Reads the records in order, keeping the year.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Reader {
     year: Option<i32>,
     last_month: Option<u32>,
+    /// This run's pools by number: (product, version), from `PRODUCT` lines.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pools: BTreeMap<u64, (String, String)>,
+    /// The pool of each license out, by its `server_handle`.
+    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    handles: HashMap<String, u64>,
 }
 
 impl Reader {
@@ -57,8 +80,22 @@ impl Reader {
         let (kind, rest) = fields.split_first()?;
         match kind.as_str() {
             "START" => {
-                // START host mm/dd/yyyy hh:mm:ss
+                // START host mm/dd/yyyy hh:mm:ss: a new run, its pools listed again.
+                self.pools.clear();
+                self.handles.clear();
                 self.stamp(rest.get(1)?);
+                None
+            }
+            "PRODUCT" if rest.len() >= 3 => {
+                // PRODUCT name version pool# count reservations soft_limit …
+                if let Ok(number) = rest[2].parse() {
+                    self.pools.insert(number, (rest[0].clone(), rest[1].clone()));
+                }
+                None
+            }
+            "INUSE" if rest.len() >= 8 => {
+                // INUSE product version pool# user host "isv_def" count server_handle mm/dd hh:mm:ss
+                self.keep(&rest[7], rest[2].parse().ok());
                 None
             }
             stamp if stamp.matches('/').count() == 2 => {
@@ -67,6 +104,8 @@ impl Reader {
             }
             "OUT" if rest.len() >= 17 => {
                 let at = self.at(&rest[15], &rest[16]);
+                let pool = rest[2].parse().ok();
+                self.keep(&rest[9], pool);
                 Some(Event {
                     what: What::Out,
                     at,
@@ -77,10 +116,12 @@ impl Reader {
                     count: rest[6].parse().ok()?,
                     cur_use: rest[7].parse().ok(),
                     why: None,
+                    pool,
                 })
             }
             "IN" if rest.len() >= 12 => {
                 let at = self.at(&rest[10], &rest[11]);
+                let pool = self.handles.remove(&rest[9]);
                 Some(Event {
                     what: What::In,
                     at,
@@ -91,6 +132,7 @@ impl Reader {
                     count: rest[6].parse().ok()?,
                     cur_use: rest[7].parse().ok(),
                     why: rest[0].parse().ok(),
+                    pool,
                 })
             }
             "DENY" if rest.len() >= 10 => {
@@ -105,9 +147,30 @@ impl Reader {
                     count: rest[5].parse().ok()?,
                     cur_use: None,
                     why: rest[6].parse().ok(),
+                    pool: None,
                 })
             }
             _ => None,
+        }
+    }
+
+    /// A checkout's pool, by its handle, till its IN.
+    fn keep(&mut self, handle: &str, pool: Option<u64>) {
+        if let Some(pool) = pool {
+            if self.handles.len() < MAX_HANDLES || self.handles.contains_key(handle) {
+                self.handles.insert(handle.to_string(), pool);
+            }
+        }
+    }
+
+    /// Pool `number` of `product` as this run's `PRODUCT` lines name it.
+    fn pool(&self, number: u64, product: &str) -> serverlog::Pool {
+        match self.pools.get(&number).filter(|(p, _)| p == product) {
+            Some((p, v)) => {
+                let nth = self.pools.range(..number).filter(|(_, (op, ov))| op == p && ov == v).count() as u32 + 1;
+                serverlog::Pool { number, version: v.clone(), nth }
+            }
+            None => serverlog::Pool { number, version: String::new(), nth: 1 },
         }
     }
 
@@ -157,7 +220,19 @@ impl serverlog::Lines for Reader {
             let at = words.next().zip(words.next()).and_then(|(d, t)| NaiveDateTime::parse_from_str(&format!("{d} {t}"), "%m/%d/%Y %H:%M:%S").ok());
             return Some(serverlog::Event::restart(at));
         }
-        let e = Reader::line(self, line)?;
+        let mut e = Reader::line(self, line)?;
+        if e.what == What::In && e.pool.is_none() {
+            // A license out from before the log (or its handle not kept):
+            // the product's only pool, if it has one; else its count in use
+            // is some pool's, not to be laid on the first.
+            let mut of_product = self.pools.iter().filter(|(_, (p, _))| *p == e.product).map(|(n, _)| *n);
+            match (of_product.next(), of_product.next()) {
+                (Some(only), None) => e.pool = Some(only),
+                (Some(_), Some(_)) => e.cur_use = None,
+                _ => {}
+            }
+        }
+        let pool = e.pool.map(|n| self.pool(n, &e.product));
         let what = match e.what {
             What::Out => serverlog::What::Out,
             What::In => serverlog::What::In,
@@ -172,6 +247,7 @@ impl serverlog::Lines for Reader {
             host: e.host.into(),
             count: e.count,
             cur_use: e.cur_use,
+            pool,
         })
     }
 
@@ -264,6 +340,7 @@ mod tests {
                 count: 1,
                 cur_use: None,
                 why: Some(-22),
+                pool: None,
             })
         );
         let first = two.iter().find(|e| e.what == What::Out).map(|e| (e.product.as_str(), e.user.as_str(), e.host.as_str(), e.at));
@@ -306,12 +383,29 @@ mod tests {
     fn real_report_logs_give_denials_and_true_peaks() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rlm/real");
         let read = crate::serverlog::read_log(&dir.join("reportlog_std_v10_demo_two_sessions.log"), &ReportLog, None, None, false).unwrap();
-        let feature = |name: &str| read.tally.features.iter().find(|((f, _), _)| f == name).map(|(_, f)| f.clone()).unwrap();
-        assert_eq!(feature("simulator").denials.into_iter().collect::<Vec<_>>(), [(crate::serverlog::Reason::Limit, 1)]);
-        assert_eq!((feature("datavis").peak, feature("analytics").peak, feature("simulator").peak), (2, 1, 1));
+        // Each product's pool as the run's PRODUCT lines number it; the
+        // denial is the product's, no pool's.
+        type Key<'a> = (&'a str, Option<(u64, &'a str, u32)>);
+        let keys: Vec<Key> =
+            read.tally.features.keys().map(|(f, _, p)| (f.as_str(), p.as_ref().map(|p| (p.number, p.version.as_str(), p.nth)))).collect();
+        assert_eq!(
+            keys,
+            [
+                ("analytics", Some((2, "3.12", 1))),
+                ("datavis", Some((1, "3.12", 1))),
+                ("simulator", None),
+                ("simulator", Some((1, "3.12", 1))),
+            ]
+        );
+        let feature = |name: &str, pooled: bool| read.tally.features.iter().find(|((f, _, p), _)| f == name && p.is_some() == pooled).map(|(_, f)| f.clone()).unwrap();
+        assert_eq!(feature("simulator", false).denials.into_iter().collect::<Vec<_>>(), [(crate::serverlog::Reason::Limit, 1)]);
+        assert_eq!((feature("datavis", true).peak, feature("analytics", true).peak, feature("simulator", true).peak), (2, 1, 1));
         // Its last line has no end yet: whole lines only.
         let before = crate::serverlog::read_log(&dir.join("reportlog_std_v8_preexisting_checkouts_excerpt.log"), &ReportLog, None, None, false).unwrap();
-        let simulator = before.tally.features.values().next().unwrap();
+        // Check-ins of licenses out before the excerpt: simulator's only pool.
+        assert_eq!(before.tally.features.len(), 1);
+        let (key, simulator) = before.tally.features.iter().next().unwrap();
+        assert_eq!(key.2.as_ref().map(|p| (p.number, p.version.as_str())), Some((1, "1.9")));
         assert_eq!((simulator.peak, simulator.in_use), (11, 9));
         assert!(simulator.denials.is_empty());
     }
