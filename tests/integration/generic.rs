@@ -606,3 +606,44 @@ fn holders_jq_runs_only_when_holders_are_wanted() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("`holders_jq`: jq: \"boom\""), "{}", out.stderr);
 }
+
+/// A plain projection (`.value[] | {product: .skuPartNumber, …}`) is mapped
+/// without jq, on every core: the same rows as the same filter run by jq
+/// (written so that only jq can run it), and the same first refused output,
+/// numbered alike, when one item far down the list is wrong.
+#[test]
+fn a_projection_gives_what_jq_gives_row_for_row_and_error_for_error() {
+    let env = TestEnv::new();
+    let items: Vec<serde_json::Value> = (0..3000)
+        .map(|i| serde_json::json!({"skuId": format!("sku-{i}"), "skuPartNumber": format!("SKU_{i}"), "consumedUnits": i % 97, "prepaidUnits": {"enabled": 100, "warning": 0}, "extra": [1, {"x": null}]}))
+        .collect();
+    let write = |name: &str, items: &[serde_json::Value]| {
+        env.write(name, &serde_json::json!({"@odata.context": "ctx", "value": items}).to_string())
+    };
+    let good = write("skus.json", &items);
+    let mut wrong = items.clone();
+    wrong[2499]["consumedUnits"] = serde_json::json!("12");
+    let bad = write("bad.json", &wrong);
+    let projection =
+        ".value[] | {id: .skuId, product: .skuPartNumber, metric: \"licenses\", used: .consumedUnits, limit: .prepaidUnits.enabled}";
+    // The same, but with a pipe inside: only jq runs it.
+    let by_jq =
+        ".value[] | {id: .skuId, product: .skuPartNumber, metric: \"licenses\", used: (.consumedUnits | .), limit: .prepaidUnits.enabled}";
+    let run = |file: &std::path::Path, jq: &str| {
+        let mut cmd = env.cmd();
+        cmd.args(["generic", "--format", "csv", "--file"]).arg(file).args(["--jq", jq]);
+        Output::of(cmd)
+    };
+    let (fast, slow) = (run(&good, projection), run(&good, by_jq));
+    assert_eq!((fast.code, slow.code), (0, 0), "{}{}", fast.stderr, slow.stderr);
+    assert_eq!(fast.stdout.lines().count(), 3001);
+    assert_eq!(fast.stdout, slow.stdout);
+    let (fast, slow) = (run(&bad, projection), run(&bad, by_jq));
+    assert_eq!((fast.code, slow.code), (1, 1));
+    assert!(
+        fast.stderr.contains("jq output #2500 (product \"SKU_2499\"): `used`: expected a number, found a string \"12\""),
+        "{}",
+        fast.stderr
+    );
+    assert_eq!(fast.stderr, slow.stderr);
+}

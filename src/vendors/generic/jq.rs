@@ -122,23 +122,7 @@ impl Jq {
         if self.reads_inputs {
             return None;
         }
-        let (head, rest) = top_level_pipe(&self.code)?;
-        let path = head.trim().strip_suffix("[]")?;
-        let mut keys = Vec::new();
-        let mut left = path.trim_end();
-        while !left.is_empty() {
-            let after = left.strip_prefix('.')?;
-            let end = after.find('.').unwrap_or(after.len());
-            let key = &after[..end];
-            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || key.starts_with(|c: char| c.is_ascii_digit()) {
-                return None;
-            }
-            keys.push(key.to_string());
-            left = &after[end..];
-        }
-        if keys.is_empty() || rest.contains("$__loc__") {
-            return None;
-        }
+        let (keys, rest) = split_over_items(&self.code)?;
         Some((keys, Jq::compile(rest).ok()?))
     }
 
@@ -173,6 +157,32 @@ impl Jq {
             })
             .collect()
     }
+}
+
+/// `.a.b[] | rest` as text: the path to the list and `rest` (a filter
+/// that reads `inputs` is not of the shape).
+pub fn split_over_items(code: &str) -> Option<(Vec<String>, &str)> {
+    if reads_inputs(code) {
+        return None;
+    }
+    let (head, rest) = top_level_pipe(code)?;
+    let path = head.trim().strip_suffix("[]")?;
+    let mut keys = Vec::new();
+    let mut left = path.trim_end();
+    while !left.is_empty() {
+        let after = left.strip_prefix('.')?;
+        let end = after.find('.').unwrap_or(after.len());
+        let key = &after[..end];
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || key.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        keys.push(key.to_string());
+        left = &after[end..];
+    }
+    if keys.is_empty() || rest.contains("$__loc__") {
+        return None;
+    }
+    Some((keys, rest))
 }
 
 /// A jq value as JSON without writing it out and reading it back, where that

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 mod items;
 mod jq;
 mod pages;
+mod projection;
 pub mod sandbox;
 
 use self::jq::Jq;
@@ -218,8 +219,16 @@ impl Kind for Generic {
         if !payloads.want_holders {
             filters.holders_jq = None;
         }
-        let mapped = sandbox::map(&filters, &payloads.main, payloads.ends)?;
-        let records = records_of(&mapped.records)?;
+        // A plain projection over one document's items: records made where
+        // each item is read, no jq, no worker.
+        let make = |i: usize, value: Value| record(&value).map_err(|e| refused(i, &value, e));
+        let (records, mapped) = match sandbox::projected(&filters, &payloads.main, &make) {
+            Some(records) => (records?, sandbox::Mapped::default()),
+            None => {
+                let mapped = sandbox::map(&filters, &payloads.main, payloads.ends)?;
+                (records_of(&mapped.records)?, mapped)
+            }
+        };
         if records.is_empty() {
             return Err(PayloadError::Vendor(format!(
                 "the {} filter yielded no records: check it against the document (a path that matches nothing yields nothing)",
@@ -289,9 +298,14 @@ fn filters(s: &Settings, template: Option<&str>, first_page: u64, spelling: crat
 fn records_of(outputs: &[Value]) -> Result<Vec<Record>, PayloadError> {
     let mut records = Vec::with_capacity(outputs.len());
     for (i, value) in outputs.iter().enumerate() {
-        records.push(record(value).map_err(|e| PayloadError::Vendor(format!("jq output #{} {}: {e}", i + 1, shown(value))))?);
+        records.push(record(value).map_err(|e| refused(i, value, e))?);
     }
     Ok(records)
+}
+
+/// `jq`'s `i`-th output (from 0) is not a record.
+fn refused(i: usize, value: &Value, e: String) -> PayloadError {
+    PayloadError::Vendor(format!("jq output #{} {}: {e}", i + 1, shown(value)))
 }
 
 /// The holders `holders_jq`'s outputs make, priced as their series are.

@@ -104,6 +104,26 @@ pub fn map(filters: &Filters, bodies: &[Body], ends: Option<Instant>) -> Result<
     }
 }
 
+/// One document and `jq` a plain projection over its items (`.value[] |
+/// {id: .skuId, used: .consumedUnits}`), nothing else to run: mapped here,
+/// without jq and so without a worker (such a filter cannot loop or grow;
+/// the document is bounded as every document is). `None` where it is not,
+/// or where an item is not answered for exactly as jq would answer: the
+/// filters then run as jq.
+/// Each output made into a `T` by `make` (its place among the outputs, from
+/// 0, and the output) where it is made.
+pub fn projected<T: Send>(
+    filters: &Filters,
+    bodies: &[Body],
+    make: &(dyn Fn(usize, Value) -> Result<T, PayloadError> + Sync),
+) -> Option<Result<Vec<T>, PayloadError>> {
+    let ([body], None, None) = (bodies, &filters.holders_jq, &filters.error) else { return None };
+    let saved = matches!(body, Body::File(_) | Body::Stdin);
+    let (path, rest) = super::jq::split_over_items(filters.jq.as_deref()?)?;
+    let projection = super::projection::Projection::parse(rest)?;
+    super::items::project(body, &path, &projection, filters.spelling, saved, make)
+}
+
 /// Where the list goes on after `page`, the `index`-th (from 0).
 pub fn steer(filters: &Filters, page: &[u8], index: usize, ends: Option<Instant>) -> anyhow::Result<Next> {
     match ask(Task::Steer(index), filters, &[Body::Bytes(page.to_vec())], ends) {
