@@ -132,9 +132,16 @@ pub fn usage(options: &Options, sources: &[String], filter: &RecordFilter, since
         let ends = std::time::Instant::now() + config.deadline_of(source);
         match crate::serverlog::read_log(&log.path, log.format, cursor, Some(ends), true) {
             Ok(read) => {
-                for ((feature, user), by_day) in read.tally.usage {
-                    for (day, seconds) in by_day.into_iter().filter(|(d, _)| *d >= from) {
-                        days.push(UsageDay { source: source.name.clone(), feature: feature.clone(), user: user.clone(), day, seconds });
+                for row in read.tally.usage.rows() {
+                    let (feature, user, day, seconds) = row.map_err(|e| UsageError(format!("source `{}`: {e}", source.name)))?;
+                    if day >= from {
+                        days.push(UsageDay {
+                            source: source.name.clone(),
+                            feature: feature.to_string(),
+                            user: user.to_string(),
+                            day,
+                            seconds,
+                        });
                     }
                 }
             }

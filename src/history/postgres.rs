@@ -510,7 +510,9 @@ fn point(r: &PgRow, i: usize) -> Result<Point, postgres::Error> {
 }
 
 /// The write of [`Backend::write`] in one transaction, under the writers' lock.
-fn write(tx: &mut Transaction, w: &Write) -> Result<(i64, HashSet<String>), postgres::Error> {
+/// `unread`: set where the checkout time kept aside could not be read back
+/// (the write then stops, and must not be committed).
+fn write(tx: &mut Transaction, w: &Write, unread: &mut Option<std::io::Error>) -> Result<(i64, HashSet<String>), postgres::Error> {
     tx.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&LOCK, &LOCK_WRITE])?;
     let consumer = w.consumer.as_str();
     let cursor = tx.prepare(&pg(CURSOR))?;
@@ -541,10 +543,15 @@ fn write(tx: &mut Transaction, w: &Write) -> Result<(i64, HashSet<String>), post
     if w.consumer == Consumer::Record {
         let usage = tx.prepare(&pg(USAGE_PUT))?;
         for log in w.logs.iter().filter(|l| counted.contains(&l.source)) {
-            for ((feature, user), days) in &log.usage {
-                for (day, seconds) in days {
-                    tx.execute(&usage, &[&log.source, feature, user, &super::day_number(*day), seconds])?;
-                }
+            for row in log.usage.rows() {
+                let (feature, user, day, seconds) = match row {
+                    Ok(row) => row,
+                    Err(e) => {
+                        *unread = Some(e);
+                        return Ok((0, counted));
+                    }
+                };
+                tx.execute(&usage, &[&log.source, &feature, &user, &super::day_number(day), &seconds])?;
             }
         }
     }
@@ -631,12 +638,26 @@ impl Backend for Db {
     }
 
     fn write(&mut self, w: &Write) -> Result<(i64, HashSet<String>)> {
-        self.run(&mut |c| {
+        let mut unread = None;
+        let written = self.run(&mut |c| {
             let mut tx = c.transaction()?;
-            let out = write(&mut tx, w)?;
+            unread = None;
+            let out = write(&mut tx, w, &mut unread)?;
+            if unread.is_some() {
+                // Rolled back: nothing of this write is kept.
+                return Ok(None);
+            }
             tx.commit()?;
-            Ok(out)
-        })
+            Ok(Some(out))
+        })?;
+        match (written, unread) {
+            (Some(out), _) => Ok(out),
+            (None, e) => Err(anyhow::anyhow!(
+                "nothing was written to the history at {}: {}",
+                self.server,
+                e.map(|e| e.to_string()).unwrap_or_default()
+            )),
+        }
     }
 
     fn usage(&mut self, source: &str, since: i64) -> Result<Vec<(String, String, i64, f64)>> {

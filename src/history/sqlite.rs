@@ -327,10 +327,9 @@ impl Db {
         if w.consumer == Consumer::Record {
             let mut usage = tx.prepare_cached(USAGE_PUT)?;
             for log in w.logs.iter().filter(|l| won.contains(&l.source)) {
-                for ((feature, user), days) in &log.usage {
-                    for (day, seconds) in days {
-                        usage.execute(params![log.source, feature, user, super::day_number(*day), seconds])?;
-                    }
+                for row in log.usage.rows() {
+                    let (feature, user, day, seconds) = row?;
+                    usage.execute(params![log.source, feature, user, super::day_number(day), seconds])?;
                 }
             }
         }

@@ -9,6 +9,7 @@
 pub mod file;
 pub mod records;
 pub mod tally;
+pub mod usage;
 
 use std::borrow::Cow;
 use std::fmt::Debug;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use file::{read_log, Cursor, LogRead};
 pub use records::{Counter, SourceLog};
 pub use tally::{Feature, FeatureKey, Tally};
+pub use usage::Usage;
 
 /// Why a checkout was refused, in the few classes a license owner acts on
 /// (the `reason` label of `licusage_denials_total`).

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 
 use super::{Cursor, LogRead, Pool, Reason};
@@ -36,7 +36,7 @@ pub struct SourceLog {
     pub before: Option<Cursor>,
     pub after: Cursor,
     /// License-seconds per (feature, user) and day.
-    pub usage: BTreeMap<(String, String), BTreeMap<NaiveDate, f64>>,
+    pub usage: super::Usage,
     pub counters: Vec<Counter>,
     /// Features the snapshot does not list (a denial of a feature the
     /// server does not have) refused in this read: a record each, its

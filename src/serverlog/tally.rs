@@ -100,8 +100,7 @@ pub struct Feature {
     pub checkouts: u64,
 }
 
-/// License-seconds per (feature, user) and day.
-pub type Usage = BTreeMap<(String, String), BTreeMap<NaiveDate, f64>>;
+pub use super::usage::Usage;
 
 /// License-seconds of one (feature, user) per day.
 type Timed = ((String, String), BTreeMap<NaiveDate, f64>);
@@ -122,7 +121,8 @@ type Indexed = (Option<String>, Option<Pool>, usize);
 #[derive(Debug, Default)]
 pub struct Tally {
     pub features: BTreeMap<FeatureKey, Feature>,
-    /// License-seconds per (feature, user) and day (only where asked for).
+    /// License-seconds per (feature, user) and day (only where asked for),
+    /// each day's once it has closed.
     pub usage: Usage,
     /// The first and last moments this read's events spoke of.
     pub first: Option<NaiveDateTime>,
@@ -141,7 +141,7 @@ pub struct Tally {
     /// Open checkouts by `feature \x1f user \x1f host`.
     open: HashMap<String, Outs>,
     opened: usize,
-    /// License-seconds by `feature \x1f user`.
+    /// License-seconds by `feature \x1f user`, of the days not closed yet.
     time: HashMap<String, Timed>,
     scratch: String,
 }
@@ -220,6 +220,12 @@ impl Tally {
             self.first.get_or_insert(at);
             // A log's clock may step back a little between daemons: never back in time.
             if self.last.is_none_or(|l| at > l) {
+                // A new day: the days before it are closed (memory holds a day).
+                if let (Some(last), true) = (self.last, self.timed) {
+                    if at.date() > last.date() {
+                        self.close_days(at.date());
+                    }
+                }
                 self.last = Some(at);
             }
         }
@@ -290,20 +296,42 @@ impl Tally {
         }
     }
 
+    /// Count the checkouts still out up to `until`, from there on.
+    fn count_open_to(&mut self, until: NaiveDateTime) {
+        for o in self.open.values_mut() {
+            for (since, count) in o.outs.iter_mut() {
+                if until > *since {
+                    accrue(&mut self.time, &mut self.scratch, &o.feature, &o.user, *since, until, *count);
+                    *since = until;
+                }
+            }
+        }
+    }
+
+    /// The days before `day` are over: the checkouts still out counted up
+    /// to its midnight, and the time counted handed to `usage`.
+    fn close_days(&mut self, day: NaiveDate) {
+        if let Some(midnight) = day.and_hms_opt(0, 0, 0) {
+            self.count_open_to(midnight);
+        }
+        self.hand_over();
+    }
+
+    fn hand_over(&mut self) {
+        for (_, ((feature, user), days)) in self.time.drain() {
+            for (day, seconds) in days {
+                self.usage.add(&feature, &user, day, seconds);
+            }
+        }
+    }
+
     /// Count the checkouts still out up to the last moment the log spoke
     /// of, and bring the carry-over up to date.
     pub fn finish(&mut self) {
         if let Some(last) = self.last {
-            for o in self.open.values_mut() {
-                for (since, count) in o.outs.iter_mut() {
-                    if last > *since {
-                        accrue(&mut self.time, &mut self.scratch, &o.feature, &o.user, *since, last, *count);
-                        *since = last;
-                    }
-                }
-            }
+            self.count_open_to(last);
         }
-        self.usage = self.time.drain().map(|(_, v)| v).collect();
+        self.hand_over();
         self.features = self.live.iter().cloned().collect();
         let mut open: Vec<Open> = self
             .open
@@ -391,8 +419,9 @@ mod tests {
         // From 2 in use: 3, then 5 at 09:30, back to 4, then 2.
         assert_eq!((f.peak, f.in_use, f.denials.get(&Reason::Limit)), (5, 2, Some(&1)));
         let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
-        assert_eq!(t.usage[&("cad".to_string(), "ann".to_string())][&day], 3600.0);
-        assert_eq!(t.usage[&("cad".to_string(), "bob".to_string())][&day], 2.0 * 2.0 * 3600.0);
+        let usage = t.usage.totals().unwrap_or_default();
+        assert_eq!(usage[&("cad".to_string(), "ann".to_string())][&day], 3600.0);
+        assert_eq!(usage[&("cad".to_string(), "bob".to_string())][&day], 2.0 * 2.0 * 3600.0);
         assert_eq!(t.carry.features[0].denials_total.get(&Reason::Limit), Some(&1));
     }
 
@@ -404,16 +433,42 @@ mod tests {
         t.event(&ev(What::Out, "cad", "bob", at(0, 30), 1));
         t.event(&ev(What::In, "cad", "ann", at(1, 0), 1));
         t.finish();
-        let ann = &t.usage[&("cad".to_string(), "ann".to_string())];
+        let usage = t.usage.totals().unwrap_or_default();
+        let ann = &usage[&("cad".to_string(), "ann".to_string())];
         assert_eq!(ann.values().copied().collect::<Vec<_>>(), [3600.0, 3600.0]);
         // bob is still out: counted to 01:00, the last moment the log spoke of, and carried.
-        assert_eq!(t.usage[&("cad".to_string(), "bob".to_string())].values().sum::<f64>(), 1800.0);
+        assert_eq!(usage[&("cad".to_string(), "bob".to_string())].values().sum::<f64>(), 1800.0);
         assert_eq!(t.carry.open.len(), 1);
         let mut next = Tally::new(t.carry.clone(), true);
         next.event(&ev(What::In, "cad", "bob", at(2, 0), 1));
         next.finish();
-        assert_eq!(next.usage[&("cad".to_string(), "bob".to_string())].values().sum::<f64>(), 3600.0);
+        assert_eq!(next.usage.totals().unwrap_or_default()[&("cad".to_string(), "bob".to_string())].values().sum::<f64>(), 3600.0);
         assert!(next.carry.open.is_empty());
+    }
+
+    /// Memory holds the day a read is in: each midnight the checkouts still
+    /// out are counted up to it and the days before are handed over.
+    #[test]
+    fn days_are_handed_over_as_they_close() {
+        let on = |day: u32, h: u32| NaiveDate::from_ymd_opt(2026, 3, day).and_then(|d| d.and_hms_opt(h, 0, 0));
+        let mut t = Tally::new(Carry::default(), true);
+        t.event(&ev(What::Out, "cad", "ann", on(1, 22), 2));
+        t.event(&ev(What::Out, "cad", "bob", on(1, 23), 1));
+        assert!(t.usage.is_empty());
+        // The next day: the first is over.
+        t.event(&ev(What::In, "cad", "bob", on(2, 1), 1));
+        let closed = t.usage.totals().unwrap_or_default();
+        assert_eq!(closed[&("cad".to_string(), "ann".to_string())].values().copied().collect::<Vec<_>>(), [2.0 * 2.0 * 3600.0]);
+        assert_eq!(closed[&("cad".to_string(), "bob".to_string())].values().copied().collect::<Vec<_>>(), [3600.0]);
+        assert_eq!(t.time.len(), 1, "only the day it is in: bob's hour after midnight");
+        // Two days on: ann's two licenses held through all of the 2nd.
+        t.event(&ev(What::In, "cad", "ann", on(4, 6), 2));
+        t.finish();
+        let all = t.usage.totals().unwrap_or_default();
+        let ann: Vec<(u32, f64)> =
+            all[&("cad".to_string(), "ann".to_string())].iter().map(|(d, s)| (chrono::Datelike::day(d), *s)).collect();
+        assert_eq!(ann, [(1, 2.0 * 2.0 * 3600.0), (2, 2.0 * 24.0 * 3600.0), (3, 2.0 * 24.0 * 3600.0), (4, 2.0 * 6.0 * 3600.0)]);
+        assert_eq!(all[&("cad".to_string(), "bob".to_string())].values().sum::<f64>(), 2.0 * 3600.0);
     }
 
     #[test]
@@ -425,7 +480,7 @@ mod tests {
         t.finish();
         let f = &t.features[&("cad".to_string(), None, None)];
         assert_eq!((f.peak, f.in_use), (4, 0));
-        assert_eq!(t.usage[&("cad".to_string(), "ann".to_string())].values().sum::<f64>(), 4.0 * 3600.0);
+        assert_eq!(t.usage.totals().unwrap_or_default()[&("cad".to_string(), "ann".to_string())].values().sum::<f64>(), 4.0 * 3600.0);
         assert!(t.carry.open.is_empty());
     }
 }
