@@ -306,11 +306,15 @@ async fn from_files(source: &Source, input: &Input, stdin: bool, want_holders: b
 /// Parse off the async workers (a large export is CPU work), handing holders
 /// to the sink stamped with the source and filtered like its records.
 async fn parse(source: Source, payloads: Payloads, holders: Option<(HolderSink, RecordFilter)>) -> Result<Vec<Record>, String> {
-    let origin = match payloads.main.first() {
+    // An error names the file it is in: the main payload's, or that of the
+    // extra payload whose name the error starts with (cPod's assignments).
+    let origin_of = |bodies: &[Body]| match bodies.first() {
         Some(Body::File(path)) => format!("{}: ", path.display()),
         Some(Body::Stdin) => "stdin: ".to_string(),
         _ => String::new(),
     };
+    let origin = origin_of(&payloads.main);
+    let extra_origins: Vec<(&'static str, String)> = payloads.extra.iter().map(|(label, bodies)| (*label, origin_of(bodies))).collect();
     let parsed = tokio::task::spawn_blocking(move || {
         let name: Arc<str> = Arc::from(source.name.as_str());
         let wanted = |mut h: Holder| match &holders {
@@ -336,7 +340,10 @@ async fn parse(source: Source, payloads: Payloads, holders: Option<(HolderSink, 
     })
     .await
     .map_err(|e| format!("internal error: {e}"))?;
-    parsed.map_err(|e| e.to_string()).and_then(unique_ids).map_err(|e| format!("{origin}{e}"))
+    parsed.map_err(|e| e.to_string()).and_then(unique_ids).map_err(|e| {
+        let from = extra_origins.iter().find(|(label, _)| e.strip_prefix(label).is_some_and(|rest| rest.starts_with([' ', ':'])));
+        format!("{}{e}", from.map_or(&origin, |(_, o)| o))
+    })
 }
 
 /// Whose turn it is to parse when holders are streamed: sources in the order

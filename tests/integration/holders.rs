@@ -186,12 +186,26 @@ fn a_failing_source_is_listed_and_the_others_still_stream() {
     assert_eq!(out.code, 1);
     let doc = out.json();
     assert_eq!(doc["errors"][0]["source"], "bad");
-    assert!(doc["errors"][0]["message"].as_str().unwrap().contains("assignments $.data["), "{}", doc["errors"][0]);
+    // Named by the file it is in (the assignments', not the licenses').
+    let message = doc["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with(&format!("{}: assignments $.data[", fixture("cpod/bad-truncated.json").display())), "{message}");
     assert!(doc["holders"].as_array().unwrap().len() >= 282);
     let mut cmd = env.cmd();
     cmd.arg("--config").arg(env.path("config.toml")).args(["holders", "--source", "vault-prod"]);
     let vault = Output::of(cmd);
     assert!(vault.stderr.contains("source `vault-prod` (veeva): its kind does not say who holds the seats"), "{}", vault.stderr);
+    // From stdin: named as such.
+    env.config(&format!(
+        "[sources.bad]\nkind = \"cpod\"\nfile = \"{}\"\nassignments_file = \"-\"\n",
+        fixture("cpod/licenses.json").display()
+    ));
+    let mut cmd = env.cmd();
+    cmd.arg("--config")
+        .arg(env.path("config.toml"))
+        .args(["holders", "--json"])
+        .stdin(std::fs::File::open(fixture("cpod/bad-truncated.json")).unwrap());
+    let piped = Output::of(cmd);
+    assert!(piped.json()["errors"][0]["message"].as_str().unwrap().starts_with("stdin: assignments $.data["), "{}", piped.stdout);
 }
 
 /// Every source that cannot list holders says so, whether named or not; a
