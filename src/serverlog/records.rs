@@ -59,19 +59,23 @@ fn matches(r: &Record, feature: &str, daemon: Option<&str>) -> bool {
 }
 
 /// The record a feature of the log (one of its pools, where the log says)
-/// is laid on: the record of that pool number, else the `nth` record of
-/// the pool's version, else the feature's first record (a denial names no
-/// pool: it lands on the product's first).
+/// is laid on: the record of that pool's number and version, else the
+/// `nth` record of its version (a snapshot without pool numbers, or taken
+/// before a restart numbered the pools anew), else the record of its number
+/// (the log has not said its version), else the feature's first record (a
+/// denial names no pool: it lands on the product's first).
 fn record_of(records: &[Record], feature: &str, daemon: Option<&str>, pool: Option<&Pool>) -> Option<usize> {
-    let mut of_feature = records.iter().enumerate().filter(|(_, r)| matches(r, feature, daemon));
-    let Some(pool) = pool else { return of_feature.next().map(|(i, _)| i) };
-    let first = of_feature.clone().next().map(|(i, _)| i);
-    let numbered = of_feature.clone().find(|(_, r)| r.details.get("pool").and_then(Value::as_u64) == Some(pool.number));
-    let by_version = || {
-        let version = Some(pool.version.as_str()).filter(|v| !v.is_empty())?;
-        of_feature.filter(|(_, r)| r.details.get("version").and_then(Value::as_str) == Some(version)).nth(pool.nth.max(1) as usize - 1)
-    };
-    numbered.or_else(by_version).map(|(i, _)| i).or(first)
+    let of_feature = || records.iter().enumerate().filter(|(_, r)| matches(r, feature, daemon));
+    let Some(pool) = pool else { return of_feature().next().map(|(i, _)| i) };
+    let numbered = |r: &Record| r.details.get("pool").and_then(Value::as_u64) == Some(pool.number);
+    let version = Some(pool.version.as_str()).filter(|v| !v.is_empty());
+    let versioned = |r: &Record| version.is_some() && r.details.get("version").and_then(Value::as_str) == version;
+    of_feature()
+        .find(|(_, r)| numbered(r) && versioned(r))
+        .or_else(|| of_feature().filter(|(_, r)| versioned(r)).nth(pool.nth.max(1) as usize - 1))
+        .or_else(|| of_feature().find(|(_, r)| numbered(r)))
+        .or_else(|| of_feature().next())
+        .map(|(i, _)| i)
 }
 
 /// The pool record `i` is of, as a log would name it: its number where the

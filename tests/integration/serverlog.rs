@@ -288,8 +288,8 @@ DENY nuke_r 14.0 ivy i1 \"\" 1 -22 1 03/28 12:01
 
 /// RLM: each of a product's pools gets its own true peak (the pool the OUT
 /// names, the IN found by its OUT's handle, also in a later read), with or
-/// without `pool: N` in the `rlmstat` output; a denial lands on the
-/// product's first pool.
+/// without `pool: N` in the `rlmstat` output, or with numbers of another run;
+/// a denial lands on the product's first pool.
 #[test]
 fn rlm_pools_of_one_product_each_get_their_own_peak() {
     // (metric, peak, denials) of each nuke_i and nuke_r record, in show's order.
@@ -312,8 +312,13 @@ fn rlm_pools_of_one_product_each_get_their_own_peak() {
     // By hand: pool 6 out to 5 (1, 3, 5), pool 3 to 1, pool 9 to 2, pool 10
     // to 7, pool 12 to 4 (still out); the polled use where more (pool 6's
     // rlmstat says 3). The denial on nuke_r's first pool.
-    let expected = |pool: bool| {
-        let m = |v: &str, p: u64| if pool { format!("v{v} pool {p}") } else { format!("v{v} #{}", if p == 12 { 2 } else { 1 }) };
+    // `rlmstat`'s pools numbered as the log's, not numbered, numbered one on
+    // (its pool 12 is then the other version: the number alone would mislead).
+    let expected = |numbers: Option<u64>| {
+        let m = |v: &str, p: u64| match numbers {
+            Some(from) => format!("v{v} pool {}", p + from),
+            None => format!("v{v} #{}", if p == 12 { 2 } else { 1 }),
+        };
         vec![
             ("nuke_i v2024.0331".to_string(), 1, none.clone()),
             ("nuke_i v2024.0416".to_string(), 2, none.clone()),
@@ -324,13 +329,22 @@ fn rlm_pools_of_one_product_each_get_their_own_peak() {
         ]
     };
     let rlmstat = std::fs::read_to_string(fixture("rlm/foundry-nuke.txt")).unwrap();
-    for numbered in [true, false] {
+    for numbers in [Some(0), None, Some(1)] {
         let env = TestEnv::new();
-        // An older rlmutil prints no pool numbers: the pools are told apart
-        // by version and order.
-        let text = match numbered {
-            true => rlmstat.clone(),
-            false => rlmstat.lines().map(|l| l.split(", pool:").next().unwrap_or_default()).collect::<Vec<_>>().join("\n"),
+        // An older rlmutil prints no pool numbers, and a snapshot taken before
+        // a restart numbers them otherwise: the pools are told apart by
+        // version and order.
+        let text = match numbers {
+            Some(0) => rlmstat.clone(),
+            None => rlmstat.lines().map(|l| l.split(", pool:").next().unwrap_or_default()).collect::<Vec<_>>().join("\n"),
+            Some(from) => rlmstat
+                .lines()
+                .map(|l| match l.split_once(", pool: ") {
+                    Some((head, n)) => format!("{head}, pool: {}", n.trim().parse::<u64>().unwrap() + from),
+                    None => l.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
         };
         env.write("rlmstat.txt", &text);
         env.write("report.log", FOUNDRY_LOG);
@@ -339,7 +353,7 @@ fn rlm_pools_of_one_product_each_get_their_own_peak() {
         );
         let out = env.run(&["show", "--json"]);
         assert_eq!(out.code, 0, "{}", out.stderr);
-        assert_eq!(peaks(&out.json()), expected(numbered), "pool numbers in rlmstat: {numbered}");
+        assert_eq!(peaks(&out.json()), expected(numbers), "pool numbers in rlmstat: {numbers:?}");
         assert_eq!(env.run(&["record"]).code, 0);
 
         // The next read: hal's four come back by handle (kept from the
@@ -350,7 +364,7 @@ fn rlm_pools_of_one_product_each_get_their_own_peak() {
         let out = env.run(&["show", "--json"]);
         assert_eq!(out.code, 0, "{}", out.stderr);
         let next: Vec<u64> = peaks(&out.json()).into_iter().map(|(_, p, _)| p).collect();
-        assert_eq!(next, [1, 0, 3, 0, 3, 0], "pool numbers in rlmstat: {numbered}");
+        assert_eq!(next, [1, 0, 3, 0, 3, 0], "pool numbers in rlmstat: {numbers:?}");
     }
 }
 
