@@ -92,7 +92,8 @@ pub struct Event<'a> {
 /// One of a product's license pools as a log names it (RLM: a `PRODUCT`
 /// line per pool at each start, `OUT` naming the pool by number, `IN` by
 /// the handle of its `OUT`). A snapshot's record of the pool is found by
-/// its number, else as the `nth` pool of this version.
+/// its number and version, else as the `nth` pool of this version, else by
+/// its number (`records::record_of`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Pool {
     pub number: u64,

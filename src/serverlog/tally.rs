@@ -100,7 +100,7 @@ pub struct Feature {
     pub checkouts: u64,
 }
 
-pub use super::usage::Usage;
+use super::usage::Usage;
 
 /// License-seconds of one (feature, user) per day.
 type Timed = ((String, String), BTreeMap<NaiveDate, f64>);

@@ -65,6 +65,8 @@ pub struct Usage {
     /// Set when the temporary file could not be written: the rows it should
     /// hold are lost, and reading them is an error, never a short count.
     lost: Option<String>,
+    /// Where the temporary file goes (`None`: TMPDIR); a test's own place.
+    spill_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug)]
@@ -82,7 +84,14 @@ impl Clone for Usage {
             Some(Err(e)) => Some(format!("the checkout time kept in a temporary file cannot be read again: {e}")),
             _ => self.lost.clone(),
         };
-        Usage { names: self.names.clone(), numbers: self.numbers.clone(), kept: self.kept.clone(), spill: spill.and_then(Result::ok), lost }
+        Usage {
+            names: self.names.clone(),
+            numbers: self.numbers.clone(),
+            kept: self.kept.clone(),
+            spill: spill.and_then(Result::ok),
+            lost,
+            spill_dir: self.spill_dir.clone(),
+        }
     }
 }
 
@@ -116,7 +125,11 @@ impl Usage {
         }
         let spill = match self.spill.take() {
             Some(s) => Ok(s),
-            None => tempfile::tempfile().map(|file| Spill { file, rows: 0, runs: Vec::new() }),
+            None => match &self.spill_dir {
+                Some(dir) => tempfile::tempfile_in(dir),
+                None => tempfile::tempfile(),
+            }
+            .map(|file| Spill { file, rows: 0, runs: Vec::new() }),
         };
         let names = &self.names;
         self.kept.sort_unstable_by(|a, b| by_name(names, a, b));
@@ -207,9 +220,9 @@ impl Iterator for Run<'_> {
     type Item = io::Result<Row>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let Run::Spilled { spill, at, end, buffer, next } = self else {
-            let Run::Kept(rows) = self else { return None };
-            return rows.next().map(Ok);
+        let (spill, at, end, buffer, next) = match self {
+            Run::Kept(rows) => return rows.next().map(Ok),
+            Run::Spilled { spill, at, end, buffer, next } => (spill, at, end, buffer, next),
         };
         if *next == buffer.len() {
             if at == end {
@@ -338,5 +351,22 @@ mod tests {
         assert_eq!(twice.totals().ok().map(|t| t[&("f".to_string(), "u".to_string())][&day(0)]), Some(3.5));
         twice.clear();
         assert!(twice.is_empty());
+    }
+
+    /// Rows that could not be kept (no room for the temporary file) make
+    /// reading them an error, never a short count.
+    #[cfg(unix)]
+    #[test]
+    fn rows_that_could_not_be_kept_are_an_error() {
+        let mut u = Usage { spill_dir: Some("/nonexistent/licusage-test".into()), ..Usage::default() };
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        for i in 0..SPILL_ROWS + 3 {
+            u.add("f", &format!("u{i}"), day, 1.0);
+        }
+        assert!(!u.is_empty());
+        let first = u.rows().next().map(|r| r.map(|_| ()).map_err(|e| e.to_string()));
+        assert!(matches!(&first, Some(Err(e)) if e.contains("temporary file")), "{first:?}");
+        assert!(u.totals().is_err());
+        assert!(u.clone().totals().is_err());
     }
 }

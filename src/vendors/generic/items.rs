@@ -57,11 +57,6 @@ pub fn project<T: Send>(
             let mut made = Vec::with_capacity(chunk.len());
             let mut refused = None;
             for (i, item) in chunk.iter().enumerate() {
-                // A `\uD800` escape jq's reader may refuse (a lone surrogate)
-                // is jq's to judge, in a member picked or not.
-                if surrogate_escape(item.get()) {
-                    return None;
-                }
                 // Every item is projected: one jq would fail on comes first.
                 let value = projection.apply(item)?;
                 if refused.is_none() {
@@ -92,12 +87,6 @@ pub fn project<T: Send>(
             None => Ok(all),
         })
     })
-}
-
-/// Whether `text` has a `\uD8..`–`\uDF..` escape (half of a surrogate pair).
-fn surrogate_escape(text: &str) -> bool {
-    let b = text.as_bytes();
-    memchr::memmem::find_iter(b, b"\\u").any(|i| matches!(b.get(i + 2), Some(b'd' | b'D')) && matches!(b.get(i + 3), Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')))
 }
 
 /// The items of the list at `path` of a one-document body, given to `run`

@@ -119,9 +119,6 @@ impl Jq {
     /// (the same outputs, without the whole document held as jq values).
     /// `None` for any other shape.
     pub fn over_items(&self) -> Option<(Vec<String>, Jq)> {
-        if self.reads_inputs {
-            return None;
-        }
         let (keys, rest) = split_over_items(&self.code)?;
         Some((keys, Jq::compile(rest).ok()?))
     }

@@ -64,6 +64,11 @@ impl Projection {
     /// What the projection yields for an item, or `None` where jq would say
     /// otherwise (an error) or this cannot be sure it reads the same.
     pub fn apply(&self, item: &RawValue) -> Option<Value> {
+        // A `\uD800` escape jq's reader may refuse (a lone surrogate) is
+        // jq's to judge, in a member picked or not.
+        if surrogate_escape(item.get()) {
+            return None;
+        }
         match &self.shape {
             Shape::Term(t) => eval(Some(item), t, 0),
             Shape::Object(members) => {
@@ -116,6 +121,12 @@ fn eval(mut at: Option<&RawValue>, term: &Term, from: usize) -> Option<Value> {
 /// serde_json as the float -0.0 (a string holding it declines too).
 fn negative_zero(text: &str) -> bool {
     text.as_bytes().windows(2).enumerate().any(|(i, w)| w == b"-0" && !matches!(text.as_bytes().get(i + 2), Some(b'0'..=b'9' | b'.' | b'e' | b'E')))
+}
+
+/// Whether `text` has a `\uD8..`–`\uDF..` escape (half of a surrogate pair).
+fn surrogate_escape(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, b"\\u").any(|i| matches!(b.get(i + 2), Some(b'd' | b'D')) && matches!(b.get(i + 3), Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')))
 }
 
 /// `raw.key` for each of `keys`: `None` in a slot where jq gives null (no

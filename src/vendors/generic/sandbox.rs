@@ -109,9 +109,8 @@ pub fn map(filters: &Filters, bodies: &[Body], ends: Option<Instant>) -> Result<
 /// without jq and so without a worker (such a filter cannot loop or grow;
 /// the document is bounded as every document is). `None` where it is not,
 /// or where an item is not answered for exactly as jq would answer: the
-/// filters then run as jq.
-/// Each output made into a `T` by `make` (its place among the outputs, from
-/// 0, and the output) where it is made.
+/// filters then run as jq. Each output is made into a `T` by `make` (given
+/// its place among the outputs, from 0) on the thread that made it.
 pub fn projected<T: Send>(
     filters: &Filters,
     bodies: &[Body],
