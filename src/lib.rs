@@ -10,6 +10,7 @@ pub mod config;
 pub mod diff;
 pub mod digest;
 pub mod error;
+pub mod escape;
 pub mod fetch;
 pub mod glob;
 pub mod history;

@@ -85,6 +85,7 @@ pub async fn read(config: &Config, sources: &[&Source], filter: &RecordFilter, o
             holders: options.holders.clone().map(|sink| (sink, filter.clone())),
             cursor: options.cursors.as_ref().and_then(|c| c.from.get(&source.name)).cloned(),
             timed: options.cursors.as_ref().is_some_and(|c| c.usage),
+            verbose: options.verbose,
             now,
         };
         // Taken before the task starts, so that it is given back however the task ends.
@@ -138,6 +139,8 @@ struct Job {
     cursor: Option<Cursor>,
     /// Whether its log's checkout time is followed.
     timed: bool,
+    /// `-v`: the parse says how it read what it read.
+    verbose: bool,
     now: DateTime<Utc>,
 }
 
@@ -167,6 +170,7 @@ impl Job {
         payloads.spelling = self.source.spelling;
         payloads.ends = Some(ends);
         payloads.want_holders = want_holders;
+        payloads.verbose = self.verbose.then(|| self.source.name.clone());
         if want_holders {
             ticket.wait().await;
         }

@@ -8,7 +8,7 @@ pub mod check;
 pub mod checkmk;
 mod csv;
 pub mod diff;
-pub mod escape;
+pub use crate::escape;
 pub mod history;
 pub mod holders;
 mod json;

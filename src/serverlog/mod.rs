@@ -7,6 +7,8 @@
 //! starts from and the one it ends at are plain data the caller keeps.
 
 pub mod file;
+#[cfg(test)]
+pub(crate) mod pieces;
 pub mod records;
 pub mod tally;
 pub mod usage;

@@ -130,6 +130,9 @@ pub struct Payloads {
     pub ends: Option<std::time::Instant>,
     /// Whether holders are wanted: a kind may skip making them otherwise.
     pub want_holders: bool,
+    /// `-v`: the source's name, for the kind to say on stderr how it read
+    /// its payloads (the `generic` kind: by jq, or mapped by licusage itself).
+    pub verbose: Option<String>,
 }
 
 impl Payloads {

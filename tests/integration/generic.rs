@@ -638,6 +638,14 @@ fn a_projection_gives_what_jq_gives_row_for_row_and_error_for_error() {
     assert_eq!((fast.code, slow.code), (0, 0), "{}{}", fast.stderr, slow.stderr);
     assert_eq!(fast.stdout.lines().count(), 3001);
     assert_eq!(fast.stdout, slow.stdout);
+    // Each went the way it was meant to (`sku-0` is text, not a `-0`).
+    let way = |jq: &str| {
+        let mut cmd = env.cmd();
+        cmd.args(["-v", "generic", "--format", "csv", "--file"]).arg(&good).args(["--jq", jq]);
+        Output::of(cmd).stderr
+    };
+    assert!(way(projection).contains("source `generic`: `jq` mapped by licusage itself"), "{}", way(projection));
+    assert!(way(by_jq).contains("source `generic`: the filters run by jq in a worker"), "{}", way(by_jq));
     let (fast, slow) = (run(&bad, projection), run(&bad, by_jq));
     assert_eq!((fast.code, slow.code), (1, 1));
     assert!(
@@ -646,4 +654,79 @@ fn a_projection_gives_what_jq_gives_row_for_row_and_error_for_error() {
         fast.stderr
     );
     assert_eq!(fast.stderr, slow.stderr);
+}
+
+/// Over the pages of a paged API, a plain projection is mapped by licusage
+/// itself as over one document: the same rows as jq, outputs numbered over
+/// all pages in jq's errors; one item of any page that jq would read
+/// otherwise sends every page to jq. `-v` says which way each read went.
+#[test]
+fn a_projection_over_pages_gives_what_jq_gives_and_v_says_which_way() {
+    let server = Server::start();
+    let item = |n: usize| serde_json::json!({"skuId": format!("sku-{n}"), "part": format!("SKU_{n}"), "consumed": n % 89, "prepaid": {"enabled": 100}});
+    // Three pages of 1,000, 1,000 and 500 items, by the cursor rules; each
+    // route answers for one of three variants of the list.
+    let mount = |route: &str, items: Vec<serde_json::Value>| {
+        let pages: Vec<&[serde_json::Value]> = items.chunks(1000).collect();
+        for (n, page) in pages.iter().enumerate() {
+            let next = (n + 1 < pages.len()).then(|| format!("p{}", n + 2));
+            let body = serde_json::json!({"data": page, "next_cursor": next});
+            let mock = Mock::given(method("GET")).and(path(route));
+            let mock = match n {
+                0 => mock.and(query_param_is_missing("cursor")),
+                _ => mock.and(query_param("cursor", format!("p{}", n + 1))),
+            };
+            server.mount(mock.respond_with(ResponseTemplate::new(200).set_body_json(body)));
+        }
+    };
+    let good: Vec<serde_json::Value> = (0..2500).map(item).collect();
+    mount("/good", good.clone());
+    // A string where a count goes, on the third page: output #2101.
+    let mut wrong = good.clone();
+    wrong[2100]["consumed"] = serde_json::json!("12");
+    mount("/wrong", wrong.clone());
+    // The same, and on the second page an item jq cannot index (`5`).
+    let mut both = wrong;
+    both[1500] = serde_json::json!(5);
+    mount("/both", both);
+
+    let projection = ".data[] | {id: .skuId, product: .part, metric: \"licenses\", used: .consumed, limit: .prepaid.enabled}";
+    // The same, with a pipe inside: only jq runs it.
+    let by_jq = ".data[] | {id: .skuId, product: .part, metric: \"licenses\", used: (.consumed | .), limit: .prepaid.enabled}";
+    let env = TestEnv::new();
+    let show = |route: &str, jq: &str, verbose: bool| {
+        let cfg = format!("[sources.skus]\nkind = \"generic\"\nurl = \"{}{route}\"\njq = '{jq}'\n", server.url());
+        let args: &[&str] = if verbose { &["-v", "show", "--format", "csv"] } else { &["show", "--format", "csv"] };
+        run(&env, &cfg, &[], args)
+    };
+    let mapped = "source `skus`: `jq` mapped by licusage itself";
+    let by_worker = "source `skus`: the filters run by jq in a worker";
+
+    let (fast, slow) = (show("/good", projection, true), show("/good", by_jq, true));
+    assert_eq!((fast.code, slow.code), (0, 0), "{}{}", fast.stderr, slow.stderr);
+    assert!(fast.stderr.contains(mapped) && !fast.stderr.contains(by_worker), "{}", fast.stderr);
+    assert!(slow.stderr.contains(by_worker) && !slow.stderr.contains(mapped), "{}", slow.stderr);
+    // Three requests, one per page.
+    assert_eq!(fast.stderr.matches("GET ").count(), 3, "{}", fast.stderr);
+    assert_eq!(fast.stdout.lines().count(), 2501);
+    // The last page's last item (2499 % 89 = 7 used).
+    assert!(fast.stdout.contains("\nskus,generic,SKU_2499,licenses,7,100,93,"), "{}", fast.stdout);
+    assert_eq!(fast.stdout, slow.stdout);
+
+    let (fast, slow) = (show("/wrong", projection, false), show("/wrong", by_jq, false));
+    assert_eq!((fast.code, slow.code), (1, 1));
+    assert!(
+        fast.stderr.contains("jq output #2101 (product \"SKU_2100\"): `used`: expected a number, found a string \"12\""),
+        "{}",
+        fast.stderr
+    );
+    assert_eq!(fast.stderr, slow.stderr);
+
+    // An item on page 2 that only jq reads as jq does: every page goes to jq.
+    let (fast, slow) = (show("/both", projection, true), show("/both", by_jq, false));
+    assert_eq!((fast.code, slow.code), (1, 1));
+    assert!(fast.stderr.contains(by_worker) && !fast.stderr.contains(mapped), "{}", fast.stderr);
+    let errors = |s: &str| s.lines().filter(|l| l.contains("error")).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(errors(&fast.stderr), errors(&slow.stderr));
+    assert!(!errors(&slow.stderr).is_empty(), "{}", slow.stderr);
 }

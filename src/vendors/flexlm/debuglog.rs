@@ -441,3 +441,60 @@ mod tests {
         assert_eq!((f.peak, f.in_use), (40, 25));
     }
 }
+
+/// A debug log read in pieces counts what it counts read whole
+/// (`crate::serverlog::pieces`).
+#[cfg(test)]
+mod pieces {
+    use proptest::prelude::*;
+
+    use super::DebugLog;
+
+    /// Lines as lmgrd writes them: a start line, then checkouts, check-ins
+    /// (some of more licenses than are out), denials, TIMESTAMPs, a restart,
+    /// noise and CRLF, the time moving on (past midnight now and then), and
+    /// dates that do not always agree with it (a clock set back).
+    fn log() -> impl Strategy<Value = Vec<String>> {
+        // Now and then a line of anything after a time and daemon: what a
+        // damaged or unknown line holds.
+        let garbage = proptest::option::weighted(0.1, "[^\n]{0,60}");
+        let line = (0u32..4000, 0u8..12, 0usize..3, 0usize..3, 1u64..4, any::<bool>(), garbage);
+        proptest::collection::vec(line, 1..120).prop_map(|lines| {
+            let mut t = 8 * 3600;
+            let mut out = vec![" 8:00:00 (lmgrd) FlexNet Licensing (v11.19.6.0 build 0 x64_lsb) started on lic1 (linux) (3/30/2026)\n".to_string()];
+            for (step, what, f, u, n, crlf, garbage) in lines {
+                t = (t + step) % 86_400;
+                let time = format!("{:2}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60);
+                let counted = if n > 1 { format!("({n} licenses)") } else { String::new() };
+                let text = match what {
+                    0..=3 => format!("{time} (MLM) OUT: \"f{f}\" u{u}@h{u}  {counted}"),
+                    4..=7 => format!("{time} (MLM) IN: \"f{f}\" u{u}@h{u}  {counted}"),
+                    8 => format!("{time} (MLM) DENIED: \"f{f}\" u{u}@h{u}  (Licensed number of users already reached. (-4,342))"),
+                    9 => format!("{time} (lmgrd) TIMESTAMP 3/31/2026"),
+                    10 => format!("{time} (lmgrd) FlexNet Licensing (v11.19.6.0 build 0 x64_lsb) started on lic1 (linux) (4/1/2026)"),
+                    _ => format!("{time} (MLM) Server started on lic1 for: f{f}"),
+                };
+                let text = match garbage {
+                    Some(g) if what % 2 == 0 => format!("{time} (MLM) {g}"),
+                    Some(g) => format!("{time} (MLM) {} \"f{f}\" {g}", ["OUT:", "IN:", "DENIED:"][f]),
+                    None => text,
+                };
+                out.push(format!("{text}{}\n", if crlf { "\r" } else { "" }));
+            }
+            out
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn a_debug_log_read_in_pieces_counts_what_it_counts_read_whole(
+            lines in log(),
+            cuts in proptest::collection::vec(0.0f64..1.0, 0..4),
+            rotate in any::<bool>(),
+        ) {
+            crate::serverlog::pieces::check(&DebugLog, &lines, &cuts, rotate)?;
+        }
+    }
+}

@@ -25,7 +25,7 @@ use crate::spelling::Spelling;
 /// whole way. `saved`: the document is a saved file (or stdin), not a
 /// fetched page.
 pub fn map(body: &Body, path: &[String], rest: &Jq, spelling: Spelling, saved: bool) -> Option<Result<Vec<Value>, PayloadError>> {
-    with_items(body, path, spelling, saved, |items, top| {
+    with_items(body, path, spelling, saved, ONE, |items, top| {
         let outputs = run_all(items, rest)?;
         let mut records = Vec::with_capacity(outputs.len());
         for out in outputs {
@@ -37,6 +37,21 @@ pub fn map(body: &Body, path: &[String], rest: &Jq, spelling: Spelling, saved: b
         Some(Ok(records))
     })
 }
+
+/// Which page a document is of how many (`ONE`: a document alone).
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub index: usize,
+    pub of: usize,
+}
+
+pub const ONE: Page = Page { index: 0, of: 1 };
+
+/// A page's projection: its outputs made, or the first that `make`
+/// refused (`Ok(Err(…))`); `Err(…)`: the page itself is the error (the API
+/// answered one, or the last page has a next one), which jq would say
+/// before any output's.
+pub type Projected<T> = Result<Result<Vec<T>, PayloadError>, PayloadError>;
 
 /// What a projection yields over the document's items, each output made
 /// into a `T` by `make` (given its place among the outputs, from 0) on the
@@ -50,9 +65,10 @@ pub fn project<T: Send>(
     projection: &Projection,
     spelling: Spelling,
     saved: bool,
+    page: Page,
     make: &(dyn Fn(usize, Value) -> Result<T, PayloadError> + Sync),
-) -> Option<Result<Vec<T>, PayloadError>> {
-    with_items(body, path, spelling, saved, |items, _| {
+) -> Option<Projected<T>> {
+    with_items(body, path, spelling, saved, page, |items, _| {
         let parts = on_every_core(items, |offset, chunk| -> Option<Result<Vec<T>, PayloadError>> {
             let mut made = Vec::with_capacity(chunk.len());
             let mut refused = None;
@@ -82,21 +98,23 @@ pub fn project<T: Send>(
                 }
             }
         }
-        Some(match first_refused {
+        Some(Ok(match first_refused {
             Some(e) => Err(e),
             None => Ok(all),
-        })
+        }))
     })
 }
 
 /// The items of the list at `path` of a one-document body, given to `run`
 /// with the rest of the document (as jq values) once the page has been
-/// checked for an API error and an unfollowed next page.
+/// checked for an API error (named by its page where there are several, as
+/// the worker names it) and, the last page, for an unfollowed next page.
 fn with_items<R>(
     body: &Body,
     path: &[String],
     spelling: Spelling,
     saved: bool,
+    page: Page,
     run: impl FnOnce(&[&RawValue], &jaq_json::Val) -> Option<Result<R, PayloadError>>,
 ) -> Option<Result<R, PayloadError>> {
     let bytes = match body {
@@ -114,9 +132,10 @@ fn with_items<R>(
     // What the page says around the list: an error under HTTP 200, a next page.
     let top = jaq_json::read::parse_single(skeleton.as_bytes()).ok()?;
     if let Some(e) = pages::api_error(&top, None).ok().flatten() {
-        return Some(Err(PayloadError::Vendor(format!("the API answered an error: {e}"))));
+        let on_page = if page.of > 1 { format!("page {}: ", page.index + 1) } else { String::new() };
+        return Some(Err(PayloadError::Vendor(format!("{on_page}the API answered an error: {e}"))));
     }
-    if let Some((marker, set)) = pages::unfollowed(&top, spelling) {
+    if let Some((marker, set)) = pages::unfollowed(&top, spelling).filter(|_| page.index + 1 == page.of) {
         let what = if saved { "this document is one page of a longer list" } else { "the source does not follow it" };
         return Some(Err(PayloadError::Vendor(format!("the last page read has a next page ({marker}): {what}: {set}"))));
     }
@@ -243,7 +262,7 @@ mod tests {
     fn projected(doc: &[u8], code: &str) -> Option<Result<Vec<Value>, PayloadError>> {
         let (path, rest) = super::super::jq::split_over_items(code)?;
         let projection = Projection::parse(rest)?;
-        project(&Body::Bytes(doc.to_vec()), &path, &projection, Spelling::Keys, true, &|_, v| Ok(v))
+        project(&Body::Bytes(doc.to_vec()), &path, &projection, Spelling::Keys, true, ONE, &|_, v| Ok(v)).map(|page| page.and_then(|made| made))
     }
 
     /// A projection answers as jq does, or not at all.

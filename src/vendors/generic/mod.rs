@@ -222,9 +222,18 @@ impl Kind for Generic {
         // A plain projection over one document's items: records made where
         // each item is read, no jq, no worker.
         let make = |i: usize, value: Value| record(&value).map_err(|e| refused(i, &value, e));
+        let said = |how: &str| {
+            if let Some(source) = &payloads.verbose {
+                eprintln!("licusage: source `{}`: {how}", crate::escape::text(source));
+            }
+        };
         let (records, mapped) = match sandbox::projected(&filters, &payloads.main, &make) {
-            Some(records) => (records?, sandbox::Mapped::default()),
+            Some(records) => {
+                said("`jq` mapped by licusage itself, item by item (a plain projection: no jq worker)");
+                (records?, sandbox::Mapped::default())
+            }
             None => {
+                said("the filters run by jq in a worker");
                 let mapped = sandbox::map(&filters, &payloads.main, payloads.ends)?;
                 (records_of(&mapped.records)?, mapped)
             }

@@ -118,8 +118,13 @@ fn eval(mut at: Option<&RawValue>, term: &Term, from: usize) -> Option<Value> {
 }
 
 /// Whether `text` may hold `-0` as a number: jq reads it as the integer 0,
-/// serde_json as the float -0.0 (a string holding it declines too).
+/// serde_json as the float -0.0. A string's text is read alike by both
+/// (`"sku-0"`); in an object or array picked whole, a string holding `-0`
+/// declines too.
 fn negative_zero(text: &str) -> bool {
+    if text.trim_start().starts_with('"') {
+        return false;
+    }
     text.as_bytes().windows(2).enumerate().any(|(i, w)| w == b"-0" && !matches!(text.as_bytes().get(i + 2), Some(b'0'..=b'9' | b'.' | b'e' | b'E')))
 }
 

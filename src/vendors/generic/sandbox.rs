@@ -104,23 +104,52 @@ pub fn map(filters: &Filters, bodies: &[Body], ends: Option<Instant>) -> Result<
     }
 }
 
-/// One document and `jq` a plain projection over its items (`.value[] |
-/// {id: .skuId, used: .consumedUnits}`), nothing else to run: mapped here,
-/// without jq and so without a worker (such a filter cannot loop or grow;
-/// the document is bounded as every document is). `None` where it is not,
-/// or where an item is not answered for exactly as jq would answer: the
-/// filters then run as jq. Each output is made into a `T` by `make` (given
-/// its place among the outputs, from 0) on the thread that made it.
+/// One document, or the pages of a paged API, and `jq` a plain projection
+/// over their items (`.value[] | {id: .skuId, used: .consumedUnits}`),
+/// nothing else to run: mapped here, without jq and so without a worker
+/// (such a filter cannot loop or grow; each document is bounded as every
+/// document is). `None` where it is not, or where an item of any page is not
+/// answered for exactly as jq would answer: the filters then run as jq, over
+/// every page. Each output is made into a `T` by `make` (given its place
+/// among the outputs of all pages, from 0, as jq's outputs are numbered) on
+/// the thread that made it; the first it refuses, in page order, is the error.
 pub fn projected<T: Send>(
     filters: &Filters,
     bodies: &[Body],
     make: &(dyn Fn(usize, Value) -> Result<T, PayloadError> + Sync),
 ) -> Option<Result<Vec<T>, PayloadError>> {
-    let ([body], None, None) = (bodies, &filters.holders_jq, &filters.error) else { return None };
-    let saved = matches!(body, Body::File(_) | Body::Stdin);
+    let (None, None) = (&filters.holders_jq, &filters.error) else { return None };
+    let saved = match bodies {
+        [] => return None,
+        [one] => matches!(one, Body::File(_) | Body::Stdin),
+        // Pages as the pager holds them (a file or stdin is one document).
+        pages if pages.iter().all(|b| matches!(b, Body::Bytes(_))) => false,
+        _ => return None,
+    };
     let (path, rest) = super::jq::split_over_items(filters.jq.as_deref()?)?;
     let projection = super::projection::Projection::parse(rest)?;
-    super::items::project(body, &path, &projection, filters.spelling, saved, make)
+    let mut all = Vec::new();
+    let mut first_refused = None;
+    for (index, body) in bodies.iter().enumerate() {
+        let page = super::items::Page { index, of: bodies.len() };
+        // A projection yields one output per item: the outputs before this
+        // page's are the items of the pages before it, all made.
+        let before = all.len();
+        match super::items::project(body, &path, &projection, filters.spelling, saved, page, &|i, v| make(before + i, v))? {
+            // jq says a page's own error before any output's.
+            Err(e) => return Some(Err(e)),
+            Ok(Ok(made)) if first_refused.is_none() => all.extend(made),
+            Ok(Ok(_)) => {}
+            // The pages after it are still projected: one jq would fail on comes first.
+            Ok(Err(e)) => {
+                first_refused.get_or_insert(e);
+            }
+        }
+    }
+    Some(match first_refused {
+        Some(e) => Err(e),
+        None => Ok(all),
+    })
 }
 
 /// Where the list goes on after `page`, the `index`-th (from 0).

@@ -410,3 +410,76 @@ mod tests {
         assert!(simulator.denials.is_empty());
     }
 }
+
+/// A report log read in pieces counts what it counts read whole
+/// (`crate::serverlog::pieces`): pools found by number and by handle from
+/// read to read, the year carried, restarts.
+#[cfg(test)]
+mod pieces {
+    use proptest::prelude::*;
+
+    use super::ReportLog;
+
+    const POOLS: &str = "PRODUCT p0 9.0 1 10 0 10 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0\n\
+                         PRODUCT p0 9.0 2 5 0 5 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0\n\
+                         PRODUCT p1 2.0 3 4 0 4 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0\n";
+
+    /// Records as an ISV server writes them: a START and its pools, then
+    /// checkouts naming their pool, check-ins naming their checkout's handle
+    /// (or one from before the log), denials, date stamps, a restart, an
+    /// INUSE; the time moving on, past midnight and into a new month.
+    fn log() -> impl Strategy<Value = Vec<String>> {
+        let line = (0u32..20_000, 0u8..12, 1u64..4, 0usize..3, 1u64..3, 0u64..12, any::<prop::sample::Index>());
+        proptest::collection::vec(line, 1..100).prop_map(|lines| {
+            let mut t = 8 * 3600;
+            let mut day = 0u32;
+            let mut out = vec![format!("START lic1 03/30/2026 08:00:00\n{POOLS}")];
+            let mut open: Vec<(String, u64)> = Vec::new();
+            let mut handle = 0x100;
+            for (step, what, pool, u, n, cur, pick) in lines {
+                t += step;
+                day += t / 86_400;
+                t %= 86_400;
+                let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 30).unwrap_or_default() + chrono::Duration::days(i64::from(day));
+                let (md, hms) = (date.format("%m/%d"), format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60));
+                let product = if pool == 3 { "p1" } else { "p0" };
+                let text = match what {
+                    0..=3 => {
+                        handle += 1;
+                        open.push((format!("{handle:x}"), pool));
+                        format!("OUT {product} 1.0 {pool} u{u} h{u} \"\" {n} {cur} 0 {handle:x} {handle:x} 1a14 \"\" \"\" \"\" {md} {hms}")
+                    }
+                    4..=6 if !open.is_empty() => {
+                        let (h, pool) = open.remove(pick.index(open.len()));
+                        let product = if pool == 3 { "p1" } else { "p0" };
+                        format!("IN 1 {product} 1.0 u{u} h{u} \"\" {n} {cur} 0 {h} {md} {hms}")
+                    }
+                    // A check-in of a license out from before the log.
+                    4..=7 => format!("IN 1 {product} 1.0 u{u} h{u} \"\" {n} {cur} 0 ffff{u} {md} {hms}"),
+                    8 => format!("DENY {product} 1.0 u{u} h{u} \"\" 1 -22 1 {md} {}", &hms[..5]),
+                    9 => format!("{}/2026 {}", md, &hms[..5]),
+                    10 => {
+                        open.clear();
+                        format!("START lic1 {md}/2026 {hms}\n{}", POOLS.trim_end())
+                    }
+                    _ => format!("INUSE {product} 9.0 {pool} u{u} h{u} \"\" 1 ffff{u} {md} {hms}"),
+                };
+                out.push(format!("{text}\n"));
+            }
+            out
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn a_report_log_read_in_pieces_counts_what_it_counts_read_whole(
+            lines in log(),
+            cuts in proptest::collection::vec(0.0f64..1.0, 0..4),
+            rotate in any::<bool>(),
+        ) {
+            crate::serverlog::pieces::check(&ReportLog, &lines, &cuts, rotate)?;
+        }
+    }
+}
