@@ -429,14 +429,17 @@ mod pieces {
     /// (or one from before the log), denials, date stamps, a restart, an
     /// INUSE; the time moving on, past midnight and into a new month.
     fn log() -> impl Strategy<Value = Vec<String>> {
-        let line = (0u32..20_000, 0u8..12, 1u64..4, 0usize..3, 1u64..3, 0u64..12, any::<prop::sample::Index>());
+        // Now and then a record of anything, or one cut short: what a
+        // damaged line holds.
+        let garbage = proptest::option::weighted(0.1, "[^\n]{0,60}");
+        let line = (0u32..20_000, 0u8..12, 1u64..4, 0usize..3, 1u64..3, 0u64..12, any::<prop::sample::Index>(), garbage);
         proptest::collection::vec(line, 1..100).prop_map(|lines| {
             let mut t = 8 * 3600;
             let mut day = 0u32;
             let mut out = vec![format!("START lic1 03/30/2026 08:00:00\n{POOLS}")];
             let mut open: Vec<(String, u64)> = Vec::new();
             let mut handle = 0x100;
-            for (step, what, pool, u, n, cur, pick) in lines {
+            for (step, what, pool, u, n, cur, pick, garbage) in lines {
                 t += step;
                 day += t / 86_400;
                 t %= 86_400;
@@ -463,6 +466,12 @@ mod pieces {
                         format!("START lic1 {md}/2026 {hms}\n{}", POOLS.trim_end())
                     }
                     _ => format!("INUSE {product} 9.0 {pool} u{u} h{u} \"\" 1 ffff{u} {md} {hms}"),
+                };
+                let text = match garbage {
+                    Some(g) if what % 2 == 0 => g,
+                    // The record's first words, then anything.
+                    Some(g) => format!("{} {g}", text.split(' ').take(usize::from(what % 7) + 1).collect::<Vec<_>>().join(" ")),
+                    None => text,
                 };
                 out.push(format!("{text}\n"));
             }
