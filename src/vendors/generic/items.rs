@@ -131,13 +131,16 @@ fn with_items<R>(
     let items: Vec<&RawValue> = serde_json::from_str(list.get()).ok()?;
     // What the page says around the list: an error under HTTP 200, a next page.
     let top = jaq_json::read::parse_single(skeleton.as_bytes()).ok()?;
+    // jq reads the whole page before it says the page's own error: one it
+    // may refuse to read (a lone surrogate escape) is left to it.
+    let page_error = |e: PayloadError| if super::projection::surrogate_escape(text) { None } else { Some(Err(e)) };
     if let Some(e) = pages::api_error(&top, None).ok().flatten() {
         let on_page = if page.of > 1 { format!("page {}: ", page.index + 1) } else { String::new() };
-        return Some(Err(PayloadError::Vendor(format!("{on_page}the API answered an error: {e}"))));
+        return page_error(PayloadError::Vendor(format!("{on_page}the API answered an error: {e}")));
     }
     if let Some((marker, set)) = pages::unfollowed(&top, spelling).filter(|_| page.index + 1 == page.of) {
         let what = if saved { "this document is one page of a longer list" } else { "the source does not follow it" };
-        return Some(Err(PayloadError::Vendor(format!("the last page read has a next page ({marker}): {what}: {set}"))));
+        return page_error(PayloadError::Vendor(format!("the last page read has a next page ({marker}): {what}: {set}")));
     }
     run(&items, &top)
 }
@@ -395,6 +398,46 @@ mod tests {
                 ".value[] | {all: ., a: .a}",
             ][which];
             same_as_jq(doc.as_bytes(), code);
+        }
+
+        /// Pages of random items, some answering an API error or saying
+        /// there is a next page: over all of them a projection gives what the
+        /// filters give run by jq (the worker's way, here in-process) —
+        /// outputs in order, numbered over all pages where one is refused,
+        /// the same error first — or leaves every page to jq.
+        #[test]
+        fn a_projection_over_pages_answers_as_jq_or_not_at_all(
+            pages in proptest::collection::vec((proptest::collection::vec(json_text(2), 0..5), 0u8..6), 1..4),
+            which in 0usize..4,
+        ) {
+            use super::super::sandbox::{self, Filters};
+            let bodies: Vec<Body> = pages
+                .iter()
+                .map(|(items, extra)| {
+                    let extra = match extra {
+                        0 => r#", "error": {"code": "Throttled", "message": "slow down"}"#,
+                        1 => r#", "@odata.nextLink": "https://graph.example/next""#,
+                        2 => r#", "next_cursor": null"#,
+                        _ => "",
+                    };
+                    Body::Bytes(format!(r#"{{"value": [{}]{extra}}}"#, items.join(", ")).into_bytes())
+                })
+                .collect();
+            let code = [".value[] | {a: .x, b: .x.y, n: 0}", ".value[] | .x", ".value[] | .", ".value[] | {id: .skuId, y}"][which];
+            let filters = Filters { jq: Some(code.into()), spelling: Spelling::Keys, ..Filters::default() };
+            // Strings are refused, as a record refuses what is not one.
+            let make = |i: usize, v: Value| match v {
+                Value::String(s) => Err(PayloadError::Vendor(format!("output #{} {s:?} refused", i + 1))),
+                v => Ok(v),
+            };
+            let Some(fast) = sandbox::projected(&filters, &bodies, &make) else { return Ok(()) };
+            let slow = sandbox::map(&filters, &bodies, None)
+                .and_then(|m| m.records.into_iter().enumerate().map(|(i, v)| make(i, v)).collect::<Result<Vec<_>, _>>());
+            match (fast, slow) {
+                (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want),
+                (Err(got), Err(want)) => proptest::prop_assert_eq!(got.to_string(), want.to_string()),
+                (got, want) => proptest::prop_assert!(false, "{code}: {got:?} against {want:?}"),
+            }
         }
     }
 }

@@ -66,7 +66,7 @@ impl Projection {
     pub fn apply(&self, item: &RawValue) -> Option<Value> {
         // A `\uD800` escape jq's reader may refuse (a lone surrogate) is
         // jq's to judge, in a member picked or not.
-        if surrogate_escape(item.get()) {
+        if surrogate_escape(item.get().as_bytes()) {
             return None;
         }
         match &self.shape {
@@ -128,9 +128,8 @@ fn negative_zero(text: &str) -> bool {
     text.as_bytes().windows(2).enumerate().any(|(i, w)| w == b"-0" && !matches!(text.as_bytes().get(i + 2), Some(b'0'..=b'9' | b'.' | b'e' | b'E')))
 }
 
-/// Whether `text` has a `\uD8..`–`\uDF..` escape (half of a surrogate pair).
-fn surrogate_escape(text: &str) -> bool {
-    let b = text.as_bytes();
+/// Whether `b` has a `\uD8..`–`\uDF..` escape (half of a surrogate pair).
+pub(super) fn surrogate_escape(b: &[u8]) -> bool {
     memchr::memmem::find_iter(b, b"\\u").any(|i| matches!(b.get(i + 2), Some(b'd' | b'D')) && matches!(b.get(i + 3), Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')))
 }
 
