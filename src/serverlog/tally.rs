@@ -13,10 +13,13 @@
 //! restart closes them all. Time is counted in license-seconds (a checkout of
 //! four licenses for an hour is four hours), split at midnight into the days
 //! it was held; a checkout still out at the end of a read counts up to the
-//! last moment the log has spoken of, and goes on in the next read. Time
-//! is the log's own clock, which never goes back: a line stamped before the
-//! latest moment counts at that moment, so that a log read in pieces counts
-//! what it counts read whole.
+//! last moment the log has spoken of, and goes on in the next read. Each
+//! checkout counts from its OUT's stamp to its IN's: where the log's clock
+//! steps back (a clock set back, the hour repeated when daylight saving
+//! time ends, logs concatenated out of order), a check-in stamped before its
+//! checkout, or before the end of the read that counted it so far, adds
+//! nothing more; the clock is not held back to the latest moment, which
+//! would count nothing at all until the log's time caught up again.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -232,13 +235,8 @@ impl Tally {
                 self.last = Some(at);
             }
         }
-        // Checkout time is counted on the log's clock, which never goes back
-        // (a line stamped before the latest counts at the latest): else a
-        // log whose clock steps back would count otherwise read whole than
-        // read in pieces, whose ends move each open checkout on.
-        let clock = e.at.and(self.last);
         if e.what == What::Restart {
-            let at = self.last;
+            let at = e.at.or(self.last);
             for (_, f) in self.live.iter_mut() {
                 f.in_use = 0;
             }
@@ -264,14 +262,14 @@ impl Tally {
                 f.in_use = e.cur_use.unwrap_or(f.in_use.saturating_add(e.count));
                 f.peak = f.peak.max(f.in_use);
                 f.checkouts += 1;
-                if let (Some(at), true) = (clock, self.timed) {
+                if let (Some(at), true) = (e.at, self.timed) {
                     self.open_out(&e.feature, &e.user, &e.host, at, e.count);
                 }
             }
             What::In => {
                 f.in_use = e.cur_use.unwrap_or(f.in_use.saturating_sub(e.count));
                 f.peak = f.peak.max(f.in_use);
-                if let (Some(at), true) = (clock, self.timed) {
+                if let (Some(at), true) = (e.at, self.timed) {
                     self.close(e, at);
                 }
             }

@@ -13,7 +13,7 @@
 //! Lines that are none of these (banners, feature lists, a malformed time) are
 //! skipped, never guessed at.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
 use crate::serverlog::{self, Reason};
@@ -85,9 +85,15 @@ impl Reader {
         let text = text.strip_suffix('\r').unwrap_or(text);
         let Some((time, daemon, rest)) = split(text) else { return Line::Other };
         // Midnight: the time goes back (by more than a few minutes, as
-        // daemons' lines may interleave a little out of order).
+        // daemons' lines may interleave a little out of order) — but not by
+        // an hour at most in the small hours: lmgrd writes local time, and
+        // when daylight saving time ends it writes an hour again (01:59 →
+        // 01:00). Across a real midnight a running lmgrd's lines go back
+        // further: it writes a TIMESTAMP every six hours.
         if let (Some(last), Some(date)) = (self.last, self.date) {
-            if last.signed_duration_since(time) > Duration::minutes(30) {
+            let back = last.signed_duration_since(time);
+            let hour_again = back <= Duration::minutes(65) && time.hour() < 4;
+            if back > Duration::minutes(30) && !hour_again {
                 self.date = date.succ_opt();
             }
         }
@@ -383,6 +389,28 @@ mod tests {
         }
     }
 
+    /// When daylight saving time ends, lmgrd writes an hour of local time
+    /// again: the date stays (the next TIMESTAMP would say so too). A real
+    /// midnight still moves it on.
+    #[test]
+    fn the_hour_written_again_when_summer_time_ends_is_the_same_day() {
+        let mut r = Reader::default();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
+        assert!(matches!(r.line(" 0:41:28 (lmgrd) TIMESTAMP 11/1/2026"), Line::Timestamp { .. }));
+        let at = |r: &mut Reader, line: &str| match r.line(line) {
+            Line::Event(e) => e.at,
+            other => panic!("{line}: {other:?}"),
+        };
+        assert_eq!(at(&mut r, " 1:59:40 (MLM) OUT: \"f\" a@h"), day(1).and_then(|d| d.and_hms_opt(1, 59, 40)));
+        // Back 58 minutes at 1 a.m.: the hour again, not the next day.
+        assert_eq!(at(&mut r, " 1:01:02 (MLM) IN: \"f\" a@h"), day(1).and_then(|d| d.and_hms_opt(1, 1, 2)));
+        assert_eq!(at(&mut r, " 6:41:30 (MLM) OUT: \"f\" a@h"), day(1).and_then(|d| d.and_hms_opt(6, 41, 30)));
+        // Back 55 minutes, but in the evening, then past midnight: the next day each time.
+        assert_eq!(at(&mut r, "22:10:00 (MLM) OUT: \"f\" a@h"), day(1).and_then(|d| d.and_hms_opt(22, 10, 0)));
+        assert_eq!(at(&mut r, "21:15:00 (MLM) OUT: \"f\" a@h"), day(2).and_then(|d| d.and_hms_opt(21, 15, 0)));
+        assert_eq!(at(&mut r, " 0:40:00 (MLM) OUT: \"f\" a@h"), day(3).and_then(|d| d.and_hms_opt(0, 40, 0)));
+    }
+
     /// Denials by feature and reason from real logs read as a source reads
     /// them, against the hand counts (fixtures/flexlm/debuglog/real/README.md):
     /// `-4` is the limit, `-18` a feature the server lacks, `-92` one an
@@ -452,8 +480,8 @@ mod pieces {
 
     /// Lines as lmgrd writes them: a start line, then checkouts, check-ins
     /// (some of more licenses than are out), denials, TIMESTAMPs, a restart,
-    /// noise and CRLF, the time moving on (past midnight now and then), and
-    /// dates that do not always agree with it (a clock set back).
+    /// noise, damaged lines and CRLF, the time moving on (past midnight now
+    /// and then, the dates the lines carry agreeing with it).
     fn log() -> impl Strategy<Value = Vec<String>> {
         // Now and then a line of anything after a time and daemon: what a
         // damaged or unknown line holds.
@@ -461,17 +489,25 @@ mod pieces {
         let line = (0u32..4000, 0u8..12, 0usize..3, 0usize..3, 1u64..4, any::<bool>(), garbage);
         proptest::collection::vec(line, 1..120).prop_map(|lines| {
             let mut t = 8 * 3600;
+            let mut day = 30;
             let mut out = vec![" 8:00:00 (lmgrd) FlexNet Licensing (v11.19.6.0 build 0 x64_lsb) started on lic1 (linux) (3/30/2026)\n".to_string()];
             for (step, what, f, u, n, crlf, garbage) in lines {
-                t = (t + step) % 86_400;
+                t += step;
+                if t >= 86_400 {
+                    (t, day) = (t - 86_400, day + 1);
+                }
+                let date = match day {
+                    d if d <= 31 => format!("3/{d}/2026"),
+                    d => format!("4/{}/2026", d - 31),
+                };
                 let time = format!("{:2}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60);
                 let counted = if n > 1 { format!("({n} licenses)") } else { String::new() };
                 let text = match what {
                     0..=3 => format!("{time} (MLM) OUT: \"f{f}\" u{u}@h{u}  {counted}"),
                     4..=7 => format!("{time} (MLM) IN: \"f{f}\" u{u}@h{u}  {counted}"),
                     8 => format!("{time} (MLM) DENIED: \"f{f}\" u{u}@h{u}  (Licensed number of users already reached. (-4,342))"),
-                    9 => format!("{time} (lmgrd) TIMESTAMP 3/31/2026"),
-                    10 => format!("{time} (lmgrd) FlexNet Licensing (v11.19.6.0 build 0 x64_lsb) started on lic1 (linux) (4/1/2026)"),
+                    9 => format!("{time} (lmgrd) TIMESTAMP {date}"),
+                    10 => format!("{time} (lmgrd) FlexNet Licensing (v11.19.6.0 build 0 x64_lsb) started on lic1 (linux) ({date})"),
                     _ => format!("{time} (MLM) Server started on lic1 for: f{f}"),
                 };
                 let text = match garbage {
