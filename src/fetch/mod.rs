@@ -111,8 +111,15 @@ impl Fetch<'_> {
 
     fn check_credentials(&self, call: &Call) -> Result<()> {
         self.remember(call);
-        // User info in a URL is a credential too (reqwest sends it as Basic auth).
-        let credentials = self.source.secrets().any_given() || !call.url.username().is_empty() || call.url.password().is_some();
+        // User info in a URL is a credential too (reqwest sends it as Basic
+        // auth), and so is whatever a call carries that no declared secret
+        // gave: a token a grant returned (a credential header), a grant's
+        // signed assertion or secret in a form body.
+        let credentials = self.source.secrets().any_given()
+            || !call.url.username().is_empty()
+            || call.url.password().is_some()
+            || call.headers.values().any(reqwest::header::HeaderValue::is_sensitive)
+            || carries_credential_form(call);
         if credentials && call.url.scheme() == "http" && !http::is_loopback(&call.url) && !self.source.allow_insecure_http() {
             bail!(
                 "refusing to send credentials over plain http:// to {}: use https://, or {}",
@@ -184,4 +191,15 @@ impl Fetch<'_> {
 /// Whole milliseconds, for messages.
 fn whole_ms(d: Duration) -> Duration {
     Duration::from_millis(d.as_millis().min(u64::MAX as u128) as u64)
+}
+
+/// Whether `call` posts a form with a field named like a credential
+/// (`client_secret`, `refresh_token`, `password`) or a grant's `assertion`.
+fn carries_credential_form(call: &Call) -> bool {
+    let form =
+        call.headers.get(reqwest::header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/x-www-form-urlencoded"));
+    match (&call.body, form) {
+        (Some(body), true) => url::form_urlencoded::parse(body).any(|(k, _)| k == "assertion" || http::is_credential_name(&k)),
+        _ => false,
+    }
 }

@@ -495,6 +495,30 @@ fn google_service_account_jwt_bearer() {
         out.stderr
     );
     assert_no_secret(&out, &["BEGIN PRIVATE KEY"]);
+
+    // No declared secret, but credentials all the same: neither the signed
+    // assertion (to a `token_uri` on plain http://) nor the token it buys
+    // (to a `url` on plain http://) goes to a host that is not this machine.
+    let mut key_file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(env.path("sa.json")).unwrap()).unwrap();
+    key_file["token_uri"] = "http://oauth2.example.com/token".into();
+    env.write("sa-plain.json", &key_file.to_string());
+    let plain_token = cfg("admin@example.com").replace("sa.json", "sa-plain.json");
+    let out = run(&env, &plain_token, &[], &["show", "--json"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("source `workspace` (generic): refusing to send credentials over plain http:// to oauth2.example.com"),
+        "{}",
+        out.stderr
+    );
+    let plain_url = cfg("admin@example.com").replace(&server.url(), "http://directory.example.com");
+    let out = run(&env, &plain_url, &[], &["show", "--json"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("source `workspace` (generic): refusing to send credentials over plain http:// to directory.example.com"),
+        "{}",
+        out.stderr
+    );
+    assert_no_secret(&out, &["ya29.SA-TOKEN", "BEGIN PRIVATE KEY"]);
 }
 
 /// A filter maps the document and nothing else: `halt` is the source's error
