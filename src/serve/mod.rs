@@ -211,9 +211,15 @@ fn start(
         readers.spawn(async move {
             // Spread the first reads, so that twenty sources do not fire in one millisecond.
             tokio::time::sleep(jitter(refresh / 20, Duration::from_secs(1))).await;
-            // Where this exporter's reads left the source's server log (kept
-            // in memory: the denials counter counts from the exporter's start).
-            let mut cursor: Option<crate::serverlog::Cursor> = None;
+            // Where this exporter's reads left the source's server log, kept
+            // in memory; at the start, where `record` left it (with its
+            // counts), so that the denials counter goes on from `record`'s
+            // across a restart, one after a rotation too (a counter that
+            // drops is a reset, its whole value new denials to Prometheus).
+            let mut cursor = match config.sources.get(index) {
+                Some(source) => record_place(&config, source).await,
+                None => None,
+            };
             loop {
                 let started = tokio::time::Instant::now();
                 let Some(source) = config.sources.get(index) else { return };
@@ -310,4 +316,20 @@ fn jitter(most: Duration, cap: Duration) -> Duration {
         0 => Duration::ZERO,
         _ => Duration::from_millis(RandomState::new().build_hasher().finish() % most),
     }
+}
+
+/// Where `record` left `source`'s server log in the history, if there is a
+/// history and it has read the log (the same file path); else `None`, and the
+/// log is read from its start. Never waits for a history server that is away.
+async fn record_place(config: &Config, source: &crate::config::Source) -> Option<crate::serverlog::Cursor> {
+    let log = source.log.as_ref()?;
+    let at = config.history_location().ok().filter(|at| at.exists())?;
+    let (name, path) = (source.name.clone(), log.path.clone());
+    tokio::task::spawn_blocking(move || {
+        let store = crate::history::Store::peek(&at).ok()?;
+        store.cursors(crate::history::Consumer::Record, &[(name.as_str(), path.as_path())]).ok()?.remove(&name)
+    })
+    .await
+    .ok()
+    .flatten()
 }

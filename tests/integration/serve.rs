@@ -741,6 +741,43 @@ fn the_denials_counter_counts_on_across_refreshes_and_a_rotation() {
     assert_eq!(sample(&later, base), Some(67.0), "{after}\n{later}");
 }
 
+/// With a history, `serve` starts from where `record` left the log, with
+/// its counts: restarted after the log was rotated, the counter goes on
+/// from `record`'s count through the rest of the old file and the new one,
+/// instead of dropping to the new file's (a reset, its whole value new
+/// denials to `increase()`).
+#[test]
+fn the_denials_counter_goes_on_from_records_place_across_a_restart() {
+    let env = TestEnv::new();
+    let log = env.path("lmgrd.log");
+    std::fs::copy(crate::env::fixture("flexlm/debuglog/real/partek-v11.9-windows-denied-2014.log"), &log).unwrap();
+    env.config("[history]\npath = \"history.sqlite3\"\n[sources.partek]\nkind = \"flexlm\"\nfile = \"{fixtures}/flexlm/v9-single.txt\"\nlog = \"lmgrd.log\"\n");
+    let recorded = env.cmd().arg("--config").arg(env.path("config.toml")).args(["-q", "record"]).output().unwrap();
+    assert!(recorded.status.success(), "{}", String::from_utf8_lossy(&recorded.stderr));
+    let base = "licusage_denials_total{source=\"partek\",id=\"base@parteklm\",kind=\"flexlm\",product=\"base\",metric=\"licenses\",reason=\"limit\"}";
+    let denied =
+        |who: &str| format!("10:00:00 (parteklm) DENIED: \"base\" {who}@ws  (Licensed number of users already reached. (-4,342))\n");
+    let append = |text: &str| {
+        use std::io::Write;
+        std::fs::OpenOptions::new().append(true).open(&log).unwrap().write_all(text.as_bytes()).unwrap();
+    };
+    let http = Http::new();
+    {
+        let served = Served::start(&env, &["--refresh", "300ms"], &[]);
+        // `record`'s count of the real log (the hand count), nothing read twice.
+        let first = served.metrics_when(&http, |m| m.contains(base));
+        assert_eq!(sample(&first, base), Some(64.0), "{first}\n{}", served.log());
+        append(&denied("alice"));
+        served.metrics_when(&http, |m| sample(m, base) == Some(65.0));
+    }
+    // Stopped; the log rotated; started again.
+    std::fs::rename(&log, env.path("lmgrd.log.1")).unwrap();
+    std::fs::write(&log, format!("{}{}", denied("bob"), denied("carol"))).unwrap();
+    let served = Served::start(&env, &["--refresh", "300ms"], &[]);
+    let again = served.metrics_when(&http, |m| m.contains(base));
+    assert_eq!(sample(&again, base), Some(67.0), "{again}\n{}", served.log());
+}
+
 /// `plan`'s deadline per series on `/metrics`, as `show` has it: the renewal
 /// date of the cPod fixture less the 30 days of notice.
 #[test]
