@@ -83,20 +83,31 @@ impl Reader {
         let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
         let text = text.strip_suffix('\n').unwrap_or(text);
         let text = text.strip_suffix('\r').unwrap_or(text);
-        let Some((time, daemon, rest)) = split(text) else { return Line::Other };
-        // Midnight: the time goes back (by more than a few minutes, as
-        // daemons' lines may interleave a little out of order) — but not by
-        // an hour at most in the small hours: lmgrd writes local time, and
-        // when daylight saving time ends it writes an hour again (01:59 →
-        // 01:00). Across a real midnight a running lmgrd's lines go back
-        // further: it writes a TIMESTAMP every six hours.
-        if let (Some(last), Some(date)) = (self.last, self.date) {
-            let back = last.signed_duration_since(time);
-            let hour_again = back <= Duration::minutes(65) && time.hour() < 4;
-            if back > Duration::minutes(30) && !hour_again {
-                self.date = date.succ_opt();
+        let Some((stamp, daemon, rest)) = split(text) else { return Line::Other };
+        let time = match stamp {
+            // `lmgrd -datestamp`: the date is on the line.
+            Stamp::Full(at) => {
+                self.date = Some(at.date());
+                at.time()
             }
-        }
+            Stamp::Time(time) => {
+                // Midnight: the time goes back (by more than a few minutes,
+                // as daemons' lines may interleave a little out of order) —
+                // but not by an hour at most in the small hours: lmgrd writes
+                // local time, and when daylight saving time ends it writes an
+                // hour again (01:59 → 01:00). Across a real midnight a
+                // running lmgrd's lines go back further: it writes a
+                // TIMESTAMP every six hours.
+                if let (Some(last), Some(date)) = (self.last, self.date) {
+                    let back = last.signed_duration_since(time);
+                    let hour_again = back <= Duration::minutes(65) && time.hour() < 4;
+                    if back > Duration::minutes(30) && !hour_again {
+                        self.date = date.succ_opt();
+                    }
+                }
+                time
+            }
+        };
         self.last = Some(time);
         if let Some(date) = rest.strip_prefix("TIMESTAMP ").and_then(|d| mdy(d.trim())) {
             self.date = Some(date);
@@ -204,12 +215,38 @@ impl Reader {
     }
 }
 
-/// `H:MM:SS (daemon) rest`.
-fn split(text: &str) -> Option<(NaiveTime, &str, &str)> {
-    let (time, rest) = cut(text.trim_ascii_start(), b' ')?;
-    let time = hms(time)?;
+/// When a line was written: the time of day, or (`lmgrd -datestamp`) the
+/// date and time.
+enum Stamp {
+    Time(NaiveTime),
+    Full(NaiveDateTime),
+}
+
+/// `H:MM:SS (daemon) rest`, or `yyyy-mm-ddThh:mm:ss±hh:mm (daemon) rest`.
+fn split(text: &str) -> Option<(Stamp, &str, &str)> {
+    let (stamp, rest) = cut(text.trim_ascii_start(), b' ')?;
+    let stamp = match hms(stamp) {
+        Some(time) => Stamp::Time(time),
+        None => Stamp::Full(iso(stamp)?),
+    };
     let (daemon, rest) = cut(rest.strip_prefix('(')?, b')')?;
-    Some((time, daemon, rest.trim_ascii_start()))
+    Some((stamp, daemon, rest.trim_ascii_start()))
+}
+
+/// `yyyy-mm-ddThh:mm:ss` and the zone's offset (`Z`, `+hh:mm`, `+hhmm`,
+/// `+hh`), as `lmgrd -datestamp` writes the time: the local time it says
+/// (the offset is the zone's; the rest of the log is local time too).
+fn iso(text: &str) -> Option<NaiveDateTime> {
+    let (local, zone) = text.split_at_checked(19)?;
+    let zone_ok = match zone.as_bytes() {
+        [] | [b'Z'] => true,
+        [b'+' | b'-', rest @ ..] => {
+            let digits: Vec<u8> = rest.iter().copied().filter(|b| *b != b':').collect();
+            matches!(digits.len(), 2 | 4) && digits.iter().all(u8::is_ascii_digit) && rest.iter().filter(|b| **b == b':').count() <= 1
+        }
+        _ => false,
+    };
+    zone_ok.then(|| NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M:%S").ok()).flatten()
 }
 
 /// `H:MM:SS` (the hour may have one digit), read by hand: millions of
@@ -386,6 +423,38 @@ mod tests {
         assert_eq!((hms("9:05:07"), hms("23:59:59")), (NaiveTime::from_hms_opt(9, 5, 7), NaiveTime::from_hms_opt(23, 59, 59)));
         for bad in ["12:49:3a9", "1:2:3", "123:00:00", "24:00:00", "10:00", "10:00:00:00", ""] {
             assert_eq!(hms(bad), None, "{bad}");
+        }
+    }
+
+    /// `lmgrd -datestamp` puts the date and the zone's offset on every
+    /// line (FlexNet's "Debug Log Messages": `yyyy-mm-ddThh:mm:ssZ`, Z the
+    /// offset): the date is the line's own, whatever the lines before said.
+    #[test]
+    fn datestamped_lines_carry_their_own_date() {
+        let mut r = Reader::default();
+        let at = |r: &mut Reader, line: &str| match r.line(line) {
+            Line::Event(e) => e.at,
+            other => panic!("{line}: {other:?}"),
+        };
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+        assert_eq!(
+            r.line("2026-03-29T01:59:40+01:00 (lmgrd) FlexNet Licensing (v11.19.6.0 build 0 x64_lsb) started on lic1 (linux) (3/29/2026)"),
+            Line::Started { date: day(3, 29) }
+        );
+        assert_eq!(at(&mut r, "2026-03-29T03:00:05+02:00 (MLM) OUT: \"MATLAB\" jd@ws1  "), day(3, 29).and_then(|d| d.and_hms_opt(3, 0, 5)));
+        // Every offset form, and no offset; the hour again in the autumn is the same day.
+        for (line, h, m) in [
+            ("2026-10-25T02:59:59+0200 (MLM) IN: \"MATLAB\" jd@ws1  ", 2, 59),
+            ("2026-10-25T02:00:10+01 (MLM) OUT: \"MATLAB\" jd@ws1  ", 2, 0),
+            ("2026-10-25T13:10:00Z (MLM) OUT: \"MATLAB\" jd@ws1  ", 13, 10),
+            ("2026-10-25T13:20:00 (MLM) OUT: \"MATLAB\" jd@ws1  ", 13, 20),
+        ] {
+            assert_eq!(at(&mut r, line).map(|t| (t.date(), t.hour(), t.minute())), day(10, 25).map(|d| (d, h, m)), "{line}");
+        }
+        // A line a day on without a midnight in between: its own date.
+        assert_eq!(at(&mut r, "2026-10-27T09:00:00+01:00 (MLM) DENIED: \"MATLAB\" jd@ws1  (Licensed number of users already reached. (-4,342))"), day(10, 27).and_then(|d| d.and_hms_opt(9, 0, 0)));
+        for bad in ["2026-10-27T09:00:00+1 (MLM) OUT: \"M\" a@b", "2026-13-27T09:00:00 (MLM) OUT: \"M\" a@b", "2026-10-27 09:00:00 (MLM) OUT: \"M\" a@b"] {
+            assert_eq!(r.line(bad), Line::Other, "{bad}");
         }
     }
 
