@@ -28,6 +28,9 @@ const HEAD: usize = 64;
 const MAX_LINE: usize = 64 * 1024;
 /// How often (in lines) a long read looks at its deadline.
 const CHECK_EVERY: u64 = 1 << 16;
+/// A read of this many lines none of which has the format's shape is an
+/// error (a few lines may be a header, or noise).
+const UNREAD_LINES: u64 = 20;
 
 /// Where a log's next read starts, and what it carries over.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -95,6 +98,9 @@ pub fn read_log(path: &Path, format: &dyn Format, from: Option<&Cursor>, ends: O
     file.seek(SeekFrom::Start(start)).map_err(|e| format!("log {shown}: {e}"))?;
     let (read, whole) = reading.lines_of(file, false).map_err(|e| format!("log {shown}: {e}"))?;
     bytes += read;
+    if reading.count >= UNREAD_LINES && reading.lines.understood() == Some(0) {
+        return Err(format!("log {shown}: none of the {} lines read is {}: is `log` the right file?", reading.count, format.shape()));
+    }
     tally.finish();
     let cursor = Cursor { dev, ino, head: hex(&head), offset: start + whole, lines: Some(lines.save()), tally: tally.carry.clone() };
     Ok(LogRead { tally, cursor, rotated, bytes })

@@ -131,10 +131,21 @@ pub trait Lines: Send {
     fn line<'a>(&mut self, line: &'a str) -> Option<Event<'a>>;
     /// What to carry to the next read.
     fn save(&self) -> serde_json::Value;
+    /// How many of the lines given so far had the shape of this format's
+    /// lines, events or not (`None`: the format does not say). A log whose
+    /// many lines none has is another file, or a format not read: an error,
+    /// never a read that found nothing.
+    fn understood(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// How a kind's log reads: a [`Lines`] started afresh or from what the
 /// previous read saved.
 pub trait Format: Send + Sync + Debug {
     fn lines(&self, saved: Option<&serde_json::Value>) -> Box<dyn Lines>;
+    /// What its lines look like, for the error that none does.
+    fn shape(&self) -> &'static str {
+        "a line of this log"
+    }
 }

@@ -382,3 +382,41 @@ fn a_missing_log_fails_its_source_only() {
     assert!(out.stderr.contains("source `partek` (flexlm): log ") && out.stderr.contains("missing.log"), "{}", out.stderr);
     assert!(out.json()["records"].as_array().unwrap().iter().all(|r| r["source"] == "other"));
 }
+
+/// A `log` that names another file — the other server's log, an export, a
+/// log written in a form not read — is the source's error naming it, never a
+/// read that found no denial: twenty lines or more none of which has the
+/// format's shape. A few such lines (a header) are not.
+#[test]
+fn a_log_that_is_not_the_servers_log_is_an_error_not_zero_denials() {
+    let env = TestEnv::new();
+    let rlm_log = fixture("rlm/real/reportlog_std_v10_demo_two_sessions.log");
+    let flexlm_log = fixture("flexlm/debuglog/real/partek-v11.9-windows-denied-2014.log");
+    env.write(
+        "export.json",
+        &format!("[\n{}\n]\n", (0..30).map(|i| format!("  {{\"user\": \"u{i}\", \"denied\": 1}}")).collect::<Vec<_>>().join(",\n")),
+    );
+    env.write("header.log", "RLM Report Log Format 0, version 10.0, authenticated\nISV: demo, RLM version 10.0 BL2\nthree\nfour\n");
+    env.config(&format!(
+        "[sources.flex]\nkind = \"flexlm\"\nfile = \"{{fixtures}}/flexlm/v9-single.txt\"\nlog = \"{}\"\n\n\
+         [sources.export]\nkind = \"flexlm\"\nfile = \"{{fixtures}}/flexlm/v9-single.txt\"\nlog = \"export.json\"\n\n\
+         [sources.render]\nkind = \"rlm\"\nfile = \"{{fixtures}}/rlm/foundry-nuke.txt\"\nlog = \"{}\"\n\n\
+         [sources.fresh]\nkind = \"rlm\"\nfile = \"{{fixtures}}/rlm/foundry-nuke.txt\"\nlog = \"header.log\"\n",
+        rlm_log.display(),
+        flexlm_log.display()
+    ));
+    let out = env.run(&["show", "--json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    for (source, lines, shape) in [
+        ("flex", "none of the 63 lines read is an lmgrd debug log line", "flexlm"),
+        ("export", "none of the 32 lines read is an lmgrd debug log line", "flexlm"),
+        ("render", "none of the 400 lines read is an RLM report log record", "rlm"),
+    ] {
+        let line = out.stderr.lines().find(|l| l.contains(&format!("source `{source}` ({shape}): log "))).unwrap_or_default();
+        assert!(line.contains(lines) && line.contains("is `log` the right file?"), "{source}: {}", out.stderr);
+    }
+    // A log of a header only: read, nothing found.
+    let doc = out.json();
+    let sources: Vec<&str> = doc["records"].as_array().unwrap().iter().filter_map(|r| r["source"].as_str()).collect();
+    assert!(sources.contains(&"fresh") && !sources.contains(&"flex"), "{sources:?}");
+}

@@ -76,6 +76,9 @@ pub enum Line<'a> {
 pub struct Reader {
     date: Option<NaiveDate>,
     last: Option<NaiveTime>,
+    /// Lines of this read with a time and a daemon.
+    #[serde(skip)]
+    understood: u64,
 }
 
 impl Reader {
@@ -84,6 +87,7 @@ impl Reader {
         let text = text.strip_suffix('\n').unwrap_or(text);
         let text = text.strip_suffix('\r').unwrap_or(text);
         let Some((stamp, daemon, rest)) = split(text) else { return Line::Other };
+        self.understood += 1;
         let time = match stamp {
             // `lmgrd -datestamp`: the date is on the line.
             Stamp::Full(at) => {
@@ -140,6 +144,10 @@ impl serverlog::Format for DebugLog {
     fn lines(&self, saved: Option<&serde_json::Value>) -> Box<dyn serverlog::Lines> {
         Box::new(saved.and_then(|s| serde_json::from_value::<Reader>(s.clone()).ok()).unwrap_or_default())
     }
+
+    fn shape(&self) -> &'static str {
+        "an lmgrd debug log line (`H:MM:SS (daemon) text`, or `lmgrd -datestamp`'s `yyyy-mm-ddThh:mm:ss±hh:mm (daemon) text`)"
+    }
 }
 
 impl serverlog::Lines for Reader {
@@ -172,6 +180,10 @@ impl serverlog::Lines for Reader {
 
     fn save(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
+    }
+
+    fn understood(&self) -> Option<u64> {
+        Some(self.understood)
     }
 }
 

@@ -71,6 +71,10 @@ pub struct Reader {
     /// The pool of each license out, by its `server_handle`.
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
     handles: HashMap<String, u64>,
+    /// Lines of this read that are report log records (a keyword such as
+    /// `START`, `OUT`, `DENY`, or a date stamp) or its header.
+    #[serde(skip)]
+    understood: u64,
 }
 
 impl Reader {
@@ -78,6 +82,9 @@ impl Reader {
     pub fn line(&mut self, raw: &str) -> Option<Event> {
         let fields = fields(raw.trim_end_matches(['\r', '\n']));
         let (kind, rest) = fields.split_first()?;
+        if is_record(kind) {
+            self.understood += 1;
+        }
         match kind.as_str() {
             "START" => {
                 // START host mm/dd/yyyy hh:mm:ss: a new run, its pools listed again.
@@ -201,6 +208,15 @@ impl Reader {
     }
 }
 
+/// Whether a record's first word is one of a report log's: an upper-case
+/// keyword (`START`, `OUT`, `DENY`, `AUTH:`, the `RLM Report Log` header…)
+/// or a date stamp (`05/11/2013`).
+fn is_record(word: &str) -> bool {
+    let word = word.strip_suffix(':').unwrap_or(word);
+    let keyword = !word.is_empty() && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
+    keyword || (word.matches('/').count() == 2 && word.bytes().all(|b| b.is_ascii_digit() || b == b'/'))
+}
+
 /// The report log as `crate::serverlog` reads it (the `log` key).
 #[derive(Debug)]
 pub struct ReportLog;
@@ -208,6 +224,10 @@ pub struct ReportLog;
 impl serverlog::Format for ReportLog {
     fn lines(&self, saved: Option<&serde_json::Value>) -> Box<dyn serverlog::Lines> {
         Box::new(saved.and_then(|s| serde_json::from_value::<Reader>(s.clone()).ok()).unwrap_or_default())
+    }
+
+    fn shape(&self) -> &'static str {
+        "an RLM report log record (`START`, `OUT`, `IN`, `DENY` …, the standard REPORTLOG format)"
     }
 }
 
@@ -253,6 +273,10 @@ impl serverlog::Lines for Reader {
 
     fn save(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
+    }
+
+    fn understood(&self) -> Option<u64> {
+        Some(self.understood)
     }
 }
 
