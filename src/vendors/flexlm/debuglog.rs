@@ -242,7 +242,18 @@ fn split(text: &str) -> Option<(Stamp, &str, &str)> {
         None => Stamp::Full(iso(stamp)?),
     };
     let (daemon, rest) = cut(rest.strip_prefix('(')?, b')')?;
-    Some((stamp, daemon, rest.trim_ascii_start()))
+    Some((stamp, unforked(daemon), rest.trim_ascii_start()))
+}
+
+/// A vendor daemon's name without the `_N` a forked copy of it writes
+/// (FlexNet's "Debug Log Messages": "an optional `_` followed by a number
+/// indicates that this message comes from a forked daemon"): the copies
+/// serve one pool of licenses, so their checkouts add up on one feature.
+fn unforked(daemon: &str) -> &str {
+    match daemon.rsplit_once('_') {
+        Some((name, n)) if !name.is_empty() && (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => daemon,
+    }
 }
 
 /// `yyyy-mm-ddThh:mm:ss` and the zone's offset (`Z`, `+hh:mm`, `+hhmm`,
@@ -436,6 +447,28 @@ mod tests {
         for bad in ["12:49:3a9", "1:2:3", "123:00:00", "24:00:00", "10:00", "10:00:00:00", ""] {
             assert_eq!(hms(bad), None, "{bad}");
         }
+    }
+
+    /// A forked copy of a vendor daemon writes `(MLM_1)`: its checkouts and
+    /// denials are the daemon's, on the same features.
+    #[test]
+    fn a_forked_daemons_lines_are_the_daemons() {
+        let log = " 9:00:00 (lmgrd) TIMESTAMP 3/2/2026\n\
+                    9:00:01 (MLM) OUT: \"MATLAB\" a@h1  \n\
+                    9:00:02 (MLM_1) OUT: \"MATLAB\" b@h2  \n\
+                    9:00:03 (MLM_12) OUT: \"MATLAB\" c@h3  \n\
+                    9:00:04 (MLM_1) IN: \"MATLAB\" b@h2  \n\
+                    9:00:05 (MLM_2) DENIED: \"MATLAB\" d@h4  (Licensed number of users already reached. (-4,342))\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lmgrd.log");
+        std::fs::write(&path, log.lines().map(|l| format!("{}\n", l.trim_start())).collect::<String>()).unwrap();
+        let read = crate::serverlog::read_log(&path, &DebugLog, None, None, false).unwrap();
+        let keys: Vec<_> = read.tally.features.keys().map(|(f, d, _)| (f.as_str(), d.as_deref())).collect();
+        assert_eq!(keys, [("MATLAB", Some("MLM"))]);
+        let f = &read.tally.features[&("MATLAB".to_string(), Some("MLM".to_string()), None)];
+        assert_eq!((f.peak, f.in_use, f.denials.values().sum::<u64>()), (3, 2, 1));
+        // A name that only looks like a fork is kept whole.
+        assert_eq!((unforked("MLM_1"), unforked("snps_lmd"), unforked("_1"), unforked("x_1234")), ("MLM", "snps_lmd", "_1", "x_1234"));
     }
 
     /// `lmgrd -datestamp` puts the date and the zone's offset on every
