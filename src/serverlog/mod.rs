@@ -65,7 +65,8 @@ pub enum What {
     In,
     /// A checkout refused.
     Denied(Reason),
-    /// The server (re)started: nothing is in use any more.
+    /// The server (re)started, or one of its vendor daemons (the event's
+    /// `daemon`): nothing it served is in use any more.
     Restart,
 }
 
@@ -107,7 +108,13 @@ pub struct Pool {
     pub nth: u32,
 }
 
-impl Event<'_> {
+impl<'a> Event<'a> {
+    /// Vendor daemon `daemon` restarted at `at`: nothing of its is in use
+    /// any more (the server's other daemons go on).
+    pub fn daemon_restart(at: Option<NaiveDateTime>, daemon: &'a str) -> Self {
+        Event { daemon: Some(daemon.into()), ..Event::restart(at) }
+    }
+
     /// The server (re)started at `at`: nothing is in use any more.
     pub fn restart(at: Option<NaiveDateTime>) -> Self {
         Event {

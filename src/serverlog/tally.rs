@@ -237,11 +237,25 @@ impl Tally {
         }
         if e.what == What::Restart {
             let at = e.at.or(self.last);
-            for (_, f) in self.live.iter_mut() {
-                f.in_use = 0;
+            // The server, or one vendor daemon of it (restarted by lmgrd):
+            // what it served is no longer out.
+            let daemon = e.daemon.as_deref();
+            let mut stopped = std::collections::HashSet::new();
+            for ((feature, d, _), f) in self.live.iter_mut() {
+                if daemon.is_none() || d.as_deref() == daemon {
+                    f.in_use = 0;
+                    stopped.insert(feature.clone());
+                }
             }
-            let open: Vec<Outs> = self.open.drain().map(|(_, o)| o).collect();
-            self.opened = 0;
+            let open: Vec<Outs> = match daemon {
+                None => self.open.drain().map(|(_, o)| o).collect(),
+                Some(_) => {
+                    let keys: Vec<String> =
+                        self.open.iter().filter(|(_, o)| stopped.contains(&o.feature)).map(|(k, _)| k.clone()).collect();
+                    keys.iter().filter_map(|k| self.open.remove(k)).collect()
+                }
+            };
+            self.opened -= open.iter().map(|o| o.outs.len()).sum::<usize>().min(self.opened);
             if let Some(at) = at {
                 for o in open {
                     for (since, count) in o.outs {

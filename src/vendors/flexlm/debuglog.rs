@@ -68,6 +68,10 @@ pub enum Line<'a> {
     Timestamp { daemon: &'a str, date: NaiveDate },
     /// lmgrd started (a new log, or a restart): usage starts from nothing.
     Started { date: Option<NaiveDate> },
+    /// lmgrd restarted a vendor daemon that had exited (`REStarted MLM (pid
+    /// 3452)`): what it served is no longer out, whether or not it wrote
+    /// its check-ins before it went.
+    Restarted { daemon: &'a str },
     Other,
 }
 
@@ -124,6 +128,11 @@ impl Reader {
             }
             return Line::Started { date };
         }
+        if let Some(restarted) = rest.strip_prefix("REStarted ").filter(|_| daemon == "lmgrd") {
+            if let Some((name, _)) = cut(restarted, b' ').or(Some((restarted.trim_ascii_end(), ""))) {
+                return Line::Restarted { daemon: unforked(name) };
+            }
+        }
         let Some((word, event)) = cut(rest, b' ') else { return Line::Other };
         let Some(what) = word.strip_suffix(':').and_then(What::of) else { return Line::Other };
         match event_of(what, daemon, event) {
@@ -154,6 +163,7 @@ impl serverlog::Lines for Reader {
     fn line<'a>(&mut self, line: &'a str) -> Option<serverlog::Event<'a>> {
         match Reader::line(self, line) {
             Line::Started { .. } => Some(serverlog::Event::restart(self.now())),
+            Line::Restarted { daemon } => Some(serverlog::Event::daemon_restart(self.now(), daemon)),
             Line::Event(e) => {
                 let what = match e.what {
                     What::Out => serverlog::What::Out,
@@ -447,6 +457,38 @@ mod tests {
         for bad in ["12:49:3a9", "1:2:3", "123:00:00", "24:00:00", "10:00", "10:00:00:00", ""] {
             assert_eq!(hms(bad), None, "{bad}");
         }
+    }
+
+    /// A vendor daemon that went without writing its check-ins (killed),
+    /// restarted by lmgrd: its features are no longer in use; another
+    /// daemon's are. Then the real log's restart (lines 39–49 of
+    /// partek-v11.4-windows-vendor-restart-2015: the check-ins written, then
+    /// `REStarted parteklm`).
+    #[test]
+    fn a_vendor_daemon_restarted_by_lmgrd_holds_nothing_any_more() {
+        let log = " 9:00:00 (lmgrd) TIMESTAMP 3/2/2026\n\
+                    9:00:01 (MLM) OUT: \"MATLAB\" a@h1  \n\
+                    9:00:02 (MLM) OUT: \"MATLAB\" b@h2  \n\
+                    9:00:03 (adskflex) OUT: \"ACD\" c@h3  \n\
+                    9:05:00 (lmgrd) MLM exited with status 9 (Killed)\n\
+                    9:05:08 (lmgrd) REStarted MLM (pid 4711)\n\
+                    9:05:20 (MLM) OUT: \"MATLAB\" a@h1  \n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lmgrd.log");
+        std::fs::write(&path, log.lines().map(|l| format!("{}\n", l.trim_start())).collect::<String>()).unwrap();
+        let read = crate::serverlog::read_log(&path, &DebugLog, None, None, true).unwrap();
+        let of = |f: &str, d: &str| read.tally.features[&(f.to_string(), Some(d.to_string()), None)].clone();
+        assert_eq!((of("MATLAB", "MLM").peak, of("MATLAB", "MLM").in_use), (2, 1));
+        assert_eq!(of("ACD", "adskflex").in_use, 1);
+        // a's first checkout counted to the restart (9:00:01 to 9:05:08), b's too; c's still out.
+        let usage = read.tally.usage.totals().unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let secs = |f: &str, u: &str| usage.get(&(f.to_string(), u.to_string())).and_then(|d| d.get(&day)).copied().unwrap_or_default();
+        assert_eq!((secs("MATLAB", "a").round(), secs("MATLAB", "b").round()), (307.0, 306.0));
+
+        let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/flexlm/debuglog/real/partek-v11.4-windows-vendor-restart-2015.log");
+        let read = crate::serverlog::read_log(&real, &DebugLog, None, None, false).unwrap();
+        assert!(read.tally.features.values().all(|f| f.in_use <= f.peak));
     }
 
     /// A forked copy of a vendor daemon writes `(MLM_1)`: its checkouts and
