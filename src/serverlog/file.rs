@@ -98,6 +98,9 @@ pub fn read_log(path: &Path, format: &dyn Format, from: Option<&Cursor>, ends: O
     file.seek(SeekFrom::Start(start)).map_err(|e| format!("log {shown}: {e}"))?;
     let (read, whole) = reading.lines_of(file, false).map_err(|e| format!("log {shown}: {e}"))?;
     bytes += read;
+    if let Some(why) = reading.lines.refused() {
+        return Err(format!("log {shown}: {why}"));
+    }
     if reading.count >= UNREAD_LINES && reading.lines.understood() == Some(0) {
         return Err(format!("log {shown}: none of the {} lines read is {}: is `log` the right file?", reading.count, format.shape()));
     }

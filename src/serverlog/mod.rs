@@ -145,6 +145,12 @@ pub trait Lines: Send {
     fn understood(&self) -> Option<u64> {
         None
     }
+    /// Why the lines given cannot be counted right, if the log says so
+    /// itself (a report log in a form that lacks what the count needs): the
+    /// read is then an error, never a partial count.
+    fn refused(&self) -> Option<String> {
+        None
+    }
 }
 
 /// How a kind's log reads: a [`Lines`] started afresh or from what the

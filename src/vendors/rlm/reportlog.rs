@@ -71,6 +71,10 @@ pub struct Reader {
     /// The pool of each license out, by its `server_handle`.
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
     handles: HashMap<String, u64>,
+    /// The format the header names (`RLM Report Log Format 0`: 0 std, 1
+    /// small, 2 detailed), from the last header read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    format: Option<u8>,
     /// Lines of this read that are report log records (a keyword such as
     /// `START`, `OUT`, `DENY`, or a date stamp) or its header.
     #[serde(skip)]
@@ -84,6 +88,9 @@ impl Reader {
         let (kind, rest) = fields.split_first()?;
         if is_record(kind) {
             self.understood += 1;
+        }
+        if let Some(format) = raw.trim_start().strip_prefix("RLM Report Log Format ") {
+            self.format = format.bytes().next().filter(u8::is_ascii_digit).map(|d| d - b'0');
         }
         match kind.as_str() {
             "START" => {
@@ -278,6 +285,18 @@ impl serverlog::Lines for Reader {
     fn understood(&self) -> Option<u64> {
         Some(self.understood)
     }
+
+    fn refused(&self) -> Option<String> {
+        // Reprise's "Reportlog File Format": a small log's checkout is `OUT
+        // product version user host "isv_def" count server_handle
+        // share_handle hh:mm`, its check-in `IN why count server_handle
+        // hh:mm`: no pool, no count in use, no date on either.
+        (self.format == Some(1)).then(|| {
+            "the report log is in RLM's small format, whose checkouts and check-ins carry no pool and no count in use: \
+             have the ISV server write it in the std or detailed format (`REPORTLOG +PATH std` in its options file)"
+                .to_string()
+        })
+    }
 }
 
 /// The class of a DENY's `why` (RLM's `RLM_EL_*` error numbers, license.h).
@@ -391,6 +410,33 @@ mod tests {
         let before = read("reportlog_std_v8_preexisting_checkouts_excerpt.log");
         assert_eq!((count(&before, What::Out), count(&before, What::In)), (2, 4));
         assert_eq!(before.iter().filter_map(|e| e.cur_use).max(), Some(11));
+    }
+
+    /// The three formats Reprise documents ("Reportlog File Format"): the
+    /// detailed one is the standard one with tenths of a millisecond and
+    /// more fields after the time, read alike; the small one lacks the pool
+    /// and the count in use, and a read of it is an error, not a count.
+    #[test]
+    fn detailed_report_logs_are_read_and_small_ones_refused() {
+        let detailed = "RLM Report Log Format 2, version 12.4, authenticated\n\
+                        START lic1 05/11/2024 15:16:49\n\
+                        PRODUCT simulator 3.12 1 5 0 5 \"\" \"\" \"\" \"\" \"\" \"\" 0 0 0 0 0 0 0 0 0\n\
+                        OUT simulator 3.12 1 terra ubuntu \"\" 2 2 0 81 81 c79e \"\" \"\" \"\" 05/11 15:19:08.1234 \"x64_l1 5.4\" \"sim\" 0 0 10.0.0.7\n\
+                        OUT simulator 3.12 1 cecil win \"\" 1 3 0 82 82 c7a0 \"\" \"\" \"\" 05/11 15:20:00.0000 \"x64_w4 10\" \"sim\" 0 0 10.0.0.8\n\
+                        IN 1 simulator 3.12 terra ubuntu \"\" 2 1 0 81 05/11 15:22:13.5000\n";
+        let small = "RLM Report Log Format 1, version 12.4, authenticated\n\
+                     START lic1 05/11/2024 15:16:49\n\
+                     OUT simulator 3.12 terra ubuntu \"\" 2 81 81 15:19\n\
+                     IN 1 2 81 15:22\n";
+        let dir = tempfile::tempdir().unwrap();
+        let (d, s) = (dir.path().join("detailed.log"), dir.path().join("small.log"));
+        std::fs::write(&d, detailed.lines().map(|l| format!("{}\n", l.trim_start())).collect::<String>()).unwrap();
+        std::fs::write(&s, small.lines().map(|l| format!("{}\n", l.trim_start())).collect::<String>()).unwrap();
+        let read = crate::serverlog::read_log(&d, &ReportLog, None, None, false).unwrap();
+        let (_, f) = read.tally.features.iter().next().unwrap();
+        assert_eq!((read.tally.features.len(), f.peak, f.in_use, f.checkouts), (1, 3, 1, 2));
+        let refused = crate::serverlog::read_log(&s, &ReportLog, None, None, false).unwrap_err();
+        assert!(refused.contains("small format") && refused.contains("REPORTLOG +PATH std"), "{refused}");
     }
 
     #[test]
