@@ -244,7 +244,11 @@ impl serverlog::Lines for Reader {
         if let Some(rest) = line.trim_start().strip_prefix("START ") {
             Reader::line(self, line);
             let mut words = rest.split_whitespace().skip(1);
-            let at = words.next().zip(words.next()).and_then(|(d, t)| NaiveDateTime::parse_from_str(&format!("{d} {t}"), "%m/%d/%Y %H:%M:%S").ok());
+            // `hh:mm:ss` in the logs seen, `hh:mm` as Reprise documents it.
+            let at = words.next().zip(words.next()).and_then(|(d, t)| {
+                let text = format!("{d} {t}");
+                NaiveDateTime::parse_from_str(&text, "%m/%d/%Y %H:%M:%S").or_else(|_| NaiveDateTime::parse_from_str(&text, "%m/%d/%Y %H:%M")).ok()
+            });
             return Some(serverlog::Event::restart(at));
         }
         let mut e = Reader::line(self, line)?;
@@ -435,6 +439,11 @@ mod tests {
         let read = crate::serverlog::read_log(&d, &ReportLog, None, None, false).unwrap();
         let (_, f) = read.tally.features.iter().next().unwrap();
         assert_eq!((read.tally.features.len(), f.peak, f.in_use, f.checkouts), (1, 3, 1, 2));
+        // A restart stamped `hh:mm`, as Reprise documents START: nothing in use from then.
+        std::fs::write(&d, format!("{}START lic1 05/11/2024 16:00\n", std::fs::read_to_string(&d).unwrap())).unwrap();
+        let again = crate::serverlog::read_log(&d, &ReportLog, Some(&read.cursor), None, false).unwrap();
+        let (_, f) = again.tally.features.iter().next().unwrap();
+        assert_eq!((f.in_use, again.tally.last.map(|t| t.to_string())), (0, Some("2024-05-11 16:00:00".to_string())));
         let refused = crate::serverlog::read_log(&s, &ReportLog, None, None, false).unwrap_err();
         assert!(refused.contains("small format") && refused.contains("REPORTLOG +PATH std"), "{refused}");
     }
