@@ -635,14 +635,15 @@ mod pieces {
     use super::DebugLog;
 
     /// Lines as lmgrd writes them: a start line, then checkouts, check-ins
-    /// (some of more licenses than are out), denials, TIMESTAMPs, a restart,
+    /// (some of more licenses than are out), denials, TIMESTAMPs, a restart
+    /// of the server and of its vendor daemon, a forked copy of the daemon,
     /// noise, damaged lines and CRLF, the time moving on (past midnight now
     /// and then, the dates the lines carry agreeing with it).
     fn log() -> impl Strategy<Value = Vec<String>> {
         // Now and then a line of anything after a time and daemon: what a
         // damaged or unknown line holds.
         let garbage = proptest::option::weighted(0.1, "[^\n]{0,60}");
-        let line = (0u32..4000, 0u8..12, 0usize..3, 0usize..3, 1u64..4, any::<bool>(), garbage);
+        let line = (0u32..4000, 0u8..14, 0usize..3, 0usize..3, 1u64..4, any::<bool>(), garbage);
         proptest::collection::vec(line, 1..120).prop_map(|lines| {
             let mut t = 8 * 3600;
             let mut day = 30;
@@ -664,6 +665,9 @@ mod pieces {
                     8 => format!("{time} (MLM) DENIED: \"f{f}\" u{u}@h{u}  (Licensed number of users already reached. (-4,342))"),
                     9 => format!("{time} (lmgrd) TIMESTAMP {date}"),
                     10 => format!("{time} (lmgrd) FlexNet Licensing (v11.19.6.0 build 0 x64_lsb) started on lic1 (linux) ({date})"),
+                    // The vendor daemon restarted by lmgrd; a forked copy of it.
+                    12 => format!("{time} (lmgrd) REStarted MLM (pid 4711)"),
+                    13 => format!("{time} (MLM_{u}) OUT: \"f{f}\" u{u}@h{u}  {counted}"),
                     _ => format!("{time} (MLM) Server started on lic1 for: f{f}"),
                 };
                 let text = match garbage {
