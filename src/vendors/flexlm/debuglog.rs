@@ -466,24 +466,30 @@ mod tests {
         }
     }
 
-    /// A vendor daemon that went without writing its check-ins (killed),
-    /// restarted by lmgrd: its features are no longer in use; another
-    /// daemon's are. Then the real log's restart (lines 39–49 of
-    /// partek-v11.4-windows-vendor-restart-2015: the check-ins written, then
-    /// `REStarted parteklm`).
-    #[test]
-    fn a_vendor_daemon_restarted_by_lmgrd_holds_nothing_any_more() {
-        let log = " 9:00:00 (lmgrd) TIMESTAMP 3/2/2026\n\
-                    9:00:01 (MLM) OUT: \"MATLAB\" a@h1  \n\
-                    9:00:02 (MLM) OUT: \"MATLAB\" b@h2  \n\
-                    9:00:03 (adskflex) OUT: \"ACD\" c@h3  \n\
-                    9:05:00 (lmgrd) MLM exited with status 9 (Killed)\n\
-                    9:05:08 (lmgrd) REStarted MLM (pid 4711)\n\
-                    9:05:20 (MLM) OUT: \"MATLAB\" a@h1  \n";
+    /// `log`'s lines (indented in the source) as a file, read whole.
+    fn read_lines(log: &str, timed: bool) -> crate::serverlog::LogRead {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("lmgrd.log");
         std::fs::write(&path, log.lines().map(|l| format!("{}\n", l.trim_start())).collect::<String>()).unwrap();
-        let read = crate::serverlog::read_log(&path, &DebugLog, None, None, true).unwrap();
+        crate::serverlog::read_log(&path, &DebugLog, None, None, timed).unwrap()
+    }
+
+    /// A vendor daemon that went without writing its check-ins (killed),
+    /// restarted by lmgrd: its features are no longer in use; another
+    /// daemon's are. The line as a real log has it (line 47 of
+    /// partek-v11.4-windows-vendor-restart-2015).
+    #[test]
+    fn a_vendor_daemon_restarted_by_lmgrd_holds_nothing_any_more() {
+        let read = read_lines(
+            " 9:00:00 (lmgrd) TIMESTAMP 3/2/2026\n\
+              9:00:01 (MLM) OUT: \"MATLAB\" a@h1  \n\
+              9:00:02 (MLM) OUT: \"MATLAB\" b@h2  \n\
+              9:00:03 (adskflex) OUT: \"ACD\" c@h3  \n\
+              9:05:00 (lmgrd) MLM exited with status 9 (Killed)\n\
+              9:05:08 (lmgrd) REStarted MLM (pid 4711)\n\
+              9:05:20 (MLM) OUT: \"MATLAB\" a@h1  \n",
+            true,
+        );
         let of = |f: &str, d: &str| read.tally.features[&(f.to_string(), Some(d.to_string()), None)].clone();
         assert_eq!((of("MATLAB", "MLM").peak, of("MATLAB", "MLM").in_use), (2, 1));
         assert_eq!(of("ACD", "adskflex").in_use, 1);
@@ -492,26 +498,24 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         let secs = |f: &str, u: &str| usage.get(&(f.to_string(), u.to_string())).and_then(|d| d.get(&day)).copied().unwrap_or_default();
         assert_eq!((secs("MATLAB", "a").round(), secs("MATLAB", "b").round()), (307.0, 306.0));
-
-        let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/flexlm/debuglog/real/partek-v11.4-windows-vendor-restart-2015.log");
-        let read = crate::serverlog::read_log(&real, &DebugLog, None, None, false).unwrap();
-        assert!(read.tally.features.values().all(|f| f.in_use <= f.peak));
+        let real = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/flexlm/debuglog/real/partek-v11.4-windows-vendor-restart-2015.log")).unwrap_or_default();
+        let line = real.lines().find(|l| l.contains("REStarted")).unwrap_or_default();
+        assert_eq!(Reader::default().line(line), Line::Restarted { daemon: "parteklm" }, "{line}");
     }
 
     /// A forked copy of a vendor daemon writes `(MLM_1)`: its checkouts and
     /// denials are the daemon's, on the same features.
     #[test]
     fn a_forked_daemons_lines_are_the_daemons() {
-        let log = " 9:00:00 (lmgrd) TIMESTAMP 3/2/2026\n\
-                    9:00:01 (MLM) OUT: \"MATLAB\" a@h1  \n\
-                    9:00:02 (MLM_1) OUT: \"MATLAB\" b@h2  \n\
-                    9:00:03 (MLM_12) OUT: \"MATLAB\" c@h3  \n\
-                    9:00:04 (MLM_1) IN: \"MATLAB\" b@h2  \n\
-                    9:00:05 (MLM_2) DENIED: \"MATLAB\" d@h4  (Licensed number of users already reached. (-4,342))\n";
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("lmgrd.log");
-        std::fs::write(&path, log.lines().map(|l| format!("{}\n", l.trim_start())).collect::<String>()).unwrap();
-        let read = crate::serverlog::read_log(&path, &DebugLog, None, None, false).unwrap();
+        let read = read_lines(
+            " 9:00:00 (lmgrd) TIMESTAMP 3/2/2026\n\
+              9:00:01 (MLM) OUT: \"MATLAB\" a@h1  \n\
+              9:00:02 (MLM_1) OUT: \"MATLAB\" b@h2  \n\
+              9:00:03 (MLM_12) OUT: \"MATLAB\" c@h3  \n\
+              9:00:04 (MLM_1) IN: \"MATLAB\" b@h2  \n\
+              9:00:05 (MLM_2) DENIED: \"MATLAB\" d@h4  (Licensed number of users already reached. (-4,342))\n",
+            false,
+        );
         let keys: Vec<_> = read.tally.features.keys().map(|(f, d, _)| (f.as_str(), d.as_deref())).collect();
         assert_eq!(keys, [("MATLAB", Some("MLM"))]);
         let f = &read.tally.features[&("MATLAB".to_string(), Some("MLM".to_string()), None)];
@@ -624,10 +628,7 @@ mod tests {
                    17:21:01 (ansyslmd) OUT: \"hfsshpc\" cd@flux-login3  (20 licenses)\n\
                    17:22:01 (ansyslmd) IN: \"hfsshpc\" ab@flux-login2  (20 licenses)\n\
                    17:23:01 (ansyslmd) OUT: \"hfsshpc\" ab@flux-login2  (5 licenses)\n";
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("lmgrd.log");
-        std::fs::write(&path, log.lines().map(|l| format!("{}\n", l.trim_start())).collect::<String>()).unwrap();
-        let read = crate::serverlog::read_log(&path, &DebugLog, None, None, false).unwrap();
+        let read = read_lines(log, false);
         let f = &read.tally.features[&("hfsshpc".to_string(), Some("ansyslmd".to_string()), None)];
         assert_eq!((f.peak, f.in_use), (40, 25));
     }
