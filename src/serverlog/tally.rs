@@ -244,17 +244,10 @@ impl Tally {
             for ((feature, d, _), f) in self.live.iter_mut() {
                 if daemon.is_none() || d.as_deref() == daemon {
                     f.in_use = 0;
-                    stopped.insert(feature.clone());
+                    stopped.insert(feature.as_str());
                 }
             }
-            let open: Vec<Outs> = match daemon {
-                None => self.open.drain().map(|(_, o)| o).collect(),
-                Some(_) => {
-                    let keys: Vec<String> =
-                        self.open.iter().filter(|(_, o)| stopped.contains(&o.feature)).map(|(k, _)| k.clone()).collect();
-                    keys.iter().filter_map(|k| self.open.remove(k)).collect()
-                }
-            };
+            let open: Vec<Outs> = self.open.extract_if(|_, o| stopped.contains(o.feature.as_str())).map(|(_, o)| o).collect();
             self.opened -= open.iter().map(|o| o.outs.len()).sum::<usize>().min(self.opened);
             if let Some(at) = at {
                 for o in open {

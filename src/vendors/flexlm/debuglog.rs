@@ -130,9 +130,8 @@ impl Reader {
             return Line::Started { date };
         }
         if let Some(restarted) = rest.strip_prefix("REStarted ").filter(|_| daemon == "lmgrd") {
-            if let Some((name, _)) = cut(restarted, b' ').or(Some((restarted.trim_ascii_end(), ""))) {
-                return Line::Restarted { daemon: unforked(name) };
-            }
+            let name = cut(restarted, b' ').map_or(restarted.trim_ascii_end(), |(name, _)| name);
+            return Line::Restarted { daemon: unforked(name) };
         }
         let Some((word, event)) = cut(rest, b' ') else { return Line::Other };
         let Some(what) = word.strip_suffix(':').and_then(What::of) else { return Line::Other };

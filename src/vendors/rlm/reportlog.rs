@@ -89,10 +89,14 @@ impl Reader {
         if is_record(kind) {
             self.understood += 1;
         }
-        if let Some(format) = raw.trim_start().strip_prefix("RLM Report Log Format ") {
-            self.format = format.bytes().next().filter(u8::is_ascii_digit).map(|d| d - b'0');
-        }
         match kind.as_str() {
+            "RLM" => {
+                // RLM Report Log Format d, version x.y, authenticated
+                if let Some(format) = raw.trim_start().strip_prefix("RLM Report Log Format ") {
+                    self.format = format.bytes().next().filter(u8::is_ascii_digit).map(|d| d - b'0');
+                }
+                None
+            }
             "START" => {
                 // START host mm/dd/yyyy hh:mm:ss: a new run, its pools listed again.
                 self.pools.clear();
